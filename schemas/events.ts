@@ -1,0 +1,74 @@
+/**
+ * TypeScript mirrors of the JSON Schemas in this folder. The JSON Schema files are the contract for
+ * producers; these types are what the pipeline works with after decoding.
+ */
+
+/** The signalling kinds the network reports. Other strings are kept as presence signals. */
+export const SIGNALLING_KINDS = ['attach', 'detach', 'tau', 'handover', 'paging', 'call', 'sms', 'data'] as const;
+export type SignallingKind = (typeof SIGNALLING_KINDS)[number];
+
+/** A signalling record as it arrives (see signalling-event.schema.json). */
+export interface SignallingEvent {
+  /** Event time: epoch ms or RFC 3339 string. */
+  ts: number | string;
+  imsi: string;
+  /** Cell global id. */
+  cell: string;
+  /** One of {@link SIGNALLING_KINDS}, or any other string (counted as a presence signal). */
+  event: SignallingKind | (string & {});
+}
+
+/** A location fix as it arrives (see location-event.schema.json). */
+export interface LocationEvent {
+  ts: number | string;
+  imsi: string;
+  lat: number;
+  lon: number;
+  accuracy_m?: number;
+}
+
+/** Either kind of input record; the kind follows from the fields present. */
+export type InputRecord = SignallingEvent | LocationEvent;
+
+/** One row of the cell table (see cell-table.schema.json), after parsing. */
+export interface CellVersion {
+  cellId: string;
+  lat: number;
+  lon: number;
+  siteId?: string;
+  azimuthDeg?: number;
+  rangeM?: number;
+  /** Inclusive start, epoch ms; -Infinity when open. */
+  validFrom: number;
+  /** Exclusive end, epoch ms; +Infinity when open. */
+  validTo: number;
+}
+
+/** The reasons a record is dead-lettered. Closed set: every reason has a test. */
+export const DEAD_LETTER_REASONS = [
+  'malformed_json',
+  'not_an_object',
+  'unknown_kind',
+  'missing_field',
+  'invalid_field',
+  'coordinates_out_of_range',
+  'invalid_timestamp',
+  'timestamp_out_of_range',
+  'unknown_cell',
+] as const;
+export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
+
+/**
+ * A record that passed validation, pseudonymisation and location: what the window stage sees.
+ * `device` is the keyed-HMAC pseudonym; the raw IMSI is gone by now.
+ */
+export interface LocatedEvent {
+  /** Event time, epoch ms. */
+  ts: number;
+  /** Pseudonymous device id (hex). */
+  device: string;
+  /** H3 cell at the base resolution, as a hex string. */
+  h3: string;
+  /** Signalling kind, or `fix` for location events. */
+  kind: string;
+}

@@ -1,0 +1,69 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** What a CLI command needs from its environment; entry points build it, commands never read globals. */
+export interface CommandContext {
+  /** Process environment (only entry points read it, and pass config down). */
+  env: NodeJS.ProcessEnv;
+  /** Where human-readable output goes. */
+  stdout: NodeJS.WritableStream;
+  /** Where progress and diagnostics go. */
+  stderr: NodeJS.WritableStream;
+  /** Standard input, for `-` sources. */
+  stdin: NodeJS.ReadableStream;
+  /** Cancelled on SIGINT/SIGTERM. */
+  signal: AbortSignal;
+}
+
+/** One `citypulse <name>` sub-command. */
+export interface Command {
+  name: string;
+  /** One line for `citypulse --help`. */
+  summary: string;
+  /** Full `--help` text. */
+  help: string;
+  /** Runs the command; resolves to the process exit code. */
+  run(argv: string[], ctx: CommandContext): Promise<number>;
+}
+
+/** A usage error: printed with the command's help hint, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * Parses `argv` with node:util parseArgs, adding `--help`. Unknown flags are a {@link UsageError}.
+ * Returns `null` when `--help` was asked for (after printing `help`).
+ */
+export function parseCommandArgs<O extends Options>(
+  argv: string[],
+  options: O,
+  help: string,
+  ctx: Pick<CommandContext, 'stdout'>,
+  allowPositionals = false,
+) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals,
+      strict: true,
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if ((parsed.values as { help?: boolean }).help) {
+    ctx.stdout.write(help.endsWith('\n') ? help : help + '\n');
+    return null;
+  }
+  return parsed;
+}
+
+/** Reads a required string flag, or throws a {@link UsageError} naming it. */
+export function required(values: Record<string, unknown>, name: string): string {
+  const v = values[name];
+  if (typeof v !== 'string' || v === '') throw new UsageError(`--${name} is required`);
+  return v;
+}
