@@ -1,7 +1,12 @@
 import type { Command } from '../command.ts';
+import { exportCommand } from './export.ts';
+import { ingestCommand } from './ingest.ts';
 
 /**
  * Every `citypulse` sub-command, in the order `--help` lists them.
  * Each lives in its own file in this folder; add new ones here.
  */
-export const commands: Command[] = [];
+export const commands: Command[] = [
+  ingestCommand,
+  exportCommand,
+];

@@ -1,0 +1,246 @@
+import { DEAD_LETTER_REASONS, type DeadLetterReason } from '../schemas/events.ts';
+import type { Rejection } from '../src/ingest/errors.ts';
+import { validateRecord } from '../src/ingest/validate.ts';
+import type { CellTable } from '../src/locate/cell-table.ts';
+import { locateRecord } from '../src/locate/locator.ts';
+import type { PipelineSink } from '../src/outputs/sink.ts';
+import type { Pseudonymiser } from '../src/privacy/pseudonymiser.ts';
+import { redactPayload } from '../src/privacy/redact.ts';
+import { PresenceEngine, type PresenceEngineSnapshot } from '../src/window/presence-engine.ts';
+import type { PresenceRow } from '../src/window/presence-row.ts';
+import { DEFAULT_WINDOW_CONFIG, windowStart, type WindowConfig } from '../src/window/window-config.ts';
+import { Watermarks } from '../src/window/watermarks.ts';
+
+/** Configuration of an {@link IngestPipeline}. Window fields default to {@link DEFAULT_WINDOW_CONFIG}. */
+export interface IngestPipelineConfig extends Partial<WindowConfig> {
+  /** Cell table; its resolution is the base H3 resolution (default 9). */
+  cells: CellTable;
+  pseudonymiser: Pseudonymiser;
+  sink: PipelineSink;
+  /** Wall clock for the "at most a day ahead" check. Default Date.now. */
+  now?: () => number;
+  /** An input (partition) silent this long, in processing time, stops holding the watermark. Default ∞. */
+  idleTimeoutMs?: number;
+  /** Called with the rows of every batch of windows that closes (alerts and exports hook in here). */
+  onWindowsClosed?: (rows: readonly PresenceRow[]) => void;
+}
+
+/** Counters of one pipeline run. */
+export interface PipelineStats {
+  /** Lines (files) or messages (Kafka) read. */
+  payloads: number;
+  /** Records seen (elements of arrays count one each; an unparsable payload counts one). */
+  records: number;
+  accepted: number;
+  late: number;
+  deadLetters: Record<DeadLetterReason, number>;
+  windowsClosed: number;
+  presenceRows: number;
+  /** Latest closed window end (ms), or null. */
+  closedUntil: number | null;
+}
+
+/** Plain-data state of a pipeline, stored with source offsets for exactly-once restarts. */
+export interface PipelineSnapshot {
+  engine: PresenceEngineSnapshot;
+  watermarks: [string, number][];
+  stats: PipelineStats;
+}
+
+/**
+ * The one code path from a raw payload to presence rows: decode/validate → pseudonymise → locate →
+ * event-time windows → sink. File, stdin, simulator and Kafka sources all feed {@link processPayload}.
+ */
+export class IngestPipeline {
+  readonly config: WindowConfig & { resolution: number };
+  readonly #cells: CellTable;
+  readonly #pseudo: Pseudonymiser;
+  readonly #sink: PipelineSink;
+  readonly #now: () => number;
+  readonly #engine: PresenceEngine;
+  readonly #watermarks: Watermarks;
+  readonly #onClosed?: (rows: readonly PresenceRow[]) => void;
+  #wallNow: number;
+  #windowsClosedSeen = new Set<number>();
+  stats: PipelineStats;
+
+  constructor(config: IngestPipelineConfig) {
+    this.config = {
+      windowMs: config.windowMs ?? DEFAULT_WINDOW_CONFIG.windowMs,
+      latenessMs: config.latenessMs ?? DEFAULT_WINDOW_CONFIG.latenessMs,
+      presenceTimeoutMs: config.presenceTimeoutMs ?? DEFAULT_WINDOW_CONFIG.presenceTimeoutMs,
+      resolution: config.cells.resolution,
+    };
+    this.#cells = config.cells;
+    this.#pseudo = config.pseudonymiser;
+    this.#sink = config.sink;
+    this.#now = config.now ?? Date.now;
+    this.#wallNow = this.#now();
+    this.#engine = new PresenceEngine(this.config);
+    this.#watermarks = new Watermarks({ latenessMs: this.config.latenessMs, idleTimeoutMs: config.idleTimeoutMs });
+    if (config.onWindowsClosed) this.#onClosed = config.onWindowsClosed;
+    this.stats = emptyStats();
+  }
+
+  /** Devices currently held in window state. */
+  get deviceCount(): number {
+    return this.#engine.deviceCount;
+  }
+
+  /** The current overall watermark (ms; -Infinity before any event). */
+  watermark(now = 0): number {
+    return this.#watermarks.current(now);
+  }
+
+  /** Declares an input (e.g. an assigned Kafka partition) so it holds the watermark until it speaks. */
+  trackInput(input: string, now = 0): void {
+    this.#watermarks.track(input, now);
+  }
+
+  /** Forgets an input (e.g. a revoked partition). */
+  untrackInput(input: string): void {
+    this.#watermarks.remove(input);
+  }
+
+  /**
+   * Processes one payload: a line of NDJSON or a Kafka message value, holding one JSON record or an
+   * array of them. Bad records go to the sink's dead letters with the reason; nothing is dropped.
+   * Call {@link advance} afterwards (per payload or per batch) to close windows.
+   */
+  processPayload(text: string, source: string, position: string, input = source, now = 0): void {
+    this.stats.payloads++;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      this.stats.records++;
+      this.#dead(source, position, text, { reason: 'malformed_json', detail: (err as Error).message }, null);
+      return;
+    }
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) this.#processRecord(value[i], source, `${position}[${i}]`, input, now, null);
+    } else {
+      this.#processRecord(value, source, position, input, now, text);
+    }
+  }
+
+  /** Refreshes the wall clock used for timestamp plausibility (call now and then on long runs). */
+  tick(): void {
+    this.#wallNow = this.#now();
+  }
+
+  #processRecord(value: unknown, source: string, position: string, input: string, now: number, raw: string | null): void {
+    this.stats.records++;
+    const rec = validateRecord(value, this.#wallNow);
+    if ('reason' in rec) {
+      this.#dead(source, position, raw ?? safeStringify(value), rec, looseTs(value));
+      return;
+    }
+    const device = this.#pseudo.pseudonym(rec.imsi);
+    const ev = locateRecord(rec, device, this.#cells);
+    if ('reason' in ev) {
+      this.#dead(source, position, raw ?? safeStringify(value), ev, rec.ts);
+      return;
+    }
+    if (!this.#engine.add(ev)) {
+      this.stats.late++;
+      this.#sink.late({
+        ...ev,
+        windowStart: windowStart(ev.ts, this.config.windowMs),
+        watermark: this.#watermarks.current(now),
+        source,
+        position,
+      });
+      return;
+    }
+    this.stats.accepted++;
+    this.#watermarks.observe(input, ev.ts, now);
+  }
+
+  #dead(source: string, position: string, raw: string, r: Rejection, eventTs: number | null): void {
+    this.stats.deadLetters[r.reason]++;
+    this.#sink.deadLetter({
+      source,
+      position,
+      reason: r.reason,
+      detail: r.detail,
+      payload: redactPayload(raw, (imsi) => this.#pseudo.pseudonym(imsi)),
+      eventTs,
+    });
+  }
+
+  /** Closes every window the watermark has passed; returns how many rows were emitted. */
+  advance(now = 0): number {
+    return this.#emit(this.#engine.advance(this.#watermarks.current(now)));
+  }
+
+  /** End of a finite input: closes every window. */
+  finish(): number {
+    return this.#emit(this.#engine.flush());
+  }
+
+  #emit(rows: PresenceRow[]): number {
+    if (rows.length === 0) {
+      this.#syncClosed();
+      return 0;
+    }
+    for (const r of rows) {
+      if (!this.#windowsClosedSeen.has(r.windowStart)) {
+        this.#windowsClosedSeen.add(r.windowStart);
+        this.stats.windowsClosed++;
+      }
+    }
+    if (this.#windowsClosedSeen.size > 1024) this.#windowsClosedSeen = new Set([rows[rows.length - 1]!.windowStart]);
+    this.stats.presenceRows += rows.length;
+    this.#syncClosed();
+    this.#sink.presence(rows);
+    this.#onClosed?.(rows);
+    return rows.length;
+  }
+
+  #syncClosed(): void {
+    const c = this.#engine.closedUntil;
+    this.stats.closedUntil = Number.isFinite(c) ? c : null;
+  }
+
+  /** Plain-data state, for checkpoints stored in the same transaction as results and offsets. */
+  snapshot(): PipelineSnapshot {
+    return { engine: this.#engine.snapshot(), watermarks: this.#watermarks.snapshot(), stats: structuredClone(this.stats) };
+  }
+
+  /** Restores a {@link snapshot}. */
+  restore(s: PipelineSnapshot, now = 0): void {
+    this.#engine.restore(s.engine);
+    this.#watermarks.restore(s.watermarks, now);
+    this.stats = structuredClone(s.stats);
+  }
+}
+
+function emptyStats(): PipelineStats {
+  return {
+    payloads: 0,
+    records: 0,
+    accepted: 0,
+    late: 0,
+    deadLetters: Object.fromEntries(DEAD_LETTER_REASONS.map((r) => [r, 0])) as Record<DeadLetterReason, number>,
+    windowsClosed: 0,
+    presenceRows: 0,
+    closedUntil: null,
+  };
+}
+
+function safeStringify(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+/** The event time of a rejected record when it can be read and stored; else null. */
+function looseTs(v: unknown): number | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const ts = (v as { ts?: unknown }).ts;
+  const ms = typeof ts === 'number' ? ts : typeof ts === 'string' ? Date.parse(ts) : NaN;
+  return Number.isInteger(ms) && ms > 0 && ms < 1e13 ? ms : null;
+}

@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { parseDuration } from '../cli/duration.ts';
+import { UsageError } from '../cli/command.ts';
+import { CellTable } from '../locate/cell-table.ts';
+import { loadOrCreateKey, type LoadedKey } from '../privacy/key-file.ts';
+import { Pseudonymiser } from '../privacy/pseudonymiser.ts';
+import { checkWindowConfig, type WindowConfig } from '../window/window-config.ts';
+
+/** The parseArgs options shared by `ingest` and `stream`. */
+export const PIPELINE_FLAGS = {
+  cells: { type: 'string' },
+  db: { type: 'string' },
+  window: { type: 'string', default: '15m' },
+  lateness: { type: 'string', default: '5m' },
+  'presence-timeout': { type: 'string', default: '60m' },
+  res: { type: 'string', default: '9' },
+  'key-file': { type: 'string' },
+} as const;
+
+/** Help text for {@link PIPELINE_FLAGS}. */
+export const PIPELINE_FLAGS_HELP = `  --cells CSV              cell table: cell_id,lat,lon[,site_id,azimuth_deg,range_m,valid_from,valid_to]
+  --db FILE                DuckDB file to write (created when missing)
+  --window DUR             tumbling event-time window, 1m–60m (default 15m)
+  --lateness DUR           allowed lateness; watermark = max event time − lateness (default 5m)
+  --presence-timeout DUR   how long an event holds a device without a newer one (default 60m)
+  --res N                  base H3 resolution 0–15 (default 9)
+  --key-file PATH          pseudonymisation key file (default $CITYPULSE_KEY_FILE or .citypulse/pseudonym.key);
+                           $CITYPULSE_KEY overrides it. Created (mode 0600) when missing.`;
+
+/** Window config from the flags, with errors naming the flag. */
+export function windowConfigFromFlags(v: Record<string, unknown>): WindowConfig & { resolution: number } {
+  const res = Number(v.res);
+  if (!Number.isInteger(res) || res < 0 || res > 15) throw new UsageError(`--res must be an integer 0–15, got ${v.res}`);
+  try {
+    const c = checkWindowConfig({
+      windowMs: parseDuration(String(v.window), '--window'),
+      latenessMs: parseDuration(String(v.lateness), '--lateness'),
+      presenceTimeoutMs: parseDuration(String(v['presence-timeout']), '--presence-timeout'),
+    });
+    return { ...c, resolution: res };
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+/** Loads the cell table named by `--cells`. */
+export function loadCells(path: string, resolution: number): CellTable {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read --cells ${path}: ${(err as Error).message}`);
+  }
+  return CellTable.fromCsv(text, resolution);
+}
+
+/** The pseudonymiser from $CITYPULSE_KEY, --key-file, $CITYPULSE_KEY_FILE or the default key file. */
+export function pseudonymiserFromEnv(env: NodeJS.ProcessEnv, keyFileFlag?: string): { pseudonymiser: Pseudonymiser; key: LoadedKey } {
+  const keyFile = keyFileFlag ?? env.CITYPULSE_KEY_FILE ?? '.citypulse/pseudonym.key';
+  const key = loadOrCreateKey({ key: env.CITYPULSE_KEY, keyFile });
+  return { pseudonymiser: new Pseudonymiser({ key: key.key }), key };
+}
+
+/** A line about where the key came from, for stderr. Never prints the key. */
+export function describeKey(k: LoadedKey): string {
+  if (k.source === 'config') return 'pseudonymisation key: from $CITYPULSE_KEY';
+  if (k.source === 'created') return `pseudonymisation key: created ${k.path} (mode 0600) — keep it secret and keep it: device ids depend on it`;
+  return `pseudonymisation key: ${k.path}`;
+}

@@ -1,0 +1,20 @@
+import { latLngToCell } from 'h3-js';
+import type { LocatedEvent } from '../../schemas/events.ts';
+import { reject, type Rejection } from '../ingest/errors.ts';
+import type { ValidRecord } from '../ingest/validate.ts';
+import type { CellTable } from './cell-table.ts';
+
+/**
+ * Places a validated record on the H3 grid at the cell table's resolution: signalling events through
+ * the version of their cell valid at `ts`, location fixes directly from lat/lon.
+ * `device` is the pseudonym already computed by the caller.
+ */
+export function locateRecord(rec: ValidRecord, device: string, cells: CellTable): LocatedEvent | Rejection {
+  if (rec.kind === 'signalling') {
+    const h3 = cells.locate(rec.cell, rec.ts);
+    if (h3 === 'unknown') return reject('unknown_cell', `cell ${rec.cell} is not in the cell table`);
+    if (h3 === 'not_valid') return reject('unknown_cell', `cell ${rec.cell} has no version valid at ${new Date(rec.ts).toISOString()}`);
+    return { ts: rec.ts, device, h3, kind: rec.event };
+  }
+  return { ts: rec.ts, device, h3: latLngToCell(rec.lat, rec.lon, cells.resolution), kind: 'fix' };
+}

@@ -1,0 +1,42 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { registerH3Functions } from '../../duckdb/h3/register.ts';
+import { SCHEMA_SQL } from './schema.ts';
+
+/** A DuckDB database opened by citypulse: the instance, one connection, and how to close both. */
+export interface Database {
+  instance: DuckDBInstance;
+  connection: DuckDBConnection;
+  /** The file path, or `:memory:`. */
+  path: string;
+  close(): void;
+}
+
+/** Options of {@link openDatabase}. */
+export interface OpenOptions {
+  /** Create the pipeline tables when missing. Default true. */
+  createSchema?: boolean;
+  /** Open read-only (other processes may read a file no writer holds). Default false. */
+  readOnly?: boolean;
+  /** Register the h3_* SQL functions. Default true. */
+  h3?: boolean;
+}
+
+/**
+ * Opens (or creates) a DuckDB database file, registers the `h3_*` functions under the names of DuckDB's
+ * h3 extension, and creates the pipeline tables.
+ */
+export async function openDatabase(path: string, options: OpenOptions = {}): Promise<Database> {
+  const instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
+  const connection = await instance.connect();
+  if (options.h3 !== false) registerH3Functions(connection);
+  if (options.createSchema !== false && !options.readOnly) await connection.run(SCHEMA_SQL);
+  return {
+    instance,
+    connection,
+    path,
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}

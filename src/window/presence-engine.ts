@@ -1,0 +1,227 @@
+import type { LocatedEvent } from '../../schemas/events.ts';
+import type { PresenceRow } from './presence-row.ts';
+import { checkWindowConfig, windowStart, type WindowConfig } from './window-config.ts';
+
+/** One accepted event in a device's timeline. `holds` is false for `detach` (the phone is off). */
+interface TimelineEvent {
+  ts: number;
+  h3: string;
+  holds: boolean;
+}
+
+/** A device's state: its last event before the open windows (it may still hold) and the open events. */
+interface DeviceState {
+  /** Time of the last event before `closedUntil`, or -Infinity. */
+  prevTs: number;
+  /** Where that event holds the device, or null (none, or a detach). */
+  prevH3: string | null;
+  /** Events with ts ≥ `closedUntil`, sorted by ts, arrival order among equal ts. */
+  pending: TimelineEvent[];
+}
+
+/** Serializable state of a {@link PresenceEngine}, for checkpoints stored with source offsets. */
+export interface PresenceEngineSnapshot {
+  closedUntil: number | null;
+  minTs: number | null;
+  /** [device, prevTs|null, prevH3|null, pending as [ts, h3, holds][]] */
+  devices: [string, number | null, string | null, [number, string, boolean][]][];
+}
+
+/**
+ * Event-time presence per (window, H3 cell), as pure logic over plain data.
+ *
+ * Semantics (README "Presence"): an event at cell L holds its device at L from `ts` until the device's
+ * next event or `ts + presenceTimeout`, whichever is first; a `detach` holds nothing. A device's dwell
+ * in a window is the overlap of its holds with the window; the device is `present` once, in the cell
+ * where it dwelled longest (a tie goes to the cell whose hold ends latest in the window). `active`
+ * counts distinct devices with an event in the cell during the window, `events` the events.
+ *
+ * The caller feeds events with {@link add} and moves event time forward with {@link advance}; windows
+ * whose end is at or before the watermark close and come back as rows. An event for a closed window
+ * is refused (`add` returns false) so the caller can record it as late.
+ */
+export class PresenceEngine {
+  readonly #cfg: WindowConfig;
+  readonly #res: number;
+  readonly #devices = new Map<string, DeviceState>();
+  #closedUntil = -Infinity;
+  #minTs = Infinity;
+
+  constructor(config: WindowConfig & { resolution: number }) {
+    this.#cfg = checkWindowConfig(config);
+    this.#res = config.resolution;
+  }
+
+  /** End of the last closed window: windows ending at or before it are final. -Infinity before any. */
+  get closedUntil(): number {
+    return this.#closedUntil;
+  }
+
+  /** Devices held in memory (with open events or a hold that has not expired). */
+  get deviceCount(): number {
+    return this.#devices.size;
+  }
+
+  /** True when the event's window is already closed: it must go to `late_events`. */
+  isLate(ts: number): boolean {
+    return windowStart(ts, this.#cfg.windowMs) + this.#cfg.windowMs <= this.#closedUntil;
+  }
+
+  /** Adds an event. Returns false, and keeps nothing, when its window is already closed. */
+  add(ev: LocatedEvent): boolean {
+    if (this.isLate(ev.ts)) return false;
+    const te: TimelineEvent = { ts: ev.ts, h3: ev.h3, holds: ev.kind !== 'detach' };
+    let st = this.#devices.get(ev.device);
+    if (!st) {
+      st = { prevTs: -Infinity, prevH3: null, pending: [] };
+      this.#devices.set(ev.device, st);
+    }
+    const p = st.pending;
+    let j = p.length;
+    while (j > 0 && p[j - 1]!.ts > te.ts) j--;
+    if (j === p.length) p.push(te);
+    else p.splice(j, 0, te);
+    if (ev.ts < this.#minTs) this.#minTs = ev.ts;
+    return true;
+  }
+
+  /**
+   * Moves the watermark to `watermark` (event time, ms) and closes every window whose end is at or
+   * before it. Returns the rows of the closed windows, in window then H3 order.
+   */
+  advance(watermark: number): PresenceRow[] {
+    const size = this.#cfg.windowMs;
+    const boundary = windowStart(watermark, size);
+    if (!(boundary > this.#closedUntil)) return [];
+    const rows: PresenceRow[] = [];
+    let s = Number.isFinite(this.#closedUntil) ? this.#closedUntil : windowStart(this.#minTs, size);
+    if (!Number.isFinite(s)) {
+      // No event yet: nothing to close, but the frontier still moves so older events count as late.
+      this.#closedUntil = boundary;
+      return rows;
+    }
+    for (; s + size <= boundary; s += size) {
+      if (this.#devices.size === 0) break;
+      this.#closeWindow(s, s + size, rows);
+    }
+    this.#closedUntil = boundary;
+    return rows;
+  }
+
+  /** End of input: closes every window that still holds anything. */
+  flush(): PresenceRow[] {
+    const rows: PresenceRow[] = [];
+    const size = this.#cfg.windowMs;
+    let s = Number.isFinite(this.#closedUntil) ? this.#closedUntil : windowStart(this.#minTs, size);
+    while (this.#devices.size > 0) {
+      this.#closeWindow(s, s + size, rows);
+      s += size;
+    }
+    if (Number.isFinite(s)) this.#closedUntil = Math.max(this.#closedUntil, s);
+    return rows;
+  }
+
+  #closeWindow(s: number, e: number, out: PresenceRow[]): void {
+    const T = this.#cfg.presenceTimeoutMs;
+    const acc = new Map<string, { present: number; active: number; events: number }>();
+    const bucket = (h3: string) => {
+      let a = acc.get(h3);
+      if (!a) acc.set(h3, (a = { present: 0, active: 0, events: 0 }));
+      return a;
+    };
+    const dwell = new Map<string, number>();
+    const lastEnd = new Map<string, number>();
+    const seen = new Set<string>();
+
+    for (const [device, st] of this.#devices) {
+      const p = st.pending;
+      let k = 0;
+      while (k < p.length && p[k]!.ts < e) k++;
+
+      if (k === 0) {
+        // Fast path: only the previous event's hold can reach into this window.
+        if (st.prevH3 !== null) {
+          const holdEnd = Math.min(st.prevTs + T, p.length > 0 ? p[0]!.ts : Infinity);
+          if (Math.min(holdEnd, e) - Math.max(st.prevTs, s) > 0) bucket(st.prevH3).present++;
+        }
+        if (p.length === 0 && (st.prevH3 === null || st.prevTs + T <= e)) this.#devices.delete(device);
+        continue;
+      }
+
+      dwell.clear();
+      lastEnd.clear();
+      seen.clear();
+      const addHold = (start: number, h3: string, next: number) => {
+        const end = Math.min(start + T, next);
+        const ov = Math.min(end, e) - Math.max(start, s);
+        if (ov <= 0) return;
+        dwell.set(h3, (dwell.get(h3) ?? 0) + ov);
+        const clipped = Math.min(end, e);
+        if (clipped > (lastEnd.get(h3) ?? -Infinity)) lastEnd.set(h3, clipped);
+      };
+      if (st.prevH3 !== null) addHold(st.prevTs, st.prevH3, p[0]!.ts);
+      for (let i = 0; i < k; i++) {
+        const ev = p[i]!;
+        if (ev.holds) addHold(ev.ts, ev.h3, i + 1 < p.length ? p[i + 1]!.ts : Infinity);
+        const b = bucket(ev.h3);
+        b.events++;
+        if (!seen.has(ev.h3)) {
+          seen.add(ev.h3);
+          b.active++;
+        }
+      }
+      let best: string | null = null;
+      let bestDwell = 0;
+      let bestEnd = -Infinity;
+      for (const [h3, d] of dwell) {
+        const end = lastEnd.get(h3)!;
+        if (d > bestDwell || (d === bestDwell && end > bestEnd)) {
+          best = h3;
+          bestDwell = d;
+          bestEnd = end;
+        }
+      }
+      if (best !== null) bucket(best).present++;
+
+      const last = p[k - 1]!;
+      st.prevTs = last.ts;
+      st.prevH3 = last.holds ? last.h3 : null;
+      if (k === p.length) st.pending = [];
+      else p.splice(0, k);
+      if (st.pending.length === 0 && (st.prevH3 === null || st.prevTs + T <= e)) this.#devices.delete(device);
+    }
+
+    const cells = [...acc.keys()].sort();
+    for (const h3 of cells) {
+      const a = acc.get(h3)!;
+      out.push({ windowStart: s, windowEnd: e, h3, res: this.#res, present: a.present, active: a.active, events: a.events });
+    }
+  }
+
+  /** A plain-data copy of the state, for checkpoints. */
+  snapshot(): PresenceEngineSnapshot {
+    const devices: PresenceEngineSnapshot['devices'] = [];
+    for (const [d, st] of this.#devices) {
+      devices.push([d, Number.isFinite(st.prevTs) ? st.prevTs : null, st.prevH3, st.pending.map((e) => [e.ts, e.h3, e.holds])]);
+    }
+    return {
+      closedUntil: Number.isFinite(this.#closedUntil) ? this.#closedUntil : null,
+      minTs: Number.isFinite(this.#minTs) ? this.#minTs : null,
+      devices,
+    };
+  }
+
+  /** Replaces the state with a {@link snapshot}. */
+  restore(snap: PresenceEngineSnapshot): void {
+    this.#devices.clear();
+    this.#closedUntil = snap.closedUntil ?? -Infinity;
+    this.#minTs = snap.minTs ?? Infinity;
+    for (const [d, prevTs, prevH3, pending] of snap.devices) {
+      this.#devices.set(d, {
+        prevTs: prevTs ?? -Infinity,
+        prevH3,
+        pending: pending.map(([ts, h3, holds]) => ({ ts, h3, holds })),
+      });
+    }
+  }
+}

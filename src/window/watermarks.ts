@@ -1,0 +1,71 @@
+/**
+ * Event-time watermarks over several inputs (Kafka partitions; a file is one input).
+ * Each input's watermark is its highest event time minus the allowed lateness; the overall watermark
+ * is the minimum over the inputs that are not idle. An input that has received nothing for
+ * `idleTimeoutMs` of processing time stops holding the others back.
+ */
+export class Watermarks {
+  readonly #lateness: number;
+  readonly #idleTimeoutMs: number;
+  readonly #max = new Map<string, number>();
+  readonly #lastSeen = new Map<string, number>();
+
+  constructor(config: { latenessMs: number; idleTimeoutMs?: number }) {
+    this.#lateness = config.latenessMs;
+    this.#idleTimeoutMs = config.idleTimeoutMs ?? Infinity;
+  }
+
+  /** Records an accepted event time from `input` at processing time `now`. */
+  observe(input: string, ts: number, now = 0): void {
+    const m = this.#max.get(input);
+    if (m === undefined || ts > m) this.#max.set(input, ts);
+    this.#lastSeen.set(input, now);
+  }
+
+  /** Registers an input before it has data, so it holds the watermark back until it speaks or idles. */
+  track(input: string, now = 0): void {
+    if (!this.#lastSeen.has(input)) this.#lastSeen.set(input, now);
+  }
+
+  /** Forgets an input (a revoked partition). */
+  remove(input: string): void {
+    this.#max.delete(input);
+    this.#lastSeen.delete(input);
+  }
+
+  /** The overall watermark at processing time `now`; -Infinity until some input has data. */
+  current(now = 0): number {
+    let min = Infinity;
+    let any = false;
+    for (const [input, seen] of this.#lastSeen) {
+      const m = this.#max.get(input);
+      const idle = now - seen >= this.#idleTimeoutMs;
+      if (idle) continue;
+      if (m === undefined) return -Infinity;
+      any = true;
+      if (m < min) min = m;
+    }
+    if (!any) {
+      // Every input idle: the highest event time seen anywhere rules.
+      let max = -Infinity;
+      for (const m of this.#max.values()) if (m > max) max = m;
+      return max - this.#lateness;
+    }
+    return min - this.#lateness;
+  }
+
+  /** Plain-data state for checkpoints: highest event time per input. */
+  snapshot(): [string, number][] {
+    return [...this.#max];
+  }
+
+  /** Restores {@link snapshot}ed maxima (processing-time idleness starts afresh). */
+  restore(entries: [string, number][], now = 0): void {
+    this.#max.clear();
+    this.#lastSeen.clear();
+    for (const [k, v] of entries) {
+      this.#max.set(k, v);
+      this.#lastSeen.set(k, now);
+    }
+  }
+}
