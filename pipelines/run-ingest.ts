@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LineBatch } from '../src/ingest/sources/line-batches.ts';
 import { DuckDbSink, tsValue } from '../src/outputs/duckdb/duckdb-sink.ts';
+import type { WindowPlugin } from '../src/outputs/window-plugin.ts';
 import { IngestPipeline, type IngestPipelineConfig, type PipelineStats } from './ingest-pipeline.ts';
 
 /** Configuration of {@link runIngest}. */
@@ -18,6 +19,8 @@ export interface RunIngestConfig extends Omit<IngestPipelineConfig, 'sink'> {
   signal?: AbortSignal;
   /** Buffered rows that trigger a write to DuckDB. Default 50,000. */
   flushEvery?: number;
+  /** Consumers of closed windows (alerts, lake, exports), driven after every batch. */
+  plugins?: WindowPlugin[];
 }
 
 /** What {@link runIngest} returns. */
@@ -39,7 +42,19 @@ export async function runIngest(config: RunIngestConfig): Promise<IngestSummary>
   const sink = new DuckDbSink({ connection });
   const runId = randomUUID();
   const started = Date.now();
-  const pipeline = new IngestPipeline({ ...config, sink });
+  const plugins = config.plugins ?? [];
+  const pipeline = new IngestPipeline({
+    ...config,
+    sink,
+    onWindowsClosed: (rows) => {
+      for (const p of plugins) p.onWindowsClosed(rows);
+      config.onWindowsClosed?.(rows);
+    },
+  });
+  const flushPlugins = async () => {
+    for (const p of plugins) await p.flush(connection);
+    for (const p of plugins) await p.afterCommit?.();
+  };
   await connection.run(
     `INSERT INTO ingest_runs (run_id, command, source, started_at, config) VALUES ($1, 'ingest', $2, $3, $4)`,
     [runId, sourceName, tsValue(started), JSON.stringify({ ...pipeline.config })],
@@ -59,11 +74,14 @@ export async function runIngest(config: RunIngestConfig): Promise<IngestSummary>
     if ((n & 0xffff) < lines.length) pipeline.tick();
     if (pipeline.deviceCount > peak) peak = pipeline.deviceCount;
     if (sink.buffered >= flushEvery) await sink.flush();
+    if (plugins.length > 0) await flushPlugins();
     onProgress?.(pipeline.stats, batch.bytesRead);
     if (signal?.aborted) break;
   }
   pipeline.finish();
   await sink.flush();
+  await flushPlugins();
+  for (const p of plugins) await p.close?.();
   const seconds = (performance.now() - t0) / 1000;
   const s = pipeline.stats;
   const dead = Object.values(s.deadLetters).reduce((a, b) => a + b, 0);

@@ -54,6 +54,14 @@ export async function main(argv: string[], ctx: CommandContext): Promise<number>
 
 /** Entry point used by bin/citypulse.js. */
 export async function runFromProcess(): Promise<void> {
+  // kafkajs schedules timers with negative delays on Node ≥ 23 (harmless, clamped to 1 ms); keep
+  // every other warning.
+  const builtin = process.listeners('warning');
+  process.removeAllListeners('warning');
+  process.on('warning', (w) => {
+    if (w.name === 'TimeoutNegativeWarning') return;
+    for (const l of builtin) l(w);
+  });
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (sig: string) => {

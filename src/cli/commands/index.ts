@@ -1,6 +1,8 @@
 import type { Command } from '../command.ts';
 import { exportCommand } from './export.ts';
 import { ingestCommand } from './ingest.ts';
+import { publishCommand } from './publish.ts';
+import { streamCommand } from './stream.ts';
 
 /**
  * Every `citypulse` sub-command, in the order `--help` lists them.
@@ -8,5 +10,7 @@ import { ingestCommand } from './ingest.ts';
  */
 export const commands: Command[] = [
   ingestCommand,
+  publishCommand,
+  streamCommand,
   exportCommand,
 ];

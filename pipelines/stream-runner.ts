@@ -1,0 +1,386 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Consumer, EachBatchPayload, Producer } from 'kafkajs';
+import type { CellTable } from '../src/locate/cell-table.ts';
+import { PartitionBuffer } from '../src/ingest/sources/kafka/partition-buffer.ts';
+import { createKafka } from '../src/ingest/sources/kafka/kafka-client.ts';
+import { StateChangelog } from '../src/ingest/sources/kafka/state-changelog.ts';
+import { StreamStore } from '../src/outputs/duckdb/stream-store.ts';
+import type { WindowPlugin } from '../src/outputs/window-plugin.ts';
+import type { Pseudonymiser } from '../src/privacy/pseudonymiser.ts';
+import type { WindowConfig } from '../src/window/window-config.ts';
+import { IngestPipeline, type PipelineSnapshot, type PipelineStats } from './ingest-pipeline.ts';
+
+/** Configuration of {@link runStream}. Window fields default as in `ingest`. */
+export interface StreamConfig extends Partial<WindowConfig> {
+  brokers: string[];
+  topics: string[];
+  /** Consumer group; also names the checkpoints in DuckDB. */
+  groupId: string;
+  cells: CellTable;
+  pseudonymiser: Pseudonymiser;
+  /** DuckDB connection of this process's database file. */
+  connection: DuckDBConnection;
+  /**
+   * End the run once every assigned partition is caught up and nothing arrived for this long (ms),
+   * treating that as the end of input: all windows close. Default: run until `signal` aborts.
+   */
+  exitWhenIdleMs?: number;
+  /** A partition silent this long (processing time) stops holding publication back. Default 30 s. */
+  partitionIdleMs?: number;
+  /** Longest time between checkpoints while messages flow (ms). Default 5,000. */
+  checkpointIntervalMs?: number;
+  /** Dead-letter topic: original bytes, reason and source in headers. Default `citypulse-dead-letters`; null disables. */
+  deadLetterTopic?: string | null;
+  /** Share window state through a compacted topic so a partition can move between processes. Default true. */
+  handoff?: boolean;
+  plugins?: WindowPlugin[];
+  /** Wall clock for timestamp plausibility. Default Date.now. */
+  now?: () => number;
+  signal?: AbortSignal;
+  /** Progress after each checkpoint. */
+  onCheckpoint?: (info: StreamProgress) => void;
+  /** Diagnostics (rebalances, restores). */
+  log?: (message: string) => void;
+}
+
+/** What {@link runStream} reports. */
+export interface StreamProgress {
+  messages: number;
+  records: number;
+  accepted: number;
+  deadLetters: number;
+  late: number;
+  partitions: number;
+  publishedUntil: number | null;
+  checkpoints: number;
+}
+
+interface PartitionState {
+  topic: string;
+  partition: number;
+  pipeline: IngestPipeline;
+  buffer: PartitionBuffer;
+  nextOffset: bigint;
+  /** Processing time of the last message. */
+  lastMessageAt: number;
+  dirty: boolean;
+  dlq: { value: Buffer | null; key: Buffer | null; headers: Record<string, string> }[];
+  highWatermark: bigint;
+}
+
+const key = (topic: string, partition: number) => `${topic}/${partition}`;
+
+/**
+ * Consumes Kafka topics in a consumer group through the same pipeline as `ingest`, with exactly-once
+ * results in DuckDB: each partition's results, offset and window state commit in one transaction, and
+ * the consumer always resumes from the offsets stored there.
+ */
+export async function runStream(config: StreamConfig): Promise<StreamProgress> {
+  const log = config.log ?? (() => {});
+  const now = () => Date.now();
+  const store = new StreamStore(config.connection, config.groupId);
+  await store.init();
+  const meta = await store.meta();
+  let publishedUntil = meta.publishedUntil;
+  const plugins = config.plugins ?? [];
+  for (const p of plugins) {
+    const s = meta.pluginState?.[p.name];
+    if (s !== undefined && p.restore) p.restore(s);
+  }
+
+  const kafka = createKafka({ brokers: config.brokers, clientId: `citypulse-${config.groupId}` });
+  const consumer: Consumer = kafka.consumer({
+    groupId: config.groupId,
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3_000,
+    maxBytesPerPartition: 4 << 20,
+    retry: { retries: 50, initialRetryTime: 300, maxRetryTime: 5_000 },
+  });
+  const dlqTopic = config.deadLetterTopic === undefined ? 'citypulse-dead-letters' : config.deadLetterTopic;
+  const producer: Producer | null = dlqTopic || config.handoff !== false ? kafka.producer({ allowAutoTopicCreation: true }) : null;
+  const changelog = config.handoff !== false ? new StateChangelog({ kafka, groupId: config.groupId, log }) : null;
+
+  const parts = new Map<string, PartitionState>();
+  const restoring = new Map<string, Promise<PartitionState>>();
+  const totals: StreamProgress = { messages: 0, records: 0, accepted: 0, deadLetters: 0, late: 0, partitions: 0, publishedUntil, checkpoints: 0 };
+  const baseline = new Map<string, PipelineStats>();
+  let lastCheckpoint = now();
+  let lastMessageAt = now();
+  let assigned = new Set<string>();
+  let checkpointing: Promise<void> = Promise.resolve();
+  let fatal: Error | null = null;
+
+  const makePipeline = (p: PartitionState['buffer']) =>
+    new IngestPipeline({
+      cells: config.cells,
+      pseudonymiser: config.pseudonymiser,
+      sink: p,
+      ...(config.windowMs !== undefined ? { windowMs: config.windowMs } : {}),
+      ...(config.latenessMs !== undefined ? { latenessMs: config.latenessMs } : {}),
+      ...(config.presenceTimeoutMs !== undefined ? { presenceTimeoutMs: config.presenceTimeoutMs } : {}),
+      ...(config.now ? { now: config.now } : {}),
+    });
+
+  /** Loads a partition's newest checkpoint (local DuckDB or the handoff changelog). */
+  const restorePartition = async (topic: string, partition: number): Promise<PartitionState> => {
+    const buffer = new PartitionBuffer();
+    const pipeline = makePipeline(buffer);
+    const local = await store.load(topic, partition);
+    const shared = changelog ? await changelog.latest(topic, partition) : null;
+    const best = [local, shared].filter((c): c is { nextOffset: string; state: unknown } => c !== null).sort((a, b) => (BigInt(b.nextOffset) > BigInt(a.nextOffset) ? 1 : -1))[0];
+    if (best?.state) pipeline.restore(best.state as PipelineSnapshot);
+    const st: PartitionState = {
+      topic,
+      partition,
+      pipeline,
+      buffer,
+      nextOffset: best ? BigInt(best.nextOffset) : -1n,
+      lastMessageAt: now(),
+      dirty: false,
+      dlq: [],
+      highWatermark: -1n,
+    };
+    baseline.set(key(topic, partition), structuredClone(pipeline.stats));
+    log(`partition ${key(topic, partition)}: ${best ? `resuming at offset ${best.nextOffset} (${best === local ? 'local checkpoint' : 'handoff changelog'})` : 'no checkpoint, from the earliest offset'}`);
+    return st;
+  };
+
+  const ensurePartition = (topic: string, partition: number): Promise<PartitionState> => {
+    const k = key(topic, partition);
+    const have = parts.get(k);
+    if (have) return Promise.resolve(have);
+    let p = restoring.get(k);
+    if (!p) {
+      p = restorePartition(topic, partition).then((st) => {
+        parts.set(k, st);
+        restoring.delete(k);
+        return st;
+      });
+      restoring.set(k, p);
+    }
+    return p;
+  };
+
+  /** Writes every dirty partition's results, offsets and state in one transaction. */
+  const checkpoint = async (final = false): Promise<void> => {
+    const dirty = [...parts.values()].filter((p) => p.dirty || p.buffer.size > 0);
+    const until = publishFrontier(final);
+    if (dirty.length === 0 && (until === null || until === publishedUntil)) return;
+    // Dead letters go to their topic before the transaction: a crash in between re-sends them
+    // (at-least-once on the topic) but never loses one; the table stays exactly-once.
+    if (producer && dlqTopic) {
+      const messages = dirty.flatMap((p) => p.dlq.splice(0));
+      if (messages.length > 0) await producer.send({ topic: dlqTopic, messages, acks: -1 });
+    }
+    const batch = dirty.map((p) => {
+      const drained = p.buffer.drain();
+      return { topic: p.topic, partition: p.partition, nextOffset: String(p.nextOffset), state: p.pipeline.snapshot(), ...drained };
+    });
+    const prev = publishedUntil;
+    const published = await store.commit(batch, until, prev, async (rows) => {
+      if (rows.length > 0) for (const pl of plugins) pl.onWindowsClosed(rows);
+      for (const pl of plugins) await pl.flush(config.connection);
+      const states: Record<string, unknown> = {};
+      for (const pl of plugins) if (pl.snapshot) states[pl.name] = pl.snapshot();
+      return Object.keys(states).length > 0 ? states : null;
+    });
+    void published;
+    if (until !== null) publishedUntil = until;
+    for (const p of dirty) p.dirty = false;
+    // Offsets to Kafka too (lag monitoring); DuckDB stays the source of truth on restart.
+    const offsets = batch.filter((b) => BigInt(b.nextOffset) >= 0n).map((b) => ({ topic: b.topic, partition: b.partition, offset: b.nextOffset }));
+    if (offsets.length > 0 && !final) await consumer.commitOffsets(offsets).catch((err: Error) => log(`offset commit to Kafka failed (harmless): ${err.message}`));
+    if (changelog && producer) await changelog.publish(producer, batch.map((b) => ({ topic: b.topic, partition: b.partition, nextOffset: b.nextOffset, state: b.state })));
+    for (const pl of plugins) await pl.afterCommit?.();
+    lastCheckpoint = now();
+    totals.checkpoints++;
+    totals.publishedUntil = publishedUntil;
+    refreshTotals();
+    config.onCheckpoint?.({ ...totals });
+  };
+
+  const scheduleCheckpoint = (final = false): Promise<void> => {
+    checkpointing = checkpointing.then(() => checkpoint(final));
+    return checkpointing;
+  };
+
+  /**
+   * Windows ending at or before this may be published: every assigned partition that is not idle has
+   * closed them (the minimum of the partitions' watermarks). Never moves back.
+   */
+  const publishFrontier = (final: boolean): number | null => {
+    const t = now();
+    let min = Infinity;
+    let max = -Infinity;
+    for (const k of assigned) {
+      const p = parts.get(k);
+      const c = p?.pipeline.stats.closedUntil ?? null;
+      if (c !== null) max = Math.max(max, c);
+      if (final) continue;
+      const idle = !p || t - p.lastMessageAt >= (config.partitionIdleMs ?? 30_000);
+      if (idle) continue;
+      if (c === null) return publishedUntil;
+      min = Math.min(min, c);
+    }
+    const frontier = final || !Number.isFinite(min) ? max : min;
+    if (!Number.isFinite(frontier)) return publishedUntil;
+    return publishedUntil === null ? frontier : Math.max(frontier, publishedUntil);
+  };
+
+  const refreshTotals = () => {
+    let messages = 0, records = 0, accepted = 0, dead = 0, late = 0;
+    for (const p of parts.values()) {
+      const s = p.pipeline.stats;
+      messages += s.payloads;
+      records += s.records;
+      accepted += s.accepted;
+      late += s.late;
+      dead += Object.values(s.deadLetters).reduce((a, b) => a + b, 0);
+    }
+    Object.assign(totals, { messages, records, accepted, deadLetters: dead, late, partitions: assigned.size });
+  };
+
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    const next = new Set<string>();
+    for (const [topic, ps] of Object.entries(e.payload.memberAssignment)) for (const p of ps as number[]) next.add(key(topic, p));
+    for (const k of assigned) {
+      if (!next.has(k)) {
+        // Revoked: forget in-memory work since the last checkpoint; the next owner resumes there.
+        parts.delete(k);
+        log(`partition ${k}: revoked`);
+      }
+    }
+    assigned = next;
+    for (const k of next) {
+      const [topic, p] = splitKey(k);
+      parts.get(k)?.pipeline.trackInput(k);
+      void ensurePartition(topic, p).then((st) => {
+        if (st.nextOffset >= 0n) consumer.seek({ topic, partition: p, offset: String(st.nextOffset) });
+      }).catch((err: Error) => (fatal = err));
+    }
+    log(`assignment: ${[...next].sort().join(', ') || '(none)'}`);
+  });
+  consumer.on(consumer.events.CRASH, (e) => {
+    if (!e.payload.restart) fatal = e.payload.error;
+  });
+
+  const eachBatch = async ({ batch, heartbeat, isRunning, isStale }: EachBatchPayload) => {
+    const k = key(batch.topic, batch.partition);
+    if (!assigned.has(k)) return;
+    const st = await ensurePartition(batch.topic, batch.partition);
+    st.highWatermark = BigInt(batch.highWatermark);
+    const first = batch.messages[0];
+    if (first && st.nextOffset >= 0n && BigInt(first.offset) > st.nextOffset) {
+      // Kafka handed us messages past our checkpoint: go back to it.
+      consumer.seek({ topic: batch.topic, partition: batch.partition, offset: String(st.nextOffset) });
+      return;
+    }
+    let n = 0;
+    for (const m of batch.messages) {
+      if (!isRunning() || isStale() || parts.get(k) !== st) break;
+      const off = BigInt(m.offset);
+      if (off < st.nextOffset) continue;
+      const deadBefore = st.buffer.dead.length;
+      const text = m.value ? m.value.toString('utf8') : '';
+      st.pipeline.processPayload(text, batch.topic, `${batch.partition}@${m.offset}`, k);
+      if (dlqTopic && st.buffer.dead.length > deadBefore) {
+        const reasons = [...new Set(st.buffer.dead.slice(deadBefore).map((d) => d.reason))].join(',');
+        st.dlq.push({
+          key: m.key ?? null,
+          value: m.value ?? null,
+          headers: { 'citypulse.reason': reasons, 'citypulse.topic': batch.topic, 'citypulse.partition': String(batch.partition), 'citypulse.offset': m.offset },
+        });
+      }
+      st.nextOffset = off + 1n;
+      st.dirty = true;
+      if ((++n & 1023) === 0) {
+        st.pipeline.advance();
+        await heartbeat();
+      }
+    }
+    st.pipeline.advance();
+    st.pipeline.tick();
+    st.lastMessageAt = now();
+    lastMessageAt = now();
+    const due = now() - lastCheckpoint >= (config.checkpointIntervalMs ?? 5_000);
+    if (st.buffer.rows.length > 0 || due) await scheduleCheckpoint();
+    await heartbeat();
+  };
+
+  const admin = kafka.admin();
+  await admin.connect();
+  await consumer.connect();
+  if (producer) await producer.connect();
+  if (changelog) await changelog.start();
+  for (const topic of config.topics) await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({ autoCommit: false, eachBatchAutoResolve: true, partitionsConsumedConcurrently: 1, eachBatch });
+
+  try {
+    // Supervise: periodic checkpoints, idle partitions, end of input, shutdown.
+    for (;;) {
+      if (fatal) throw fatal;
+      if (config.signal?.aborted) break;
+      await sleep(250, config.signal);
+      if (now() - lastCheckpoint >= (config.checkpointIntervalMs ?? 5_000)) await scheduleCheckpoint();
+      if (config.exitWhenIdleMs !== undefined && now() - lastMessageAt >= config.exitWhenIdleMs && assigned.size > 0) {
+        if (await caughtUp(admin, assigned, parts)) break;
+      }
+    }
+    await checkpointing;
+    if (config.exitWhenIdleMs !== undefined && !config.signal?.aborted) {
+      // End of input: every window closes.
+      for (const k of assigned) {
+        const p = parts.get(k);
+        if (!p) continue;
+        p.pipeline.finish();
+        p.dirty = true;
+      }
+      await scheduleCheckpoint(true);
+    } else {
+      await scheduleCheckpoint();
+    }
+    refreshTotals();
+    return { ...totals };
+  } finally {
+    await consumer.disconnect().catch(() => {});
+    if (changelog) await changelog.stop().catch(() => {});
+    if (producer) await producer.disconnect().catch(() => {});
+    await admin.disconnect().catch(() => {});
+    for (const p of plugins) await p.close?.();
+  }
+}
+
+async function caughtUp(admin: ReturnType<ReturnType<typeof createKafka>['admin']>, assigned: Set<string>, parts: Map<string, PartitionState>): Promise<boolean> {
+  const byTopic = new Map<string, number[]>();
+  for (const k of assigned) {
+    const [t, p] = splitKey(k);
+    byTopic.set(t, [...(byTopic.get(t) ?? []), p]);
+  }
+  for (const [topic, ps] of byTopic) {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    for (const o of offsets) {
+      if (!ps.includes(o.partition)) continue;
+      const st = parts.get(key(topic, o.partition));
+      const high = BigInt(o.high);
+      const low = BigInt(o.low);
+      if (high === low) continue; // empty partition
+      if (!st || st.nextOffset < high) return false;
+    }
+  }
+  return true;
+}
+
+function splitKey(k: string): [string, number] {
+  const i = k.lastIndexOf('/');
+  return [k.slice(0, i), Number(k.slice(i + 1))];
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
+}

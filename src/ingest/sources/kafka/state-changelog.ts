@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
+import { decodeState, encodeState } from '../../../outputs/duckdb/stream-store.ts';
+
+/** Configuration of a {@link StateChangelog}. */
+export interface StateChangelogConfig {
+  kafka: Kafka;
+  /** The stream's consumer group; the topic is `citypulse-state.<group>`. */
+  groupId: string;
+  log?: (message: string) => void;
+}
+
+/**
+ * Per-partition window state shared through a compacted Kafka topic, so a partition that moves to
+ * another process resumes from the newest checkpoint (as Kafka Streams does with changelog topics).
+ * Every process tails the topic and keeps the latest state of each partition.
+ */
+export class StateChangelog {
+  readonly topic: string;
+  readonly #kafka: Kafka;
+  readonly #latest = new Map<string, Buffer>();
+  readonly #positions = new Map<number, bigint>();
+  #consumer: Consumer | null = null;
+  readonly #log: (m: string) => void;
+
+  constructor(config: StateChangelogConfig) {
+    this.topic = `citypulse-state.${config.groupId}`;
+    this.#kafka = config.kafka;
+    this.#log = config.log ?? (() => {});
+  }
+
+  /** Creates the compacted topic when missing and starts tailing it. */
+  async start(): Promise<void> {
+    const admin = this.#kafka.admin();
+    await admin.connect();
+    try {
+      const topics = await admin.listTopics();
+      if (!topics.includes(this.topic)) {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: [{ topic: this.topic, numPartitions: 1, configEntries: [
+            { name: 'cleanup.policy', value: 'compact' },
+            { name: 'max.message.bytes', value: String(64 << 20) },
+          ] }],
+        }).catch((err: Error) => this.#log(`changelog topic: ${err.message}`));
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    const consumer = this.#kafka.consumer({ groupId: `citypulse-state-reader-${randomUUID()}`, maxBytesPerPartition: 64 << 20, maxBytes: 128 << 20 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ partition, message }) => {
+        const k = message.key?.toString('utf8');
+        if (k && message.value) this.#latest.set(k, message.value);
+        this.#positions.set(partition, BigInt(message.offset) + 1n);
+      },
+    });
+    this.#consumer = consumer;
+  }
+
+  /** Publishes checkpoints (after their DuckDB transaction committed). */
+  async publish(producer: Producer, entries: { topic: string; partition: number; nextOffset: string; state: unknown }[]): Promise<void> {
+    if (entries.length === 0) return;
+    await producer.send({
+      topic: this.topic,
+      acks: -1,
+      messages: entries.map((e) => ({ key: `${e.topic}/${e.partition}`, value: Buffer.from(encodeState({ nextOffset: e.nextOffset, state: e.state })) })),
+    });
+  }
+
+  /** The newest shared checkpoint of a partition, after catching up with the topic; null if none. */
+  async latest(topic: string, partition: number, timeoutMs = 30_000): Promise<{ nextOffset: string; state: unknown } | null> {
+    const admin = this.#kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(this.topic);
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const behind = offsets.some((o) => BigInt(o.high) > BigInt(o.low) && (this.#positions.get(o.partition) ?? BigInt(o.low)) < BigInt(o.high));
+        if (!behind) break;
+        if (Date.now() > deadline) throw new Error(`state changelog ${this.topic} did not catch up within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    const v = this.#latest.get(`${topic}/${partition}`);
+    return v ? decodeState<{ nextOffset: string; state: unknown }>(v) : null;
+  }
+
+  async stop(): Promise<void> {
+    await this.#consumer?.disconnect();
+    this.#consumer = null;
+  }
+}

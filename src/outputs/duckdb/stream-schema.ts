@@ -1,0 +1,36 @@
+/**
+ * Tables of the Kafka `stream` path, beside the pipeline tables of schema.ts.
+ *
+ * - `presence_partials`: closed-window rows per source partition. Each partition's rows depend only on
+ *   that partition's messages (deterministic), so replays after a crash or a rebalance rewrite the
+ *   same rows, and files of several processes merge by DISTINCT then SUM.
+ * - `presence` (schema.ts) is materialised from the partials: one row per (window, cell).
+ * - `stream_checkpoints`: per partition, the next offset to read and the window state at that offset
+ *   (gzip JSON), committed in the same transaction as the rows they produced.
+ */
+export const STREAM_SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS presence_partials (
+  topic        VARCHAR     NOT NULL,
+  "partition"  INTEGER     NOT NULL,
+  window_start TIMESTAMPTZ NOT NULL,
+  window_end   TIMESTAMPTZ NOT NULL,
+  h3           UBIGINT     NOT NULL,
+  res          UTINYINT    NOT NULL,
+  present      INTEGER     NOT NULL,
+  active       INTEGER     NOT NULL,
+  events       INTEGER     NOT NULL
+);
+CREATE TABLE IF NOT EXISTS stream_checkpoints (
+  consumer_group VARCHAR NOT NULL,
+  topic          VARCHAR NOT NULL,
+  "partition"    INTEGER NOT NULL,
+  next_offset    BIGINT  NOT NULL,
+  state          BLOB,
+  updated_at     TIMESTAMPTZ NOT NULL,
+  PRIMARY KEY (consumer_group, topic, "partition")
+);
+CREATE TABLE IF NOT EXISTS stream_meta (
+  consumer_group  VARCHAR PRIMARY KEY,
+  published_until TIMESTAMPTZ
+);
+`;

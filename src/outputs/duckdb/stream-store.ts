@@ -1,0 +1,180 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { blobValue, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import type { DeadLetter, LateRecord } from '../sink.ts';
+import type { PresenceRow } from '../../window/presence-row.ts';
+import { DuckDbSink, h3ToBigInt, tsValue } from './duckdb-sink.ts';
+import { STREAM_SCHEMA_SQL } from './stream-schema.ts';
+import { SCHEMA_SQL } from './schema.ts';
+
+/** One partition's share of a checkpoint. */
+export interface PartitionCheckpoint {
+  topic: string;
+  partition: number;
+  /** Next offset to read (as a decimal string: Kafka offsets are 64-bit). */
+  nextOffset: string;
+  /** Pipeline state at `nextOffset`, any JSON-serialisable value. */
+  state: unknown;
+  rows: PresenceRow[];
+  dead: DeadLetter[];
+  lates: LateRecord[];
+}
+
+/** Encodes state as gzip JSON. */
+export function encodeState(state: unknown): Uint8Array {
+  return gzipSync(Buffer.from(JSON.stringify(state)), { level: 1 });
+}
+
+/** Decodes {@link encodeState}. */
+export function decodeState<T>(blob: Uint8Array): T {
+  return JSON.parse(gunzipSync(blob).toString('utf8')) as T;
+}
+
+/**
+ * Reads and writes the Kafka path's checkpoints: results, offsets and window state of every partition
+ * commit in one DuckDB transaction, so a crash at any moment leaves either all or none of them.
+ */
+export class StreamStore {
+  readonly #conn: DuckDBConnection;
+  readonly #group: string;
+
+  constructor(conn: DuckDBConnection, group: string) {
+    this.#conn = conn;
+    this.#group = group;
+  }
+
+  /** Creates the pipeline and stream tables when missing. */
+  async init(): Promise<void> {
+    await this.#conn.run(SCHEMA_SQL);
+    await this.#conn.run(STREAM_SCHEMA_SQL);
+    await this.#conn.run(`ALTER TABLE stream_meta ADD COLUMN IF NOT EXISTS plugin_state JSON`);
+  }
+
+  /** The stored checkpoint of a partition, or null. */
+  async load(topic: string, partition: number): Promise<{ nextOffset: string; state: unknown } | null> {
+    const r = await this.#conn.runAndReadAll(
+      `SELECT next_offset::VARCHAR, state FROM stream_checkpoints WHERE consumer_group = $1 AND topic = $2 AND "partition" = $3`,
+      [this.#group, topic, partition],
+    );
+    const row = r.getRowsJS()[0] as [string, Uint8Array | null] | undefined;
+    if (!row) return null;
+    return { nextOffset: row[0], state: row[1] ? decodeState(row[1]) : null };
+  }
+
+  /** Published frontier (ms) and plugin state of this group, if any. */
+  async meta(): Promise<{ publishedUntil: number | null; pluginState: Record<string, unknown> | null }> {
+    const r = await this.#conn.runAndReadAll(
+      `SELECT epoch_ms(published_until), plugin_state::VARCHAR FROM stream_meta WHERE consumer_group = $1`,
+      [this.#group],
+    );
+    const row = r.getRowsJS()[0] as [bigint | null, string | null] | undefined;
+    return {
+      publishedUntil: row?.[0] == null ? null : Number(row[0]),
+      pluginState: row?.[1] ? (JSON.parse(row[1]) as Record<string, unknown>) : null,
+    };
+  }
+
+  /**
+   * Writes one checkpoint atomically: partial rows, dead letters and late events of every partition,
+   * their offsets and states; then re-materialises `presence` for the windows that became publishable
+   * (end ≤ `publishUntil`) or were touched again. `inTransaction` runs last, inside the transaction
+   * (plugins write there) and receives the newly published rows.
+   */
+  async commit(
+    parts: PartitionCheckpoint[],
+    publishUntil: number | null,
+    prevPublished: number | null,
+    inTransaction: (published: PresenceRow[]) => Promise<Record<string, unknown> | null>,
+  ): Promise<PresenceRow[]> {
+    const conn = this.#conn;
+    await conn.run('BEGIN TRANSACTION');
+    try {
+      const touched = new Set<number>();
+      const partials = parts.filter((p) => p.rows.length > 0);
+      if (partials.length > 0) {
+        const a = await conn.createAppender('presence_partials');
+        try {
+          for (const p of partials) {
+            for (const r of p.rows) {
+              touched.add(r.windowStart);
+              a.appendVarchar(p.topic);
+              a.appendInteger(p.partition);
+              a.appendTimestampTZ(tsValue(r.windowStart));
+              a.appendTimestampTZ(tsValue(r.windowEnd));
+              a.appendUBigInt(h3ToBigInt(r.h3));
+              a.appendUTinyInt(r.res);
+              a.appendInteger(r.present);
+              a.appendInteger(r.active);
+              a.appendInteger(r.events);
+              a.endRow();
+            }
+          }
+          a.flushSync();
+        } finally {
+          a.closeSync();
+        }
+      }
+      const sink = new DuckDbSink({ connection: conn });
+      for (const p of parts) {
+        for (const d of p.dead) sink.deadLetter(d);
+        for (const l of p.lates) sink.late(l);
+      }
+      await sink.flush();
+      for (const p of parts) {
+        await conn.run(
+          `INSERT OR REPLACE INTO stream_checkpoints VALUES ($1, $2, $3, $4::BIGINT, $5, now())`,
+          [this.#group, p.topic, p.partition, p.nextOffset, blobValue(encodeState(p.state))],
+        );
+      }
+      let published: PresenceRow[] = [];
+      if (publishUntil !== null) {
+        published = await this.#materialise(publishUntil, prevPublished, [...touched]);
+      }
+      const pluginState = await inTransaction(published);
+      await conn.run(
+        `INSERT OR REPLACE INTO stream_meta (consumer_group, published_until, plugin_state) VALUES ($1, $2, $3)`,
+        [this.#group, publishUntil === null ? null : tsValue(publishUntil), pluginState ? JSON.stringify(pluginState) : null],
+      );
+      await conn.run('COMMIT');
+      return published;
+    } catch (err) {
+      await conn.run('ROLLBACK').catch(() => {});
+      throw err;
+    }
+  }
+
+  /** Rebuilds `presence` rows of publishable windows from the partials; returns the new rows. */
+  async #materialise(until: number, prev: number | null, touched: number[]): Promise<PresenceRow[]> {
+    const conn = this.#conn;
+    await conn.run(
+      `CREATE OR REPLACE TEMP TABLE mat_windows AS
+         SELECT DISTINCT window_start FROM presence_partials
+         WHERE epoch_ms(window_end) <= $until::BIGINT
+           AND (epoch_ms(window_end) > $prev::BIGINT OR list_contains($touched::BIGINT[], epoch_ms(window_start)))`,
+      { until, prev: prev ?? -1, touched: bigintList(touched) },
+    );
+    await conn.run(`DELETE FROM presence WHERE window_start IN (SELECT window_start FROM temp.mat_windows)`);
+    await conn.run(
+      `INSERT INTO presence
+         SELECT window_start, window_end, h3, res, sum(present)::INTEGER, sum(active)::INTEGER, sum(events)::INTEGER
+         FROM (SELECT DISTINCT * FROM presence_partials WHERE window_start IN (SELECT window_start FROM temp.mat_windows))
+         GROUP BY window_start, window_end, h3, res`,
+    );
+    const r = await conn.runAndReadAll(
+      `SELECT epoch_ms(window_start), epoch_ms(window_end), h3, res, present, active, events FROM presence
+       WHERE window_start IN (SELECT window_start FROM temp.mat_windows) ORDER BY window_start, h3`,
+    );
+    return (r.getRowsJS() as [bigint, bigint, bigint, number, number, number, number][]).map(([ws, we, h3, res, present, active, events]) => ({
+      windowStart: Number(ws),
+      windowEnd: Number(we),
+      h3: h3.toString(16),
+      res,
+      present,
+      active,
+      events,
+    }));
+  }
+}
+
+function bigintList(xs: number[]) {
+  return listValue(xs.map((x) => BigInt(x)));
+}
