@@ -169,8 +169,9 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
     // Dead letters go to their topic before the transaction: a crash in between re-sends them
     // (at-least-once on the topic) but never loses one; the table stays exactly-once.
     if (producer && dlqTopic) {
-      const messages = dirty.flatMap((p) => p.dlq.splice(0));
+      const messages = dirty.flatMap((p) => p.dlq);
       if (messages.length > 0) await producer.send({ topic: dlqTopic, messages, acks: -1 });
+      for (const p of dirty) p.dlq = [];
     }
     const batch = dirty.map((p) => {
       const drained = p.buffer.drain();
@@ -188,9 +189,15 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
     if (until !== null) publishedUntil = until;
     for (const p of dirty) p.dirty = false;
     // Offsets to Kafka too (lag monitoring); DuckDB stays the source of truth on restart.
+    // Best effort, never awaited: during a broker outage these wait for the broker, but DuckDB is
+    // already consistent and a lagging copy only means a longer replay for the next owner.
     const offsets = batch.filter((b) => BigInt(b.nextOffset) >= 0n).map((b) => ({ topic: b.topic, partition: b.partition, offset: b.nextOffset }));
-    if (offsets.length > 0 && !final) await consumer.commitOffsets(offsets).catch((err: Error) => log(`offset commit to Kafka failed (harmless): ${err.message}`));
-    if (changelog && producer) await changelog.publish(producer, batch.map((b) => ({ topic: b.topic, partition: b.partition, nextOffset: b.nextOffset, state: b.state })));
+    if (offsets.length > 0 && !final) void consumer.commitOffsets(offsets).catch((err: Error) => log(`offset commit to Kafka failed (harmless): ${err.message}`));
+    if (changelog && producer) {
+      const entries = batch.map((b) => ({ topic: b.topic, partition: b.partition, nextOffset: b.nextOffset, state: b.state }));
+      const sent = changelog.publish(producer, entries).catch((err: Error) => log(`state changelog not updated (a moved partition replays further back): ${err.message}`));
+      if (final) await sent;
+    }
     for (const pl of plugins) await pl.afterCommit?.();
     lastCheckpoint = now();
     totals.checkpoints++;
@@ -199,8 +206,14 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
     config.onCheckpoint?.({ ...totals });
   };
 
+  /** Runs checkpoints one at a time; a failed one (broker outage) is logged and retried later. */
   const scheduleCheckpoint = (final = false): Promise<void> => {
-    checkpointing = checkpointing.then(() => checkpoint(final));
+    checkpointing = checkpointing.then(() =>
+      checkpoint(final).catch((err: Error) => {
+        if (final) throw err;
+        log(`checkpoint postponed: ${err.message}`);
+      }),
+    );
     return checkpointing;
   };
 
@@ -323,7 +336,7 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
       await sleep(250, config.signal);
       if (now() - lastCheckpoint >= (config.checkpointIntervalMs ?? 5_000)) await scheduleCheckpoint();
       if (config.exitWhenIdleMs !== undefined && now() - lastMessageAt >= config.exitWhenIdleMs && assigned.size > 0) {
-        if (await caughtUp(admin, assigned, parts)) break;
+        if (await caughtUp(admin, assigned, parts).catch(() => false)) break;
       }
     }
     await checkpointing;

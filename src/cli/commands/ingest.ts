@@ -7,6 +7,9 @@ import { PIPELINE_TABLES, SCHEMA_SQL } from '../../outputs/duckdb/schema.ts';
 import { parseCommandArgs, required, type Command } from '../command.ts';
 import { Progress, formatCount } from '../progress.ts';
 import { formatIngestSummary } from './ingest-summary.ts';
+import { ALERT_FLAGS, ALERT_FLAGS_HELP, alertingFromFlags } from '../../alerts/cli-flags.ts';
+import { createLakeWriter } from '../../outputs/lake/index.ts';
+import type { WindowPlugin } from '../../outputs/window-plugin.ts';
 
 const HELP = `Usage: citypulse ingest --from FILE|- --cells CSV --db FILE [options]
 
@@ -19,6 +22,9 @@ Options:
   --from FILE|-            NDJSON input; - reads standard input
 ${PIPELINE_FLAGS_HELP}
   --replace                drop the pipeline tables of --db first (default: append)
+  --lake DIR               also write closed windows as hive-partitioned Parquet under DIR
+                           (DIR/presence/date=…/hour=…/…parquet; docs/lake.md)
+${ALERT_FLAGS_HELP}
   -h, --help               this help
 
 Example:
@@ -30,7 +36,7 @@ export const ingestCommand: Command = {
   summary: 'NDJSON file or stdin → presence windows in DuckDB',
   help: HELP,
   async run(argv, ctx) {
-    const args = parseCommandArgs(argv, { ...PIPELINE_FLAGS, from: { type: 'string' }, replace: { type: 'boolean' } }, HELP, ctx);
+    const args = parseCommandArgs(argv, { ...PIPELINE_FLAGS, ...ALERT_FLAGS, from: { type: 'string' }, replace: { type: 'boolean' }, lake: { type: 'string' } }, HELP, ctx);
     if (!args) return 0;
     const v = args.values;
     const from = required(v, 'from');
@@ -38,6 +44,10 @@ export const ingestCommand: Command = {
     const dbPath = required(v, 'db');
     const wc = windowConfigFromFlags(v);
     const cells = loadCells(cellsPath, wc.resolution);
+    const plugins: WindowPlugin[] = [];
+    const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution });
+    if (alerting) plugins.push(alerting);
+    if (v.lake) plugins.push(createLakeWriter({ dir: v.lake }));
     const { pseudonymiser, key } = pseudonymiserFromEnv(ctx.env, v['key-file']);
     ctx.stderr.write(describeKey(key) + '\n');
 
@@ -56,6 +66,7 @@ export const ingestCommand: Command = {
         batches: lineBatches(stream, ctx.signal),
         sourceName: from === '-' ? 'stdin' : from,
         signal: ctx.signal,
+        plugins,
         onProgress: (s, bytes) => progress.update(bytes, `${formatCount(s.records)} records, ${formatCount(s.accepted)} accepted`),
       });
       progress.finish(`${formatCount(summary.stats.records)} records`);

@@ -5,6 +5,10 @@ import { openDatabase } from '../../outputs/duckdb/open.ts';
 import { UsageError, parseCommandArgs, required, type Command } from '../command.ts';
 import { parseDuration } from '../duration.ts';
 import { formatCount } from '../progress.ts';
+import { ALERT_FLAGS, ALERT_FLAGS_HELP, alertingFromFlags } from '../../alerts/cli-flags.ts';
+import { DEFAULT_ALERT_TOPIC } from '../../alerts/delivery/kafka-alert-publisher.ts';
+import { createLakeWriter } from '../../outputs/lake/index.ts';
+import type { WindowPlugin } from '../../outputs/window-plugin.ts';
 
 const HELP = `Usage: citypulse stream --brokers B --topics T1,T2 --group G --cells CSV --db FILE [options]
 
@@ -25,6 +29,9 @@ ${PIPELINE_FLAGS_HELP}
   --dead-letter-topic T    where poison messages go, with reason/source headers (default citypulse-dead-letters; "" disables)
   --no-handoff             do not share window state through the citypulse-state.<group> topic
                            (only safe with a single process per group)
+  --lake DIR               also write published windows as hive-partitioned Parquet under DIR
+${ALERT_FLAGS_HELP}
+                           (under stream, alerts also go to the topic ${DEFAULT_ALERT_TOPIC} by default)
   -h, --help               this help
 
 Scale-out: run several processes with the same --group, each with its own --db; merge their files
@@ -40,6 +47,8 @@ export const streamCommand: Command = {
       argv,
       {
         ...PIPELINE_FLAGS,
+        ...ALERT_FLAGS,
+        lake: { type: 'string' },
         brokers: { type: 'string' },
         topics: { type: 'string' },
         group: { type: 'string', default: 'citypulse' },
@@ -66,6 +75,10 @@ export const streamCommand: Command = {
     const cells = loadCells(required(v, 'cells'), wc.resolution);
     const { pseudonymiser, key } = pseudonymiserFromEnv(ctx.env, v['key-file']);
     ctx.stderr.write(describeKey(key) + '\n');
+    const plugins: WindowPlugin[] = [];
+    const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution, brokers, defaultTopic: DEFAULT_ALERT_TOPIC });
+    if (alerting) plugins.push(alerting);
+    if (v.lake) plugins.push(createLakeWriter({ dir: String(v.lake) }));
     const dur = (flag: string) => {
       try {
         return parseDuration(String(v[flag as keyof typeof v]), `--${flag}`);
@@ -89,6 +102,7 @@ export const streamCommand: Command = {
         checkpointIntervalMs: dur('checkpoint-every'),
         deadLetterTopic: v['dead-letter-topic'] ? String(v['dead-letter-topic']) : null,
         handoff: !v['no-handoff'],
+        plugins,
         signal: ctx.signal,
         log: (m) => ctx.stderr.write(`stream: ${m}\n`),
         onCheckpoint: (p) =>

@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { blobValue, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { blobValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { DeadLetter, LateRecord } from '../sink.ts';
 import type { PresenceRow } from '../../window/presence-row.ts';
 import { DuckDbSink, h3ToBigInt, tsValue } from './duckdb-sink.ts';
@@ -149,8 +149,8 @@ export class StreamStore {
       `CREATE OR REPLACE TEMP TABLE mat_windows AS
          SELECT DISTINCT window_start FROM presence_partials
          WHERE epoch_ms(window_end) <= $until::BIGINT
-           AND (epoch_ms(window_end) > $prev::BIGINT OR list_contains($touched::BIGINT[], epoch_ms(window_start)))`,
-      { until, prev: prev ?? -1, touched: bigintList(touched) },
+           AND (epoch_ms(window_end) > $prev::BIGINT OR list_contains($touched::VARCHAR::BIGINT[], epoch_ms(window_start)))`,
+      { until, prev: prev ?? -1, touched: `[${touched.join(',')}]` },
     );
     await conn.run(`DELETE FROM presence WHERE window_start IN (SELECT window_start FROM temp.mat_windows)`);
     await conn.run(
@@ -173,8 +173,4 @@ export class StreamStore {
       events,
     }));
   }
-}
-
-function bigintList(xs: number[]) {
-  return listValue(xs.map((x) => BigInt(x)));
 }

@@ -54,7 +54,7 @@ export async function writeHeatmap(cells: readonly HeatmapCell[], format: Heatma
     parquet: async () => {
       if (!conn) throw new Error('parquet export needs a DuckDB connection');
       await conn.run('CREATE OR REPLACE TEMP TABLE heatmap_export (window_start TIMESTAMPTZ, window_end TIMESTAMPTZ, h3 VARCHAR, res UTINYINT, present INTEGER)');
-      const a = await conn.createAppender('heatmap_export', 'temp');
+      const a = await conn.createAppender('heatmap_export', 'main', 'temp');
       try {
         
         for (const c of cells) {

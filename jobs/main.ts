@@ -1,0 +1,139 @@
+/**
+ * The main job — what `npm start` runs on a fresh machine, with nothing outside the repository:
+ * simulate a day of a small city, ingest it into DuckDB, load its districts, export population
+ * heatmaps (GeoJSON, CSV, Parquet) and a map picture of the busiest hour, and print a summary.
+ *
+ *   node jobs/main.ts [--out DIR] [--subscribers N] [--seed S] [--k K]
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Writable } from 'node:stream';
+import { main } from '../src/cli/main.ts';
+import type { CommandContext } from '../src/cli/command.ts';
+import { formatDuration } from '../src/cli/duration.ts';
+import { openDatabase } from '../src/outputs/duckdb/open.ts';
+import { queryHeatmap } from '../src/outputs/export/heatmap-query.ts';
+import { heatmapSvg } from '../src/outputs/export/heatmap-svg.ts';
+
+const HELP = `Usage: npm start -- [--out DIR] [--subscribers N] [--seed S] [--k K]
+
+The citypulse demo: simulate → ingest → districts → heatmap exports → map picture → summary.
+  --out DIR          output folder (default out/demo; replaced)
+  --subscribers N    simulated subscribers (default 20000)
+  --seed S           simulator seed (default 1)
+  --k K              k-anonymity threshold of the exports (default 20)
+`;
+
+const { values } = parseArgs({
+  options: {
+    out: { type: 'string', default: 'out/demo' },
+    subscribers: { type: 'string', default: '20000' },
+    seed: { type: 'string', default: '1' },
+    k: { type: 'string', default: '20' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (values.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+
+const out = resolve(values.out);
+const t0 = performance.now();
+const controller = new AbortController();
+process.on('SIGINT', () => controller.abort());
+const captured: string[] = [];
+const ctx: CommandContext = {
+  env: { ...process.env, CITYPULSE_KEY_FILE: process.env.CITYPULSE_KEY_FILE ?? join(out, '..', '.citypulse-demo.key') },
+  stdout: new Writable({ write: (c, _e, cb) => (captured.push(String(c)), cb()) }),
+  stderr: process.stderr,
+  stdin: process.stdin,
+  signal: controller.signal,
+};
+
+async function step(title: string, argv: string[]): Promise<string> {
+  const t = performance.now();
+  process.stderr.write(`\n▶ ${title}\n`);
+  captured.length = 0;
+  const code = await main(argv, ctx);
+  const text = captured.join('');
+  if (code !== 0) {
+    process.stderr.write(text);
+    throw new Error(`step "${title}" failed (exit ${code}): citypulse ${argv.join(' ')}`);
+  }
+  process.stderr.write(`  done in ${formatDuration(performance.now() - t)}\n`);
+  return text;
+}
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+const sim = join(out, 'sim');
+const db = join(out, 'citypulse.duckdb');
+
+const simText = await step('simulate one day of a small city', ['simulate', '--out', sim, '--subscribers', values.subscribers, '--seed', values.seed]);
+const ingestText = await step('ingest into DuckDB (event-time windows of 15 min, H3 res 9)', [
+  'ingest', '--from', join(sim, 'events.ndjson'), '--cells', join(sim, 'cells.csv'), '--db', db, '--replace',
+]);
+await step('load the city districts as a zone system', ['zones', 'load', join(sim, 'zones.geojson'), '--name', 'districts', '--db', db]);
+await step('load the cell table', ['cells', 'load', join(sim, 'cells.csv'), '--db', db]);
+const exports: string[] = [];
+for (const [fmt, ext] of [['geojson', 'geojson'], ['csv', 'csv'], ['parquet', 'parquet']] as const) {
+  const file = join(out, `heatmap-res8.${ext}`);
+  const text = await step(`export the res-8 heatmap as ${fmt}`, ['export', 'heatmap', '--db', db, '--res', '8', '--k', values.k, '--format', fmt, '--out', file]);
+  exports.push(`${file}\n    ${text.trim().split('\n').join('\n    ')}`);
+}
+
+// The map picture: the busiest window of the day at res 8.
+const database = await openDatabase(db, { readOnly: true });
+let picture = '';
+let busiest = '';
+try {
+  const all = await queryHeatmap(database.connection, { res: 8, k: Number(values.k) });
+  const byWindow = new Map<number, number>();
+  for (const c of all.cells) byWindow.set(c.windowStart, (byWindow.get(c.windowStart) ?? 0) + c.present);
+  const [peak] = [...byWindow].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  if (peak) {
+    const cells = all.cells.filter((c) => c.windowStart === peak[0]);
+    const top = [...cells].sort((a, b) => b.present - a.present)[0]!;
+    busiest = `${new Date(peak[0]).toISOString().slice(0, 16)}Z, busiest hexagon ${top.h3} with ${top.present} devices`;
+    const zones = JSON.parse(readFileSync(join(sim, 'zones.geojson'), 'utf8')) as { features: { geometry: { type: string; coordinates: unknown } }[] };
+    const outlines = zones.features.flatMap((f) =>
+      f.geometry.type === 'Polygon' ? [f.geometry.coordinates as number[][][]] : (f.geometry.coordinates as number[][][][]),
+    );
+    picture = join(out, 'heatmap.svg');
+    writeFileSync(
+      picture,
+      heatmapSvg(cells, {
+        title: `Devices present per hexagon (H3 res 8), ${new Date(peak[0]).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+        subtitle: `citypulse demo: simulated city, ${values.subscribers} subscribers; hexagons with fewer than ${values.k} people suppressed`,
+        outlines,
+        attribution: 'Simulated data (citypulse simulate). Hexagons: Uber H3.',
+      }),
+    );
+  }
+} finally {
+  database.close();
+}
+
+const secs = performance.now() - t0;
+process.stdout.write(`
+citypulse demo — done in ${formatDuration(secs)}
+
+simulation
+    ${simText.trim().split('\n').join('\n    ')}
+ingest
+    ${ingestText.trim().split('\n').join('\n    ')}
+busiest window
+    ${busiest || '(none above k)'}
+
+files
+    ${db}   (tables presence, dead_letters, late_events, zones, zone_cells, cells)
+    ${exports.join('\n    ')}
+    ${picture}   (map of the busiest window — open it in a browser)
+    ${sim}/   (simulated events, cell table, districts and ground truth)
+
+next
+    npx citypulse sql list
+    npx citypulse sql run heatmap --db ${db} --param res=7 --format table
+`);

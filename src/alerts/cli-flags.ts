@@ -1,0 +1,106 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { UsageError, type CommandContext } from '../cli/command.ts';
+import { parseDuration } from '../cli/duration.ts';
+import { formatAlertLogEvent, type AlertLogger } from './alert-log.ts';
+import { readAreasFile } from './areas/read-areas-file.ts';
+import { createAlerting, type AlertingPlugin } from './plugin/create-alerting.ts';
+
+/** The parseArgs options that turn on crowd alerts in `ingest` and `stream`. */
+export const ALERT_FLAGS = {
+  areas: { type: 'string' },
+  'alerts-out': { type: 'string' },
+  webhook: { type: 'string', multiple: true },
+  'alerts-topic': { type: 'string' },
+  'people-per-device': { type: 'string' },
+  'forecast-horizon': { type: 'string' },
+} as const;
+
+/** Help text for {@link ALERT_FLAGS}, in the column layout of PIPELINE_FLAGS_HELP. */
+export const ALERT_FLAGS_HELP = `Crowd alerts (docs/alerts.md):
+  --areas FILE             watched areas: GeoJSON polygons with properties id, name, capacity
+                           [, levels, scale, density_limit]. Turns alerts on; they are stored in
+                           the DuckDB table alerts
+  --alerts-out FILE        also append each alert to FILE as NDJSON
+  --webhook URL            also POST each alert as JSON to URL (repeatable; retried with backoff)
+  --alerts-topic T         also publish alerts to Kafka topic T (duty rooms read crowd-alerts with
+                           citypulse alerts tail), keyed by area id
+  --people-per-device X    people per present device, e.g. 2.5 or 1/0.4 for a 40 % market share
+                           (default 1; an area's scale overrides it)
+  --forecast-horizon DUR   warn when the trend crosses a capacity level within DUR (default 30m)`;
+
+/** Options of {@link alertingFromFlags} that depend on the command. */
+export interface AlertingFromFlagsOptions {
+  /** Base H3 resolution of the pipeline. Default: the `res` flag, else 9. */
+  resolution?: number;
+  /** Kafka brokers for `--alerts-topic`. Default: the `brokers` flag, $CITYPULSE_BROKERS, 127.0.0.1:9092. */
+  brokers?: string[];
+  /** Topic used without `--alerts-topic` (e.g. DEFAULT_ALERT_TOPIC under `stream`). Default none: no Kafka. */
+  defaultTopic?: string;
+  /** Print each alert and delivery problem on stderr. Default true. */
+  log?: boolean;
+}
+
+/**
+ * Builds the alerting plugin from {@link ALERT_FLAGS}, or returns null without `--areas`.
+ * Flag errors are UsageErrors naming the flag; a bad areas file is an AreaError naming the feature.
+ *
+ * @example
+ * const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution });
+ * await runIngest({ ..., plugins: alerting ? [alerting] : [] });
+ */
+export async function alertingFromFlags(
+  values: Record<string, unknown>,
+  ctx: Pick<CommandContext, 'env' | 'stderr'>,
+  options: AlertingFromFlagsOptions = {},
+): Promise<AlertingPlugin | null> {
+  const areasPath = values.areas as string | undefined;
+  if (!areasPath) {
+    for (const f of Object.keys(ALERT_FLAGS)) if (f !== 'areas' && values[f] !== undefined) throw new UsageError(`--${f} needs --areas FILE`);
+    return null;
+  }
+  const resolution = options.resolution ?? Number(values.res ?? 9);
+  if (!Number.isInteger(resolution) || resolution < 0 || resolution > 15) throw new UsageError(`--res must be an integer 0–15, got ${String(values.res)}`);
+  const peoplePerDevice = values['people-per-device'] === undefined ? undefined : parsePeoplePerDevice(String(values['people-per-device']));
+  let horizonMs: number | undefined;
+  if (values['forecast-horizon'] !== undefined) {
+    try {
+      horizonMs = parseDuration(String(values['forecast-horizon']), '--forecast-horizon');
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    if (horizonMs <= 0) throw new UsageError('--forecast-horizon must be > 0');
+  }
+  const webhooks = (values.webhook as string[] | undefined) ?? [];
+  for (const u of webhooks) if (!/^https?:\/\/./.test(u)) throw new UsageError(`--webhook must be an http(s) URL, got ${u}`);
+  const topic = (values['alerts-topic'] as string | undefined) ?? options.defaultTopic;
+  const areas = await readAreasFile(areasPath, resolution);
+  const logger: AlertLogger | undefined = options.log === false ? undefined : (e) => ctx.stderr.write(formatAlertLogEvent(e) + '\n');
+  let kafka: Parameters<typeof createAlerting>[0]['kafka'];
+  if (topic) {
+    const brokerList = options.brokers ?? String(values.brokers ?? ctx.env.CITYPULSE_BROKERS ?? '127.0.0.1:9092').split(',').map((s) => s.trim()).filter(Boolean);
+    const client = new Kafka({ clientId: 'citypulse-alerts', brokers: brokerList, logLevel: logLevel.NOTHING });
+    kafka = { producer: client.producer({ allowAutoTopicCreation: true }), topic };
+  }
+  try {
+    return createAlerting({
+      areas,
+      peoplePerDevice,
+      forecast: horizonMs === undefined ? undefined : { horizonMs },
+      ndjsonPath: values['alerts-out'] as string | undefined,
+      webhooks: webhooks.length > 0 ? { urls: webhooks } : undefined,
+      kafka,
+      logger,
+    });
+  } catch (err) {
+    if (err instanceof RangeError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** "2.5" or "1/0.4" → a positive number of people per device. */
+function parsePeoplePerDevice(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:\/\s*(\d+(?:\.\d+)?))?\s*$/.exec(text);
+  const x = m ? Number(m[1]) / (m[2] === undefined ? 1 : Number(m[2])) : NaN;
+  if (!Number.isFinite(x) || x <= 0) throw new UsageError(`--people-per-device must be a number > 0 or a ratio like 1/0.4, got ${text}`);
+  return x;
+}

@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { JOB_NAMES, JOB_REGISTRY } from '../../../jobs/index.ts';
+import type { JobsConfig } from '../../jobs/config/jobs-config.ts';
+import { readJobsConfigFile } from '../../jobs/config/read-jobs-config-file.ts';
+import { resolveJobsConfig, type ResolvedJobsConfig } from '../../jobs/config/resolve-jobs-config.ts';
+import { toScheduledJobs } from '../../jobs/config/to-scheduled-jobs.ts';
+import { formatJobEvent } from '../../jobs/run/format-job-event.ts';
+import type { JobEvent, JobLogger } from '../../jobs/run/job-event.ts';
+import { Scheduler } from '../../jobs/run/scheduler.ts';
+import { nextSlot } from '../../jobs/schedule/slots.ts';
+import { DuckDbJobStore } from '../../jobs/store/duckdb-job-store.ts';
+import { startCronHeartbeat } from '../../jobs/timer/cron-heartbeat.ts';
+import { UsageError, parseCommandArgs, type Command, type CommandContext } from '../command.ts';
+import { formatDuration } from '../duration.ts';
+import { parseTimeArg } from '../time-arg.ts';
+
+const HELP = `Usage: citypulse jobs start [--config FILE] [--db FILE] [--json]
+       citypulse jobs list  [--config FILE] [--db FILE]
+       citypulse jobs run NAME [--for TIME] [--config FILE] [--db FILE] [--json]
+
+Scheduled batch jobs over the pipeline's DuckDB file (node-cron timer, schedules in the configured
+time zone, DST-aware). Every attempt is recorded in the table job_runs; a job never runs twice at
+once, even from two processes (a lease row in job_locks; see src/jobs/store/duckdb-job-store.ts).
+
+  start   run the scheduler until SIGINT/SIGTERM: missed slots since the last run are caught up or
+          skipped per job policy, failures retried with exponential backoff. The first signal lets
+          the running job finish; a second one exits at once.
+  list    each job: schedule, time zone, policy, retries, next slot and last run
+  run     run one job now, for the scheduled slot TIME (default: now); re-runs a slot already done
+
+Jobs:
+${JOB_REGISTRY.map((j) => `  ${j.name.padEnd(16)} ${j.summary} (default ${j.defaultSchedule}, ${j.defaultPolicy})`).join('\n')}
+
+Options:
+  --config FILE   JSON JobsConfig (example with every default: jobs/jobs.config.json); default: built-in defaults
+  --db FILE       DuckDB file, overriding the config's db (default out/demo/citypulse.duckdb)
+  --for TIME      the slot to run for (RFC 3339 or epoch ms): the job's "now" — e.g. the windows
+                  closed by then, the day before it for daily_report, the cut-off base for retention
+  --json          log events as JSON lines instead of text
+  -h, --help      this help
+
+Examples:
+  citypulse jobs run export_heatmaps --for 2026-03-02T18:01:00Z --db out/demo/citypulse.duckdb
+  citypulse jobs run daily_report --for 2026-03-03T02:30:00Z
+  citypulse jobs start --config jobs/jobs.config.json
+`;
+
+const FLAGS = { config: { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean' } } as const;
+
+export const jobsCommand: Command = {
+  name: 'jobs',
+  summary: 'scheduled batch jobs: exports, lake compaction, daily report, retention',
+  help: HELP,
+  async run(argv, ctx) {
+    const [what, ...rest] = argv;
+    if (what === '--help' || what === '-h' || what === undefined) {
+      ctx.stdout.write(HELP);
+      return what === undefined ? 2 : 0;
+    }
+    if (what === 'start') return start(rest, ctx);
+    if (what === 'list') return list(rest, ctx);
+    if (what === 'run') return runOne(rest, ctx);
+    throw new UsageError(`unknown jobs sub-command "${what}" (available: start, list, run)`);
+  },
+};
+
+function loadConfig(values: { config?: string; db?: string }): ResolvedJobsConfig {
+  const raw: JobsConfig = values.config ? readJobsConfigFile(values.config) : {};
+  try {
+    return resolveJobsConfig(values.db ? { ...raw, db: values.db } : raw, JOB_REGISTRY);
+  } catch (err) {
+    throw new UsageError(`${values.config ?? 'jobs config'}: ${(err as Error).message}`);
+  }
+}
+
+function logger(ctx: CommandContext, json: boolean | undefined): JobLogger {
+  return (e: JobEvent) => {
+    const at = new Date().toISOString();
+    ctx.stderr.write(json ? JSON.stringify({ at, ...e }) + '\n' : `${at}  ${formatJobEvent(e)}\n`);
+  };
+}
+
+function makeScheduler(config: ResolvedJobsConfig, log: JobLogger, only?: (name: string) => boolean): Scheduler {
+  const jobs = toScheduledJobs(config).filter((j) => !only || only(j.name));
+  const store = new DuckDbJobStore({ path: config.env.db, busyTimeoutMs: config.env.busyTimeoutMs });
+  return new Scheduler({ jobs, store, owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, log });
+}
+
+async function start(argv: string[], ctx: CommandContext): Promise<number> {
+  const args = parseCommandArgs(argv, FLAGS, HELP, ctx);
+  if (!args) return 0;
+  const config = loadConfig(args.values);
+  const enabled = new Set(config.jobs.filter((j) => j.enabled).map((j) => j.definition.name));
+  const scheduler = makeScheduler(config, logger(ctx, args.values.json), (n) => enabled.has(n));
+  ctx.stderr.write(
+    `jobs: scheduler started on ${config.env.db} — ${[...enabled].join(', ') || 'no jobs enabled'} (time zone ${config.timeZone}); ` +
+      'SIGTERM/SIGINT stops after the running job\n',
+  );
+  const tick = () => void scheduler.poll();
+  const heartbeat = startCronHeartbeat(tick);
+  tick(); // catch up at once instead of at the first full minute
+  await new Promise<void>((resolve) => {
+    if (ctx.signal.aborted) return resolve();
+    ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await heartbeat.stop();
+  await scheduler.stop();
+  ctx.stderr.write('jobs: scheduler stopped\n');
+  return 0;
+}
+
+async function list(argv: string[], ctx: CommandContext): Promise<number> {
+  const args = parseCommandArgs(argv, { config: FLAGS.config, db: FLAGS.db }, HELP, ctx);
+  if (!args) return 0;
+  const config = loadConfig(args.values);
+  const last = existsSync(config.env.db) ? await new DuckDbJobStore({ path: config.env.db, busyTimeoutMs: config.env.busyTimeoutMs }).latestRuns() : new Map();
+  const now = Date.now();
+  const rows = config.jobs.map((j) => {
+    const r = last.get(j.definition.name);
+    const next = j.enabled ? nextSlot(j.schedule, now, j.timeZone) : null;
+    return [
+      j.definition.name,
+      j.enabled ? 'yes' : 'no',
+      j.schedule.expression,
+      j.timeZone,
+      j.policy,
+      `${j.retry.maxAttempts}× from ${formatDuration(j.retry.backoffMs)}`,
+      next === null ? '–' : new Date(next).toISOString().slice(0, 16) + 'Z',
+      r ? `${new Date(r.scheduledFor).toISOString().slice(0, 16)}Z ${r.status} (attempt ${r.attempt}${r.rows === null ? '' : `, ${r.rows} rows`})` : 'never',
+    ];
+  });
+  const head = ['job', 'enabled', 'schedule', 'time zone', 'policy', 'retries', 'next slot (UTC)', 'last run: slot, status'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  for (const r of [head, ...rows]) ctx.stdout.write(r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ') + '\n');
+  ctx.stdout.write(`database ${config.env.db}${existsSync(config.env.db) ? '' : ' (not created yet)'}\n`);
+  return 0;
+}
+
+async function runOne(argv: string[], ctx: CommandContext): Promise<number> {
+  const args = parseCommandArgs(argv, { ...FLAGS, for: { type: 'string' } }, HELP, ctx, true);
+  if (!args) return 0;
+  const [name, ...extra] = args.positionals;
+  if (!name) throw new UsageError(`name the job to run (${JOB_NAMES.join(', ')})`);
+  if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+  if (!(JOB_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown job "${name}" (known: ${JOB_NAMES.join(', ')})`);
+  const slot = parseTimeArg(args.values.for, '--for') ?? Date.now();
+  const config = loadConfig(args.values);
+  const scheduler = makeScheduler(config, logger(ctx, args.values.json), (n) => n === name);
+  const onAbort = () => void scheduler.stop();
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  const started = performance.now();
+  try {
+    const outcome = await scheduler.trigger(name, slot, 'manual');
+    ctx.stdout.write(
+      `${name} for ${new Date(slot).toISOString()}: ${outcome.status} after ${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'} ` +
+        `in ${formatDuration(performance.now() - started)}${outcome.rows === null ? '' : `, ${outcome.rows} rows`}${outcome.error ? ` — ${outcome.error}` : ''}\n`,
+    );
+    return outcome.status === 'succeeded' ? 0 : 1;
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
+  }
+}

@@ -1,0 +1,144 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ensureAnalystTables } from '../../outputs/duckdb/ensure-analyst-tables.ts';
+import { openDatabase } from '../../outputs/duckdb/open.ts';
+import { formatResult, listQueries, loadQuery, parseQuery, RESULT_FORMATS, runQuery, writeParquet, type NamedQuery, type QueryInfo, type ResultFormat } from '../../sql/index.ts';
+import { UsageError, parseCommandArgs, type Command, type CommandContext } from '../command.ts';
+
+const FORMATS = [...RESULT_FORMATS, 'parquet'] as const;
+type Format = (typeof FORMATS)[number];
+
+const HELP = `Usage: citypulse sql list [--dir DIR]
+       citypulse sql run NAME|FILE|- [--param key=value …] [--db FILE] [--format F] [--out PATH]
+
+Runs the named, parameterised queries of sql/ — the same files jobs and notebooks run. Each file
+declares its parameters in its header (-- param: name TYPE = default); values are bound as DuckDB
+parameters and cast to the declared type, never pasted into the SQL. Queries that output counts of
+people apply k-anonymity (param k, default 20, never below 2).
+
+sql list                 every query: name, purpose, parameters with their defaults
+sql run NAME|FILE|-      run a query by name (sql/NAME.sql), by path, or read SQL from stdin (-)
+
+Options of run:
+  --param key=value      a parameter (repeat for each); unknown or missing ones are errors
+  --db FILE              DuckDB file written by ingest/stream, opened read-only (other readers may
+                         share it; while a stream holds it, query a copy or the Parquet lake —
+                         see docs/lake.md). Default: an empty in-memory database with the tables
+  --format F             table (default) | csv | json | parquet
+                         json: an array of row objects; 64-bit integers exact; timestamps ISO 8601
+  --out PATH             write to a file (required for parquet) instead of stdout
+  --dir DIR              query folder (default: the repository's sql/)
+  -h, --help             this help
+
+Examples:
+  citypulse sql list
+  citypulse sql run heatmap --db out/demo/citypulse.duckdb --param res=8 --param k=20 --format csv
+  citypulse sql run zone_totals --db out/demo/citypulse.duckdb --param zone_system=milan_nil --format json
+  echo "SELECT count(*) AS n FROM presence" | citypulse sql run - --db out/demo/citypulse.duckdb
+`;
+
+export const sqlCommand: Command = {
+  name: 'sql',
+  summary: 'list and run the named, parameterised queries of sql/ (table, CSV, JSON, Parquet)',
+  help: HELP,
+  async run(argv, ctx) {
+    const [what, ...rest] = argv;
+    if (what === '--help' || what === '-h' || what === undefined) {
+      ctx.stdout.write(HELP);
+      return what === undefined ? 2 : 0;
+    }
+    if (what === 'list') return list(rest, ctx);
+    if (what === 'run') return run(rest, ctx);
+    throw new UsageError(`unknown sql sub-command "${what}" (available: list, run)`);
+  },
+};
+
+function list(argv: string[], ctx: CommandContext): number {
+  const args = parseCommandArgs(argv, { dir: { type: 'string' } }, HELP, ctx);
+  if (!args) return 0;
+  const queries = listQueries(args.values.dir);
+  const out: string[] = [];
+  for (const q of queries) out.push(describe(q));
+  ctx.stdout.write(out.join('\n'));
+  return 0;
+}
+
+function describe(q: QueryInfo): string {
+  const width = Math.max(0, ...q.params.map((p) => `${p.name} ${p.type}${p.default === undefined ? '' : ` = ${p.default}`}`.length));
+  const params = q.params.map((p) => {
+    const decl = `${p.name} ${p.type}${p.default === undefined ? '' : ` = ${p.default}`}`;
+    const doc = [p.default === undefined ? '(required)' : '', p.doc ?? ''].filter(Boolean).join(' ');
+    return `    ${decl.padEnd(width)}  ${doc}`.trimEnd();
+  });
+  return [`${q.name}  ${q.purpose}`, ...params, `    → ${q.returns}`, ''].join('\n');
+}
+
+async function run(argv: string[], ctx: CommandContext): Promise<number> {
+  const args = parseCommandArgs(
+    argv,
+    {
+      param: { type: 'string', multiple: true, short: 'p' },
+      db: { type: 'string' },
+      format: { type: 'string', default: 'table' },
+      out: { type: 'string' },
+      dir: { type: 'string' },
+    },
+    HELP,
+    ctx,
+    true,
+  );
+  if (!args) return 0;
+  const v = args.values;
+  if (args.positionals.length !== 1) throw new UsageError('sql run takes one query: a name, a .sql file, or - for stdin');
+  const format = v.format as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+  if (format === 'parquet' && !v.out) throw new UsageError('--format parquet needs --out PATH');
+  const params = parseParams(v.param ?? []);
+  const source = args.positionals[0]!;
+  const query: NamedQuery = source === '-' ? parseQuery(await readAll(ctx.stdin), '<stdin>') : loadQuery(source, v.dir);
+  if (v.db !== undefined && !existsSync(v.db)) throw new UsageError(`--db ${v.db}: no such file`);
+  const db = await openDatabase(v.db ?? ':memory:', { readOnly: v.db !== undefined }).catch((cause: unknown) => {
+    const message = (cause as Error).message ?? String(cause);
+    if (!/lock/i.test(message)) throw cause;
+    throw new Error(`${v.db} is held by a running writer (DuckDB allows one writer process and no readers beside it); query the Parquet lake or a copy instead, see docs/lake.md`, { cause });
+  });
+  try {
+    await ensureAnalystTables(db.connection, v.db !== undefined);
+    if (v.out) mkdirSync(dirname(v.out), { recursive: true });
+    if (format === 'parquet') {
+      const rows = await writeParquet(db.connection, query, params, v.out!);
+      ctx.stderr.write(`${query.name}  ${rows} rows → ${v.out} (parquet)\n`);
+      return 0;
+    }
+    const result = await runQuery(db.connection, query, params);
+    const text = formatResult(result, format as ResultFormat);
+    if (v.out) {
+      writeFileSync(v.out, text);
+      ctx.stderr.write(`${query.name}  ${result.rows.length} rows → ${v.out} (${format})\n`);
+    } else ctx.stdout.write(text);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+/** `--param key=value` flags → values (strings: DuckDB casts them to the declared types). */
+function parseParams(flags: string[]): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const flag of flags) {
+    const eq = flag.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--param ${flag}: expected key=value`);
+    const key = flag.slice(0, eq).trim();
+    if (Object.hasOwn(params, key)) throw new UsageError(`--param ${key} is given twice`);
+    params[key] = flag.slice(eq + 1);
+  }
+  return params;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') throw new UsageError('sql run -: no SQL on standard input');
+  return text;
+}

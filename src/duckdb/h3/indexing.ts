@@ -1,0 +1,38 @@
+import { DOUBLE, INTEGER, LIST, UBIGINT, VARCHAR, listValue } from '@duckdb/node-api';
+import { cellToBoundary, cellToLatLng, latLngToCell } from 'h3-js';
+import { CELL_CODECS, CELL_KINDS, h3StringToBigInt } from './cellCodec.ts';
+import type { CellCodec, SplitLong } from './cellCodec.ts';
+import { formatPolygonWkt } from './formatWkt.ts';
+import { scalar } from './H3ScalarFunction.ts';
+import type { H3ScalarFunction } from './H3ScalarFunction.ts';
+
+/** `h3_cell_to_lat`, `h3_cell_to_lng`, `h3_cell_to_latlng`, `h3_cell_to_boundary_wkt` for one cell type. */
+function cellToPointFunctions(codec: CellCodec): H3ScalarFunction[] {
+  const cell: SplitLong = [0, 0];
+  const cellType = [codec.type];
+  return [
+    scalar('h3_cell_to_lat', cellType, DOUBLE, (value: unknown) =>
+      codec.decode(value, cell) ? cellToLatLng(cell)[0] : null,
+    ),
+    scalar('h3_cell_to_lng', cellType, DOUBLE, (value: unknown) =>
+      codec.decode(value, cell) ? cellToLatLng(cell)[1] : null,
+    ),
+    scalar('h3_cell_to_latlng', cellType, LIST(DOUBLE), (value: unknown) =>
+      codec.decode(value, cell) ? listValue(cellToLatLng(cell)) : null,
+    ),
+    scalar('h3_cell_to_boundary_wkt', cellType, VARCHAR, (value: unknown) =>
+      codec.decode(value, cell) ? formatPolygonWkt([cellToBoundary(cell, true)]) : null,
+    ),
+  ];
+}
+
+/** Point → cell and cell → point/boundary: the extension's "indexing" family. */
+export const indexingFunctions: readonly H3ScalarFunction[] = [
+  scalar('h3_latlng_to_cell', [DOUBLE, DOUBLE, INTEGER], UBIGINT, (lat: number, lng: number, res: number) =>
+    h3StringToBigInt(latLngToCell(lat, lng, res)),
+  ),
+  scalar('h3_latlng_to_cell_string', [DOUBLE, DOUBLE, INTEGER], VARCHAR, (lat: number, lng: number, res: number) =>
+    latLngToCell(lat, lng, res),
+  ),
+  ...CELL_KINDS.flatMap((kind) => cellToPointFunctions(CELL_CODECS[kind])),
+];

@@ -1,0 +1,56 @@
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import type { ZoneCells } from '../../zones/map-zone-cells.ts';
+import { ensureAnalystTables } from './ensure-analyst-tables.ts';
+
+/**
+ * Stores a zone system: its zones (`zones`, with area and GeoJSON) and their cells (`zone_cells`,
+ * h3 as UBIGINT), replacing any earlier system of the same name, in one transaction.
+ * Resolves to the number of cells stored.
+ */
+export async function storeZoneSystem(conn: DuckDBConnection, name: string, mapped: ZoneCells): Promise<number> {
+  if (name.trim() === '') throw new RangeError('a zone system needs a name');
+  await ensureAnalystTables(conn);
+  let cells = 0;
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    await conn.run('DELETE FROM zone_cells WHERE zone_system = $name', { name });
+    await conn.run('DELETE FROM zones WHERE zone_system = $name', { name });
+    await append(conn, 'zones', (a) => {
+      for (const { zone } of mapped.cells) {
+        a.appendVarchar(name);
+        a.appendVarchar(zone.id);
+        a.appendVarchar(zone.name);
+        a.appendDouble(zone.areaKm2);
+        a.appendVarchar(JSON.stringify(zone.geometry));
+        a.endRow();
+      }
+    });
+    await append(conn, 'zone_cells', (a) => {
+      for (const { zone, h3 } of mapped.cells) {
+        for (const cell of h3) {
+          a.appendVarchar(name);
+          a.appendVarchar(zone.id);
+          a.appendVarchar(zone.name);
+          a.appendUBigInt(BigInt('0x' + cell));
+          a.endRow();
+          cells++;
+        }
+      }
+    });
+    await conn.run('COMMIT');
+  } catch (err) {
+    await conn.run('ROLLBACK');
+    throw err;
+  }
+  return cells;
+}
+
+async function append(conn: DuckDBConnection, table: string, fill: (a: DuckDBAppender) => void): Promise<void> {
+  const a = await conn.createAppender(table);
+  try {
+    fill(a);
+    a.flushSync();
+  } finally {
+    a.closeSync();
+  }
+}

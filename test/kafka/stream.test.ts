@@ -1,0 +1,180 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, spawnCli } from '../support/cli.ts';
+import { compareDatabases } from '../support/compare-db.ts';
+import { writeSyntheticScenario } from '../support/synthetic.ts';
+import { ensureBroker, freePort, restartBroker, stopBroker, uniqueTopic } from './broker.ts';
+
+const broker = await ensureBroker();
+const dir = mkdtempSync(join(tmpdir(), 'citypulse-stream-'));
+const env = { CITYPULSE_KEY: 'a3f1c2e4b5d6a7980112233445566778', CITYPULSE_BROKERS: broker.brokers.join(',') };
+let scenario: ReturnType<typeof writeSyntheticScenario>;
+const refDb = join(dir, 'ref.duckdb');
+const windowFlags = ['--window', '15m', '--lateness', '5m'];
+
+async function publish(topic: string, partitions: number, brokers = env.CITYPULSE_BROKERS) {
+  const r = await cli(['publish', '--from', scenario.events, '--topic', topic, '--partitions', String(partitions), '--brokers', brokers], env);
+  expect(r.code, r.stderr).toBe(0);
+}
+
+function streamArgs(topic: string, group: string, db: string, extra: string[] = []) {
+  return ['stream', '--topics', topic, '--group', group, '--cells', scenario.cells, '--db', db, '--exit-when-idle', '4s', '--partition-idle', '10s', ...windowFlags, ...extra];
+}
+
+function waitExit(child: ReturnType<typeof spawnCli>): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  child.stdout!.resume();
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
+}
+
+describe.skipIf(broker.skipped)('citypulse stream against a real Kafka broker', () => {
+  beforeAll(async () => {
+    scenario = writeSyntheticScenario(join(dir, 'scenario'), {
+      seed: 20261122,
+      devices: 900,
+      events: 40_000,
+      start: Date.UTC(2026, 2, 2, 5, 0),
+      spacingMs: 700,
+      jitterMs: 45_000,
+      badEvery: 400,
+    });
+    const r = await cli(['ingest', '--from', scenario.events, '--cells', scenario.cells, '--db', refDb, ...windowFlags], env);
+    expect(r.code, r.stderr).toBe(0);
+  }, 120_000);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('equals ingest on the same events (3 partitions)', async () => {
+    const topic = uniqueTopic('eq');
+    await publish(topic, 3);
+    const db = join(dir, 'eq.duckdb');
+    const r = await cli(streamArgs(topic, `g-${topic}`, db), env);
+    expect(r.code, r.stderr).toBe(0);
+    const d = await compareDatabases(refDb, db);
+    expect(d.presence).toEqual([]);
+    expect(d.dead).toEqual([]);
+    expect(d.counts[0]).toBeGreaterThan(1000);
+    expect(d.counts[2]).toBeGreaterThan(50);
+  }, 180_000);
+
+  it('repeated kill -9 at random points, then a restart, gives the tables of an uninterrupted run', async () => {
+    const topic = uniqueTopic('crash');
+    await publish(topic, 4);
+    const db = join(dir, 'crash.duckdb');
+    const group = `g-${topic}`;
+    let seed = 99;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    let killed = 0;
+    for (let i = 0; i < 4; i++) {
+      const child = spawnCli(streamArgs(topic, group, db, ['--checkpoint-every', '200ms']), env);
+      const done = waitExit(child);
+      const delay = 2500 + Math.floor(rnd() * 3000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), delay);
+      const r = await done;
+      clearTimeout(timer);
+      if (r.signal === 'SIGKILL') killed++;
+      else expect(r.code, r.stderr).toBe(0);
+    }
+    expect(killed).toBeGreaterThanOrEqual(1);
+    const last = await cli(streamArgs(topic, group, db), env);
+    expect(last.code, last.stderr).toBe(0);
+    const d = await compareDatabases(refDb, db);
+    expect(d.presence).toEqual([]);
+    expect(d.dead).toEqual([]);
+  }, 300_000);
+
+  it('two processes in one group split the partitions; merged, they equal one process', async () => {
+    const topic = uniqueTopic('scale');
+    await publish(topic, 4);
+    const group = `g-${topic}`;
+    const a = join(dir, 'scale-a.duckdb');
+    const b = join(dir, 'scale-b.duckdb');
+    const pa = waitExit(spawnCli(streamArgs(topic, group, a, ['--exit-when-idle', '8s']), env));
+    await new Promise((r) => setTimeout(r, 1500));
+    const pb = waitExit(spawnCli(streamArgs(topic, group, b, ['--exit-when-idle', '8s']), env));
+    const [ra, rb] = await Promise.all([pa, pb]);
+    expect(ra.code, ra.stderr).toBe(0);
+    expect(rb.code, rb.stderr).toBe(0);
+    const merged = join(dir, 'scale-merged.duckdb');
+    const m = await cli(['merge', '--into', merged, a, b], env);
+    expect(m.code, m.stderr).toBe(0);
+    const d = await compareDatabases(refDb, merged);
+    expect(d.presence).toEqual([]);
+    expect(d.dead).toEqual([]);
+  }, 300_000);
+
+  it('poison messages go to the dead-letter topic with reason and source headers, and to dead_letters', async () => {
+    const topic = uniqueTopic('poison');
+    const dlq = uniqueTopic('dlq');
+    await publish(topic, 2);
+    const db = join(dir, 'poison.duckdb');
+    const r = await cli(streamArgs(topic, `g-${topic}`, db, ['--dead-letter-topic', dlq]), env);
+    expect(r.code, r.stderr).toBe(0);
+    const kafka = new Kafka({ brokers: broker.brokers, logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: `reader-${dlq}` });
+    const got: { value: string; headers: Record<string, string> }[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: dlq, fromBeginning: true });
+    const admin = kafka.admin();
+    await admin.connect();
+    const high = (await admin.fetchTopicOffsets(dlq)).reduce((a, o) => a + Number(o.high), 0);
+    await admin.disconnect();
+    await new Promise<void>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+          got.push({ value: message.value!.toString(), headers });
+          if (got.length >= high) resolve();
+        },
+      });
+    });
+    await consumer.disconnect();
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const inst = await DuckDBInstance.create(db, { access_mode: 'READ_ONLY' });
+    const c = await inst.connect();
+    const rows = (await c.runAndReadAll(`SELECT count(DISTINCT split_part(position, '[', 1)) FROM dead_letters`)).getRowsJS();
+    c.closeSync();
+    inst.closeSync();
+    expect(got.length).toBe(Number(rows[0]![0]));
+    expect(got.length).toBeGreaterThan(50);
+    for (const m of got) {
+      expect(m.headers['citypulse.topic']).toBe(topic);
+      expect(m.headers['citypulse.reason']).toMatch(/^[a-z_,]+$/);
+      expect(Number(m.headers['citypulse.offset'])).toBeGreaterThanOrEqual(0);
+    }
+    // original bytes, untouched
+    expect(got.some((m) => m.value === '{"ts": 17')).toBe(true);
+  }, 180_000);
+
+  it('a broker restart mid-stream: the run completes with identical results', async () => {
+    const port = await freePort();
+    const controllerPort = await freePort();
+    const opts = { port, controllerPort, dataDir: join(dir, 'private-broker') };
+    const own = await ensureBroker(opts);
+    const brokers = own.brokers.join(',');
+    try {
+      const topic = uniqueTopic('restart');
+      await publish(topic, 3, brokers);
+      const db = join(dir, 'restart.duckdb');
+      const child = spawnCli([...streamArgs(topic, `g-${topic}`, db, ['--checkpoint-every', '300ms', '--exit-when-idle', '15s']), '--brokers', brokers], env);
+      const done = waitExit(child);
+      const guard = setTimeout(() => child.kill('SIGKILL'), 240_000);
+      await new Promise((r) => setTimeout(r, 3500));
+      const t0 = Date.now();
+      await restartBroker(opts);
+      console.log(`broker restarted in ${Date.now() - t0} ms`);
+      const r = await done;
+      clearTimeout(guard);
+      expect(r.code, r.stderr.slice(-3000)).toBe(0);
+      const d = await compareDatabases(refDb, db);
+      expect(d.presence).toEqual([]);
+      expect(d.dead).toEqual([]);
+    } finally {
+      await stopBroker({ ...opts, wipe: true });
+    }
+  }, 420_000);
+});
