@@ -124,6 +124,17 @@ export class IngestPipeline {
     }
   }
 
+  /**
+   * Processes already-decoded records (e.g. rows of an Apache Arrow record batch): each value goes
+   * through validation, pseudonymisation, location and windows exactly like a JSON record.
+   * `position` gets `[i]` appended per record.
+   */
+  processRecords(records: Iterable<unknown>, source: string, position: string, input = source, now = 0): void {
+    this.stats.payloads++;
+    let i = 0;
+    for (const r of records) this.#processRecord(r, source, `${position}[${i++}]`, input, now, null);
+  }
+
   /** Refreshes the wall clock used for timestamp plausibility (call now and then on long runs). */
   tick(): void {
     this.#wallNow = this.#now();

@@ -3,6 +3,7 @@ import type { Consumer, EachBatchPayload, Producer } from 'kafkajs';
 import type { CellTable } from '../src/locate/cell-table.ts';
 import { PartitionBuffer } from '../src/ingest/sources/kafka/partition-buffer.ts';
 import { createKafka } from '../src/ingest/sources/kafka/kafka-client.ts';
+import { ARROW_STREAM_CONTENT_TYPE, decodeArrowMessage } from '../src/ingest/decode/arrow-message.ts';
 import { StateChangelog } from '../src/ingest/sources/kafka/state-changelog.ts';
 import { StreamStore } from '../src/outputs/duckdb/stream-store.ts';
 import type { WindowPlugin } from '../src/outputs/window-plugin.ts';
@@ -294,8 +295,13 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
       const off = BigInt(m.offset);
       if (off < st.nextOffset) continue;
       const deadBefore = st.buffer.dead.length;
-      const text = m.value ? m.value.toString('utf8') : '';
-      st.pipeline.processPayload(text, batch.topic, `${batch.partition}@${m.offset}`, k);
+      const position = `${batch.partition}@${m.offset}`;
+      const encoding = m.headers?.['content-type']?.toString();
+      if (encoding === ARROW_STREAM_CONTENT_TYPE && m.value) {
+        decodeArrowMessage(m.value, st.pipeline, batch.topic, position, k);
+      } else {
+        st.pipeline.processPayload(m.value ? m.value.toString('utf8') : '', batch.topic, position, k);
+      }
       if (dlqTopic && st.buffer.dead.length > deadBefore) {
         const reasons = [...new Set(st.buffer.dead.slice(deadBefore).map((d) => d.reason))].join(',');
         st.dlq.push({
@@ -336,7 +342,8 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
       await sleep(250, config.signal);
       if (now() - lastCheckpoint >= (config.checkpointIntervalMs ?? 5_000)) await scheduleCheckpoint();
       if (config.exitWhenIdleMs !== undefined && now() - lastMessageAt >= config.exitWhenIdleMs && assigned.size > 0) {
-        if (await caughtUp(admin, assigned, parts).catch(() => false)) break;
+        const done = await Promise.race([caughtUp(admin, assigned, parts).catch(() => false), sleep(10_000).then(() => false)]);
+        if (done) break;
       }
     }
     await checkpointing;
@@ -355,10 +362,11 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
     refreshTotals();
     return { ...totals };
   } finally {
-    await consumer.disconnect().catch(() => {});
-    if (changelog) await changelog.stop().catch(() => {});
-    if (producer) await producer.disconnect().catch(() => {});
-    await admin.disconnect().catch(() => {});
+    // Leave the group cleanly, but never hang on a client stuck reconnecting.
+    await bounded(consumer.disconnect(), 15_000);
+    if (changelog) await bounded(changelog.stop(), 10_000);
+    if (producer) await bounded(producer.disconnect(), 10_000);
+    await bounded(admin.disconnect(), 10_000);
     for (const p of plugins) await p.close?.();
   }
 }
@@ -381,6 +389,13 @@ async function caughtUp(admin: ReturnType<ReturnType<typeof createKafka>['admin'
     }
   }
   return true;
+}
+
+/** Waits for `p` at most `ms`; errors and time-outs are ignored (used for shutdown steps). */
+async function bounded(p: Promise<unknown>, ms: number): Promise<void> {
+  let t: NodeJS.Timeout | undefined;
+  await Promise.race([p.catch(() => {}), new Promise((r) => (t = setTimeout(r, ms)))]);
+  clearTimeout(t);
 }
 
 function splitKey(k: string): [string, number] {

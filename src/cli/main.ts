@@ -80,4 +80,7 @@ export async function runFromProcess(): Promise<void> {
     signal: controller.signal,
   });
   process.exitCode = code;
+  // Client libraries (kafkajs after a broker outage) can leave timers behind; a finished command
+  // must not hang on them.
+  setTimeout(() => process.exit(code), 1_000).unref();
 }

@@ -93,12 +93,13 @@ async function start(argv: string[], ctx: CommandContext): Promise<number> {
   if (!args) return 0;
   const config = loadConfig(args.values);
   const enabled = new Set(config.jobs.filter((j) => j.enabled).map((j) => j.definition.name));
-  const scheduler = makeScheduler(config, logger(ctx, args.values.json), (n) => enabled.has(n));
+  const log = logger(ctx, args.values.json);
+  const scheduler = makeScheduler(config, log, (n) => enabled.has(n));
   ctx.stderr.write(
     `jobs: scheduler started on ${config.env.db} — ${[...enabled].join(', ') || 'no jobs enabled'} (time zone ${config.timeZone}); ` +
       'SIGTERM/SIGINT stops after the running job\n',
   );
-  const tick = () => void scheduler.poll();
+  const tick = () => void scheduler.poll().catch((err: Error) => log({ type: 'scheduler.error', job: null, error: err.message }));
   const heartbeat = startCronHeartbeat(tick);
   tick(); // catch up at once instead of at the first full minute
   await new Promise<void>((resolve) => {

@@ -38,8 +38,9 @@ Options:
   --subscribers N     simulated devices                                             default 20000
   --days D            simulated days                                                default 1
   --seed S            random seed; the same seed gives byte-identical output        default 1
-  --start ISO         first simulated midnight (keep it in the past: the pipeline
-                      rejects events more than a day ahead of the clock)            default 2026-03-02T00:00:00Z
+  --start ISO         first simulated midnight, the clock of the daily routines (for Milan
+                      local time use 2026-03-01T23:00:00Z); keep it in the past: the
+                      pipeline rejects events more than a day ahead of the clock    default 2026-03-02T00:00:00Z
   --zones FILE        GeoJSON FeatureCollection of Polygon/MultiPolygon zones to lay the city over
                       (ids from ID_NIL/id, names from NIL/name); default: a city generated
                       from the seed around lat 45.46, lon 9.19
