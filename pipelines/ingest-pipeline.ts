@@ -153,15 +153,13 @@ export class IngestPipeline {
       this.#dead(source, position, raw ?? safeStringify(value), ev, rec.ts);
       return;
     }
-    if (!this.#engine.add(ev)) {
+    // Late means: the watermark had already passed the end of the event's window when it arrived,
+    // whether or not that window has been emitted yet (emission is batched; lateness must not be).
+    const watermark = this.#watermarks.current(now);
+    const start = windowStart(ev.ts, this.config.windowMs);
+    if (start + this.config.windowMs <= watermark || !this.#engine.add(ev)) {
       this.stats.late++;
-      this.#sink.late({
-        ...ev,
-        windowStart: windowStart(ev.ts, this.config.windowMs),
-        watermark: this.#watermarks.current(now),
-        source,
-        position,
-      });
+      this.#sink.late({ ...ev, windowStart: start, watermark, source, position });
       return;
     }
     this.stats.accepted++;
