@@ -1,11 +1,9 @@
 import { DEAD_LETTER_REASONS, type DeadLetterReason } from '../schemas/events.ts';
-import type { Rejection } from '../src/ingest/errors.ts';
-import { validateRecord } from '../src/ingest/validate.ts';
+import type { LocatedEvent } from '../schemas/events.ts';
 import type { CellTable } from '../src/locate/cell-table.ts';
-import { locateRecord } from '../src/locate/locator.ts';
-import type { PipelineSink } from '../src/outputs/sink.ts';
+import { RecordLocator, isDeadLetter } from '../src/locate/record-locator.ts';
+import type { DeadLetter, PipelineSink } from '../src/outputs/sink.ts';
 import type { Pseudonymiser } from '../src/privacy/pseudonymiser.ts';
-import { redactPayload } from '../src/privacy/redact.ts';
 import { PresenceEngine, type PresenceEngineSnapshot } from '../src/window/presence-engine.ts';
 import type { PresenceRow } from '../src/window/presence-row.ts';
 import { DEFAULT_WINDOW_CONFIG, windowStart, type WindowConfig } from '../src/window/window-config.ts';
@@ -53,8 +51,7 @@ export interface PipelineSnapshot {
  */
 export class IngestPipeline {
   readonly config: WindowConfig & { resolution: number };
-  readonly #cells: CellTable;
-  readonly #pseudo: Pseudonymiser;
+  readonly #locator: RecordLocator;
   readonly #sink: PipelineSink;
   readonly #now: () => number;
   readonly #engine: PresenceEngine;
@@ -71,8 +68,7 @@ export class IngestPipeline {
       presenceTimeoutMs: config.presenceTimeoutMs ?? DEFAULT_WINDOW_CONFIG.presenceTimeoutMs,
       resolution: config.cells.resolution,
     };
-    this.#cells = config.cells;
-    this.#pseudo = config.pseudonymiser;
+    this.#locator = new RecordLocator({ cells: config.cells, pseudonymiser: config.pseudonymiser });
     this.#sink = config.sink;
     this.#now = config.now ?? Date.now;
     this.#wallNow = this.#now();
@@ -114,7 +110,7 @@ export class IngestPipeline {
       value = JSON.parse(text);
     } catch (err) {
       this.stats.records++;
-      this.#dead(source, position, text, { reason: 'malformed_json', detail: (err as Error).message }, null);
+      this.#dead(this.#locator.deadLetter(source, position, text, { reason: 'malformed_json', detail: (err as Error).message }, null));
       return;
     }
     if (Array.isArray(value)) {
@@ -142,17 +138,27 @@ export class IngestPipeline {
 
   #processRecord(value: unknown, source: string, position: string, input: string, now: number, raw: string | null): void {
     this.stats.records++;
-    const rec = validateRecord(value, this.#wallNow);
-    if ('reason' in rec) {
-      this.#dead(source, position, raw ?? safeStringify(value), rec, looseTs(value));
-      return;
-    }
-    const device = this.#pseudo.pseudonym(rec.imsi);
-    const ev = locateRecord(rec, device, this.#cells);
-    if ('reason' in ev) {
-      this.#dead(source, position, raw ?? safeStringify(value), ev, rec.ts);
-      return;
-    }
+    const ev = this.#locator.locate(value, this.#wallNow, source, position, raw);
+    if (isDeadLetter(ev)) this.#dead(ev);
+    else this.#accept(ev, source, position, input, now);
+  }
+
+  /**
+   * Feeds an event that an earlier stage already validated, pseudonymised and located (the
+   * repartition topic). Counts as one record.
+   */
+  processLocated(ev: LocatedEvent, source: string, position: string, input = source, now = 0): void {
+    this.stats.records++;
+    this.#accept(ev, source, position, input, now);
+  }
+
+  /** Records a dead letter decided by an earlier stage (the repartition topic). Counts as one record. */
+  processDeadLetter(dl: DeadLetter): void {
+    this.stats.records++;
+    this.#dead(dl);
+  }
+
+  #accept(ev: LocatedEvent, source: string, position: string, input: string, now: number): void {
     // Late means: the watermark had already passed the end of the event's window when it arrived,
     // whether or not that window has been emitted yet (emission is batched; lateness must not be).
     const watermark = this.#watermarks.current(now);
@@ -166,16 +172,9 @@ export class IngestPipeline {
     this.#watermarks.observe(input, ev.ts, now);
   }
 
-  #dead(source: string, position: string, raw: string, r: Rejection, eventTs: number | null): void {
-    this.stats.deadLetters[r.reason]++;
-    this.#sink.deadLetter({
-      source,
-      position,
-      reason: r.reason,
-      detail: r.detail,
-      payload: redactPayload(raw, (imsi) => this.#pseudo.pseudonym(imsi)),
-      eventTs,
-    });
+  #dead(dl: DeadLetter): void {
+    this.stats.deadLetters[dl.reason]++;
+    this.#sink.deadLetter(dl);
   }
 
   /** Closes every window the watermark has passed; returns how many rows were emitted. */
@@ -236,20 +235,4 @@ function emptyStats(): PipelineStats {
     presenceRows: 0,
     closedUntil: null,
   };
-}
-
-function safeStringify(v: unknown): string {
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
-  }
-}
-
-/** The event time of a rejected record when it can be read and stored; else null. */
-function looseTs(v: unknown): number | null {
-  if (typeof v !== 'object' || v === null) return null;
-  const ts = (v as { ts?: unknown }).ts;
-  const ms = typeof ts === 'number' ? ts : typeof ts === 'string' ? Date.parse(ts) : NaN;
-  return Number.isInteger(ms) && ms > 0 && ms < 1e13 ? ms : null;
 }

@@ -1,9 +1,10 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Consumer, EachBatchPayload, Producer } from 'kafkajs';
+import type { Consumer, ConsumerGroupJoinEvent, EachBatchPayload, Producer } from 'kafkajs';
 import type { CellTable } from '../src/locate/cell-table.ts';
 import { PartitionBuffer } from '../src/ingest/sources/kafka/partition-buffer.ts';
 import { createKafka } from '../src/ingest/sources/kafka/kafka-client.ts';
 import { ARROW_STREAM_CONTENT_TYPE, decodeArrowMessage } from '../src/ingest/decode/arrow-message.ts';
+import { readEnvelope } from './repartition-runner.ts';
 import { StateChangelog } from '../src/ingest/sources/kafka/state-changelog.ts';
 import { StreamStore } from '../src/outputs/duckdb/stream-store.ts';
 import type { WindowPlugin } from '../src/outputs/window-plugin.ts';
@@ -35,6 +36,19 @@ export interface StreamConfig extends Partial<WindowConfig> {
   /** Share window state through a compacted topic so a partition can move between processes. Default true. */
   handoff?: boolean;
   plugins?: WindowPlugin[];
+  /**
+   * What the topics carry: `records` (signalling/location JSON or Arrow, the default) or `located`
+   * (envelopes of the repartition stage: already validated, pseudonymised and located).
+   */
+  input?: 'records' | 'located';
+  /**
+   * With `input: 'located'`: the upstream input partitions (`topic/partition`). Each partition's
+   * watermark is the minimum over these sources (a source silent for `partitionIdleMs` stops holding
+   * it), because a repartitioned partition interleaves events from all of them.
+   */
+  sourcePartitions?: string[];
+  /** With `exitWhenIdleMs`: also wait until this upstream stage (repartition) has caught up. */
+  upstreamCaughtUp?: () => Promise<boolean>;
   /** Wall clock for timestamp plausibility. Default Date.now. */
   now?: () => number;
   signal?: AbortSignal;
@@ -67,6 +81,8 @@ interface PartitionState {
   dirty: boolean;
   dlq: { value: Buffer | null; key: Buffer | null; headers: Record<string, string> }[];
   highWatermark: bigint;
+  /** The offset we last sought back to (see eachBatch). */
+  soughtTo: bigint | null;
 }
 
 const key = (topic: string, partition: number) => `${topic}/${partition}`;
@@ -90,13 +106,15 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
   }
 
   const kafka = createKafka({ brokers: config.brokers, clientId: `citypulse-${config.groupId}` });
-  const consumer: Consumer = kafka.consumer({
-    groupId: config.groupId,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3_000,
-    maxBytesPerPartition: 4 << 20,
-    retry: { retries: 50, initialRetryTime: 300, maxRetryTime: 5_000 },
-  });
+  const newConsumer = (): Consumer =>
+    kafka.consumer({
+      groupId: config.groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      maxBytesPerPartition: 4 << 20,
+      retry: { retries: 50, initialRetryTime: 300, maxRetryTime: 5_000 },
+    });
+  let consumer: Consumer = newConsumer();
   const dlqTopic = config.deadLetterTopic === undefined ? 'citypulse-dead-letters' : config.deadLetterTopic;
   const producer: Producer | null = dlqTopic || config.handoff !== false ? kafka.producer({ allowAutoTopicCreation: true }) : null;
   const changelog = config.handoff !== false ? new StateChangelog({ kafka, groupId: config.groupId, log }) : null;
@@ -120,6 +138,7 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
       ...(config.latenessMs !== undefined ? { latenessMs: config.latenessMs } : {}),
       ...(config.presenceTimeoutMs !== undefined ? { presenceTimeoutMs: config.presenceTimeoutMs } : {}),
       ...(config.now ? { now: config.now } : {}),
+      ...(config.input === 'located' ? { idleTimeoutMs: config.partitionIdleMs ?? 30_000 } : {}),
     });
 
   /** Loads a partition's newest checkpoint (local DuckDB or the handoff changelog). */
@@ -129,7 +148,8 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
     const local = await store.load(topic, partition);
     const shared = changelog ? await changelog.latest(topic, partition) : null;
     const best = [local, shared].filter((c): c is { nextOffset: string; state: unknown } => c !== null).sort((a, b) => (BigInt(b.nextOffset) > BigInt(a.nextOffset) ? 1 : -1))[0];
-    if (best?.state) pipeline.restore(best.state as PipelineSnapshot);
+    if (best?.state) pipeline.restore(best.state as PipelineSnapshot, now());
+    for (const src of config.sourcePartitions ?? []) pipeline.trackInput(src, now());
     const st: PartitionState = {
       topic,
       partition,
@@ -140,6 +160,7 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
       dirty: false,
       dlq: [],
       highWatermark: -1n,
+      soughtTo: null,
     };
     baseline.set(key(topic, partition), structuredClone(pipeline.stats));
     log(`partition ${key(topic, partition)}: ${best ? `resuming at offset ${best.nextOffset} (${best === local ? 'local checkpoint' : 'handoff changelog'})` : 'no checkpoint, from the earliest offset'}`);
@@ -254,7 +275,7 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
     Object.assign(totals, { messages, records, accepted, deadLetters: dead, late, partitions: assigned.size });
   };
 
-  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+  const onGroupJoin = (e: ConsumerGroupJoinEvent) => {
     const next = new Set<string>();
     for (const [topic, ps] of Object.entries(e.payload.memberAssignment)) for (const p of ps as number[]) next.add(key(topic, p));
     for (const k of assigned) {
@@ -267,16 +288,12 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
     assigned = next;
     for (const k of next) {
       const [topic, p] = splitKey(k);
-      parts.get(k)?.pipeline.trackInput(k);
       void ensurePartition(topic, p).then((st) => {
         if (st.nextOffset >= 0n) consumer.seek({ topic, partition: p, offset: String(st.nextOffset) });
       }).catch((err: Error) => (fatal = err));
     }
     log(`assignment: ${[...next].sort().join(', ') || '(none)'}`);
-  });
-  consumer.on(consumer.events.CRASH, (e) => {
-    if (!e.payload.restart) fatal = e.payload.error;
-  });
+  };
 
   const eachBatch = async ({ batch, heartbeat, isRunning, isStale }: EachBatchPayload) => {
     const k = key(batch.topic, batch.partition);
@@ -284,20 +301,32 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
     const st = await ensurePartition(batch.topic, batch.partition);
     st.highWatermark = BigInt(batch.highWatermark);
     const first = batch.messages[0];
-    if (first && st.nextOffset >= 0n && BigInt(first.offset) > st.nextOffset) {
-      // Kafka handed us messages past our checkpoint: go back to it.
+    if (first && st.nextOffset >= 0n && BigInt(first.offset) > st.nextOffset && st.soughtTo !== st.nextOffset) {
+      // Kafka handed us messages past our checkpoint (its committed offset ran ahead of the state we
+      // restored): go back to it once. If the same offset comes again, the gap is real (transaction
+      // markers, compaction) and we go on.
+      st.soughtTo = st.nextOffset;
       consumer.seek({ topic: batch.topic, partition: batch.partition, offset: String(st.nextOffset) });
       return;
     }
     let n = 0;
+    let complete = true;
     for (const m of batch.messages) {
-      if (!isRunning() || isStale() || parts.get(k) !== st) break;
+      if (!isRunning() || isStale() || parts.get(k) !== st) {
+        complete = false;
+        break;
+      }
       const off = BigInt(m.offset);
       if (off < st.nextOffset) continue;
       const deadBefore = st.buffer.dead.length;
       const position = `${batch.partition}@${m.offset}`;
       const encoding = m.headers?.['content-type']?.toString();
-      if (encoding === ARROW_STREAM_CONTENT_TYPE && m.value) {
+      if (config.input === 'located') {
+        st.pipeline.stats.payloads++;
+        const env = readEnvelope(m.value ? m.value.toString('utf8') : '{}');
+        if ('dl' in env) st.pipeline.processDeadLetter(env.dl);
+        else st.pipeline.processLocated(env.ev, env.source, env.position, env.input, now());
+      } else if (encoding === ARROW_STREAM_CONTENT_TYPE && m.value) {
         decodeArrowMessage(m.value, st.pipeline, batch.topic, position, k);
       } else {
         st.pipeline.processPayload(m.value ? m.value.toString('utf8') : '', batch.topic, position, k);
@@ -313,11 +342,14 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
       st.nextOffset = off + 1n;
       st.dirty = true;
       if ((++n & 1023) === 0) {
-        st.pipeline.advance();
+        st.pipeline.advance(now());
         await heartbeat();
       }
     }
-    st.pipeline.advance();
+    // Offsets not carried by a message (transaction markers) are consumed too.
+    const lastOffset = batch.lastOffset();
+    if (complete && lastOffset !== null && BigInt(lastOffset) + 1n > st.nextOffset) st.nextOffset = BigInt(lastOffset) + 1n;
+    st.pipeline.advance(now());
     st.pipeline.tick();
     st.lastMessageAt = now();
     lastMessageAt = now();
@@ -328,11 +360,28 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
 
   const admin = kafka.admin();
   await admin.connect();
-  await consumer.connect();
+  let stopping = false;
+  /** Connects, subscribes and runs `consumer`; wires the rebalance and crash handlers. */
+  const startConsumer = async (c: Consumer): Promise<void> => {
+    c.on(c.events.GROUP_JOIN, onGroupJoin);
+    c.on(c.events.CRASH, (e) => {
+      if (e.payload.restart || stopping || c !== consumer) return;
+      // kafkajs sometimes gives up for good after a broker restart (tulios/kafkajs#1630): replace the
+      // consumer; partitions resume from the offsets stored in DuckDB.
+      log(`consumer stopped by kafkajs (${e.payload.error.message}); starting a new one`);
+      const next = newConsumer();
+      consumer = next;
+      void bounded(c.disconnect(), 10_000)
+        .then(() => startConsumer(next))
+        .catch((err: Error) => (fatal = err));
+    });
+    await c.connect();
+    for (const topic of config.topics) await c.subscribe({ topic, fromBeginning: true });
+    await c.run({ autoCommit: false, eachBatchAutoResolve: true, partitionsConsumedConcurrently: 1, eachBatch });
+  };
   if (producer) await producer.connect();
   if (changelog) await changelog.start();
-  for (const topic of config.topics) await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({ autoCommit: false, eachBatchAutoResolve: true, partitionsConsumedConcurrently: 1, eachBatch });
+  await startConsumer(consumer);
 
   try {
     // Supervise: periodic checkpoints, idle partitions, end of input, shutdown.
@@ -342,7 +391,8 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
       await sleep(250, config.signal);
       if (now() - lastCheckpoint >= (config.checkpointIntervalMs ?? 5_000)) await scheduleCheckpoint();
       if (config.exitWhenIdleMs !== undefined && now() - lastMessageAt >= config.exitWhenIdleMs && assigned.size > 0) {
-        const done = await Promise.race([caughtUp(admin, assigned, parts).catch(() => false), sleep(10_000).then(() => false)]);
+        const check = async () => (config.upstreamCaughtUp ? await config.upstreamCaughtUp() : true) && (await caughtUp(admin, assigned, parts));
+        const done = await Promise.race([check().catch(() => false), sleep(10_000).then(() => false)]);
         if (done) break;
       }
     }
@@ -363,6 +413,7 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
     return { ...totals };
   } finally {
     // Leave the group cleanly, but never hang on a client stuck reconnecting.
+    stopping = true;
     await bounded(consumer.disconnect(), 15_000);
     if (changelog) await bounded(changelog.stop(), 10_000);
     if (producer) await bounded(producer.disconnect(), 10_000);

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 # Shared settings for scripts/kafka/{start,stop}.sh. Sourced, not executed.
 #
 # Environment (all optional):
@@ -32,7 +32,7 @@ KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-120}"
 KAFKA_STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
 
 klog() { printf '[kafka:%s] %s\n' "$KAFKA_PORT" "$*" >&2; }
-kdie() { klog "ERROR: $*"; exit "${2:-1}"; }
+kdie() { klog "ERROR: $1"; exit "${2:-1}"; }
 
 # Take the per-data-dir lock (start/stop/restart from several processes are serialised).
 klock() {

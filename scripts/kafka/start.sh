@@ -31,14 +31,14 @@ check_java() {
 
 # --------------------------------------------------- fetch jars (once, cached)
 fetch_libs() {
-  if [[ -f "$KAFKA_LIBS/.complete" ]]; then
+  if [[ "$(cat "$KAFKA_LIBS/.complete" 2>/dev/null)" == "$KAFKA_VERSION" ]]; then
     klog "Kafka ${KAFKA_VERSION} jars cached in $KAFKA_LIBS"
     return 0
   fi
   mkdir -p "$KAFKA_HOME_DIR"
   exec 8>"$KAFKA_HOME_DIR/.fetch.lock"
   flock -w 900 8 || kdie "could not acquire $KAFKA_HOME_DIR/.fetch.lock"
-  if [[ -f "$KAFKA_LIBS/.complete" ]]; then exec 8>&-; return 0; fi   # fetched meanwhile
+  if [[ "$(cat "$KAFKA_LIBS/.complete" 2>/dev/null)" == "$KAFKA_VERSION" ]]; then exec 8>&-; return 0; fi   # fetched meanwhile
   command -v mvn >/dev/null 2>&1 || kdie "mvn not found on PATH and no cached jars in $KAFKA_LIBS (apt-get install maven)" 3
   klog "fetching org.apache.kafka:kafka_2.13:${KAFKA_VERSION} + runtime deps from Maven Central (mvn)..."
   local tmp="$KAFKA_HOME_DIR/libs.tmp.$$" mlog="$KAFKA_HOME_DIR/mvn-fetch.log"
@@ -127,8 +127,9 @@ logger.config.level = WARN
 L4J
 }
 
+read -r -a HEAP_OPTS <<<"${KAFKA_HEAP_OPTS:--Xms128m -Xmx512m}"
 JAVA_OPTS=(
-  ${KAFKA_HEAP_OPTS:--Xms128m -Xmx512m}
+  "${HEAP_OPTS[@]}"
   -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError
   -Djava.awt.headless=true
   "-Dlog4j2.configurationFile=$KAFKA_DATA/log4j2.properties"
@@ -152,6 +153,10 @@ format_storage() {
 
 launch() {
   klog "starting Kafka ${KAFKA_VERSION} on ${KAFKA_HOST}:${KAFKA_PORT} (controller :${KAFKA_CONTROLLER_PORT}), log: $KAFKA_LOG_FILE"
+  # keep the log bounded: one previous generation once it passes 20 MB
+  if [[ -f "$KAFKA_LOG_FILE" ]] && (( $(stat -c %s "$KAFKA_LOG_FILE") > 20971520 )); then
+    mv -f "$KAFKA_LOG_FILE" "$KAFKA_LOG_FILE.1"
+  fi
   printf '\n===== %s start.sh: Kafka %s =====\n' "$(date -Is)" "$KAFKA_VERSION" >>"$KAFKA_LOG_FILE"
   # setsid: own session, so Ctrl-C in the terminal / the test runner's process group
   # does not take the broker down; the inner bash records its pid, then execs java.
@@ -163,8 +168,7 @@ launch() {
     java "${JAVA_OPTS[@]}" kafka.Kafka "$KAFKA_PROPS" \
     >>"$KAFKA_LOG_FILE" 2>&1 </dev/null 8>&- 9>&- &
   disown || true
-  local i
-  for i in $(seq 1 50); do [[ -s "$KAFKA_PID_FILE" ]] && break; sleep 0.1; done
+  for _ in $(seq 1 50); do [[ -s "$KAFKA_PID_FILE" ]] && break; sleep 0.1; done
 }
 
 wait_healthy() {

@@ -13,7 +13,7 @@ WIPE=0
 for arg in "$@"; do
   case "$arg" in
     --wipe) WIPE=1 ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
     *) kdie "unknown argument: $arg (use --wipe)" ;;
   esac
 done

@@ -1,6 +1,7 @@
 import { runStream } from '../../../pipelines/stream-runner.ts';
 import { PIPELINE_FLAGS, PIPELINE_FLAGS_HELP, describeKey, loadCells, pseudonymiserFromEnv, windowConfigFromFlags } from '../../config/pipeline-options.ts';
-import { parseBrokers } from '../../ingest/sources/kafka/kafka-client.ts';
+import { createKafka, parseBrokers } from '../../ingest/sources/kafka/kafka-client.ts';
+import { startRepartition } from '../../../pipelines/repartition-runner.ts';
 import { openDatabase } from '../../outputs/duckdb/open.ts';
 import { UsageError, parseCommandArgs, required, type Command } from '../command.ts';
 import { parseDuration } from '../duration.ts';
@@ -27,6 +28,10 @@ ${PIPELINE_FLAGS_HELP}
   --partition-idle DUR     a partition silent this long stops holding publication back (default 30s)
   --checkpoint-every DUR   longest time between checkpoints while messages flow (default 5s)
   --dead-letter-topic T    where poison messages go, with reason/source headers (default citypulse-dead-letters; "" disables)
+  --repartition            for topics whose messages mix subscribers (JSON arrays or Arrow batches of
+                           many devices, unkeyed messages): first re-key every record by its
+                           pseudonymous device through the internal topic citypulse-rp.<group>
+                           (exactly once, Kafka transactions), then window that topic
   --no-handoff             do not share window state through the citypulse-state.<group> topic
                            (only safe with a single process per group)
   --lake DIR               also write published windows as hive-partitioned Parquet under DIR
@@ -57,6 +62,7 @@ export const streamCommand: Command = {
         'checkpoint-every': { type: 'string', default: '5s' },
         'dead-letter-topic': { type: 'string', default: 'citypulse-dead-letters' },
         'no-handoff': { type: 'boolean' },
+        repartition: { type: 'boolean' },
       },
       HELP,
       ctx,
@@ -88,19 +94,34 @@ export const streamCommand: Command = {
     };
     const db = await openDatabase(dbPath);
     const t0 = performance.now();
+    const group = String(v.group);
+    const dlqTopic = v['dead-letter-topic'] ? String(v['dead-letter-topic']) : null;
+    const repartitioner = v.repartition
+      ? await startRepartition({
+          kafka: createKafka({ brokers, clientId: `citypulse-${group}-rp` }),
+          topics,
+          groupId: group,
+          cells,
+          pseudonymiser,
+          deadLetterTopic: dlqTopic,
+          log: (m) => ctx.stderr.write(`repartition: ${m}\n`),
+        })
+      : null;
     try {
       const result = await runStream({
         ...wc,
         brokers,
-        topics,
-        groupId: String(v.group),
+        topics: repartitioner ? [repartitioner.topic] : topics,
+        ...(repartitioner ? { input: 'located' as const, sourcePartitions: repartitioner.sources, upstreamCaughtUp: () => repartitioner.caughtUp() } : {}),
+        groupId: group,
         cells,
         pseudonymiser,
         connection: db.connection,
         ...(v['exit-when-idle'] !== undefined ? { exitWhenIdleMs: dur('exit-when-idle') } : {}),
         partitionIdleMs: dur('partition-idle'),
         checkpointIntervalMs: dur('checkpoint-every'),
-        deadLetterTopic: v['dead-letter-topic'] ? String(v['dead-letter-topic']) : null,
+        // With --repartition, poison messages were already sent by the repartition stage.
+        deadLetterTopic: repartitioner ? null : dlqTopic,
         handoff: !v['no-handoff'],
         plugins,
         signal: ctx.signal,
@@ -120,6 +141,7 @@ export const streamCommand: Command = {
       );
       return 0;
     } finally {
+      await repartitioner?.stop();
       db.close();
     }
   },

@@ -1,0 +1,170 @@
+import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { LocatedEvent } from '../schemas/events.ts';
+import { ARROW_STREAM_CONTENT_TYPE, arrowRecords } from '../src/ingest/decode/arrow-message.ts';
+import type { CellTable } from '../src/locate/cell-table.ts';
+import { RecordLocator, isDeadLetter } from '../src/locate/record-locator.ts';
+import type { DeadLetter } from '../src/outputs/sink.ts';
+import type { Pseudonymiser } from '../src/privacy/pseudonymiser.ts';
+
+/** Configuration of {@link startRepartition}. */
+export interface RepartitionConfig {
+  kafka: Kafka;
+  /** Input topics whose messages may mix subscribers (JSON arrays, Arrow batches, unkeyed). */
+  topics: string[];
+  /** The stream's consumer group; this stage consumes as `<group>.repartition`. */
+  groupId: string;
+  cells: CellTable;
+  pseudonymiser: Pseudonymiser;
+  /** Dead-letter topic for poison messages (written in the same transaction). Null disables. */
+  deadLetterTopic: string | null;
+  /** Partitions of the repartition topic when it is created. Default: the most of any input topic. */
+  partitions?: number;
+  now?: () => number;
+  log?: (message: string) => void;
+}
+
+/** The internal topic carrying located events keyed by device. */
+export function repartitionTopic(groupId: string): string {
+  return `citypulse-rp.${groupId}`;
+}
+
+/** A located event or a dead letter, as carried on the repartition topic (no raw IMSI). */
+export type RepartitionEnvelope =
+  | { ts: number; d: string; h: string; k: string; s: string; p: string; i: string }
+  | { dl: DeadLetter };
+
+/** Turns an envelope back into what the windowing stage consumes. */
+export function readEnvelope(text: string): { ev: LocatedEvent; source: string; position: string; input: string } | { dl: DeadLetter } {
+  const e = JSON.parse(text) as RepartitionEnvelope;
+  if ('dl' in e) return { dl: e.dl };
+  return { ev: { ts: e.ts, device: e.d, h3: e.h, kind: e.k }, source: e.s, position: e.p, input: e.i };
+}
+
+/** A running repartition stage. */
+export interface Repartitioner {
+  readonly topic: string;
+  /** `topic/partition` of every input partition: the windowing stage holds its watermark for each. */
+  readonly sources: string[];
+  /** True when every input partition's committed offset has reached its end. */
+  caughtUp(): Promise<boolean>;
+  stop(): Promise<void>;
+  readonly stats: { messages: number; records: number; deadLetters: number };
+}
+
+/**
+ * The repartition stage (as Kafka Streams does it): validates, pseudonymises and locates every record
+ * of the input topics, and re-publishes it keyed by its pseudonymous device to an internal topic, so
+ * that each device's events meet in exactly one partition downstream, whatever the input batching.
+ * Output, dead letters and input offsets commit in one Kafka transaction (exactly once; the windowing
+ * stage reads committed messages only). Raw IMSIs never reach the internal topic.
+ */
+export async function startRepartition(config: RepartitionConfig): Promise<Repartitioner> {
+  const log = config.log ?? (() => {});
+  const topic = repartitionTopic(config.groupId);
+  const stageGroup = `${config.groupId}.repartition`;
+  const locator = new RecordLocator({ cells: config.cells, pseudonymiser: config.pseudonymiser });
+  const now = config.now ?? Date.now;
+  const stats = { messages: 0, records: 0, deadLetters: 0 };
+
+  const admin: Admin = config.kafka.admin();
+  await admin.connect();
+  const meta = await admin.fetchTopicMetadata({ topics: config.topics });
+  const partitions = config.partitions ?? Math.max(...meta.topics.map((t) => t.partitions.length));
+  if (!(await admin.listTopics()).includes(topic)) {
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions }] }).catch((err: Error) => log(`repartition topic: ${err.message}`));
+  }
+
+  const producer: Producer = config.kafka.producer({
+    transactionalId: `citypulse-rp-${config.groupId}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
+  await producer.connect();
+  const consumer: Consumer = config.kafka.consumer({ groupId: stageGroup, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+  await consumer.connect();
+  for (const t of config.topics) await consumer.subscribe({ topic: t, fromBeginning: true });
+
+  const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) => {
+    const out: { key: string; value: string }[] = [];
+    const dlq: { key: Buffer | null; value: Buffer | null; headers: Record<string, string> }[] = [];
+    let last: string | null = null;
+    const wall = now();
+    const sourceKey = `${batch.topic}/${batch.partition}`;
+    for (const m of batch.messages) {
+      if (!isRunning() || isStale()) break;
+      const position = `${batch.partition}@${m.offset}`;
+      const deadBefore = out.length;
+      const emit = (r: LocatedEvent | DeadLetter) => {
+        stats.records++;
+        if (isDeadLetter(r)) {
+          stats.deadLetters++;
+          out.push({ key: `${batch.topic}/${batch.partition}`, value: JSON.stringify({ dl: r }) });
+        } else {
+          out.push({ key: r.device, value: JSON.stringify({ ts: r.ts, d: r.device, h: r.h3, k: r.kind, s: batch.topic, p: position, i: sourceKey }) });
+        }
+      };
+      const ctype = m.headers?.['content-type']?.toString();
+      if (ctype === ARROW_STREAM_CONTENT_TYPE && m.value) {
+        let i = 0;
+        const rows = arrowRecords(m.value);
+        if (rows === null) emit(locator.deadLetter(batch.topic, position, '<arrow ipc: undecodable>', { reason: 'malformed_json', detail: 'not an Apache Arrow IPC stream' }, null));
+        else for (const row of rows) emit(locator.locate(row, wall, batch.topic, `${position}[${i++}]`, null));
+      } else {
+        const text = m.value ? m.value.toString('utf8') : '';
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+          if (Array.isArray(value)) value.forEach((v, i) => emit(locator.locate(v, wall, batch.topic, `${position}[${i}]`, null)));
+          else emit(locator.locate(value, wall, batch.topic, position, text));
+        } catch (err) {
+          if (value !== undefined) throw err;
+          emit(locator.deadLetter(batch.topic, position, text, { reason: 'malformed_json', detail: (err as Error).message }, null));
+        }
+      }
+      if (out.length > deadBefore && out.slice(deadBefore).some((o) => o.value.startsWith('{"dl"'))) {
+        const reasons = [...new Set(out.slice(deadBefore).filter((o) => o.value.startsWith('{"dl"')).map((o) => (JSON.parse(o.value) as { dl: DeadLetter }).dl.reason))];
+        dlq.push({ key: m.key ?? null, value: m.value ?? null, headers: { 'citypulse.reason': reasons.join(','), 'citypulse.topic': batch.topic, 'citypulse.partition': String(batch.partition), 'citypulse.offset': m.offset } });
+      }
+      stats.messages++;
+      last = m.offset;
+    }
+    if (last === null) return;
+    const tx = await producer.transaction();
+    try {
+      if (out.length > 0) await tx.send({ topic, messages: out });
+      if (dlq.length > 0 && config.deadLetterTopic) await tx.send({ topic: config.deadLetterTopic, messages: dlq });
+      await tx.sendOffsets({ consumerGroupId: stageGroup, topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(BigInt(last) + 1n) }] }] });
+      await tx.commit();
+    } catch (err) {
+      await tx.abort().catch(() => {});
+      throw err;
+    }
+    resolveOffset(last);
+    await heartbeat();
+  };
+  await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+
+  const sources = meta.topics.flatMap((t) => t.partitions.map((p) => `${t.name}/${p.partitionId}`));
+  return {
+    topic,
+    sources,
+    stats,
+    async caughtUp() {
+      for (const t of config.topics) {
+        const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(t), admin.fetchOffsets({ groupId: stageGroup, topics: [t] })]);
+        const pos = new Map(committed[0]?.partitions.map((p) => [p.partition, BigInt(p.offset)]) ?? []);
+        for (const e of ends) {
+          if (BigInt(e.high) === BigInt(e.low)) continue;
+          const at = pos.get(e.partition) ?? -1n;
+          if (at < BigInt(e.high)) return false;
+        }
+      }
+      return true;
+    },
+    async stop() {
+      await consumer.disconnect().catch(() => {});
+      await producer.disconnect().catch(() => {});
+      await admin.disconnect().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import type { ResolvedSimConfig, SimConfig } from './sim-config.ts';
+
+const DAY = 86_400_000;
+
+/** Fills in the defaults of a {@link SimConfig} and checks every field, naming the bad one. */
+export function resolveSimConfig(config: SimConfig = {}): ResolvedSimConfig {
+  const c: ResolvedSimConfig = {
+    seed: 1,
+    subscribers: 20_000,
+    days: 1,
+    start: Date.UTC(2026, 2, 2),
+    center: { lat: 45.46, lon: 9.19 },
+    scenarios: [{ kind: 'stadium' }, { kind: 'gathering' }],
+    fixRate: 0.2,
+    badRate: 0,
+    disorderMs: 30_000,
+    windowMs: 900_000,
+    tauMs: 54 * 60_000,
+    stringTsRate: 0.05,
+    arrayRate: 0.22,
+    ...stripUndefined(config),
+  };
+  const int = (k: keyof ResolvedSimConfig, min: number, max: number) => {
+    const v = c[k] as number;
+    if (!Number.isSafeInteger(v) || v < min || v > max) throw new RangeError(`SimConfig.${k}: expected an integer in [${min}, ${max}], got ${v}`);
+  };
+  const share = (k: keyof ResolvedSimConfig, max = 1) => {
+    const v = c[k] as number;
+    if (typeof v !== 'number' || !(v >= 0 && v <= max)) throw new RangeError(`SimConfig.${k}: expected a number in [0, ${max}], got ${v}`);
+  };
+  int('seed', -(2 ** 52), 2 ** 52);
+  int('subscribers', 1, 10_000_000);
+  int('days', 1, 366);
+  int('start', Date.UTC(2000, 0, 2), Date.UTC(2200, 0, 1));
+  int('disorderMs', 0, 3_600_000);
+  int('windowMs', 60_000, DAY);
+  int('tauMs', 60_000, DAY);
+  share('fixRate');
+  share('badRate', 0.5);
+  share('stringTsRate');
+  share('arrayRate');
+  if (DAY % c.windowMs !== 0 || c.windowMs % 60_000 !== 0) {
+    throw new RangeError(`SimConfig.windowMs: ${c.windowMs} ms must be whole minutes and divide a day`);
+  }
+  if (!(Math.abs(c.center.lat) < 85 && Math.abs(c.center.lon) <= 180)) throw new RangeError('SimConfig.center: out of range');
+  if (!Array.isArray(c.scenarios)) throw new TypeError('SimConfig.scenarios: expected an array');
+  return c;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

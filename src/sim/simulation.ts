@@ -1,0 +1,209 @@
+import type { City } from './city/city.ts';
+import { createCity } from './city/create-city.ts';
+import { Device } from './device/device.ts';
+import type { DeviceWorld } from './device/device-world.ts';
+import type { RecordSink } from './device/record-sink.ts';
+import { ArrivalBuffer } from './output/arrival-buffer.ts';
+import { formatTs } from './output/format-ts.ts';
+import { type BadLineFallback, makeBadLine } from './output/make-bad-line.ts';
+import type { PendingLine } from './output/pending-line.ts';
+import { buildDayPlan } from './people/build-day-plan.ts';
+import { createSubscribers } from './people/create-subscribers.ts';
+import { dailyActivities } from './people/daily-activities.ts';
+import type { Subscriber } from './people/subscriber.ts';
+import { ZonePicker } from './people/zone-picker.ts';
+import { resolveSimConfig } from './resolve-sim-config.ts';
+import { Rng } from './rng.ts';
+import { assignAttendees } from './scenarios/assign-attendees.ts';
+import type { Scenario } from './scenarios/scenario.ts';
+import { resolveScenarios } from './scenarios/resolve-scenarios.ts';
+import type { ResolvedSimConfig, SimConfig } from './sim-config.ts';
+import type { SimStats } from './sim-stats.ts';
+import type { TruthSink } from './truth/truth-sink.ts';
+import { PositionTruth } from './truth/position-truth.ts';
+
+const DAY = 86_400_000;
+/** Event time generated per step; also the granularity of arrival-order buffering. */
+const SLICE = 60_000;
+
+/**
+ * A deterministic city simulation: subscribers with daily routines in a city with a cell plan,
+ * producing the NDJSON lines an operator feed would deliver (in arrival order), and the ground truth.
+ * Memory stays bounded: events are generated one simulated minute at a time for all devices.
+ *
+ * @example
+ * const sim = new Simulation({ seed: 7, subscribers: 2_000, start: Date.UTC(2026, 2, 2) });
+ * const truth = new TruthCollector();
+ * for (const line of sim.lines(truth)) ingest(line);
+ * sim.scenarios[0].expectedPeople; // attendees planted at the stadium
+ */
+export class Simulation {
+  readonly config: ResolvedSimConfig;
+  readonly city: City;
+  readonly scenarios: Scenario[];
+  readonly subscribers: readonly Subscriber[];
+  /** Exclusive end of the simulated period, epoch ms. */
+  readonly end: number;
+  /** Counts of the current (or last) run. */
+  stats: SimStats;
+  /** Event time generated so far in the current run, epoch ms (for progress). */
+  simulatedUntil: number;
+  readonly #picker: ZonePicker;
+
+  /** Builds the city (unless given one made with {@link createCity} from the same config) and the people. */
+  constructor(config: SimConfig = {}, city?: City) {
+    this.config = resolveSimConfig(config);
+    this.city = city ?? createCity(this.config);
+    this.end = this.config.start + this.config.days * DAY;
+    const { scenarios, venues } = resolveScenarios(this.config, this.city);
+    this.#picker = new ZonePicker(this.city.zones);
+    const subs = createSubscribers(this.config, this.#picker);
+    assignAttendees(scenarios, venues, subs, this.config.seed);
+    this.scenarios = scenarios;
+    this.subscribers = subs;
+    this.stats = emptyStats(subs.length);
+    this.simulatedUntil = this.config.start;
+  }
+
+  /** The NDJSON lines in arrival order (each run starts afresh and yields the same lines). */
+  *lines(truth: TruthSink = {}): Generator<string> {
+    for (const chunk of this.chunks(truth)) yield* chunk;
+  }
+
+  /** The same lines grouped by simulated minute of arrival; cheaper to write in bulk. */
+  *chunks(truth: TruthSink = {}): Generator<string[]> {
+    const c = this.config, end = this.end, frame = this.city.frame;
+    const stats = (this.stats = emptyStats(this.subscribers.length));
+    const net = Rng.seeded(c.seed, 0x4e7);
+    const badRng = Rng.seeded(c.seed, 0xbad);
+    const pBad = c.badRate > 0 ? c.badRate / (1 - c.badRate) : 0;
+    const open = this.city.cells.find((x) => !Number.isFinite(x.validTo) && !Number.isFinite(x.validFrom))!;
+    const fallback: BadLineFallback = { cell: open.cellId, lat: open.lat, lon: open.lon };
+    const buffer = new ArrivalBuffer();
+    let seq = 0, lineNo = 0;
+    let batch: string[] | null = null, batchFirst: PendingLine | null = null, batchLast = 0;
+    const delay = () => {
+      const u = net.next();
+      return Math.floor(c.disorderMs * u * u * u);
+    };
+    const put = (p: PendingLine, rec: string) => {
+      if (batch) {
+        batch.push(rec);
+        batchFirst ??= p;
+        batchLast = p.ts;
+      } else buffer.push(p);
+    };
+    const sink: RecordSink = {
+      signalling(ts, imsi, cell, event) {
+        if (ts >= end) return;
+        const line = `{"ts":${formatTs(ts, net.next(), c.stringTsRate)},"imsi":"${imsi}","cell":"${cell}","event":"${event}"}`;
+        stats.signalling++;
+        stats.byEvent[event] = (stats.byEvent[event] ?? 0) + 1;
+        put({ arrival: ts + delay(), seq: seq++, line, records: 1, ts, imsi, cell, kind: event, lat: NaN, lon: NaN }, line);
+      },
+      fix(ts, imsi, x, y, acc) {
+        if (ts >= end) return;
+        const lat = Math.round(frame.lat(y) * 1e6), lon = Math.round(frame.lon(x) * 1e6);
+        const line = `{"ts":${formatTs(ts, net.next(), c.stringTsRate)},"imsi":"${imsi}","lat":${micro(lat)},"lon":${micro(lon)},"accuracy_m":${acc}}`;
+        stats.fixes++;
+        put({ arrival: ts + delay(), seq: seq++, line, records: 1, ts, imsi, cell: '', kind: 'fix', lat: lat / 1e6, lon: lon / 1e6 }, line);
+      },
+      openBatch() {
+        batch = [];
+        batchFirst = null;
+      },
+      closeBatch() {
+        const recs = batch!, first = batchFirst;
+        batch = null;
+        if (!first) return;
+        if (recs.length === 1) buffer.push(first);
+        else buffer.push({ ...first, arrival: batchLast + delay(), line: `[${recs.join(',')}]`, records: recs.length });
+      },
+    };
+    const world: DeviceWorld = {
+      index: this.city.index,
+      replanTimes: this.city.replanTimes,
+      start: c.start,
+      tauMs: c.tauMs,
+      arrayRate: c.arrayRate,
+      sink,
+    };
+    const devices = this.subscribers.map((s) => new Device(s, c.seed, world));
+    const positions = new PositionTruth(devices, frame);
+    const emit = (taken: PendingLine[]): string[] => {
+      const out: string[] = [];
+      for (const p of taken) {
+        out.push(p.line);
+        lineNo++;
+        stats.records += p.records;
+        if (p.records > 1) stats.arrayLines++;
+        if (pBad > 0 && badRng.next() < pBad) {
+          const bad = makeBadLine(p, badRng, fallback);
+          out.push(bad.line);
+          lineNo++;
+          stats.badLines++;
+          truth.badLine?.({ line: lineNo, reason: bad.reason });
+        }
+      }
+      stats.lines = lineNo;
+      return out;
+    };
+    this.simulatedUntil = c.start;
+    for (let day = 0; day < c.days; day++) {
+      const dayStart = c.start + day * DAY;
+      this.#planDay(devices, day, dayStart, truth);
+      for (let s = dayStart; s < dayStart + DAY; s += SLICE) {
+        const sEnd = s + SLICE;
+        for (const d of devices) while (d.next < sEnd) d.step();
+        const out = emit(buffer.takeBefore(sEnd));
+        this.simulatedUntil = sEnd;
+        if (truth.position && (sEnd - c.start) % c.windowMs === 0) {
+          positions.report(sEnd - c.windowMs, sEnd, dayStart + DAY, (p) => truth.position!(p));
+        }
+        if (out.length > 0) yield out;
+      }
+    }
+    const rest = emit(buffer.takeBefore(Infinity));
+    if (rest.length > 0) yield rest;
+  }
+
+  /** Plans every device's day; reports its trips. */
+  #planDay(devices: Device[], day: number, dayStart: number, truth: TruthSink): void {
+    const c = this.config, zones = this.city.zones;
+    const dow = new Date(dayStart + DAY / 2).getUTCDay();
+    const weekend = dow === 0 || dow === 6;
+    for (const d of devices) {
+      const rng = Rng.seeded(c.seed, 0xda7, d.sub.index, day);
+      const cur = d.segs[d.seg];
+      const planStart = cur && cur.moving && cur.to > dayStart ? cur.to : dayStart;
+      const acts = dailyActivities(d.sub, dayStart, weekend, rng, this.#picker);
+      const plan = buildDayPlan(d.sub, dayStart, planStart, d.attached, acts, rng);
+      d.setPlan(plan, dayStart);
+      if (!truth.trip) continue;
+      for (const s of plan.segments) {
+        if (!s.moving) continue;
+        truth.trip({
+          imsi: d.sub.imsi,
+          departTs: s.from,
+          arriveTs: s.to,
+          fromZone: zones[s.fromZone]?.id ?? '',
+          toZone: zones[s.toZone]?.id ?? '',
+          mode: s.mode!,
+        });
+      }
+    }
+  }
+}
+
+/** Micro-degrees as a decimal string (integer printing is far cheaper than double printing). */
+function micro(m: number): string {
+  const sign = m < 0 ? '-' : '';
+  const a = Math.abs(m);
+  const ip = Math.floor(a / 1e6);
+  const f = String(a - ip * 1e6);
+  return `${sign}${ip}.${'000000'.slice(f.length)}${f}`;
+}
+
+function emptyStats(devices: number): SimStats {
+  return { lines: 0, records: 0, signalling: 0, fixes: 0, arrayLines: 0, badLines: 0, devices, byEvent: {} };
+}

@@ -1,0 +1,41 @@
+import type { DeadLetterReason } from '../../../schemas/events.ts';
+import type { TravelMode } from '../people/travel-mode.ts';
+
+/** Where a device physically spent most of a window. */
+export interface TruePosition {
+  /** Window start, epoch ms. */
+  windowStart: number;
+  imsi: string;
+  /** H3 cell, resolution 9. */
+  h3: string;
+}
+
+/** One trip a subscriber really made. */
+export interface TrueTrip {
+  imsi: string;
+  /** Epoch ms. */
+  departTs: number;
+  arriveTs: number;
+  /** Zone ids ('' when a venue lies outside every zone). */
+  fromZone: string;
+  toZone: string;
+  mode: TravelMode;
+}
+
+/** A deliberately bad line and the dead-letter reason the pipeline should give it. */
+export interface BadLine {
+  /** 1-based line number in the NDJSON output. */
+  line: number;
+  reason: DeadLetterReason;
+}
+
+/**
+ * Receives the ground truth as the simulation runs (each callback optional). Positions come once per
+ * window for every device attached for at least half of it, in window order; trips come when a
+ * day is planned; bad lines as they are written.
+ */
+export interface TruthSink {
+  position?(p: TruePosition): void;
+  trip?(t: TrueTrip): void;
+  badLine?(b: BadLine): void;
+}
