@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -46,7 +46,10 @@ describe.skipIf(broker.skipped)('citypulse stream against a real Kafka broker', 
     expect(r.code, r.stderr).toBe(0);
   }, 120_000);
 
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    if (!process.env.CITYPULSE_KEEP_TEST_DIR) rmSync(dir, { recursive: true, force: true });
+    else console.log(`kept ${dir}`);
+  });
 
   it('equals ingest on the same events (3 partitions)', async () => {
     const topic = uniqueTopic('eq');
@@ -69,6 +72,7 @@ describe.skipIf(broker.skipped)('citypulse stream against a real Kafka broker', 
     let seed = 99;
     const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
     let killed = 0;
+    const logs: string[] = [];
     for (let i = 0; i < 4; i++) {
       const child = spawnCli(streamArgs(topic, group, db, ['--checkpoint-every', '200ms']), env);
       const done = waitExit(child);
@@ -76,6 +80,7 @@ describe.skipIf(broker.skipped)('citypulse stream against a real Kafka broker', 
       const timer = setTimeout(() => child.kill('SIGKILL'), delay);
       const r = await done;
       clearTimeout(timer);
+      logs.push(r.stderr.split('\n').filter((l) => !l.includes('Connection error')).slice(-15).join('\n'));
       if (r.signal === 'SIGKILL') killed++;
       else expect(r.code, r.stderr).toBe(0);
     }
@@ -83,7 +88,7 @@ describe.skipIf(broker.skipped)('citypulse stream against a real Kafka broker', 
     const last = await cli(streamArgs(topic, group, db), env);
     expect(last.code, last.stderr).toBe(0);
     const d = await compareDatabases(refDb, db);
-    expect(d.presence).toEqual([]);
+    expect(d.presence, `${logs.join('\n---\n').slice(-6000)}\n---\n${last.stderr.slice(-3000)}`).toEqual([]);
     expect(d.dead).toEqual([]);
   }, 300_000);
 
@@ -100,6 +105,47 @@ describe.skipIf(broker.skipped)('citypulse stream against a real Kafka broker', 
     expect(ra.code, ra.stderr).toBe(0);
     expect(rb.code, rb.stderr).toBe(0);
     const merged = join(dir, 'scale-merged.duckdb');
+    const m = await cli(['merge', '--into', merged, a, b], env);
+    expect(m.code, m.stderr).toBe(0);
+    const d = await compareDatabases(refDb, merged);
+    expect(d.presence).toEqual([]);
+    expect(d.dead).toEqual([]);
+  }, 300_000);
+
+  it('messages mixing many subscribers (JSON arrays) with --repartition: two processes, merged, equal ingest', async () => {
+    // Re-batch the scenario into arrays of 25 records of different subscribers; malformed lines stay alone.
+    const batched = join(dir, 'batched.ndjson');
+    const out: string[] = [];
+    let buf: unknown[] = [];
+    for (const line of readFileSync(scenario.events, 'utf8').split('\n').filter(Boolean)) {
+      let v: unknown;
+      try {
+        v = JSON.parse(line);
+      } catch {
+        out.push(line);
+        continue;
+      }
+      for (const r of Array.isArray(v) ? v : [v]) buf.push(r);
+      if (buf.length >= 25) {
+        out.push(JSON.stringify(buf));
+        buf = [];
+      }
+    }
+    if (buf.length > 0) out.push(JSON.stringify(buf));
+    writeFileSync(batched, out.join('\n') + '\n');
+    const topic = uniqueTopic('mixed');
+    const r0 = await cli(['publish', '--from', batched, '--topic', topic, '--partitions', '3'], env);
+    expect(r0.code, r0.stderr).toBe(0);
+    const group = `g-${topic}`;
+    const a = join(dir, 'mixed-a.duckdb');
+    const b = join(dir, 'mixed-b.duckdb');
+    const pa = waitExit(spawnCli(streamArgs(topic, group, a, ['--repartition', '--exit-when-idle', '8s']), env));
+    await new Promise((r) => setTimeout(r, 1000));
+    const pb = waitExit(spawnCli(streamArgs(topic, group, b, ['--repartition', '--exit-when-idle', '8s']), env));
+    const [ra, rb] = await Promise.all([pa, pb]);
+    expect(ra.code, ra.stderr.slice(-2000)).toBe(0);
+    expect(rb.code, rb.stderr.slice(-2000)).toBe(0);
+    const merged = join(dir, 'mixed-merged.duckdb');
     const m = await cli(['merge', '--into', merged, a, b], env);
     expect(m.code, m.stderr).toBe(0);
     const d = await compareDatabases(refDb, merged);
