@@ -15,6 +15,24 @@ import { formatDuration } from '../src/cli/duration.ts';
 import { openDatabase } from '../src/outputs/duckdb/open.ts';
 import { queryHeatmap } from '../src/outputs/export/heatmap-query.ts';
 import { heatmapSvg } from '../src/outputs/export/heatmap-svg.ts';
+import { circle } from '@turf/turf';
+
+/** Watched areas around the simulator's planted venues, plus a quiet district. */
+function watchedAreas(simDir: string) {
+  // The stadium stands apart (nobody lives there), so its disc's population is the crowd itself; the
+  // planted square gathering is in the dense centre and would need a baseline-aware capacity.
+  const scenarios = (JSON.parse(readFileSync(join(simDir, 'truth', 'scenarios.json'), 'utf8')) as {
+    id: string; kind: string; zoneName: string; center: { lat: number; lon: number }; expectedPeople: number;
+  }[]).filter((sc) => sc.kind === 'stadium');
+  const zones = JSON.parse(readFileSync(join(simDir, 'zones.geojson'), 'utf8')) as { features: { properties: Record<string, unknown>; geometry: unknown }[] };
+  const features: unknown[] = scenarios.map((sc) => ({
+    ...circle([sc.center.lon, sc.center.lat], 1, { units: 'kilometers', steps: 48 }),
+    properties: { id: sc.id, name: sc.zoneName, capacity: Math.max(20, Math.round(sc.expectedPeople * 0.8)) },
+  }));
+  const quiet = zones.features.find((f) => !f.properties.venue && /suburb|periferia|quartiere/i.test(String(f.properties.name))) ?? zones.features.at(-1);
+  if (quiet) features.push({ type: 'Feature', geometry: quiet.geometry, properties: { id: `quiet-${String(quiet.properties.id)}`, name: String(quiet.properties.name), capacity: 100_000 } });
+  return { type: 'FeatureCollection', features };
+}
 
 const HELP = `Usage: npm start -- [--out DIR] [--subscribers N] [--seed S] [--k K]
 
@@ -71,10 +89,20 @@ mkdirSync(out, { recursive: true });
 const sim = join(out, 'sim');
 const db = join(out, 'citypulse.duckdb');
 
-const simText = await step('simulate one day of a small city', ['simulate', '--out', sim, '--subscribers', values.subscribers, '--seed', values.seed]);
-const ingestText = await step('ingest into DuckDB (event-time windows of 15 min, H3 res 9)', [
-  'ingest', '--from', join(sim, 'events.ndjson'), '--cells', join(sim, 'cells.csv'), '--db', db, '--replace',
+const simText = await step('simulate one day of a small city', [
+  'simulate', '--out', sim, '--subscribers', values.subscribers, '--seed', values.seed, '--bad-rate', '0.0005',
 ]);
+// Watched areas for crowd alerts: a 1 km disc around the planted stadium (the cell sites that serve
+// it stand a few hundred metres around it), with a capacity the planted crowd exceeds, and one quiet
+// residential district that should raise nothing.
+const areasPath = join(out, 'areas.geojson');
+writeFileSync(areasPath, JSON.stringify(watchedAreas(sim), null, 1));
+const alertsPath = join(out, 'alerts.ndjson');
+const ingestText = await step('ingest into DuckDB (event-time windows of 15 min, H3 res 9) with crowd alerts', [
+  'ingest', '--from', join(sim, 'events.ndjson'), '--cells', join(sim, 'cells.csv'), '--db', db, '--replace',
+  '--areas', areasPath, '--alerts-out', alertsPath,
+]);
+const alerts = readFileSync(alertsPath, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 await step('load the city districts as a zone system', ['zones', 'load', join(sim, 'zones.geojson'), '--name', 'districts', '--db', db]);
 await step('load the cell table', ['cells', 'load', join(sim, 'cells.csv'), '--db', db]);
 const exports: string[] = [];
@@ -126,11 +154,14 @@ ingest
     ${ingestText.trim().split('\n').join('\n    ')}
 busiest window
     ${busiest || '(none above k)'}
+crowd alerts (${alerts.length} events; ${new Set(alerts.map((a) => a.alert_id)).size} incidents)
+    ${alerts.filter((a) => a.state !== 'ongoing').slice(0, 12).map((a) => `${String(a.window_start).slice(11, 16)}Z  ${String(a.state).padEnd(10)} ${String(a.level).padEnd(8)} ${String(a.kind).padEnd(9)} ${a.area_name}  ${a.people}/${a.capacity}`).join('\n    ')}
 
 files
     ${db}   (tables presence, dead_letters, late_events, zones, zone_cells, cells)
     ${exports.join('\n    ')}
     ${picture}   (map of the busiest window — open it in a browser)
+    ${alertsPath}   (crowd alerts as NDJSON; also in the table alerts; watched areas: ${areasPath})
     ${sim}/   (simulated events, cell table, districts and ground truth)
 
 next
