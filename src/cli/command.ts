@@ -67,3 +67,27 @@ export function required(values: Record<string, unknown>, name: string): string 
   if (typeof v !== 'string' || v === '') throw new UsageError(`--${name} is required`);
   return v;
 }
+
+/** Runs one sub-command (`citypulse sql run …`) with the arguments after it. */
+export type SubcommandHandler = (argv: string[], ctx: CommandContext) => number | Promise<number>;
+
+/**
+ * Dispatches `citypulse <command> <sub> …` through a table of sub-commands: no sub-command prints the
+ * help (exit 2), `--help` prints it (exit 0), an unknown one is a {@link UsageError} listing the table.
+ */
+export async function dispatchSubcommand(
+  command: string,
+  argv: string[],
+  ctx: CommandContext,
+  help: string,
+  table: Record<string, SubcommandHandler>,
+): Promise<number> {
+  const [what, ...rest] = argv;
+  if (what === '--help' || what === '-h' || what === undefined) {
+    ctx.stdout.write(help);
+    return what === undefined ? 2 : 0;
+  }
+  const handler = Object.hasOwn(table, what) ? table[what] : undefined;
+  if (!handler) throw new UsageError(`unknown ${command} sub-command "${what}" (available: ${Object.keys(table).join(', ')})`);
+  return handler(rest, ctx);
+}

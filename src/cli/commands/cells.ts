@@ -3,7 +3,7 @@ import { CellTable } from '../../locate/cell-table.ts';
 import { openDatabase } from '../../outputs/duckdb/open.ts';
 import { storeCellTable } from '../../outputs/duckdb/store-cell-table.ts';
 import { baseResolution } from '../base-resolution.ts';
-import { UsageError, parseCommandArgs, required, type Command, type CommandContext } from '../command.ts';
+import { UsageError, parseCommandArgs, required, type Command, type CommandContext, dispatchSubcommand } from '../command.ts';
 
 const HELP = `Usage: citypulse cells load FILE.csv --db FILE [--res R]
 
@@ -27,13 +27,7 @@ export const cellsCommand: Command = {
   summary: 'load the cell table into DuckDB (antenna cells → H3, for data-quality queries)',
   help: HELP,
   async run(argv, ctx) {
-    const [what, ...rest] = argv;
-    if (what === '--help' || what === '-h' || what === undefined) {
-      ctx.stdout.write(HELP);
-      return what === undefined ? 2 : 0;
-    }
-    if (what === 'load') return load(rest, ctx);
-    throw new UsageError(`unknown cells sub-command "${what}" (available: load)`);
+    return dispatchSubcommand('cells', argv, ctx, HELP, { load });
   },
 };
 

@@ -4,7 +4,7 @@ import { openDatabase } from '../../outputs/duckdb/open.ts';
 import { queryHeatmap } from '../../outputs/export/heatmap-query.ts';
 import { HEATMAP_FORMATS, writeHeatmap, type HeatmapFormat } from '../../outputs/export/heatmap-writers.ts';
 import { DEFAULT_K } from '../../outputs/export/k-anonymity.ts';
-import { UsageError, parseCommandArgs, required, type Command } from '../command.ts';
+import { UsageError, dispatchSubcommand, parseCommandArgs, required, type Command, type CommandContext } from '../command.ts';
 import { parseTimeArg } from '../time-arg.ts';
 
 const HELP = `Usage: citypulse export heatmap --db FILE --out PATH [options]
@@ -34,55 +34,51 @@ export const exportCommand: Command = {
   name: 'export',
   summary: 'export heatmap: GeoJSON / CSV / Parquet for dashboards, k-anonymised',
   help: HELP,
-  async run(argv, ctx) {
-    const [what, ...rest] = argv;
-    if (what === '--help' || what === '-h' || what === undefined) {
-      ctx.stdout.write(HELP);
-      return what === undefined ? 2 : 0;
-    }
-    if (what !== 'heatmap') throw new UsageError(`unknown export "${what}" (available: heatmap)`);
-    const args = parseCommandArgs(
-      rest,
-      {
-        db: { type: 'string' },
-        format: { type: 'string' },
-        res: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        k: { type: 'string', default: String(DEFAULT_K) },
-        out: { type: 'string' },
-      },
-      HELP,
-      ctx,
-    );
-    if (!args) return 0;
-    const v = args.values;
-    const dbPath = required(v, 'db');
-    const out = required(v, 'out');
-    const format = (v.format ?? inferFormat(out)) as HeatmapFormat;
-    if (!HEATMAP_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${HEATMAP_FORMATS.join(', ')}`);
-    const k = Number(v.k);
-    if (!Number.isInteger(k) || k < 2) throw new UsageError(`--k must be an integer ≥ 2, got ${v.k}`);
-    const db = await openDatabase(dbPath, { readOnly: true });
-    try {
-      const base = await db.connection.runAndReadAll('SELECT max(res)::INTEGER FROM presence');
-      const baseRes = (base.getRowsJS()[0]?.[0] as number | null) ?? 9;
-      const res = v.res === undefined ? baseRes : Number(v.res);
-      if (!Number.isInteger(res)) throw new UsageError(`--res must be an integer, got ${v.res}`);
-      const result = await queryHeatmap(db.connection, { res, from: parseTimeArg(v.from, '--from'), to: parseTimeArg(v.to, '--to'), k });
-      mkdirSync(dirname(out), { recursive: true });
-      await writeHeatmap(result.cells, format, out, db.connection);
-      const windows = new Set(result.cells.map((c) => c.windowStart)).size;
-      ctx.stdout.write(
-        `heatmap  ${result.cells.length} hexagons over ${windows} windows at res ${res} → ${out} (${format})\n` +
-          `k-anon   ${result.suppressed} (window, hexagon) cells below k=${k} suppressed (${result.suppressedPresent} device-presences withheld)\n`,
-      );
-      return 0;
-    } finally {
-      db.close();
-    }
-  },
+  run: (argv, ctx) => dispatchSubcommand('export', argv, ctx, HELP, { heatmap: exportHeatmap }),
 };
+
+async function exportHeatmap(rest: string[], ctx: CommandContext): Promise<number> {
+  const args = parseCommandArgs(
+    rest,
+    {
+      db: { type: 'string' },
+      format: { type: 'string' },
+      res: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      k: { type: 'string', default: String(DEFAULT_K) },
+      out: { type: 'string' },
+    },
+    HELP,
+    ctx,
+  );
+  if (!args) return 0;
+  const v = args.values;
+  const dbPath = required(v, 'db');
+  const out = required(v, 'out');
+  const format = (v.format ?? inferFormat(out)) as HeatmapFormat;
+  if (!HEATMAP_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${HEATMAP_FORMATS.join(', ')}`);
+  const k = Number(v.k);
+  if (!Number.isInteger(k) || k < 2) throw new UsageError(`--k must be an integer ≥ 2, got ${v.k}`);
+  const db = await openDatabase(dbPath, { readOnly: true });
+  try {
+    const base = await db.connection.runAndReadAll('SELECT max(res)::INTEGER FROM presence');
+    const baseRes = (base.getRowsJS()[0]?.[0] as number | null) ?? 9;
+    const res = v.res === undefined ? baseRes : Number(v.res);
+    if (!Number.isInteger(res)) throw new UsageError(`--res must be an integer, got ${v.res}`);
+    const result = await queryHeatmap(db.connection, { res, from: parseTimeArg(v.from, '--from'), to: parseTimeArg(v.to, '--to'), k });
+    mkdirSync(dirname(out), { recursive: true });
+    await writeHeatmap(result.cells, format, out, db.connection);
+    const windows = new Set(result.cells.map((c) => c.windowStart)).size;
+    ctx.stdout.write(
+      `heatmap  ${result.cells.length} hexagons over ${windows} windows at res ${res} → ${out} (${format})\n` +
+        `k-anon   ${result.suppressed} (window, hexagon) cells below k=${k} suppressed (${result.suppressedPresent} device-presences withheld)\n`,
+    );
+    return 0;
+  } finally {
+    db.close();
+  }
+}
 
 function inferFormat(path: string): string {
   if (path.endsWith('.csv')) return 'csv';

@@ -12,7 +12,7 @@ import { Scheduler } from '../../jobs/run/scheduler.ts';
 import { nextSlot } from '../../jobs/schedule/slots.ts';
 import { DuckDbJobStore } from '../../jobs/store/duckdb-job-store.ts';
 import { startCronHeartbeat } from '../../jobs/timer/cron-heartbeat.ts';
-import { UsageError, parseCommandArgs, type Command, type CommandContext } from '../command.ts';
+import { UsageError, parseCommandArgs, type Command, type CommandContext, dispatchSubcommand } from '../command.ts';
 import { formatDuration } from '../duration.ts';
 import { parseTimeArg } from '../time-arg.ts';
 
@@ -54,15 +54,7 @@ export const jobsCommand: Command = {
   summary: 'scheduled batch jobs: exports, lake compaction, daily report, retention',
   help: HELP,
   async run(argv, ctx) {
-    const [what, ...rest] = argv;
-    if (what === '--help' || what === '-h' || what === undefined) {
-      ctx.stdout.write(HELP);
-      return what === undefined ? 2 : 0;
-    }
-    if (what === 'start') return start(rest, ctx);
-    if (what === 'list') return list(rest, ctx);
-    if (what === 'run') return runOne(rest, ctx);
-    throw new UsageError(`unknown jobs sub-command "${what}" (available: start, list, run)`);
+    return dispatchSubcommand('jobs', argv, ctx, HELP, { start, list, run: runOne });
   },
 };
 

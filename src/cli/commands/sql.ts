@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { ensureAnalystTables } from '../../outputs/duckdb/ensure-analyst-tables.ts';
 import { openDatabase } from '../../outputs/duckdb/open.ts';
 import { formatResult, listQueries, loadQuery, parseQuery, RESULT_FORMATS, runQuery, writeParquet, type NamedQuery, type QueryInfo, type ResultFormat } from '../../sql/index.ts';
-import { UsageError, parseCommandArgs, type Command, type CommandContext } from '../command.ts';
+import { UsageError, parseCommandArgs, type Command, type CommandContext, dispatchSubcommand } from '../command.ts';
 
 const FORMATS = [...RESULT_FORMATS, 'parquet'] as const;
 type Format = (typeof FORMATS)[number];
@@ -42,14 +42,7 @@ export const sqlCommand: Command = {
   summary: 'list and run the named, parameterised queries of sql/ (table, CSV, JSON, Parquet)',
   help: HELP,
   async run(argv, ctx) {
-    const [what, ...rest] = argv;
-    if (what === '--help' || what === '-h' || what === undefined) {
-      ctx.stdout.write(HELP);
-      return what === undefined ? 2 : 0;
-    }
-    if (what === 'list') return list(rest, ctx);
-    if (what === 'run') return run(rest, ctx);
-    throw new UsageError(`unknown sql sub-command "${what}" (available: list, run)`);
+    return dispatchSubcommand('sql', argv, ctx, HELP, { list, run });
   },
 };
 

@@ -7,7 +7,7 @@ import { mapZoneCells, OVERLAP_RULES, type OverlapRule } from '../../zones/map-z
 import { readZoneFeatures } from '../../zones/read-zone-features.ts';
 import { ZoneError } from '../../zones/zone-error.ts';
 import { baseResolution } from '../base-resolution.ts';
-import { UsageError, parseCommandArgs, required, type Command, type CommandContext } from '../command.ts';
+import { UsageError, parseCommandArgs, required, type Command, type CommandContext, dispatchSubcommand } from '../command.ts';
 
 const HELP = `Usage: citypulse zones load FILE.geojson --name NAME --db FILE [options]
        citypulse zones list --db FILE
@@ -42,14 +42,7 @@ export const zonesCommand: Command = {
   summary: 'load a zone system (GeoJSON polygons → H3 cells by centre) for per-zone queries',
   help: HELP,
   async run(argv, ctx) {
-    const [what, ...rest] = argv;
-    if (what === '--help' || what === '-h' || what === undefined) {
-      ctx.stdout.write(HELP);
-      return what === undefined ? 2 : 0;
-    }
-    if (what === 'load') return load(rest, ctx);
-    if (what === 'list') return list(rest, ctx);
-    throw new UsageError(`unknown zones sub-command "${what}" (available: load, list)`);
+    return dispatchSubcommand('zones', argv, ctx, HELP, { load, list });
   },
 };
 

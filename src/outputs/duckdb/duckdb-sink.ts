@@ -12,6 +12,20 @@ export function tsValue(ms: number) {
   return timestampTZValue(BigInt(ms) * 1000n);
 }
 
+/**
+ * Appends the seven columns of a presence row (window_start, window_end, h3, res, present, active,
+ * events) to the current appender row; the caller ends the row.
+ */
+export function appendPresenceColumns(a: DuckDBAppender, r: PresenceRow): void {
+  a.appendTimestampTZ(tsValue(r.windowStart));
+  a.appendTimestampTZ(tsValue(r.windowEnd));
+  a.appendUBigInt(h3ToBigInt(r.h3));
+  a.appendUTinyInt(r.res);
+  a.appendInteger(r.present);
+  a.appendInteger(r.active);
+  a.appendInteger(r.events);
+}
+
 /** Configuration of a {@link DuckDbSink}. */
 export interface DuckDbSinkConfig {
   connection: DuckDBConnection;
@@ -60,13 +74,7 @@ export class DuckDbSink implements PipelineSink {
       this.#presence = [];
       await withAppender(this.#conn, 'presence', (a) => {
         for (const r of rows) {
-          a.appendTimestampTZ(tsValue(r.windowStart));
-          a.appendTimestampTZ(tsValue(r.windowEnd));
-          a.appendUBigInt(h3ToBigInt(r.h3));
-          a.appendUTinyInt(r.res);
-          a.appendInteger(r.present);
-          a.appendInteger(r.active);
-          a.appendInteger(r.events);
+          appendPresenceColumns(a, r);
           a.endRow();
         }
       });

@@ -2,7 +2,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { blobValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { DeadLetter, LateRecord } from '../sink.ts';
 import type { PresenceRow } from '../../window/presence-row.ts';
-import { DuckDbSink, h3ToBigInt, tsValue } from './duckdb-sink.ts';
+import { DuckDbSink, appendPresenceColumns, tsValue } from './duckdb-sink.ts';
 import { STREAM_SCHEMA_SQL } from './stream-schema.ts';
 import { SCHEMA_SQL } from './schema.ts';
 
@@ -98,13 +98,7 @@ export class StreamStore {
               touched.add(r.windowStart);
               a.appendVarchar(p.topic);
               a.appendInteger(p.partition);
-              a.appendTimestampTZ(tsValue(r.windowStart));
-              a.appendTimestampTZ(tsValue(r.windowEnd));
-              a.appendUBigInt(h3ToBigInt(r.h3));
-              a.appendUTinyInt(r.res);
-              a.appendInteger(r.present);
-              a.appendInteger(r.active);
-              a.appendInteger(r.events);
+              appendPresenceColumns(a, r);
               a.endRow();
             }
           }

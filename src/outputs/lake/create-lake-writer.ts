@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { PresenceRow } from '../../window/presence-row.ts';
-import { h3ToBigInt, tsValue } from '../duckdb/duckdb-sink.ts';
+import { appendPresenceColumns } from '../duckdb/duckdb-sink.ts';
 import type { WindowPlugin } from '../window-plugin.ts';
 import { copyToParquet, sqlPath } from './copy-to-parquet.ts';
 import type { LakeConfig } from './lake-config.ts';
@@ -55,13 +55,7 @@ export function createLakeWriter(config: LakeConfig): WindowPlugin {
     const a = await conn.createAppender('lake_rows');
     try {
       for (const r of rows) {
-        a.appendTimestampTZ(tsValue(r.windowStart));
-        a.appendTimestampTZ(tsValue(r.windowEnd));
-        a.appendUBigInt(h3ToBigInt(r.h3));
-        a.appendUTinyInt(r.res);
-        a.appendInteger(r.present);
-        a.appendInteger(r.active);
-        a.appendInteger(r.events);
+        appendPresenceColumns(a, r);
         a.endRow();
       }
       a.flushSync();
