@@ -1,0 +1,97 @@
+import { existsSync } from 'node:fs';
+import { formatHttpLogEvent, type HttpLogEvent, type HttpLogger } from '../../outputs/http/http-log.ts';
+import { startHttpServer } from '../../outputs/http/start-http-server.ts';
+import { DEFAULT_K } from '../../outputs/export/k-anonymity.ts';
+import { UsageError, parseCommandArgs, required, type Command, type CommandContext } from '../command.ts';
+
+const LOG_FORMATS = ['text', 'json', 'off'] as const;
+type LogFormat = (typeof LOG_FORMATS)[number];
+
+const HELP = `Usage: citypulse serve --db FILE [--port 8080] [--host 127.0.0.1] [--k ${DEFAULT_K}]
+
+Serves a DuckDB database over HTTP for city dashboards: a read-only JSON/GeoJSON/CSV API
+(/api/v1/…, described by the OpenAPI 3.1 document at /api/v1/openapi.json) and a dashboard page
+at / (hexagon map of each window, play through the day, districts, crowd alerts). Every count of
+people it sends is at least k (k-anonymity). Docs: docs/http-api.md.
+
+The file is opened read-only. DuckDB lets no other process open a file a writer holds: point
+--db at the file of a stopped pipeline, a copy taken while nothing writes, or a snapshot — not at
+the file a running \`citypulse stream\` writes (see docs/lake.md).
+
+Options:
+  --db FILE        DuckDB file written by ingest/stream/merge (required)
+  --port N         TCP port, 0 for any free one (default 8080)
+  --host H         interface (default 127.0.0.1; 0.0.0.0 for every interface)
+  --k N            k-anonymity threshold, ≥ 2 (default ${DEFAULT_K}); clients may ask for more, never less
+  --log F          text (default) | json | off — request and error log on stderr
+  -h, --help       this help
+
+Endpoints:
+  GET /                                   dashboard page
+  GET /healthz                            health
+  GET /api/v1/openapi.json                OpenAPI 3.1 document
+  GET /api/v1/windows?res=8               closed windows and devices shown
+  GET /api/v1/heatmap?res=8&window=latest&format=geojson|csv
+  GET /api/v1/zones  /api/v1/zones/SYSTEM  /api/v1/zones/SYSTEM/totals?from=&to=
+  GET /api/v1/queries  /api/v1/queries/NAME?param=…   the named queries of sql/
+  GET /api/v1/alerts?since=ISO            crowd-alert events
+
+SIGINT/SIGTERM stop it gracefully (requests in flight finish).
+
+Example:
+  citypulse serve --db out/demo/citypulse.duckdb --port 8080
+`;
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'HTTP API (OpenAPI 3.1) and dashboard page over a DuckDB file, read-only, k-anonymised',
+  help: HELP,
+  run: serve,
+};
+
+async function serve(argv: string[], ctx: CommandContext): Promise<number> {
+  const args = parseCommandArgs(
+    argv,
+    {
+      db: { type: 'string' },
+      port: { type: 'string', default: '8080' },
+      host: { type: 'string', default: '127.0.0.1' },
+      k: { type: 'string', default: String(DEFAULT_K) },
+      log: { type: 'string', default: 'text' },
+    },
+    HELP,
+    ctx,
+  );
+  if (!args) return 0;
+  const v = args.values;
+  const dbPath = required(v, 'db');
+  if (!existsSync(dbPath)) throw new UsageError(`--db ${dbPath}: no such file`);
+  const port = Number(v.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got ${v.port}`);
+  const k = Number(v.k);
+  if (!Number.isInteger(k) || k < 2) throw new UsageError(`--k must be an integer ≥ 2, got ${v.k}`);
+  const log = v.log as LogFormat;
+  if (!LOG_FORMATS.includes(log)) throw new UsageError(`--log must be one of ${LOG_FORMATS.join(', ')}`);
+  if (ctx.signal.aborted) return 130;
+
+  const loggers: Record<LogFormat, HttpLogger> = {
+    text: (e) => ctx.stderr.write(formatHttpLogEvent(e) + '\n'),
+    json: (e) => ctx.stderr.write(JSON.stringify({ time: new Date().toISOString(), ...e }) + '\n'),
+    off: (e: HttpLogEvent) => void (e.type === 'error' && ctx.stderr.write(formatHttpLogEvent(e) + '\n')),
+  };
+  const server = await startHttpServer({
+    dbPath,
+    port,
+    host: v.host!,
+    k,
+    logger: loggers[log],
+    debug: Boolean(ctx.env.CITYPULSE_DEBUG),
+  });
+  ctx.stdout.write(`citypulse serve: ${server.url} (dashboard), ${server.url}api/v1/openapi.json (API)\n`);
+  await new Promise<void>((resolve) => {
+    if (ctx.signal.aborted) resolve();
+    else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await server.close(ctx.signal.reason instanceof Error ? ctx.signal.reason.message : 'signal');
+  return 0;
+}

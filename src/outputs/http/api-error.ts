@@ -1,0 +1,44 @@
+/** The `error` codes of API error bodies, and the HTTP status each one goes with. */
+export const API_ERROR_STATUS = {
+  bad_parameter: 400,
+  not_found: 404,
+  method_not_allowed: 405,
+  response_too_large: 413,
+  query_timeout: 503,
+  unavailable: 503,
+  internal: 500,
+} as const;
+export type ApiErrorCode = keyof typeof API_ERROR_STATUS;
+
+/** Context of an {@link ApiError}. */
+export interface ApiErrorContext {
+  /** The query-string or path parameter at fault (400). */
+  parameter?: string;
+  cause?: unknown;
+}
+
+/**
+ * An error the API answers with: JSON `{error, detail[, parameter]}` and the status of its code.
+ * `detail` is shown to clients, so it never holds a stack, a server path or SQL.
+ * @example throw new ApiError('bad_parameter', 'res must be one of 7, 8, 9, got 12', { parameter: 'res' })
+ */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  readonly code: ApiErrorCode;
+  readonly parameter: string | undefined;
+
+  constructor(code: ApiErrorCode, detail: string, context: ApiErrorContext = {}) {
+    super(detail, context.cause === undefined ? undefined : { cause: context.cause });
+    this.code = code;
+    this.parameter = context.parameter;
+  }
+
+  get status(): number {
+    return API_ERROR_STATUS[this.code];
+  }
+
+  /** The response body. */
+  toJSON(): { error: ApiErrorCode; detail: string; parameter?: string } {
+    return { error: this.code, detail: this.message, ...(this.parameter ? { parameter: this.parameter } : {}) };
+  }
+}

@@ -1,0 +1,73 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { cellToBoundary } from 'h3-js';
+
+/** One closed window as the API lists it, at one resolution and k. */
+export interface WindowSummary {
+  start: number;
+  end: number;
+  /** Devices present, summed over the hexagons at `res` with at least k of them. */
+  devices: number;
+  /** Hexagons at `res` with at least k devices. */
+  hexagons: number;
+  /** Hexagons at `res` with 1 to k − 1 devices: left out of `devices` and of every heatmap. */
+  suppressedHexagons: number;
+  /** The largest count of one shown hexagon (0 when none reaches k). */
+  maxPresent: number;
+}
+
+/** The windows of the `presence` table and the extent of the hexagons a heatmap can show. */
+export interface WindowsResult {
+  windows: WindowSummary[];
+  /** [west, south, east, north] of every hexagon at `res` that reaches k in some window; null when none. */
+  bbox: [number, number, number, number] | null;
+  /** The base resolution of the stored presence; null when the table is empty. */
+  baseRes: number | null;
+}
+
+/**
+ * Every closed window in `presence` (the pipeline writes a window once it has closed), with the
+ * devices present at resolution `res` after k-anonymity: counts of hexagons below k are excluded
+ * and counted in `suppressedHexagons`. A `res` finer than the base resolution gives no windows.
+ */
+export async function queryWindows(conn: DuckDBConnection, res: number, k: number): Promise<WindowsResult> {
+  const base = await conn.runAndReadAll('SELECT max(res)::INTEGER FROM presence');
+  const baseRes = (base.getRowsJS()[0]?.[0] as number | null) ?? null;
+  // Finer than the stored cells: nothing to show (callers report the base resolution).
+  if (baseRes === null || res > baseRes) return { windows: [], bbox: null, baseRes };
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE http_window_cells AS
+     SELECT epoch_ms(window_start) AS ws, epoch_ms(window_end) AS we,
+            h3_cell_to_parent(h3, $res::INTEGER) AS cell, sum(present)::BIGINT AS present
+     FROM presence GROUP BY ALL`,
+    { res },
+  );
+  try {
+    const w = await conn.runAndReadAll(
+      `SELECT ws, we,
+              coalesce(sum(present) FILTER (WHERE present >= $k), 0)::BIGINT,
+              count(*) FILTER (WHERE present >= $k)::INTEGER,
+              count(*) FILTER (WHERE present > 0 AND present < $k)::INTEGER,
+              coalesce(max(present) FILTER (WHERE present >= $k), 0)::BIGINT
+       FROM temp.http_window_cells GROUP BY ws, we ORDER BY ws`,
+      { k },
+    );
+    const windows = (w.getRowsJS() as [bigint, bigint, bigint, number, number, bigint][]).map(([ws, we, devices, hexagons, suppressed, max]) => ({
+      start: Number(ws),
+      end: Number(we),
+      devices: Number(devices),
+      hexagons,
+      suppressedHexagons: suppressed,
+      maxPresent: Number(max),
+    }));
+    const cells = await conn.runAndReadAll('SELECT DISTINCT cell FROM temp.http_window_cells WHERE present >= $k', { k });
+    let bbox: WindowsResult['bbox'] = null;
+    for (const [cell] of cells.getRowsJS() as [bigint][]) {
+      for (const [lon, lat] of cellToBoundary(cell.toString(16), true) as [number, number][]) {
+        bbox = bbox ? [Math.min(bbox[0], lon), Math.min(bbox[1], lat), Math.max(bbox[2], lon), Math.max(bbox[3], lat)] : [lon, lat, lon, lat];
+      }
+    }
+    return { windows, bbox: bbox && (bbox.map((v) => Math.round(v * 1e6) / 1e6) as WindowsResult['bbox']), baseRes };
+  } finally {
+    await conn.run('DROP TABLE IF EXISTS temp.http_window_cells');
+  }
+}

@@ -1,0 +1,252 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { ensureAnalystTables } from '../duckdb/ensure-analyst-tables.ts';
+import { openDatabase, type Database } from '../duckdb/open.ts';
+import { checkK, DEFAULT_K } from '../export/k-anonymity.ts';
+import { ApiError } from './api-error.ts';
+import { apiRoutes, type Route } from './api-routes.ts';
+import { dashboardPage } from './dashboard-page.ts';
+import { silentHttpLogger, type HttpLogger } from './http-log.ts';
+import { QueryCatalogue } from './query-catalogue.ts';
+import { QueryRunner } from './query-runner.ts';
+import type { Reply } from './reply.ts';
+
+/** Configuration of {@link startHttpServer}. */
+export interface HttpServerConfig {
+  /** DuckDB file written by ingest/stream/merge. Opened read-only: no process may be writing it. */
+  dbPath: string;
+  /** TCP port; 0 picks a free one. Default 8080. */
+  port?: number;
+  /** Interface to listen on. Default `127.0.0.1` (this machine only). */
+  host?: string;
+  /** k-anonymity threshold of every response (clients may ask for more, never less). Default 20, at least 2. */
+  k?: number;
+  /** Rows a named query or window list sends at most (more: `truncated: true`). Default 10 000. */
+  maxRows?: number;
+  /** Hexagons a heatmap response holds at most (more: 413). Default 50 000. */
+  maxFeatures?: number;
+  /** Bytes a response body may have before compression (more: 413). Default 32 MiB. */
+  maxBodyBytes?: number;
+  /** A database query running longer is interrupted (503). Default 15 000 ms. */
+  queryTimeoutMs?: number;
+  /** Cache-Control max-age of data responses, s. Default 30. */
+  cacheSeconds?: number;
+  /** On close, connections still busy after this are cut. Default 5 000 ms. */
+  closeGraceMs?: number;
+  /** Folder of the named queries. Default the repository's `sql/`. */
+  sqlDir?: string;
+  /** Receives typed log events. Default: silent. */
+  logger?: HttpLogger;
+  /** Add stacks to `error` log events (never to responses). Default false. */
+  debug?: boolean;
+  /** Shown in the OpenAPI document. Default 0.1.0. */
+  version?: string;
+}
+
+/** A running server. */
+export interface RunningHttpServer {
+  server: Server;
+  /** `http://host:port/` */
+  url: string;
+  port: number;
+  /**
+   * Stops accepting connections, lets requests in flight finish (cutting them after the grace
+   * period), then closes the database. Idempotent.
+   */
+  close(reason?: string): Promise<void>;
+}
+
+const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
+
+/**
+ * Opens the DuckDB file read-only and serves the citypulse HTTP API and dashboard on node:http.
+ * @throws Error when the file is held by a writer (DuckDB permits readers only when no process writes it).
+ * @example
+ * const srv = await startHttpServer({ dbPath: 'out/demo/citypulse.duckdb', port: 0 });
+ * const windows = await (await fetch(new URL('/api/v1/windows', srv.url))).json();
+ * await srv.close();
+ */
+export async function startHttpServer(config: HttpServerConfig): Promise<RunningHttpServer> {
+  const k = checkK(config.k ?? DEFAULT_K);
+  const logger = config.logger ?? silentHttpLogger;
+  const maxBodyBytes = config.maxBodyBytes ?? 32 * 1024 * 1024;
+  const db = await openReadOnly(config.dbPath);
+  let server: Server;
+  try {
+    await checkPresenceTable(db);
+    await ensureAnalystTables(db.connection, true);
+    const runner = new QueryRunner({ connection: db.connection, timeoutMs: config.queryTimeoutMs });
+    const routes = compileRoutes(
+      apiRoutes({
+        runner,
+        catalogue: new QueryCatalogue(config.sqlDir),
+        page: dashboardPage(),
+        dbPath: config.dbPath,
+        k,
+        maxRows: config.maxRows ?? 10_000,
+        maxFeatures: config.maxFeatures ?? 50_000,
+        cacheSeconds: config.cacheSeconds ?? 30,
+        version: config.version ?? '0.1.0',
+        startedAt: Date.now(),
+      }),
+    );
+    let inFlight = 0;
+    server = createServer((req, res) => {
+      inFlight++;
+      res.on('close', () => inFlight--);
+      void handle(req, res, routes, { logger, maxBodyBytes, debug: config.debug ?? false });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port ?? 8080, config.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const url = `http://${host}:${address.port}/`;
+    logger({ type: 'listening', url, db: config.dbPath, k });
+    let closing: Promise<void> | undefined;
+    return {
+      server,
+      url,
+      port: address.port,
+      close(reason = 'close') {
+        closing ??= (async () => {
+          logger({ type: 'closing', reason, inFlight });
+          const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+          server.closeIdleConnections();
+          const grace = setTimeout(() => server.closeAllConnections(), config.closeGraceMs ?? 5_000);
+          try {
+            await closed;
+            await runner.drain();
+          } finally {
+            clearTimeout(grace);
+            db.close();
+            logger({ type: 'closed' });
+          }
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+async function openReadOnly(path: string): Promise<Database> {
+  try {
+    return await openDatabase(path, { readOnly: true });
+  } catch (cause) {
+    const message = (cause as Error).message ?? String(cause);
+    if (/lock/i.test(message)) {
+      throw new Error(
+        `${path} is held by a running writer (DuckDB allows one writer process and no readers beside it): serve a copy taken while nothing writes, a snapshot, or a database over the Parquet lake (docs/lake.md)`,
+        { cause },
+      );
+    }
+    throw new Error(`cannot open ${path} read-only: ${message.split('\n')[0]}`, { cause });
+  }
+}
+
+async function checkPresenceTable(db: Database): Promise<void> {
+  const r = await db.connection.runAndReadAll(`SELECT count(*)::INTEGER FROM duckdb_tables() WHERE table_name = 'presence' AND database_name = current_database()`);
+  if ((r.getRowsJS()[0]![0] as number) === 0) throw new Error(`${db.path} has no presence table: not a database written by citypulse ingest/stream/merge`);
+}
+
+interface CompiledRoute {
+  route: Route;
+  pattern: RegExp;
+  names: string[];
+}
+
+function compileRoutes(routes: Route[]): CompiledRoute[] {
+  return routes.map((route) => {
+    const names: string[] = [];
+    const source = route.path
+      .split('/')
+      .map((seg) => {
+        if (!seg.startsWith(':')) return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        names.push(seg.slice(1));
+        return '([^/]+)';
+      })
+      .join('/');
+    return { route, pattern: new RegExp(`^${source}$`), names };
+  });
+}
+
+interface HandleOptions {
+  logger: HttpLogger;
+  maxBodyBytes: number;
+  debug: boolean;
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, routes: CompiledRoute[], o: HandleOptions): Promise<void> {
+  const started = performance.now();
+  const method = req.method ?? 'GET';
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  let reply: Reply;
+  try {
+    reply = await route(method, url, routes);
+    if (Buffer.byteLength(reply.body) > o.maxBodyBytes) {
+      throw new ApiError('response_too_large', `the response would exceed ${o.maxBodyBytes} bytes; ask for a coarser resolution or a shorter range`);
+    }
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status >= 500) {
+      const e = err as Error;
+      o.logger({ type: 'error', method, path: url.pathname, error: `${e.message}${e.cause ? ` (caused by: ${(e.cause as Error).message ?? String(e.cause)})` : ''}`, ...(o.debug && e.stack ? { stack: e.stack } : {}) });
+    }
+    const api = err instanceof ApiError ? err : new ApiError('internal', 'internal server error; see the server log');
+    reply = { status: api.status, contentType: 'application/json; charset=utf-8', body: JSON.stringify(api.toJSON()), headers: api.code === 'method_not_allowed' ? { allow: ALLOWED_METHODS } : {} };
+  }
+  const bytes = write(req, res, reply);
+  o.logger({ type: 'request', method, path: url.pathname, status: reply.status ?? 200, ms: performance.now() - started, bytes });
+}
+
+async function route(method: string, url: URL, routes: CompiledRoute[]): Promise<Reply> {
+  if (method === 'OPTIONS') {
+    return { status: 204, contentType: 'text/plain; charset=utf-8', body: '', headers: { allow: ALLOWED_METHODS, 'access-control-allow-methods': ALLOWED_METHODS, 'access-control-max-age': '86400', 'access-control-allow-headers': 'accept, content-type' } };
+  }
+  if (method !== 'GET' && method !== 'HEAD') throw new ApiError('method_not_allowed', `${method} is not allowed: this API is read-only (${ALLOWED_METHODS})`);
+  for (const r of routes) {
+    const m = r.pattern.exec(url.pathname);
+    if (!m) continue;
+    const params: Record<string, string> = {};
+    for (let i = 0; i < r.names.length; i++) {
+      try {
+        params[r.names[i]!] = decodeURIComponent(m[i + 1]!);
+      } catch {
+        throw new ApiError('bad_parameter', `path segment ${JSON.stringify(m[i + 1])} is not valid percent-encoding`, { parameter: r.names[i]! });
+      }
+    }
+    return r.route.handler({ params, query: url.searchParams });
+  }
+  throw new ApiError('not_found', `no route ${url.pathname} (see /api/v1/openapi.json)`);
+}
+
+/** Writes the reply with the common headers; gzip when the client accepts it. Returns the bytes sent. */
+function write(req: IncomingMessage, res: ServerResponse, reply: Reply): number {
+  const status = reply.status ?? 200;
+  let body = typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
+  const headers: Record<string, string> = {
+    'content-type': reply.contentType,
+    'access-control-allow-origin': '*',
+    'x-content-type-options': 'nosniff',
+    'cache-control': status === 200 && reply.maxAge ? `public, max-age=${reply.maxAge}` : 'no-store',
+    ...reply.headers,
+  };
+  if (body.length > 1024) {
+    headers['vary'] = 'Accept-Encoding';
+    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+      body = gzipSync(body);
+      headers['content-encoding'] = 'gzip';
+    }
+  }
+  headers['content-length'] = String(body.length);
+  res.writeHead(status, headers);
+  res.end(req.method === 'HEAD' ? undefined : body);
+  return body.length;
+}
