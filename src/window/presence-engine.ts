@@ -11,6 +11,8 @@ interface TimelineEvent {
 
 /** A device's state: its last event before the open windows (it may still hold) and the open events. */
 interface DeviceState {
+  /** The device id (its key in the engine's map). */
+  device: string;
   /** Time of the last event before `closedUntil`, or -Infinity. */
   prevTs: number;
   /** Where that event holds the device, or null (none, or a detach). */
@@ -18,6 +20,19 @@ interface DeviceState {
   /** Events with ts ≥ `closedUntil`, sorted by ts, arrival order among equal ts. */
   pending: TimelineEvent[];
 }
+
+/** Counts of one H3 cell in the window being closed. */
+interface Tally {
+  present: number;
+  active: number;
+  events: number;
+}
+
+/** The shared, never-mutated `pending` of a device with no open events (saves an array per device). */
+const NO_EVENTS: TimelineEvent[] = [];
+
+/** Scratch arrays of {@link PresenceEngine}'s window close (one window closes at a time). */
+const scratch = { cells: [] as (string | null)[], dwell: [] as number[], lastEnd: [] as number[], seen: [] as (string | null)[] };
 
 /** Serializable state of a {@link PresenceEngine}, for checkpoints stored with source offsets. */
 export interface PresenceEngineSnapshot {
@@ -73,16 +88,24 @@ export class PresenceEngine {
     const te: TimelineEvent = { ts: ev.ts, h3: ev.h3, holds: ev.kind !== 'detach' };
     let st = this.#devices.get(ev.device);
     if (!st) {
-      st = { prevTs: -Infinity, prevH3: null, pending: [] };
+      st = { device: ev.device, prevTs: -Infinity, prevH3: null, pending: [te] };
       this.#devices.set(ev.device, st);
+    } else if (st.pending === NO_EVENTS) {
+      // An exact-size array: most devices hold one or two open events (memory at a million devices).
+      st.pending = [te];
+    } else {
+      this.#insert(st.pending, te);
     }
-    const p = st.pending;
+    if (ev.ts < this.#minTs) this.#minTs = ev.ts;
+    return true;
+  }
+
+  /** Inserts `te` after every event with ts ≤ its ts (arrival order among equal ts). */
+  #insert(p: TimelineEvent[], te: TimelineEvent): void {
     let j = p.length;
     while (j > 0 && p[j - 1]!.ts > te.ts) j--;
     if (j === p.length) p.push(te);
     else p.splice(j, 0, te);
-    if (ev.ts < this.#minTs) this.#minTs = ev.ts;
-    return true;
   }
 
   /**
@@ -123,17 +146,20 @@ export class PresenceEngine {
 
   #closeWindow(s: number, e: number, out: PresenceRow[]): void {
     const T = this.#cfg.presenceTimeoutMs;
-    const acc = new Map<string, { present: number; active: number; events: number }>();
-    const bucket = (h3: string) => {
+    const acc = new Map<string, Tally>();
+    const bucket = (h3: string): Tally => {
       let a = acc.get(h3);
       if (!a) acc.set(h3, (a = { present: 0, active: 0, events: 0 }));
       return a;
     };
-    const dwell = new Map<string, number>();
-    const lastEnd = new Map<string, number>();
-    const seen = new Set<string>();
+    // Per-device scratch, reused across devices (a device touches few cells per window): the cells
+    // its holds overlap the window in, in first-hold order, with total dwell and latest clipped end.
+    const cells = scratch.cells;
+    const dwell = scratch.dwell;
+    const lastEnd = scratch.lastEnd;
+    const seen = scratch.seen;
 
-    for (const [device, st] of this.#devices) {
+    for (const st of this.#devices.values()) {
       const p = st.pending;
       let k = 0;
       while (k < p.length && p[k]!.ts < e) k++;
@@ -144,55 +170,74 @@ export class PresenceEngine {
           const holdEnd = Math.min(st.prevTs + T, p.length > 0 ? p[0]!.ts : Infinity);
           if (Math.min(holdEnd, e) - Math.max(st.prevTs, s) > 0) bucket(st.prevH3).present++;
         }
-        if (p.length === 0 && (st.prevH3 === null || st.prevTs + T <= e)) this.#devices.delete(device);
+        if (p.length === 0 && (st.prevH3 === null || st.prevTs + T <= e)) this.#devices.delete(st.device);
         continue;
       }
 
-      dwell.clear();
-      lastEnd.clear();
-      seen.clear();
-      const addHold = (start: number, h3: string, next: number) => {
+      let nCells = 0;
+      let nSeen = 0;
+      // A hold of `h3` from `start` until `next` (or the timeout): add its overlap with the window.
+      for (let i = -1; i < k; i++) {
+        let start: number, h3: string | null, next: number;
+        if (i < 0) {
+          start = st.prevTs;
+          h3 = st.prevH3;
+          next = p[0]!.ts;
+        } else {
+          const ev = p[i]!;
+          start = ev.ts;
+          h3 = ev.holds ? ev.h3 : null;
+          next = i + 1 < p.length ? p[i + 1]!.ts : Infinity;
+          const b = bucket(ev.h3);
+          b.events++;
+          let j = 0;
+          while (j < nSeen && seen[j] !== ev.h3) j++;
+          if (j === nSeen) {
+            seen[nSeen++] = ev.h3;
+            b.active++;
+          }
+        }
+        if (h3 === null) continue;
         const end = Math.min(start + T, next);
-        const ov = Math.min(end, e) - Math.max(start, s);
-        if (ov <= 0) return;
-        dwell.set(h3, (dwell.get(h3) ?? 0) + ov);
         const clipped = Math.min(end, e);
-        if (clipped > (lastEnd.get(h3) ?? -Infinity)) lastEnd.set(h3, clipped);
-      };
-      if (st.prevH3 !== null) addHold(st.prevTs, st.prevH3, p[0]!.ts);
-      for (let i = 0; i < k; i++) {
-        const ev = p[i]!;
-        if (ev.holds) addHold(ev.ts, ev.h3, i + 1 < p.length ? p[i + 1]!.ts : Infinity);
-        const b = bucket(ev.h3);
-        b.events++;
-        if (!seen.has(ev.h3)) {
-          seen.add(ev.h3);
-          b.active++;
+        const ov = clipped - Math.max(start, s);
+        if (ov <= 0) continue;
+        let j = 0;
+        while (j < nCells && cells[j] !== h3) j++;
+        if (j === nCells) {
+          cells[nCells++] = h3;
+          dwell[j] = ov;
+          lastEnd[j] = clipped;
+        } else {
+          dwell[j]! += ov;
+          if (clipped > lastEnd[j]!) lastEnd[j] = clipped;
         }
       }
-      let best: string | null = null;
+      let best = -1;
       let bestDwell = 0;
       let bestEnd = -Infinity;
-      for (const [h3, d] of dwell) {
-        const end = lastEnd.get(h3)!;
-        if (d > bestDwell || (d === bestDwell && end > bestEnd)) {
-          best = h3;
+      for (let j = 0; j < nCells; j++) {
+        const d = dwell[j]!;
+        if (d > bestDwell || (d === bestDwell && lastEnd[j]! > bestEnd)) {
+          best = j;
           bestDwell = d;
-          bestEnd = end;
+          bestEnd = lastEnd[j]!;
         }
       }
-      if (best !== null) bucket(best).present++;
+      if (best >= 0) bucket(cells[best]!).present++;
+      cells.fill(null, 0, nCells);
+      seen.fill(null, 0, nSeen);
 
       const last = p[k - 1]!;
       st.prevTs = last.ts;
       st.prevH3 = last.holds ? last.h3 : null;
-      if (k === p.length) st.pending = [];
+      if (k === p.length) st.pending = NO_EVENTS;
       else p.splice(0, k);
-      if (st.pending.length === 0 && (st.prevH3 === null || st.prevTs + T <= e)) this.#devices.delete(device);
+      if (st.pending.length === 0 && (st.prevH3 === null || st.prevTs + T <= e)) this.#devices.delete(st.device);
     }
 
-    const cells = [...acc.keys()].sort();
-    for (const h3 of cells) {
+    const keys = [...acc.keys()].sort();
+    for (const h3 of keys) {
       const a = acc.get(h3)!;
       out.push({ windowStart: s, windowEnd: e, h3, res: this.#res, present: a.present, active: a.active, events: a.events });
     }
@@ -218,9 +263,10 @@ export class PresenceEngine {
     this.#minTs = snap.minTs ?? Infinity;
     for (const [d, prevTs, prevH3, pending] of snap.devices) {
       this.#devices.set(d, {
+        device: d,
         prevTs: prevTs ?? -Infinity,
         prevH3,
-        pending: pending.map(([ts, h3, holds]) => ({ ts, h3, holds })),
+        pending: pending.length === 0 ? NO_EVENTS : pending.map(([ts, h3, holds]) => ({ ts, h3, holds })),
       });
     }
   }

@@ -1,0 +1,56 @@
+import { fmtRate } from './repeat.ts';
+import type { BenchResult } from './result.ts';
+
+/** The results as a Markdown table (readable in a terminal, pasted as is into the README). */
+export function formatTable(results: readonly BenchResult[]): string {
+  const head = ['benchmark', 'variant', 'events', 'time (median ±spread)', 'events/s', 'peak RSS', 'peer', 'ratio', 'detail', 'targets'];
+  const rows = results.map((r) => [
+    r.name,
+    r.variant,
+    r.events > 0 ? r.events.toLocaleString('en-US') : '—',
+    Number.isFinite(r.seconds.median) ? `${fmtSeconds(r.seconds.median)} ±${(r.seconds.relative * 100).toFixed(0)}%` : '—',
+    Number.isFinite(r.eventsPerSecond) ? fmtRate(r.eventsPerSecond) : '—',
+    Number.isFinite(r.peakRssMiB) ? `${r.peakRssMiB.toFixed(0)} MiB` : '—',
+    r.peer ? peerText(r) : '',
+    r.ratio !== undefined ? `${r.ratio >= 10 ? r.ratio.toFixed(0) : r.ratio.toFixed(2)}×` : '',
+    detail(r),
+    r.targets.map((t) => `${t.met ? '✅' : '❌'} ${t.text}`).join('; '),
+  ]);
+  const lines = [head, head.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`);
+  return lines.join('\n') + '\n';
+}
+
+function fmtSeconds(s: number): string {
+  return s >= 10 ? `${s.toFixed(1)} s` : s >= 1 ? `${s.toFixed(2)} s` : `${(s * 1000).toFixed(0)} ms`;
+}
+
+function peerText(r: BenchResult): string {
+  const p = r.peer!;
+  if (r.name === 'batch_vs_postgres') return `${p.name} ${fmtSeconds(p.seconds.median)}`;
+  return `${p.name} ${fmtRate(p.eventsPerSecond)}/s`;
+}
+
+/** The figures that matter beyond throughput, per benchmark. */
+function detail(r: BenchResult): string {
+  const m = r.metrics;
+  const ms = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '—' : `${x < 10 ? x.toFixed(1) : x.toFixed(0)} ms`);
+  switch (r.name) {
+    case 'alert_latency': {
+      const parts = [`${m.alerts ?? 0} alerts`, `emit p50 ${ms(m.emitP50Ms)} / p99 ${ms(m.emitP99Ms)}`];
+      if (m.kafkaP99Ms !== undefined) parts.push(`via Kafka p50 ${ms(m.kafkaP50Ms)} / p99 ${ms(m.kafkaP99Ms)}`);
+      if (m.webhookP99Ms !== undefined) parts.push(`webhook p99 ${ms(m.webhookP99Ms)}`);
+      return parts.join('; ');
+    }
+    case 'memory_scaling':
+      return `${(m.activeDevices ?? 0).toLocaleString('en-US')} active devices; ${(m.devicesPeak ?? 0).toLocaleString('en-US')} held at peak`;
+    case 'batch_vs_postgres':
+      return `results equal: ${m.resultsEqual ? 'yes' : 'NO'}; = streaming engine: ${m.equalToStreamingEngine ? 'yes' : 'NO'}`;
+    case 'batch_postgres':
+      return m.backendPeakRssMiB !== undefined ? `backend peak RSS ${m.backendPeakRssMiB.toFixed(0)} MiB` : '';
+    case 'kafka_e2e_json':
+    case 'kafka_e2e_batched':
+      return m.processingSeconds !== undefined ? `${(m.messages ?? 0).toLocaleString('en-US')} msgs; records processed in ${fmtSeconds(m.processingSeconds)}` : '';
+    default:
+      return r.note?.startsWith('skipped') ? r.note : '';
+  }
+}

@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { TaskReport } from '../lib/run-child.ts';
+
+/** How to reach PostgreSQL (psql connection flags). */
+export interface PgConnection {
+  host: string;
+  port: number;
+  user: string;
+  database: string;
+}
+
+/** Arguments of {@link postgresBatchTask}. */
+export interface PostgresBatchArgs {
+  mode: 'load' | 'compute';
+  pg: PgConnection;
+  /** Events CSV (load). */
+  events?: string;
+  /** SQL file of the computation (compute). */
+  sql?: string;
+  /** Result CSV, sorted (compute; written after the timing). */
+  result?: string;
+  /** Session `work_mem` (compute). Default 256MB. */
+  workMem?: string;
+}
+
+/** Schema holding the benchmark's tables, dropped and rebuilt on load. */
+const SCHEMA = 'citypulse_bench';
+
+/**
+ * PostgreSQL side of the batch comparison, through `psql` (no driver needed). `load` creates
+ * `citypulse_bench.events` (device TEXT COLLATE "C", h3 BIGINT), COPYs the CSV, adds the index a
+ * warehouse would have on (device, ts, seq) and ANALYZEs — untimed. `compute` times
+ * `CREATE TABLE … AS <presence SQL>` with psql's `\timing` (server round trip of that statement only),
+ * work_mem 256MB and up to 2 parallel workers per gather (the box has 2 cores). It reports the backend
+ * process's peak RSS (VmHWM; parallel workers are separate processes and not included).
+ */
+export async function postgresBatchTask(a: PostgresBatchArgs): Promise<TaskReport> {
+  if (a.mode === 'load') {
+    const t0 = performance.now();
+    const out = await psql(a.pg, [
+      `DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE;`,
+      `CREATE SCHEMA ${SCHEMA};`,
+      `CREATE UNLOGGED TABLE ${SCHEMA}.events (seq BIGINT NOT NULL, ts BIGINT NOT NULL, device TEXT COLLATE "C" NOT NULL, h3 BIGINT NOT NULL, kind TEXT COLLATE "C" NOT NULL);`,
+      `\\copy ${SCHEMA}.events FROM '${a.events!.replaceAll("'", "''")}' WITH (FORMAT csv)`,
+      `CREATE INDEX events_device_ts ON ${SCHEMA}.events (device, ts, seq);`,
+      `ANALYZE ${SCHEMA}.events;`,
+      `SELECT count(*) AS n FROM ${SCHEMA}.events \\gset`,
+      `\\echo ROWS :n`,
+    ]);
+    const n = Number(/^ROWS (\d+)/m.exec(out)?.[1] ?? NaN);
+    return { seconds: (performance.now() - t0) / 1000, events: n };
+  }
+  const sql = readFileSync(a.sql!, 'utf8').replace(/;\s*$/, '');
+  const out = await psql(a.pg, [
+    `SET search_path = ${SCHEMA};`,
+    `SET work_mem = '${a.workMem ?? '256MB'}';`,
+    `SET max_parallel_workers_per_gather = 2;`,
+    `DROP TABLE IF EXISTS presence_batch;`,
+    `SELECT pg_backend_pid() AS pid \\gset`,
+    `\\setenv BENCH_PG_PID :pid`,
+    `\\timing on`,
+    `\\echo TIMED`,
+    `CREATE UNLOGGED TABLE presence_batch AS ${sql.replace(/^\s*--.*$/gm, '').trim()};`,
+    `\\timing off`,
+    `\\! grep VmHWM /proc/$BENCH_PG_PID/status`,
+    `SELECT count(*) AS n FROM presence_batch \\gset`,
+    `\\echo RESULT_ROWS :n`,
+    `SELECT count(*) AS n FROM events \\gset`,
+    `\\echo ROWS :n`,
+    `\\copy (SELECT window_start, h3, present, active, events FROM presence_batch ORDER BY window_start, h3) TO '${a.result!.replaceAll("'", "''")}' WITH (FORMAT csv)`,
+    `DROP TABLE presence_batch;`,
+  ]);
+  const ms = Number(/TIMED[\s\S]*?Time: ([\d.]+) ms/.exec(out)?.[1] ?? NaN);
+  const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(out)?.[1] ?? NaN);
+  if (!Number.isFinite(ms)) throw new Error(`no timing in psql output:\n${out}`);
+  return {
+    seconds: ms / 1000,
+    events: Number(/^ROWS (\d+)/m.exec(out)?.[1] ?? NaN),
+    extra: { resultRows: Number(/^RESULT_ROWS (\d+)/m.exec(out)?.[1] ?? NaN), backendPeakRssMiB: hwm / 1024 },
+  };
+}
+
+/** Runs psql statements in one session (stops at the first error); resolves to its stdout. */
+function psql(c: PgConnection, statements: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', c.host, '-p', String(c.port), '-U', c.user, '-d', c.database], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (err += d));
+    p.on('error', reject);
+    p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`psql exited ${code}: ${err.trim()}`))));
+    p.stdin.end(statements.join('\n') + '\n');
+  });
+}

@@ -1,0 +1,74 @@
+import { rmSync } from 'node:fs';
+import { runStream } from '../../pipelines/stream-runner.ts';
+import { loadCells } from '../../src/config/pipeline-options.ts';
+import { openDatabase } from '../../src/outputs/duckdb/open.ts';
+import type { TaskReport } from '../lib/run-child.ts';
+import { ProbePseudonymiser } from './probe-pseudonymiser.ts';
+
+/** Arguments of {@link streamE2eTask}. */
+export interface StreamE2eArgs {
+  brokers: string[];
+  topic: string;
+  groupId: string;
+  cells: string;
+  db: string;
+  /** Records in the topic (all valid): the probe notes the last one. */
+  records: number;
+  /** Hex key, as $CITYPULSE_KEY. */
+  key: string;
+}
+
+/**
+ * `citypulse stream` on a pre-filled topic, as the CLI configures it (handoff changelog, dead-letter
+ * topic, 5 s checkpoints), ending when caught up. Timed from the first record entering the pipeline
+ * to the final checkpoint committed (every window closed and written with its offsets), so consumer
+ * group join and start-up are excluded. `exitWhenIdleMs: 0` ends the run at the first supervisor
+ * poll (every 250 ms) that finds every partition caught up, so the idle wait inside the span is
+ * < 0.25 s plus one offsets request; the processing span (first → last record) is reported beside it.
+ */
+export async function streamE2eTask(a: StreamE2eArgs): Promise<TaskReport> {
+  rmSync(a.db, { force: true });
+  rmSync(a.db + '.wal', { force: true });
+  const cells = loadCells(a.cells, 9);
+  const pseudonymiser = new ProbePseudonymiser({ key: Buffer.from(a.key, 'hex') }, a.records);
+  const db = await openDatabase(a.db);
+  let finalAt = NaN;
+  const t0 = performance.now();
+  try {
+    const result = await runStream({
+      brokers: a.brokers,
+      topics: [a.topic],
+      groupId: a.groupId,
+      cells,
+      pseudonymiser,
+      connection: db.connection,
+      exitWhenIdleMs: 0,
+      partitionIdleMs: 30_000,
+      checkpointIntervalMs: 5_000,
+      log: (m) => process.stderr.write(`stream: ${m}\n`),
+      onCheckpoint: () => (finalAt = performance.now()),
+    });
+    if (result.records !== a.records) throw new Error(`stream processed ${result.records} records, expected ${a.records}`);
+    const rows = await db.connection.runAndReadAll('SELECT count(*)::INTEGER, coalesce(sum(present), 0)::BIGINT FROM presence');
+    const [presenceRows, present] = rows.getRowsJS()[0] as [number, bigint];
+    return {
+      seconds: (finalAt - pseudonymiser.firstAt) / 1000,
+      events: result.records,
+      extra: {
+        messages: result.messages,
+        accepted: result.accepted,
+        deadLetters: result.deadLetters,
+        late: result.late,
+        checkpoints: result.checkpoints,
+        presenceRows,
+        present: Number(present),
+        processingSeconds: (pseudonymiser.lastAt - pseudonymiser.firstAt) / 1000,
+        startupSeconds: (pseudonymiser.firstAt - t0) / 1000,
+      },
+    };
+  } finally {
+    db.close();
+    rmSync(a.db, { force: true });
+    rmSync(a.db + '.wal', { force: true });
+  }
+}
