@@ -6,7 +6,7 @@ import { createKafka } from '../src/ingest/sources/kafka/kafka-client.ts';
 import { ARROW_STREAM_CONTENT_TYPE, decodeArrowMessage } from '../src/ingest/decode/arrow-message.ts';
 import { readEnvelope } from './repartition-runner.ts';
 import { StateChangelog } from '../src/ingest/sources/kafka/state-changelog.ts';
-import { StreamStore } from '../src/outputs/duckdb/stream-store.ts';
+import { StreamStore, encodeState } from '../src/outputs/duckdb/stream-store.ts';
 import type { WindowPlugin } from '../src/outputs/window-plugin.ts';
 import type { Pseudonymiser } from '../src/privacy/pseudonymiser.ts';
 import type { WindowConfig } from '../src/window/window-config.ts';
@@ -86,6 +86,9 @@ interface PartitionState {
 }
 
 const key = (topic: string, partition: number) => `${topic}/${partition}`;
+
+/** Least time between two checkpoints triggered by closed windows (keeps alerts well within 1 s). */
+const CLOSE_CHECKPOINT_SPACING_MS = 250;
 
 /**
  * Consumes Kafka topics in a consumer group through the same pipeline as `ingest`, with exactly-once
@@ -197,7 +200,7 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
     }
     const batch = dirty.map((p) => {
       const drained = p.buffer.drain();
-      return { topic: p.topic, partition: p.partition, nextOffset: String(p.nextOffset), state: p.pipeline.snapshot(), ...drained };
+      return { topic: p.topic, partition: p.partition, nextOffset: String(p.nextOffset), state: encodeState(p.pipeline.snapshot()), ...drained };
     });
     const prev = publishedUntil;
     const published = await store.commit(batch, until, prev, async (rows) => {
@@ -353,8 +356,10 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
     st.pipeline.tick();
     st.lastMessageAt = now();
     lastMessageAt = now();
-    const due = now() - lastCheckpoint >= (config.checkpointIntervalMs ?? 5_000);
-    if (st.buffer.rows.length > 0 || due) await scheduleCheckpoint();
+    // Closed windows are checkpointed (and published, alerts evaluated) promptly, but at most every
+    // CLOSE_CHECKPOINT_SPACING_MS: a back-fill closes windows far faster than that.
+    const since = now() - lastCheckpoint;
+    if (since >= (config.checkpointIntervalMs ?? 5_000) || (st.buffer.rows.length > 0 && since >= CLOSE_CHECKPOINT_SPACING_MS)) await scheduleCheckpoint();
     await heartbeat();
   };
 
@@ -389,7 +394,9 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
       if (fatal) throw fatal;
       if (config.signal?.aborted) break;
       await sleep(250, config.signal);
-      if (now() - lastCheckpoint >= (config.checkpointIntervalMs ?? 5_000)) await scheduleCheckpoint();
+      const since = now() - lastCheckpoint;
+      const closedWaiting = [...parts.values()].some((p) => p.buffer.rows.length > 0);
+      if (since >= (config.checkpointIntervalMs ?? 5_000) || (closedWaiting && since >= CLOSE_CHECKPOINT_SPACING_MS)) await scheduleCheckpoint();
       if (config.exitWhenIdleMs !== undefined && now() - lastMessageAt >= config.exitWhenIdleMs && assigned.size > 0) {
         const check = async () => (config.upstreamCaughtUp ? await config.upstreamCaughtUp() : true) && (await caughtUp(admin, assigned, parts));
         const done = await Promise.race([check().catch(() => false), sleep(10_000).then(() => false)]);

@@ -12,8 +12,8 @@ export interface PartitionCheckpoint {
   partition: number;
   /** Next offset to read (as a decimal string: Kafka offsets are 64-bit). */
   nextOffset: string;
-  /** Pipeline state at `nextOffset`, any JSON-serialisable value. */
-  state: unknown;
+  /** Pipeline state at `nextOffset`, encoded with {@link encodeState} (once: the changelog reuses it). */
+  state: Uint8Array;
   rows: PresenceRow[];
   dead: DeadLetter[];
   lates: LateRecord[];
@@ -116,7 +116,7 @@ export class StreamStore {
       for (const p of parts) {
         await conn.run(
           `INSERT OR REPLACE INTO stream_checkpoints VALUES ($1, $2, $3, $4::BIGINT, $5, now())`,
-          [this.#group, p.topic, p.partition, p.nextOffset, blobValue(encodeState(p.state))],
+          [this.#group, p.topic, p.partition, p.nextOffset, blobValue(p.state)],
         );
       }
       let published: PresenceRow[] = [];

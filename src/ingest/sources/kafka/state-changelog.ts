@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
-import { decodeState, encodeState } from '../../../outputs/duckdb/stream-store.ts';
+import { decodeState } from '../../../outputs/duckdb/stream-store.ts';
 
 /** Configuration of a {@link StateChangelog}. */
 export interface StateChangelogConfig {
@@ -18,7 +18,7 @@ export interface StateChangelogConfig {
 export class StateChangelog {
   readonly topic: string;
   readonly #kafka: Kafka;
-  readonly #latest = new Map<string, Buffer>();
+  readonly #latest = new Map<string, { nextOffset: string; state: Buffer }>();
   readonly #positions = new Map<number, bigint>();
   #consumer: Consumer | null = null;
   readonly #log: (m: string) => void;
@@ -54,20 +54,28 @@ export class StateChangelog {
       autoCommit: false,
       eachMessage: async ({ partition, message }) => {
         const k = message.key?.toString('utf8');
-        if (k && message.value) this.#latest.set(k, message.value);
+        const nextOffset = message.headers?.['citypulse.next-offset']?.toString();
+        if (k && message.value && nextOffset) this.#latest.set(k, { nextOffset, state: message.value });
         this.#positions.set(partition, BigInt(message.offset) + 1n);
       },
     });
     this.#consumer = consumer;
   }
 
-  /** Publishes checkpoints (after their DuckDB transaction committed). */
-  async publish(producer: Producer, entries: { topic: string; partition: number; nextOffset: string; state: unknown }[]): Promise<void> {
+  /**
+   * Publishes checkpoints (after their DuckDB transaction committed): the state bytes as stored in
+   * DuckDB ({@link encodeState}), the next offset in a header.
+   */
+  async publish(producer: Producer, entries: { topic: string; partition: number; nextOffset: string; state: Uint8Array }[]): Promise<void> {
     if (entries.length === 0) return;
     await producer.send({
       topic: this.topic,
       acks: -1,
-      messages: entries.map((e) => ({ key: `${e.topic}/${e.partition}`, value: Buffer.from(encodeState({ nextOffset: e.nextOffset, state: e.state })) })),
+      messages: entries.map((e) => ({
+        key: `${e.topic}/${e.partition}`,
+        value: Buffer.from(e.state.buffer, e.state.byteOffset, e.state.byteLength),
+        headers: { 'citypulse.next-offset': e.nextOffset },
+      })),
     });
   }
 
@@ -88,7 +96,7 @@ export class StateChangelog {
       await admin.disconnect();
     }
     const v = this.#latest.get(`${topic}/${partition}`);
-    return v ? decodeState<{ nextOffset: string; state: unknown }>(v) : null;
+    return v ? { nextOffset: v.nextOffset, state: decodeState(v.state) } : null;
   }
 
   async stop(): Promise<void> {
