@@ -26,7 +26,7 @@ Options:
   -h, --help     this help
 
 Example:
-  citypulse areas check examples/milan-areas.geojson --res 9
+  citypulse areas check test/alerts/in/milan-areas.geojson --res 9
 `;
 
 export const areasCommand: Command = {
