@@ -1,6 +1,7 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { LocatedEvent } from '../schemas/events.ts';
 import { ARROW_STREAM_CONTENT_TYPE, arrowRecords } from '../src/ingest/decode/arrow-message.ts';
+import { ensureTopic } from '../src/ingest/sources/kafka/ensure-topic.ts';
 import type { CellTable } from '../src/locate/cell-table.ts';
 import { RecordLocator, isDeadLetter } from '../src/locate/record-locator.ts';
 import type { DeadLetter } from '../src/outputs/sink.ts';
@@ -59,7 +60,6 @@ export interface Repartitioner {
  * stage reads committed messages only). Raw IMSIs never reach the internal topic.
  */
 export async function startRepartition(config: RepartitionConfig): Promise<Repartitioner> {
-  const log = config.log ?? (() => {});
   const topic = repartitionTopic(config.groupId);
   const stageGroup = `${config.groupId}.repartition`;
   const locator = new RecordLocator({ cells: config.cells, pseudonymiser: config.pseudonymiser });
@@ -70,9 +70,7 @@ export async function startRepartition(config: RepartitionConfig): Promise<Repar
   await admin.connect();
   const meta = await admin.fetchTopicMetadata({ topics: config.topics });
   const partitions = config.partitions ?? Math.max(...meta.topics.map((t) => t.partitions.length));
-  if (!(await admin.listTopics()).includes(topic)) {
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions }] }).catch((err: Error) => log(`repartition topic: ${err.message}`));
-  }
+  await ensureTopic(admin, { topic, numPartitions: partitions });
 
   const producer: Producer = config.kafka.producer({
     transactionalId: `citypulse-rp-${config.groupId}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,

@@ -87,9 +87,6 @@ interface PartitionState {
 
 const key = (topic: string, partition: number) => `${topic}/${partition}`;
 
-/** Least time between two checkpoints triggered by closed windows (keeps alerts well within 1 s). */
-const CLOSE_CHECKPOINT_SPACING_MS = 250;
-
 /**
  * Consumes Kafka topics in a consumer group through the same pipeline as `ingest`, with exactly-once
  * results in DuckDB: each partition's results, offset and window state commit in one transaction, and
@@ -120,7 +117,7 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
   let consumer: Consumer = newConsumer();
   const dlqTopic = config.deadLetterTopic === undefined ? 'citypulse-dead-letters' : config.deadLetterTopic;
   const producer: Producer | null = dlqTopic || config.handoff !== false ? kafka.producer({ allowAutoTopicCreation: true }) : null;
-  const changelog = config.handoff !== false ? new StateChangelog({ kafka, groupId: config.groupId, log }) : null;
+  const changelog = config.handoff !== false ? new StateChangelog({ kafka, groupId: config.groupId }) : null;
 
   const parts = new Map<string, PartitionState>();
   const restoring = new Map<string, Promise<PartitionState>>();
@@ -356,10 +353,9 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
     st.pipeline.tick();
     st.lastMessageAt = now();
     lastMessageAt = now();
-    // Closed windows are checkpointed (and published, alerts evaluated) promptly, but at most every
-    // CLOSE_CHECKPOINT_SPACING_MS: a back-fill closes windows far faster than that.
-    const since = now() - lastCheckpoint;
-    if (since >= (config.checkpointIntervalMs ?? 5_000) || (st.buffer.rows.length > 0 && since >= CLOSE_CHECKPOINT_SPACING_MS)) await scheduleCheckpoint();
+    // Closed windows are checkpointed — published, alerts evaluated — right away.
+    const due = now() - lastCheckpoint >= (config.checkpointIntervalMs ?? 5_000);
+    if (st.buffer.rows.length > 0 || due) await scheduleCheckpoint();
     await heartbeat();
   };
 
@@ -394,9 +390,7 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
       if (fatal) throw fatal;
       if (config.signal?.aborted) break;
       await sleep(250, config.signal);
-      const since = now() - lastCheckpoint;
-      const closedWaiting = [...parts.values()].some((p) => p.buffer.rows.length > 0);
-      if (since >= (config.checkpointIntervalMs ?? 5_000) || (closedWaiting && since >= CLOSE_CHECKPOINT_SPACING_MS)) await scheduleCheckpoint();
+      if (now() - lastCheckpoint >= (config.checkpointIntervalMs ?? 5_000)) await scheduleCheckpoint();
       if (config.exitWhenIdleMs !== undefined && now() - lastMessageAt >= config.exitWhenIdleMs && assigned.size > 0) {
         const check = async () => (config.upstreamCaughtUp ? await config.upstreamCaughtUp() : true) && (await caughtUp(admin, assigned, parts));
         const done = await Promise.race([check().catch(() => false), sleep(10_000).then(() => false)]);

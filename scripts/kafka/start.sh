@@ -142,10 +142,14 @@ format_storage() {
   fi
   # A cluster id is a base64url-encoded 16-byte UUID (what `StorageTool random-uuid` prints).
   local cid
-  cid="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+  # One that starts with '-' would be read as an option by the tool's argument parser: draw again.
+  cid="-"
+  while [[ "$cid" == -* ]]; do
+    cid="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+  done
   klog "formatting KRaft storage in $KAFKA_DATA/kraft-logs (cluster id $cid)..."
   if ! java "${JAVA_OPTS[@]}" kafka.tools.StorageTool format \
-        -t "$cid" -c "$KAFKA_PROPS" --ignore-formatted >"$KAFKA_DATA/format.log" 2>&1; then
+        --cluster-id="$cid" -c "$KAFKA_PROPS" --ignore-formatted >"$KAFKA_DATA/format.log" 2>&1; then
     cat "$KAFKA_DATA/format.log" >&2
     kdie "storage format failed"
   fi

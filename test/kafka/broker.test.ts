@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import kafkajs, { Kafka, logLevel } from 'kafkajs';
 import type { Admin, Consumer, EachBatchPayload, logCreator, Producer } from 'kafkajs';
+import { ensureTopic } from '../../src/ingest/sources/kafka/ensure-topic.ts';
 import { ensureBroker, freePort, restartBroker, stopBroker, uniqueTopic } from './broker.ts';
 import type { BrokerOptions } from './broker.ts';
 
@@ -232,11 +233,14 @@ describe.skipIf(Boolean(broker.skipped))('kafkajs 2.2.4 against the dev broker',
   }, T);
 
   it('admin.createTopics creates a topic with several partitions', async () => {
+    // kafkajs' own waitForLeaders can fail on a busy broker while the new topic's metadata still says
+    // "does not host this topic-partition"; wait for the leaders ourselves.
     const created = await admin.createTopics({
       topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }],
-      waitForLeaders: true,
+      waitForLeaders: false,
     });
     expect(created).toBe(true);
+    await ensureTopic(admin, { topic, numPartitions: PARTITIONS });
     // a second create of the same topic is a no-op
     expect(await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }] })).toBe(false);
     expect(await admin.listTopics()).toContain(topic);

@@ -1,4 +1,5 @@
 import { createReadStream, statSync } from 'node:fs';
+import { ensureTopic } from '../../ingest/sources/kafka/ensure-topic.ts';
 import { Partitioners, type PartitionMetadata } from 'kafkajs';
 import { MessageBatcher, PUBLISH_ENCODINGS, type OutMessage, type PublishEncoding } from '../../ingest/encode/message-batcher.ts';
 import { parseBrokers, createKafka } from '../../ingest/sources/kafka/kafka-client.ts';
@@ -122,7 +123,7 @@ export async function publishFile(o: PublishFileOptions): Promise<{ published: n
   try {
     const existing = await admin.listTopics();
     if (!existing.includes(o.topic)) {
-      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: o.topic, numPartitions: o.partitions }] });
+      await ensureTopic(admin, { topic: o.topic, numPartitions: o.partitions });
     } else {
       const meta = await admin.fetchTopicMetadata({ topics: [o.topic] });
       partitions = meta.topics[0]?.partitions.length ?? o.partitions;

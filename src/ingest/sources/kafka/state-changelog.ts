@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
+import { ensureTopic } from './ensure-topic.ts';
 import { decodeState } from '../../../outputs/duckdb/stream-store.ts';
 
 /** Configuration of a {@link StateChangelog}. */
@@ -7,7 +8,6 @@ export interface StateChangelogConfig {
   kafka: Kafka;
   /** The stream's consumer group; the topic is `citypulse-state.<group>`. */
   groupId: string;
-  log?: (message: string) => void;
 }
 
 /**
@@ -21,12 +21,10 @@ export class StateChangelog {
   readonly #latest = new Map<string, { nextOffset: string; state: Buffer }>();
   readonly #positions = new Map<number, bigint>();
   #consumer: Consumer | null = null;
-  readonly #log: (m: string) => void;
 
   constructor(config: StateChangelogConfig) {
     this.topic = `citypulse-state.${config.groupId}`;
     this.#kafka = config.kafka;
-    this.#log = config.log ?? (() => {});
   }
 
   /** Creates the compacted topic when missing and starts tailing it. */
@@ -34,16 +32,14 @@ export class StateChangelog {
     const admin = this.#kafka.admin();
     await admin.connect();
     try {
-      const topics = await admin.listTopics();
-      if (!topics.includes(this.topic)) {
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: [{ topic: this.topic, numPartitions: 1, configEntries: [
-            { name: 'cleanup.policy', value: 'compact' },
-            { name: 'max.message.bytes', value: String(64 << 20) },
-          ] }],
-        }).catch((err: Error) => this.#log(`changelog topic: ${err.message}`));
-      }
+      await ensureTopic(admin, {
+        topic: this.topic,
+        numPartitions: 1,
+        configEntries: [
+          { name: 'cleanup.policy', value: 'compact' },
+          { name: 'max.message.bytes', value: String(64 << 20) },
+        ],
+      });
     } finally {
       await admin.disconnect();
     }
