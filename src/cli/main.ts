@@ -54,6 +54,11 @@ export async function main(argv: string[], ctx: CommandContext): Promise<number>
 
 /** Entry point used by bin/citypulse.js. */
 export async function runFromProcess(): Promise<void> {
+  // `citypulse … | head` closes the pipe early: stop quietly, as Unix tools do.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   // kafkajs schedules timers with negative delays on Node ≥ 23 (harmless, clamped to 1 ms); keep
   // every other warning.
   const builtin = process.listeners('warning');

@@ -4,7 +4,7 @@ import { DEFAULT_ALERT_TOPIC } from '../../alerts/delivery/kafka-alert-publisher
 import { alertLatency } from '../../alerts/duckdb/alert-latency.ts';
 import { tailAlerts } from '../../alerts/tail/tail-alerts.ts';
 import { openDatabase } from '../../outputs/duckdb/open.ts';
-import { UsageError, parseCommandArgs, required, type Command } from '../command.ts';
+import { UsageError, dispatchSubcommand, parseCommandArgs, required, type Command, type CommandContext } from '../command.ts';
 
 const HELP = `Usage: citypulse alerts tail [--brokers B] [--topic T] [--json] [--from-beginning] [--group G]
        citypulse alerts latency --db FILE
@@ -33,53 +33,51 @@ export const alertsCommand: Command = {
   name: 'alerts',
   summary: 'alerts tail: follow crowd alerts from Kafka; alerts latency: emit latency from DuckDB',
   help: HELP,
-  async run(argv, ctx) {
-    const [what, ...rest] = argv;
-    if (what === '--help' || what === '-h' || what === undefined) {
-      ctx.stdout.write(HELP);
-      return what === undefined ? 2 : 0;
-    }
-    if (what === 'latency') {
-      const args = parseCommandArgs(rest, { db: { type: 'string' } }, HELP, ctx);
-      if (!args) return 0;
-      const db = await openDatabase(required(args.values, 'db'), { readOnly: true, h3: false });
-      try {
-        const l = await alertLatency(db.connection);
-        const f = (x: number | null) => (x === null ? '—' : `${x.toFixed(1)} ms`);
-        ctx.stdout.write(`alerts   ${l.count} events  latency p50 ${f(l.p50Ms)}  p99 ${f(l.p99Ms)}  max ${f(l.maxMs)}  (emitted_at − window_closed_at)\n`);
-        return 0;
-      } finally {
-        db.close();
-      }
-    }
-    if (what !== 'tail') throw new UsageError(`unknown alerts sub-command "${what}" (available: tail, latency)`);
-    const args = parseCommandArgs(
-      rest,
-      {
-        brokers: { type: 'string' },
-        topic: { type: 'string', default: DEFAULT_ALERT_TOPIC },
-        json: { type: 'boolean' },
-        'from-beginning': { type: 'boolean' },
-        group: { type: 'string' },
-      },
-      HELP,
-      ctx,
-    );
-    if (!args) return 0;
-    const v = args.values;
-    const brokers = String(v.brokers ?? ctx.env.CITYPULSE_BROKERS ?? '127.0.0.1:9092').split(',').map((s) => s.trim()).filter(Boolean);
-    if (brokers.length === 0) throw new UsageError('--brokers is empty');
-    const kafka = new Kafka({ clientId: 'citypulse-alerts-tail', brokers, logLevel: logLevel.NOTHING });
-    const consumer = kafka.consumer({ groupId: v.group ?? `citypulse-alerts-tail-${randomUUID()}`, maxWaitTimeInMs: 250 });
-    await tailAlerts({
-      consumer,
-      topic: v.topic,
-      fromBeginning: v['from-beginning'] ?? false,
-      json: v.json ?? false,
-      out: ctx.stdout,
-      err: ctx.stderr,
-      signal: ctx.signal,
-    });
-    return 0;
-  },
+  run: (argv, ctx) => dispatchSubcommand('alerts', argv, ctx, HELP, { tail, latency }),
 };
+
+async function tail(rest: string[], ctx: CommandContext): Promise<number> {
+  const args = parseCommandArgs(
+    rest,
+    {
+      brokers: { type: 'string' },
+      topic: { type: 'string', default: DEFAULT_ALERT_TOPIC },
+      json: { type: 'boolean' },
+      'from-beginning': { type: 'boolean' },
+      group: { type: 'string' },
+    },
+    HELP,
+    ctx,
+  );
+  if (!args) return 0;
+  const v = args.values;
+  const brokers = String(v.brokers ?? ctx.env.CITYPULSE_BROKERS ?? '127.0.0.1:9092').split(',').map((s) => s.trim()).filter(Boolean);
+  if (brokers.length === 0) throw new UsageError('--brokers is empty');
+  const kafka = new Kafka({ clientId: 'citypulse-alerts-tail', brokers, logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: v.group ?? `citypulse-alerts-tail-${randomUUID()}`, maxWaitTimeInMs: 250 });
+  await tailAlerts({
+    consumer,
+    topic: v.topic,
+    fromBeginning: v['from-beginning'] ?? false,
+    json: v.json ?? false,
+    out: ctx.stdout,
+    err: ctx.stderr,
+    signal: ctx.signal,
+  });
+  return 0;
+}
+
+async function latency(rest: string[], ctx: CommandContext): Promise<number> {
+  const args = parseCommandArgs(rest, { db: { type: 'string' } }, HELP, ctx);
+  if (!args) return 0;
+  const db = await openDatabase(required(args.values, 'db'), { readOnly: true, h3: false });
+  try {
+    const l = await alertLatency(db.connection);
+    const f = (x: number | null) => (x === null ? '—' : `${x.toFixed(1)} ms`);
+    ctx.stdout.write(`alerts   ${l.count} events  latency p50 ${f(l.p50Ms)}  p99 ${f(l.p99Ms)}  max ${f(l.maxMs)}  (emitted_at − window_closed_at)\n`);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+

@@ -2,7 +2,7 @@ import { ALERT_LEVELS } from '../../../schemas/alert.ts';
 import { readAreasFile } from '../../alerts/areas/read-areas-file.ts';
 import { fmtInt } from '../../alerts/engine/alert-message.ts';
 import { DEFAULT_LEVELS, mergeThresholds } from '../../alerts/level-thresholds.ts';
-import { UsageError, parseCommandArgs, type Command } from '../command.ts';
+import { UsageError, dispatchSubcommand, parseCommandArgs, type Command, type CommandContext } from '../command.ts';
 
 const HELP = `Usage: citypulse areas check FILE [--res N] [--json]
 
@@ -33,54 +33,51 @@ export const areasCommand: Command = {
   name: 'areas',
   summary: 'areas check: validate a watched-areas GeoJSON, show each area\'s H3 cells and km²',
   help: HELP,
-  async run(argv, ctx) {
-    const [what, ...rest] = argv;
-    if (what === '--help' || what === '-h' || what === undefined) {
-      ctx.stdout.write(HELP);
-      return what === undefined ? 2 : 0;
-    }
-    if (what !== 'check') throw new UsageError(`unknown areas sub-command "${what}" (available: check)`);
-    const args = parseCommandArgs(rest, { res: { type: 'string', default: '9' }, json: { type: 'boolean' } }, HELP, ctx, true);
-    if (!args) return 0;
-    const [file, ...extra] = args.positionals;
-    if (!file) throw new UsageError('give the areas file: citypulse areas check FILE');
-    if (extra.length > 0) throw new UsageError(`one file at a time, got also ${extra.join(' ')}`);
-    const res = Number(args.values.res);
-    if (!Number.isInteger(res) || res < 0 || res > 15) throw new UsageError(`--res must be an integer 0–15, got ${args.values.res}`);
-    const areas = await readAreasFile(file, res);
-    if (args.values.json) {
-      const out = areas.map((a) => ({
-        id: a.id,
-        name: a.name,
-        capacity: a.capacity,
-        levels: mergeThresholds(DEFAULT_LEVELS, a.levels, a.id),
-        scale: a.scale ?? null,
-        density_limit: a.densityLimit ?? null,
-        res: a.resolution,
-        km2: a.areaKm2,
-        centroid_fallback: a.centroidFallback,
-        cells: a.cells,
-      }));
-      ctx.stdout.write(JSON.stringify(out, null, 2) + '\n');
-      return 0;
-    }
-    const cells = areas.reduce((n, a) => n + a.cells.length, 0);
-    ctx.stdout.write(`${file}: ${areas.length} area${areas.length === 1 ? '' : 's'}, ${cells} H3 cells at res ${res} (cell-centre containment)\n`);
-    for (const a of areas) {
-      const lv = mergeThresholds(DEFAULT_LEVELS, a.levels, a.id);
-      const levels = ALERT_LEVELS.map((l) => `${Math.round(lv[l] * 100)}`).join('/') + '%';
-      const parts = [
-        `capacity ${fmtInt(a.capacity)}`,
-        `${a.cells.length} cell${a.cells.length === 1 ? '' : 's'}`,
-        `${a.areaKm2.toFixed(3)} km²`,
-        `levels ${levels}`,
-        a.scale === undefined ? null : `scale ${a.scale}`,
-        a.densityLimit === undefined ? null : `density limit ${fmtInt(a.densityLimit)}/km²`,
-        a.centroidFallback ? 'no cell centre inside: centroid cell' : null,
-      ].filter((x) => x !== null);
-      ctx.stdout.write(`\n${a.id}  ${a.name === a.id ? '' : `"${a.name}"  `}${parts.join('  ')}\n`);
-      for (let i = 0; i < a.cells.length; i += 6) ctx.stdout.write(`  ${a.cells.slice(i, i + 6).join(' ')}\n`);
-    }
-    return 0;
-  },
+  run: (argv, ctx) => dispatchSubcommand('areas', argv, ctx, HELP, { check }),
 };
+
+async function check(rest: string[], ctx: CommandContext): Promise<number> {
+  const args = parseCommandArgs(rest, { res: { type: 'string', default: '9' }, json: { type: 'boolean' } }, HELP, ctx, true);
+  if (!args) return 0;
+  const [file, ...extra] = args.positionals;
+  if (!file) throw new UsageError('give the areas file: citypulse areas check FILE');
+  if (extra.length > 0) throw new UsageError(`one file at a time, got also ${extra.join(' ')}`);
+  const res = Number(args.values.res);
+  if (!Number.isInteger(res) || res < 0 || res > 15) throw new UsageError(`--res must be an integer 0–15, got ${args.values.res}`);
+  const areas = await readAreasFile(file, res);
+  if (args.values.json) {
+    const out = areas.map((a) => ({
+      id: a.id,
+      name: a.name,
+      capacity: a.capacity,
+      levels: mergeThresholds(DEFAULT_LEVELS, a.levels, a.id),
+      scale: a.scale ?? null,
+      density_limit: a.densityLimit ?? null,
+      res: a.resolution,
+      km2: a.areaKm2,
+      centroid_fallback: a.centroidFallback,
+      cells: a.cells,
+    }));
+    ctx.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    return 0;
+  }
+  const cells = areas.reduce((n, a) => n + a.cells.length, 0);
+  ctx.stdout.write(`${file}: ${areas.length} area${areas.length === 1 ? '' : 's'}, ${cells} H3 cells at res ${res} (cell-centre containment)\n`);
+  for (const a of areas) {
+    const lv = mergeThresholds(DEFAULT_LEVELS, a.levels, a.id);
+    const levels = ALERT_LEVELS.map((l) => `${Math.round(lv[l] * 100)}`).join('/') + '%';
+    const parts = [
+      `capacity ${fmtInt(a.capacity)}`,
+      `${a.cells.length} cell${a.cells.length === 1 ? '' : 's'}`,
+      `${a.areaKm2.toFixed(3)} km²`,
+      `levels ${levels}`,
+      a.scale === undefined ? null : `scale ${a.scale}`,
+      a.densityLimit === undefined ? null : `density limit ${fmtInt(a.densityLimit)}/km²`,
+      a.centroidFallback ? 'no cell centre inside: centroid cell' : null,
+    ].filter((x) => x !== null);
+    ctx.stdout.write(`\n${a.id}  ${a.name === a.id ? '' : `"${a.name}"  `}${parts.join('  ')}\n`);
+    for (let i = 0; i < a.cells.length; i += 6) ctx.stdout.write(`  ${a.cells.slice(i, i + 6).join(' ')}\n`);
+  }
+  return 0;
+}
+
