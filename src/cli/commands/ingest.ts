@@ -4,7 +4,7 @@ import { PIPELINE_FLAGS, PIPELINE_FLAGS_HELP, describeKey, loadCells, pseudonymi
 import { lineBatches } from '../../ingest/sources/line-batches.ts';
 import { openDatabase } from '../../outputs/duckdb/open.ts';
 import { PIPELINE_TABLES, SCHEMA_SQL } from '../../outputs/duckdb/schema.ts';
-import { parseCommandArgs, required, type Command } from '../command.ts';
+import { UsageError, parseCommandArgs, required, type Command } from '../command.ts';
 import { Progress, formatCount } from '../progress.ts';
 import { formatIngestSummary } from './ingest-summary.ts';
 import { ALERT_FLAGS, ALERT_FLAGS_HELP, alertingFromFlags } from '../../alerts/cli-flags.ts';
@@ -43,6 +43,14 @@ export const ingestCommand: Command = {
     const cellsPath = required(v, 'cells');
     const dbPath = required(v, 'db');
     const wc = windowConfigFromFlags(v);
+    let total: number | undefined;
+    if (from !== '-') {
+      try {
+        total = statSync(from).size;
+      } catch (err) {
+        throw new UsageError(`cannot read --from ${from}: ${(err as Error).message}`);
+      }
+    }
     const cells = loadCells(cellsPath, wc.resolution);
     const plugins: WindowPlugin[] = [];
     const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution });
@@ -51,7 +59,6 @@ export const ingestCommand: Command = {
     const { pseudonymiser, key } = pseudonymiserFromEnv(ctx.env, v['key-file']);
     ctx.stderr.write(describeKey(key) + '\n');
 
-    const total = from === '-' ? undefined : statSync(from).size;
     const stream = from === '-' ? ctx.stdin : createReadStream(from, { highWaterMark: 1 << 20 });
     const db = await openDatabase(dbPath, { createSchema: false });
     try {
