@@ -80,7 +80,6 @@ interface PartitionState {
   lastMessageAt: number;
   dirty: boolean;
   dlq: { value: Buffer | null; key: Buffer | null; headers: Record<string, string> }[];
-  highWatermark: bigint;
   /** The offset we last sought back to (see eachBatch). */
   soughtTo: bigint | null;
 }
@@ -159,7 +158,6 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
       lastMessageAt: now(),
       dirty: false,
       dlq: [],
-      highWatermark: -1n,
       soughtTo: null,
     };
     baseline.set(key(topic, partition), structuredClone(pipeline.stats));
@@ -200,14 +198,13 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
       return { topic: p.topic, partition: p.partition, nextOffset: String(p.nextOffset), state: encodeState(p.pipeline.snapshot()), ...drained };
     });
     const prev = publishedUntil;
-    const published = await store.commit(batch, until, prev, async (rows) => {
+    await store.commit(batch, until, prev, async (rows) => {
       if (rows.length > 0) for (const pl of plugins) pl.onWindowsClosed(rows);
       for (const pl of plugins) await pl.flush(config.connection);
       const states: Record<string, unknown> = {};
       for (const pl of plugins) if (pl.snapshot) states[pl.name] = pl.snapshot();
       return Object.keys(states).length > 0 ? states : null;
     });
-    void published;
     if (until !== null) publishedUntil = until;
     for (const p of dirty) p.dirty = false;
     // Offsets to Kafka too (lag monitoring); DuckDB stays the source of truth on restart.
@@ -299,7 +296,6 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
     const k = key(batch.topic, batch.partition);
     if (!assigned.has(k)) return;
     const st = await ensurePartition(batch.topic, batch.partition);
-    st.highWatermark = BigInt(batch.highWatermark);
     const first = batch.messages[0];
     if (first && st.nextOffset >= 0n && BigInt(first.offset) > st.nextOffset && st.soughtTo !== st.nextOffset) {
       // Kafka handed us messages past our checkpoint (its committed offset ran ahead of the state we
