@@ -1,6 +1,7 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { Alert } from '../../../schemas/alert.ts';
 import { tsValue } from '../../outputs/duckdb/duckdb-sink.ts';
+import { withAppender } from '../../outputs/duckdb/with-appender.ts';
 
 /**
  * Appends alerts to the `alerts` table (created by {@link createAlertsTable}) through an appender
@@ -10,13 +11,7 @@ import { tsValue } from '../../outputs/duckdb/duckdb-sink.ts';
  */
 export async function writeAlerts(conn: DuckDBConnection, alerts: readonly Alert[]): Promise<number> {
   if (alerts.length === 0) return 0;
-  const a = await conn.createAppender('alerts_staging', null, 'temp');
-  try {
-    for (const x of alerts) appendAlert(a, x);
-    a.flushSync();
-  } finally {
-    a.closeSync();
-  }
+  await withAppender(conn, 'alerts_staging', (a) => alerts.forEach((x) => appendAlert(a, x)), null, 'temp');
   const r = await conn.run('INSERT OR IGNORE INTO alerts SELECT * FROM temp.main.alerts_staging');
   await conn.run('DELETE FROM temp.main.alerts_staging');
   return Number(r.rowsChanged);

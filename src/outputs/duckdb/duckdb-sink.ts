@@ -1,6 +1,7 @@
 import { timestampTZValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { PresenceRow } from '../../window/presence-row.ts';
 import type { DeadLetter, LateRecord, PipelineSink } from '../sink.ts';
+import { withAppender } from './with-appender.ts';
 
 /** H3 hex string → UBIGINT value. */
 export function h3ToBigInt(h3: string): bigint {
@@ -117,15 +118,5 @@ export class DuckDbSink implements PipelineSink {
       });
       this.written.late += rows.length;
     }
-  }
-}
-
-async function withAppender(conn: DuckDBConnection, table: string, fill: (a: DuckDBAppender) => void): Promise<void> {
-  const a = await conn.createAppender(table);
-  try {
-    fill(a);
-    a.flushSync();
-  } finally {
-    a.closeSync();
   }
 }

@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CellTable } from '../../locate/cell-table.ts';
 import { h3ToBigInt, tsValue } from './duckdb-sink.ts';
 import { ensureAnalystTables } from './ensure-analyst-tables.ts';
+import { withAppender } from './with-appender.ts';
 
 /**
  * Replaces the `cells` table with a cell table (every version: cell id, site position, its H3 cell at
@@ -14,8 +15,7 @@ export async function storeCellTable(conn: DuckDBConnection, table: CellTable): 
   await conn.run('BEGIN TRANSACTION');
   try {
     await conn.run('DELETE FROM cells');
-    const a = await conn.createAppender('cells');
-    try {
+    await withAppender(conn, 'cells', (a) => {
       for (const v of table.versions()) {
         a.appendVarchar(v.cellId);
         a.appendDouble(v.lat);
@@ -28,10 +28,7 @@ export async function storeCellTable(conn: DuckDBConnection, table: CellTable): 
         a.endRow();
         n++;
       }
-      a.flushSync();
-    } finally {
-      a.closeSync();
-    }
+    });
     await conn.run('COMMIT');
   } catch (err) {
     await conn.run('ROLLBACK');

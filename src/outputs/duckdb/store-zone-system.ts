@@ -1,6 +1,7 @@
-import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ZoneCells } from '../../zones/map-zone-cells.ts';
 import { ensureAnalystTables } from './ensure-analyst-tables.ts';
+import { withAppender } from './with-appender.ts';
 
 /**
  * Stores a zone system: its zones (`zones`, with area and GeoJSON) and their cells (`zone_cells`,
@@ -15,7 +16,7 @@ export async function storeZoneSystem(conn: DuckDBConnection, name: string, mapp
   try {
     await conn.run('DELETE FROM zone_cells WHERE zone_system = $name', { name });
     await conn.run('DELETE FROM zones WHERE zone_system = $name', { name });
-    await append(conn, 'zones', (a) => {
+    await withAppender(conn, 'zones', (a) => {
       for (const { zone } of mapped.cells) {
         a.appendVarchar(name);
         a.appendVarchar(zone.id);
@@ -25,7 +26,7 @@ export async function storeZoneSystem(conn: DuckDBConnection, name: string, mapp
         a.endRow();
       }
     });
-    await append(conn, 'zone_cells', (a) => {
+    await withAppender(conn, 'zone_cells', (a) => {
       for (const { zone, h3 } of mapped.cells) {
         for (const cell of h3) {
           a.appendVarchar(name);
@@ -43,14 +44,4 @@ export async function storeZoneSystem(conn: DuckDBConnection, name: string, mapp
     throw err;
   }
   return cells;
-}
-
-async function append(conn: DuckDBConnection, table: string, fill: (a: DuckDBAppender) => void): Promise<void> {
-  const a = await conn.createAppender(table);
-  try {
-    fill(a);
-    a.flushSync();
-  } finally {
-    a.closeSync();
-  }
 }

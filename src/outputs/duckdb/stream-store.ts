@@ -4,6 +4,7 @@ import type { DeadLetter, LateRecord } from '../sink.ts';
 import type { PresenceRow } from '../../window/presence-row.ts';
 import { DuckDbSink, appendPresenceColumns, tsValue } from './duckdb-sink.ts';
 import { STREAM_SCHEMA_SQL } from './stream-schema.ts';
+import { withAppender } from './with-appender.ts';
 import { SCHEMA_SQL } from './schema.ts';
 
 /** One partition's share of a checkpoint. */
@@ -91,8 +92,7 @@ export class StreamStore {
       const touched = new Set<number>();
       const partials = parts.filter((p) => p.rows.length > 0);
       if (partials.length > 0) {
-        const a = await conn.createAppender('presence_partials');
-        try {
+        await withAppender(conn, 'presence_partials', (a) => {
           for (const p of partials) {
             for (const r of p.rows) {
               touched.add(r.windowStart);
@@ -102,10 +102,7 @@ export class StreamStore {
               a.endRow();
             }
           }
-          a.flushSync();
-        } finally {
-          a.closeSync();
-        }
+        });
       }
       const sink = new DuckDbSink({ connection: conn });
       for (const p of parts) {

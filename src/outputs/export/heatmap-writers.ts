@@ -3,6 +3,7 @@ import { cellToBoundary, cellToLatLng } from 'h3-js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { HeatmapCell } from './heatmap-query.ts';
 import { tsValue } from '../duckdb/duckdb-sink.ts';
+import { withAppender } from '../duckdb/with-appender.ts';
 
 /** The export formats of `citypulse export heatmap`. */
 export const HEATMAP_FORMATS = ['geojson', 'csv', 'parquet'] as const;
@@ -54,21 +55,22 @@ export async function writeHeatmap(cells: readonly HeatmapCell[], format: Heatma
     parquet: async () => {
       if (!conn) throw new Error('parquet export needs a DuckDB connection');
       await conn.run('CREATE OR REPLACE TEMP TABLE heatmap_export (window_start TIMESTAMPTZ, window_end TIMESTAMPTZ, h3 VARCHAR, res UTINYINT, present INTEGER)');
-      const a = await conn.createAppender('heatmap_export', 'main', 'temp');
-      try {
-        
-        for (const c of cells) {
-          a.appendTimestampTZ(tsValue(c.windowStart));
-          a.appendTimestampTZ(tsValue(c.windowEnd));
-          a.appendVarchar(c.h3);
-          a.appendUTinyInt(c.res);
-          a.appendInteger(c.present);
-          a.endRow();
-        }
-        a.flushSync();
-      } finally {
-        a.closeSync();
-      }
+      await withAppender(
+        conn,
+        'heatmap_export',
+        (a) => {
+          for (const c of cells) {
+            a.appendTimestampTZ(tsValue(c.windowStart));
+            a.appendTimestampTZ(tsValue(c.windowEnd));
+            a.appendVarchar(c.h3);
+            a.appendUTinyInt(c.res);
+            a.appendInteger(c.present);
+            a.endRow();
+          }
+        },
+        'main',
+        'temp',
+      );
       await conn.run(`COPY heatmap_export TO '${path.replaceAll("'", "''")}' (FORMAT parquet, COMPRESSION zstd)`);
       await conn.run('DROP TABLE temp.heatmap_export');
     },

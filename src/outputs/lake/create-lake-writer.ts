@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { PresenceRow } from '../../window/presence-row.ts';
 import { appendPresenceColumns } from '../duckdb/duckdb-sink.ts';
+import { withAppender } from '../duckdb/with-appender.ts';
 import type { WindowPlugin } from '../window-plugin.ts';
 import { copyToParquet, sqlPath } from './copy-to-parquet.ts';
 import type { LakeConfig } from './lake-config.ts';
@@ -52,16 +53,12 @@ export function createLakeWriter(config: LakeConfig): WindowPlugin {
 
   async function stage(conn: DuckDBConnection, rows: readonly PresenceRow[]): Promise<void> {
     await conn.run('DELETE FROM lake_rows');
-    const a = await conn.createAppender('lake_rows');
-    try {
+    await withAppender(conn, 'lake_rows', (a) => {
       for (const r of rows) {
         appendPresenceColumns(a, r);
         a.endRow();
       }
-      a.flushSync();
-    } finally {
-      a.closeSync();
-    }
+    });
   }
 
   async function writeWindow(conn: DuckDBConnection, windowStart: number, rows: PresenceRow[]): Promise<void> {
