@@ -1,6 +1,7 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { LocatedEvent } from '../schemas/events.ts';
 import { ARROW_STREAM_CONTENT_TYPE, arrowRecords } from '../src/ingest/decode/arrow-message.ts';
+import { deadLetterMessage, type DeadLetterMessage } from '../src/ingest/sources/kafka/dead-letter-message.ts';
 import { ensureTopic } from '../src/ingest/sources/kafka/ensure-topic.ts';
 import type { CellTable } from '../src/locate/cell-table.ts';
 import { RecordLocator, isDeadLetter } from '../src/locate/record-locator.ts';
@@ -84,18 +85,19 @@ export async function startRepartition(config: RepartitionConfig): Promise<Repar
 
   const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) => {
     const out: { key: string; value: string }[] = [];
-    const dlq: { key: Buffer | null; value: Buffer | null; headers: Record<string, string> }[] = [];
+    const dlq: DeadLetterMessage[] = [];
     let last: string | null = null;
     const wall = now();
     const sourceKey = `${batch.topic}/${batch.partition}`;
     for (const m of batch.messages) {
       if (!isRunning() || isStale()) break;
       const position = `${batch.partition}@${m.offset}`;
-      const deadBefore = out.length;
+      const reasons: string[] = [];
       const emit = (r: LocatedEvent | DeadLetter) => {
         stats.records++;
         if (isDeadLetter(r)) {
           stats.deadLetters++;
+          reasons.push(r.reason);
           out.push({ key: `${batch.topic}/${batch.partition}`, value: JSON.stringify({ dl: r }) });
         } else {
           out.push({ key: r.device, value: JSON.stringify({ ts: r.ts, d: r.device, h: r.h3, k: r.kind, s: batch.topic, p: position, i: sourceKey }) });
@@ -119,10 +121,7 @@ export async function startRepartition(config: RepartitionConfig): Promise<Repar
           emit(locator.deadLetter(batch.topic, position, text, { reason: 'malformed_json', detail: (err as Error).message }, null));
         }
       }
-      if (out.length > deadBefore && out.slice(deadBefore).some((o) => o.value.startsWith('{"dl"'))) {
-        const reasons = [...new Set(out.slice(deadBefore).filter((o) => o.value.startsWith('{"dl"')).map((o) => (JSON.parse(o.value) as { dl: DeadLetter }).dl.reason))];
-        dlq.push({ key: m.key ?? null, value: m.value ?? null, headers: { 'citypulse.reason': reasons.join(','), 'citypulse.topic': batch.topic, 'citypulse.partition': String(batch.partition), 'citypulse.offset': m.offset } });
-      }
+      if (reasons.length > 0) dlq.push(deadLetterMessage(m, batch.topic, batch.partition, reasons));
       stats.messages++;
       last = m.offset;
     }

@@ -5,6 +5,7 @@ import { PartitionBuffer } from '../src/ingest/sources/kafka/partition-buffer.ts
 import { createKafka } from '../src/ingest/sources/kafka/kafka-client.ts';
 import { ARROW_STREAM_CONTENT_TYPE, decodeArrowMessage } from '../src/ingest/decode/arrow-message.ts';
 import { readEnvelope } from './repartition-runner.ts';
+import { deadLetterMessage, type DeadLetterMessage } from '../src/ingest/sources/kafka/dead-letter-message.ts';
 import { StateChangelog } from '../src/ingest/sources/kafka/state-changelog.ts';
 import { StreamStore, encodeState } from '../src/outputs/duckdb/stream-store.ts';
 import type { WindowPlugin } from '../src/outputs/window-plugin.ts';
@@ -79,7 +80,7 @@ interface PartitionState {
   /** Processing time of the last message. */
   lastMessageAt: number;
   dirty: boolean;
-  dlq: { value: Buffer | null; key: Buffer | null; headers: Record<string, string> }[];
+  dlq: DeadLetterMessage[];
   /** The offset we last sought back to (see eachBatch). */
   soughtTo: bigint | null;
 }
@@ -328,12 +329,7 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
         st.pipeline.processPayload(m.value ? m.value.toString('utf8') : '', batch.topic, position, k);
       }
       if (dlqTopic && st.buffer.dead.length > deadBefore) {
-        const reasons = [...new Set(st.buffer.dead.slice(deadBefore).map((d) => d.reason))].join(',');
-        st.dlq.push({
-          key: m.key ?? null,
-          value: m.value ?? null,
-          headers: { 'citypulse.reason': reasons, 'citypulse.topic': batch.topic, 'citypulse.partition': String(batch.partition), 'citypulse.offset': m.offset },
-        });
+        st.dlq.push(deadLetterMessage(m, batch.topic, batch.partition, st.buffer.dead.slice(deadBefore).map((d) => d.reason)));
       }
       st.nextOffset = off + 1n;
       st.dirty = true;

@@ -1,5 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { UsageError, type CommandContext } from '../cli/command.ts';
+import { brokersArg } from '../cli/brokers-arg.ts';
 import { parseDuration } from '../cli/duration.ts';
 import { formatAlertLogEvent, type AlertLogger } from './alert-log.ts';
 import { readAreasFile } from './areas/read-areas-file.ts';
@@ -77,7 +78,7 @@ export async function alertingFromFlags(
   const logger: AlertLogger | undefined = options.log === false ? undefined : (e) => ctx.stderr.write(formatAlertLogEvent(e) + '\n');
   let kafka: Parameters<typeof createAlerting>[0]['kafka'];
   if (topic) {
-    const brokerList = options.brokers ?? String(values.brokers ?? ctx.env.CITYPULSE_BROKERS ?? '127.0.0.1:9092').split(',').map((s) => s.trim()).filter(Boolean);
+    const brokerList = options.brokers ?? brokersArg(values.brokers, ctx.env);
     const client = new Kafka({ clientId: 'citypulse-alerts', brokers: brokerList, logLevel: logLevel.NOTHING });
     kafka = { producer: client.producer({ allowAutoTopicCreation: true }), topic };
   }

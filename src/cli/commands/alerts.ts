@@ -4,7 +4,8 @@ import { DEFAULT_ALERT_TOPIC } from '../../alerts/delivery/kafka-alert-publisher
 import { alertLatency } from '../../alerts/duckdb/alert-latency.ts';
 import { tailAlerts } from '../../alerts/tail/tail-alerts.ts';
 import { openDatabase } from '../../outputs/duckdb/open.ts';
-import { UsageError, dispatchSubcommand, parseCommandArgs, required, type Command, type CommandContext } from '../command.ts';
+import { brokersArg } from '../brokers-arg.ts';
+import { dispatchSubcommand, parseCommandArgs, required, type Command, type CommandContext } from '../command.ts';
 
 const HELP = `Usage: citypulse alerts tail [--brokers B] [--topic T] [--json] [--from-beginning] [--group G]
        citypulse alerts latency --db FILE
@@ -51,8 +52,7 @@ async function tail(rest: string[], ctx: CommandContext): Promise<number> {
   );
   if (!args) return 0;
   const v = args.values;
-  const brokers = String(v.brokers ?? ctx.env.CITYPULSE_BROKERS ?? '127.0.0.1:9092').split(',').map((s) => s.trim()).filter(Boolean);
-  if (brokers.length === 0) throw new UsageError('--brokers is empty');
+  const brokers = brokersArg(v.brokers, ctx.env);
   const kafka = new Kafka({ clientId: 'citypulse-alerts-tail', brokers, logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: v.group ?? `citypulse-alerts-tail-${randomUUID()}`, maxWaitTimeInMs: 250 });
   await tailAlerts({

@@ -2,7 +2,8 @@ import { createReadStream, statSync } from 'node:fs';
 import { ensureTopic } from '../../ingest/sources/kafka/ensure-topic.ts';
 import { Partitioners, type PartitionMetadata } from 'kafkajs';
 import { MessageBatcher, PUBLISH_ENCODINGS, type OutMessage, type PublishEncoding } from '../../ingest/encode/message-batcher.ts';
-import { parseBrokers, createKafka } from '../../ingest/sources/kafka/kafka-client.ts';
+import { createKafka } from '../../ingest/sources/kafka/kafka-client.ts';
+import { brokersArg } from '../brokers-arg.ts';
 import { lineBatches } from '../../ingest/sources/line-batches.ts';
 import { UsageError, parseCommandArgs, required, type Command } from '../command.ts';
 import { Progress, formatCount } from '../progress.ts';
@@ -63,12 +64,7 @@ export const publishCommand: Command = {
     const perMessage = v['records-per-message'] === undefined ? undefined : Number(v['records-per-message']);
     if (perMessage !== undefined && (!Number.isInteger(perMessage) || perMessage < 1)) throw new UsageError('--records-per-message must be a positive integer');
     if (encoding === 'ndjson' && perMessage !== undefined && perMessage !== 1) throw new UsageError('--records-per-message needs --encoding json-array or arrow (ndjson sends one line per message)');
-    let brokers: string[];
-    try {
-      brokers = parseBrokers(v.brokers ?? ctx.env.CITYPULSE_BROKERS ?? '127.0.0.1:9092');
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const brokers = brokersArg(v.brokers, ctx.env);
     const { published, records } = await publishFile({
       brokers,
       topic,

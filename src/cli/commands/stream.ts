@@ -1,6 +1,7 @@
 import { runStream } from '../../../pipelines/stream-runner.ts';
 import { PIPELINE_FLAGS, PIPELINE_FLAGS_HELP, describeKey, loadCells, pseudonymiserFromEnv, windowConfigFromFlags } from '../../config/pipeline-options.ts';
-import { createKafka, parseBrokers } from '../../ingest/sources/kafka/kafka-client.ts';
+import { createKafka } from '../../ingest/sources/kafka/kafka-client.ts';
+import { brokersArg } from '../brokers-arg.ts';
 import { startRepartition } from '../../../pipelines/repartition-runner.ts';
 import { openDatabase } from '../../outputs/duckdb/open.ts';
 import { UsageError, parseCommandArgs, required, type Command } from '../command.ts';
@@ -69,12 +70,7 @@ export const streamCommand: Command = {
     );
     if (!args) return 0;
     const v = args.values;
-    let brokers: string[];
-    try {
-      brokers = parseBrokers(v.brokers ?? ctx.env.CITYPULSE_BROKERS ?? '127.0.0.1:9092');
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const brokers = brokersArg(v.brokers, ctx.env);
     const topics = required(v, 'topics').split(',').map((t) => t.trim()).filter(Boolean);
     const dbPath = required(v, 'db');
     const wc = windowConfigFromFlags(v);
