@@ -14,9 +14,9 @@ import {
   H3_CONFORMANCE_FILES,
   readH3ConformanceFile,
   runH3ConformanceRecords,
-} from '../src/duckdb/h3/runH3Conformance.ts';
-import { formatSummaryTable, summarizeSqlLogicTest } from '../src/duckdb/sqllogictest/summarizeSqlLogicTest.ts';
-import type { SqlLogicTestSummary } from '../src/duckdb/sqllogictest/summarizeSqlLogicTest.ts';
+} from '../test/support/sqllogictest/run-h3-conformance.ts';
+import { formatSummaryTable, summarizeSqlLogicTest } from '../test/support/sqllogictest/summarize-sql-logic-test.ts';
+import type { SqlLogicTestSummary } from '../test/support/sqllogictest/summarize-sql-logic-test.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);

@@ -1,6 +1,6 @@
 import type { Database, OpenOptions } from '../outputs/duckdb/open.ts';
 import type { JobEnvironment } from './job-definition.ts';
-import { systemClock } from './run/clock.ts';
+import { systemClock } from '../core/clock.ts';
 import { openWithRetry } from './store/open-with-retry.ts';
 
 /**

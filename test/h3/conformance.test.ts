@@ -12,12 +12,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { H3_CONFORMANCE_FILES, runH3ConformanceRecords } from '../../src/duckdb/h3/runH3Conformance.ts';
-import type { H3ConformanceFile } from '../../src/duckdb/h3/runH3Conformance.ts';
-import { parseSqlLogicTest } from '../../src/duckdb/sqllogictest/parseSqlLogicTest.ts';
-import type { SqlLogicTestFileResult } from '../../src/duckdb/sqllogictest/runSqlLogicTest.ts';
-import { formatSummaryTable, summarizeSqlLogicTest } from '../../src/duckdb/sqllogictest/summarizeSqlLogicTest.ts';
-import type { SqlLogicTestSummary } from '../../src/duckdb/sqllogictest/summarizeSqlLogicTest.ts';
+import { H3_CONFORMANCE_FILES, runH3ConformanceRecords } from '../support/sqllogictest/run-h3-conformance.ts';
+import type { H3ConformanceFile } from '../support/sqllogictest/run-h3-conformance.ts';
+import { parseSqlLogicTest } from '../support/sqllogictest/parse-sql-logic-test.ts';
+import type { SqlLogicTestFileResult } from '../support/sqllogictest/run-sql-logic-test.ts';
+import { formatSummaryTable, summarizeSqlLogicTest } from '../support/sqllogictest/summarize-sql-logic-test.ts';
+import type { SqlLogicTestSummary } from '../support/sqllogictest/summarize-sql-logic-test.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');

@@ -5,7 +5,7 @@
  * VARCHAR overloads; prefer UBIGINT cells in pipelines.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
-import { registerH3Functions } from '../../src/duckdb/h3/register.ts';
+import { registerH3Functions } from '../../src/h3-sql/register.ts';
 
 const rows = Number(process.argv[2] ?? 1_000_000);
 const instance = await DuckDBInstance.create(':memory:');

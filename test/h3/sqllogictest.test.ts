@@ -1,10 +1,10 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFunctionCalls } from '../../src/duckdb/sqllogictest/findFunctionCalls.ts';
-import { formatDuckDBValue } from '../../src/duckdb/sqllogictest/formatDuckDBValue.ts';
-import { parseSqlLogicTest } from '../../src/duckdb/sqllogictest/parseSqlLogicTest.ts';
-import { runSqlLogicTest } from '../../src/duckdb/sqllogictest/runSqlLogicTest.ts';
+import { findFunctionCalls } from '../support/sqllogictest/find-function-calls.ts';
+import { formatDuckDBValue } from '../support/sqllogictest/format-duckdb-value.ts';
+import { parseSqlLogicTest } from '../support/sqllogictest/parse-sql-logic-test.ts';
+import { runSqlLogicTest } from '../support/sqllogictest/run-sql-logic-test.ts';
 
 const SAMPLE = `# name: sample.test
 # group: [sample]

@@ -11,10 +11,10 @@ import {
   latLngToCell,
 } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatH3String, parseH3String } from '../../src/duckdb/h3/cellCodec.ts';
-import type { SplitLong } from '../../src/duckdb/h3/cellCodec.ts';
-import { formatFixed6 } from '../../src/duckdb/h3/formatWkt.ts';
-import { H3_FUNCTION_NAMES, registerH3Functions } from '../../src/duckdb/h3/register.ts';
+import { formatH3String, parseH3String } from '../../src/h3-sql/cell-codec.ts';
+import type { SplitLong } from '../../src/h3-sql/cell-codec.ts';
+import { formatFixed6 } from '../../src/h3-sql/format-wkt.ts';
+import { H3_FUNCTION_NAMES, registerH3Functions } from '../../src/h3-sql/register.ts';
 
 /** mulberry32: small seeded PRNG so the random points are the same on every run. */
 function seededRandom(seed: number): () => number {

@@ -1,5 +1,5 @@
 import { backoffDelay } from './backoff.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../../core/clock.ts';
 import type { JobEvent, JobLogger } from './job-event.ts';
 import type { JobRun, JobRunStatus, RunTrigger } from './job-run.ts';
 import type { JobStore } from './job-store.ts';

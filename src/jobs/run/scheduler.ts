@@ -1,5 +1,5 @@
 import { planRuns, type SkippedSlots } from '../schedule/plan-runs.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock, type Clock } from '../../core/clock.ts';
 import type { JobLogger } from './job-event.ts';
 import { SETTLED_STATUSES, type JobRunStatus, type RunTrigger } from './job-run.ts';
 import type { JobStore } from './job-store.ts';

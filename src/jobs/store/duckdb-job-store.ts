@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { systemClock, type Clock } from '../run/clock.ts';
+import { systemClock, type Clock } from '../../core/clock.ts';
 import { SETTLED_STATUSES, type JobRun, type JobRunStatus, type RunTrigger } from '../run/job-run.ts';
 import type { AcquireResult, JobStore } from '../run/job-store.ts';
 import { JOB_TABLES_SQL, tsParam } from './job-tables.ts';

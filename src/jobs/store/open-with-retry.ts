@@ -1,5 +1,5 @@
 import { openDatabase, type Database, type OpenOptions } from '../../outputs/duckdb/open.ts';
-import type { Clock } from '../run/clock.ts';
+import type { Clock } from '../../core/clock.ts';
 
 /** The database file is held by another process (DuckDB admits one read-write process per file). */
 export class DatabaseBusyError extends Error {

@@ -1,5 +1,5 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { registerH3Functions } from '../../duckdb/h3/register.ts';
+import { registerH3Functions } from '../../h3-sql/register.ts';
 import { SCHEMA_SQL } from './schema.ts';
 
 /** A DuckDB database opened by citypulse: the instance, one connection, and how to close both. */

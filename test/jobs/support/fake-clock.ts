@@ -1,4 +1,4 @@
-import type { Clock } from '../../../src/jobs/run/clock.ts';
+import type { Clock } from '../../../src/core/clock.ts';
 
 /**
  * A clock that moves only when told. `sleep` resolves when {@link advance} passes its deadline, or

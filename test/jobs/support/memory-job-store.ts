@@ -1,6 +1,6 @@
 import type { AcquireResult, JobStore } from '../../../src/jobs/run/job-store.ts';
 import { SETTLED_STATUSES, type JobRun } from '../../../src/jobs/run/job-run.ts';
-import type { Clock } from '../../../src/jobs/run/clock.ts';
+import type { Clock } from '../../../src/core/clock.ts';
 
 /**
  * An in-memory {@link JobStore} with the same semantics as the DuckDB one, for scheduler tests.

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { compareQueryResult } from './compareQueryResult.ts';
-import { findCreatedNames, findFunctionCalls, mentionsName } from './findFunctionCalls.ts';
-import type { QueryRecord, SqlLogicTestCase, SqlLogicTestRecord, StatementRecord } from './SqlLogicTestRecord.ts';
+import { compareQueryResult } from './compare-query-result.ts';
+import { findCreatedNames, findFunctionCalls, mentionsName } from './find-function-calls.ts';
+import type { QueryRecord, SqlLogicTestCase, SqlLogicTestRecord, StatementRecord } from './sql-logic-test-record.ts';
 
 /** The part of a DuckDB connection the runner uses. */
 export type SqlLogicTestConnection = Pick<DuckDBConnection, 'run' | 'runAndReadAll'>;

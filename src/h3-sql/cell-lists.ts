@@ -1,6 +1,6 @@
 import { listValue } from '@duckdb/node-api';
 import type { DuckDBListValue } from '@duckdb/node-api';
-import type { CellCodec, SplitLong } from './cellCodec.ts';
+import type { CellCodec, SplitLong } from './cell-codec.ts';
 
 /**
  * Decodes a SQL list of cells for h3-js. Returns null when an element is

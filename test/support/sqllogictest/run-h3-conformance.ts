@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { parseSqlLogicTest } from '../sqllogictest/parseSqlLogicTest.ts';
-import { runSqlLogicTest } from '../sqllogictest/runSqlLogicTest.ts';
-import type { SqlLogicTestFileResult } from '../sqllogictest/runSqlLogicTest.ts';
-import type { SqlLogicTestRecord } from '../sqllogictest/SqlLogicTestRecord.ts';
-import { H3_FUNCTION_NAMES, registerH3Functions } from './register.ts';
+import { parseSqlLogicTest } from './parse-sql-logic-test.ts';
+import { runSqlLogicTest } from './run-sql-logic-test.ts';
+import type { SqlLogicTestFileResult } from './run-sql-logic-test.ts';
+import type { SqlLogicTestRecord } from './sql-logic-test-record.ts';
+import { H3_FUNCTION_NAMES, registerH3Functions } from '../../../src/h3-sql/register.ts';
 
 /** The DuckDB h3 extension's test files, by function family. */
 export const H3_CONFORMANCE_FILES = [

@@ -1,6 +1,6 @@
 import { DuckDBScalarFunction } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { H3ScalarFunction } from './H3ScalarFunction.ts';
+import type { H3ScalarFunction } from './h3-scalar-function.ts';
 import { hierarchyFunctions } from './hierarchy.ts';
 import { indexingFunctions } from './indexing.ts';
 import { inspectionFunctions } from './inspection.ts';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { DuckDBTypeId } from '@duckdb/node-api';
 import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
-import { formatDuckDBValue } from './formatDuckDBValue.ts';
-import type { QueryRecord } from './SqlLogicTestRecord.ts';
+import { formatDuckDBValue } from './format-duckdb-value.ts';
+import type { QueryRecord } from './sql-logic-test-record.ts';
 
 /** Outcome of checking a query result against a `query` record. */
 export type QueryComparison =

@@ -1,10 +1,10 @@
 import { DOUBLE, INTEGER, LIST, UBIGINT, VARCHAR, listValue } from '@duckdb/node-api';
 import { cellToBoundary, cellToLatLng, latLngToCell } from 'h3-js';
-import { CELL_CODECS, CELL_KINDS, h3StringToBigInt } from './cellCodec.ts';
-import type { CellCodec, SplitLong } from './cellCodec.ts';
-import { formatPolygonWkt } from './formatWkt.ts';
-import { scalar } from './H3ScalarFunction.ts';
-import type { H3ScalarFunction } from './H3ScalarFunction.ts';
+import { CELL_CODECS, CELL_KINDS, h3StringToBigInt } from './cell-codec.ts';
+import type { CellCodec, SplitLong } from './cell-codec.ts';
+import { formatPolygonWkt } from './format-wkt.ts';
+import { scalar } from './h3-scalar-function.ts';
+import type { H3ScalarFunction } from './h3-scalar-function.ts';
 
 /** `h3_cell_to_lat`, `h3_cell_to_lng`, `h3_cell_to_latlng`, `h3_cell_to_boundary_wkt` for one cell type. */
 function cellToPointFunctions(codec: CellCodec): H3ScalarFunction[] {

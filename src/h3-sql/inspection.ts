@@ -17,10 +17,10 @@ import {
   h3StringToBigInt,
   parseH3String,
   splitLongToBigInt,
-} from './cellCodec.ts';
-import type { CellCodec, SplitLong } from './cellCodec.ts';
-import { scalar } from './H3ScalarFunction.ts';
-import type { H3ScalarFunction } from './H3ScalarFunction.ts';
+} from './cell-codec.ts';
+import type { CellCodec, SplitLong } from './cell-codec.ts';
+import { scalar } from './h3-scalar-function.ts';
+import type { H3ScalarFunction } from './h3-scalar-function.ts';
 
 function overloadsFor(codec: CellCodec): H3ScalarFunction[] {
   const cell: SplitLong = [0, 0];

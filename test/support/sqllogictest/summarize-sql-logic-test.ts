@@ -1,4 +1,4 @@
-import type { SqlLogicTestFileResult } from './runSqlLogicTest.ts';
+import type { SqlLogicTestFileResult } from './run-sql-logic-test.ts';
 
 /** Counts for one file: how many cases ran, passed, failed, and which functions kept the others from running. */
 export interface SqlLogicTestSummary {

@@ -1,5 +1,5 @@
-import { SORT_MODES } from './SqlLogicTestRecord.ts';
-import type { RecordCondition, SortMode, SqlLogicTestRecord } from './SqlLogicTestRecord.ts';
+import { SORT_MODES } from './sql-logic-test-record.ts';
+import type { RecordCondition, SortMode, SqlLogicTestRecord } from './sql-logic-test-record.ts';
 
 /** A malformed sqllogictest file, with the file and line at fault. */
 export class SqlLogicTestParseError extends Error {

@@ -11,11 +11,11 @@ import {
   isValidCell,
   uncompactCells,
 } from 'h3-js';
-import { CELL_CODECS, CELL_KINDS } from './cellCodec.ts';
-import type { CellCodec, SplitLong } from './cellCodec.ts';
-import { decodeCellList, encodeCellList } from './cellLists.ts';
-import { scalar } from './H3ScalarFunction.ts';
-import type { H3ScalarFunction } from './H3ScalarFunction.ts';
+import { CELL_CODECS, CELL_KINDS } from './cell-codec.ts';
+import type { CellCodec, SplitLong } from './cell-codec.ts';
+import { decodeCellList, encodeCellList } from './cell-lists.ts';
+import { scalar } from './h3-scalar-function.ts';
+import type { H3ScalarFunction } from './h3-scalar-function.ts';
 
 function overloadsFor(codec: CellCodec): H3ScalarFunction[] {
   const cell: SplitLong = [0, 0];

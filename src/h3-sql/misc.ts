@@ -10,10 +10,10 @@ import {
   getRes0Cells,
   greatCircleDistance,
 } from 'h3-js';
-import { CELL_CODECS, CELL_KINDS, h3StringToBigInt } from './cellCodec.ts';
-import type { CellCodec, SplitLong } from './cellCodec.ts';
-import { scalar } from './H3ScalarFunction.ts';
-import type { H3ScalarFunction } from './H3ScalarFunction.ts';
+import { CELL_CODECS, CELL_KINDS, h3StringToBigInt } from './cell-codec.ts';
+import type { CellCodec, SplitLong } from './cell-codec.ts';
+import { scalar } from './h3-scalar-function.ts';
+import type { H3ScalarFunction } from './h3-scalar-function.ts';
 
 /** SQL unit names of the extension → h3-js unit names. Other names give NULL. */
 const AREA_UNITS: ReadonlyMap<string, string> = new Map([

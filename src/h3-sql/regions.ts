@@ -1,13 +1,13 @@
 import { INTEGER, LIST, UBIGINT, VARCHAR, listValue } from '@duckdb/node-api';
 import type { DuckDBListValue } from '@duckdb/node-api';
 import { POLYGON_TO_CELLS_FLAGS, cellsToMultiPolygon, isValidCell, polygonToCells, polygonToCellsExperimental } from 'h3-js';
-import { CELL_CODECS, CELL_KINDS, h3StringToBigInt } from './cellCodec.ts';
-import type { CellCodec } from './cellCodec.ts';
-import { decodeCellList } from './cellLists.ts';
-import { formatMultiPolygonWkt } from './formatWkt.ts';
-import { scalar } from './H3ScalarFunction.ts';
-import type { H3ScalarFunction } from './H3ScalarFunction.ts';
-import { parsePolygonWkt } from './parsePolygonWkt.ts';
+import { CELL_CODECS, CELL_KINDS, h3StringToBigInt } from './cell-codec.ts';
+import type { CellCodec } from './cell-codec.ts';
+import { decodeCellList } from './cell-lists.ts';
+import { formatMultiPolygonWkt } from './format-wkt.ts';
+import { scalar } from './h3-scalar-function.ts';
+import type { H3ScalarFunction } from './h3-scalar-function.ts';
+import { parsePolygonWkt } from './parse-polygon-wkt.ts';
 
 /** Containment modes of `h3_polygon_wkt_to_cells_experimental`, by SQL name. */
 const CONTAINMENT_FLAGS: ReadonlyMap<string, string> = new Map([

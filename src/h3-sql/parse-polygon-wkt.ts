@@ -1,4 +1,4 @@
-import { H3SqlError } from './H3ScalarFunction.ts';
+import { H3SqlError } from './h3-scalar-function.ts';
 
 /** A polygon as GeoJSON-style loops of `[lng, lat]` degrees; the first loop is the shell. */
 export type PolygonLoops = [lng: number, lat: number][][];

@@ -11,12 +11,12 @@ import {
   isPentagon,
   localIjToCell,
 } from 'h3-js';
-import { CELL_CODECS, CELL_KINDS, formatH3String } from './cellCodec.ts';
-import type { CellCodec, SplitLong } from './cellCodec.ts';
-import { encodeCellList } from './cellLists.ts';
-import { gridDiskDistancesSafe } from './gridDiskDistancesSafe.ts';
-import { scalar } from './H3ScalarFunction.ts';
-import type { H3ScalarFunction } from './H3ScalarFunction.ts';
+import { CELL_CODECS, CELL_KINDS, formatH3String } from './cell-codec.ts';
+import type { CellCodec, SplitLong } from './cell-codec.ts';
+import { encodeCellList } from './cell-lists.ts';
+import { gridDiskDistancesSafe } from './grid-disk-distances-safe.ts';
+import { scalar } from './h3-scalar-function.ts';
+import type { H3ScalarFunction } from './h3-scalar-function.ts';
 
 /**
  * H3's unsafe disk walk fails as soon as it meets a pentagon; when it does
