@@ -23,7 +23,7 @@ export interface RunIngestConfig extends Omit<IngestPipelineConfig, 'sink' | 'de
   /** Consumers of closed windows (alerts, lake, exports), driven after every batch. */
   plugins?: WindowPlugin[];
   /** Per-device consumers (see `src/window/device-window.ts`); their outputs are stored by their `store`. */
-  deviceConsumers?: readonly DeviceConsumerPlugin<never, DuckDBConnection>[];
+  deviceConsumers?: readonly DeviceConsumerPlugin<unknown, DuckDBConnection>[];
 }
 
 /** What {@link runIngest} returns. */

@@ -42,7 +42,7 @@ export interface StreamConfig extends Partial<WindowConfig> {
    * Per-device consumers (see `src/window/device-window.ts`): one instance per partition; outputs are
    * stored by their `store` inside the checkpoint transaction, state travels in the partition snapshot.
    */
-  deviceConsumers?: readonly DeviceConsumerPlugin<never, DuckDBConnection>[];
+  deviceConsumers?: readonly DeviceConsumerPlugin<unknown, DuckDBConnection>[];
   /**
    * What the topics carry: `records` (signalling/location JSON or Arrow, the default) or `located`
    * (envelopes of the repartition stage: already validated, pseudonymised and located).
@@ -212,7 +212,7 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
       for (const d of deviceConsumers) {
         if (!d.store) continue;
         const out = batch.flatMap((b) => b.device.get(d.name) ?? []);
-        if (out.length > 0) await d.store(config.connection, out as never[]);
+        if (out.length > 0) await d.store(config.connection, out);
       }
       if (rows.length > 0) for (const pl of plugins) pl.onWindowsClosed(rows);
       for (const pl of plugins) await pl.flush(config.connection);

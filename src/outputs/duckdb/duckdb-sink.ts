@@ -34,7 +34,7 @@ export interface DuckDbSinkConfig {
   /** Clock for `ingested_at`. Default Date.now. */
   now?: () => number;
   /** Device consumers whose outputs this sink stores (through their `store`). Default none. */
-  deviceConsumers?: readonly DeviceConsumerPlugin<never, DuckDBConnection>[];
+  deviceConsumers?: readonly DeviceConsumerPlugin<unknown, DuckDBConnection>[];
 }
 
 /**
@@ -47,7 +47,7 @@ export class DuckDbSink implements PipelineSink {
   #presence: PresenceRow[] = [];
   #dead: DeadLetter[] = [];
   #late: LateRecord[] = [];
-  readonly #stores = new Map<string, DeviceConsumerPlugin<never, DuckDBConnection>>();
+  readonly #stores = new Map<string, DeviceConsumerPlugin<unknown, DuckDBConnection>>();
   #device = new Map<string, unknown[]>();
   #deviceBuffered = 0;
   /** Totals written, for summaries (`deviceOutputs`: outputs of device consumers, stored or not). */
@@ -89,7 +89,7 @@ export class DuckDbSink implements PipelineSink {
       this.#device = new Map();
       this.#deviceBuffered = 0;
       for (const [name, rows] of device) {
-        await this.#stores.get(name)?.store?.(this.#conn, rows as never[]);
+        await this.#stores.get(name)?.store?.(this.#conn, rows);
         this.written.deviceOutputs += rows.length;
       }
     }
