@@ -7,7 +7,8 @@ import { ARROW_STREAM_CONTENT_TYPE, decodeArrowMessage } from '../src/ingest/dec
 import { readEnvelope } from './repartition-runner.ts';
 import { deadLetterMessage, type DeadLetterMessage } from '../src/ingest/sources/kafka/dead-letter-message.ts';
 import { StateChangelog } from '../src/ingest/sources/kafka/state-changelog.ts';
-import { StreamStore, encodeState } from '../src/outputs/duckdb/stream-store.ts';
+import { StreamStore } from '../src/outputs/duckdb/stream-store.ts';
+import { encodeState } from '../src/core/state-codec.ts';
 import type { WindowPlugin } from '../src/outputs/window-plugin.ts';
 import type { Pseudonymiser } from '../src/privacy/pseudonymiser.ts';
 import type { DeviceConsumerPlugin } from '../src/window/device-window.ts';
