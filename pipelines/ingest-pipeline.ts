@@ -1,4 +1,5 @@
 import { DEAD_LETTER_REASONS, type DeadLetterReason } from '../schemas/events.ts';
+import { decodeText, type DecodedMessage } from '../src/ingest/decode/decode-message.ts';
 import type { LocatedEvent } from '../schemas/events.ts';
 import type { CellTable } from '../src/locate/cell-table.ts';
 import { RecordLocator, isDeadLetter } from '../src/locate/record-locator.ts';
@@ -39,6 +40,11 @@ export interface PipelineStats {
   records: number;
   accepted: number;
   late: number;
+  /**
+   * Records refused because their subscriber belongs to another partition (`stream`'s ownership check;
+   * see {@link IngestPipeline.processMessage}). Always 0 in `ingest`.
+   */
+  strays: number;
   deadLetters: Record<DeadLetterReason, number>;
   windowsClosed: number;
   presenceRows: number;
@@ -119,19 +125,28 @@ export class IngestPipeline {
    * Call {@link advance} afterwards (per payload or per batch) to close windows.
    */
   processPayload(text: string, source: string, position: string, input = source, now = 0): void {
+    this.processMessage(decodeText(text), source, position, input, now);
+  }
+
+  /**
+   * Processes one decoded message ({@link decodeMessage}: a record, records, or an unreadable payload).
+   * `owns`, when given, is asked for each readable record with an `imsi` (the raw subscriber, before
+   * pseudonymisation; never stored): a record it refuses is a stray — not windowed here, counted in
+   * `stats.strays` — because its device lives in another partition.
+   */
+  processMessage(msg: DecodedMessage, source: string, position: string, input = source, now = 0, owns?: (imsi: string) => boolean): void {
     this.stats.payloads++;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
+    if (msg.kind === 'unreadable') {
       this.stats.records++;
-      this.#dead(this.#locator.deadLetter(source, position, text, { reason: 'malformed_json', detail: (err as Error).message }, null));
-      return;
-    }
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) this.#processRecord(value[i], source, `${position}[${i}]`, input, now, null);
+      this.#dead(this.#locator.deadLetter(source, position, msg.payload, { reason: 'malformed_json', detail: msg.detail }, null));
+    } else if (msg.kind === 'one') {
+      if (!owns || this.#owned(msg.record, owns)) this.#processRecord(msg.record, source, position, input, now, msg.raw);
     } else {
-      this.#processRecord(value, source, position, input, now, text);
+      let i = 0;
+      for (const r of msg.records) {
+        const at = `${position}[${i++}]`;
+        if (!owns || this.#owned(r, owns)) this.#processRecord(r, source, at, input, now, null);
+      }
     }
   }
 
@@ -141,9 +156,14 @@ export class IngestPipeline {
    * `position` gets `[i]` appended per record.
    */
   processRecords(records: Iterable<unknown>, source: string, position: string, input = source, now = 0): void {
-    this.stats.payloads++;
-    let i = 0;
-    for (const r of records) this.#processRecord(r, source, `${position}[${i++}]`, input, now, null);
+    this.processMessage({ kind: 'many', records }, source, position, input, now);
+  }
+
+  #owned(record: unknown, owns: (imsi: string) => boolean): boolean {
+    const imsi = typeof record === 'object' && record !== null ? (record as { imsi?: unknown }).imsi : undefined;
+    if (typeof imsi !== 'string' || imsi.length === 0 || owns(imsi)) return true;
+    this.stats.strays++;
+    return false;
   }
 
   /** Refreshes the wall clock used for timestamp plausibility (call now and then on long runs). */
@@ -275,6 +295,7 @@ function emptyStats(): PipelineStats {
     records: 0,
     accepted: 0,
     late: 0,
+    strays: 0,
     deadLetters: Object.fromEntries(DEAD_LETTER_REASONS.map((r) => [r, 0])) as Record<DeadLetterReason, number>,
     windowsClosed: 0,
     presenceRows: 0,

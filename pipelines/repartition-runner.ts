@@ -1,6 +1,6 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { LocatedEvent } from '../schemas/events.ts';
-import { ARROW_STREAM_CONTENT_TYPE, arrowRecords } from '../src/ingest/decode/arrow-message.ts';
+import { decodeMessage } from '../src/ingest/decode/decode-message.ts';
 import { deadLetterMessage, type DeadLetterMessage } from '../src/ingest/sources/kafka/dead-letter-message.ts';
 import { ensureTopic } from '../src/ingest/sources/kafka/ensure-topic.ts';
 import type { CellTable } from '../src/locate/cell-table.ts';
@@ -103,23 +103,12 @@ export async function startRepartition(config: RepartitionConfig): Promise<Repar
           out.push({ key: r.device, value: JSON.stringify({ ts: r.ts, d: r.device, h: r.h3, k: r.kind, s: batch.topic, p: position, i: sourceKey }) });
         }
       };
-      const ctype = m.headers?.['content-type']?.toString();
-      if (ctype === ARROW_STREAM_CONTENT_TYPE && m.value) {
+      const msg = decodeMessage(m.value, m.headers?.['content-type']?.toString());
+      if (msg.kind === 'unreadable') emit(locator.deadLetter(batch.topic, position, msg.payload, { reason: 'malformed_json', detail: msg.detail }, null));
+      else if (msg.kind === 'one') emit(locator.locate(msg.record, wall, batch.topic, position, msg.raw));
+      else {
         let i = 0;
-        const rows = arrowRecords(m.value);
-        if (rows === null) emit(locator.deadLetter(batch.topic, position, '<arrow ipc: undecodable>', { reason: 'malformed_json', detail: 'not an Apache Arrow IPC stream' }, null));
-        else for (const row of rows) emit(locator.locate(row, wall, batch.topic, `${position}[${i++}]`, null));
-      } else {
-        const text = m.value ? m.value.toString('utf8') : '';
-        let value: unknown;
-        try {
-          value = JSON.parse(text);
-          if (Array.isArray(value)) value.forEach((v, i) => emit(locator.locate(v, wall, batch.topic, `${position}[${i}]`, null)));
-          else emit(locator.locate(value, wall, batch.topic, position, text));
-        } catch (err) {
-          if (value !== undefined) throw err;
-          emit(locator.deadLetter(batch.topic, position, text, { reason: 'malformed_json', detail: (err as Error).message }, null));
-        }
+        for (const r of msg.records) emit(locator.locate(r, wall, batch.topic, `${position}[${i++}]`, null));
       }
       if (reasons.length > 0) dlq.push(deadLetterMessage(m, batch.topic, batch.partition, reasons));
       stats.messages++;

@@ -3,7 +3,7 @@ import type { Consumer, ConsumerGroupJoinEvent, EachBatchPayload, Producer } fro
 import type { CellTable } from '../src/locate/cell-table.ts';
 import { PartitionBuffer } from '../src/ingest/sources/kafka/partition-buffer.ts';
 import { createKafka } from '../src/ingest/sources/kafka/kafka-client.ts';
-import { ARROW_STREAM_CONTENT_TYPE, decodeArrowMessage } from '../src/ingest/decode/arrow-message.ts';
+import { decodeMessage } from '../src/ingest/decode/decode-message.ts';
 import { readEnvelope } from './repartition-runner.ts';
 import { deadLetterMessage, type DeadLetterMessage } from '../src/ingest/sources/kafka/dead-letter-message.ts';
 import { StateChangelog } from '../src/ingest/sources/kafka/state-changelog.ts';
@@ -332,16 +332,13 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
       if (off < st.nextOffset) continue;
       const deadBefore = st.buffer.dead.length;
       const position = `${batch.partition}@${m.offset}`;
-      const encoding = m.headers?.['content-type']?.toString();
       if (config.input === 'located') {
         st.pipeline.stats.payloads++;
         const env = readEnvelope(m.value ? m.value.toString('utf8') : '{}');
         if ('dl' in env) st.pipeline.processDeadLetter(env.dl);
         else st.pipeline.processLocated(env.ev, env.source, env.position, env.input, now());
-      } else if (encoding === ARROW_STREAM_CONTENT_TYPE && m.value) {
-        decodeArrowMessage(m.value, st.pipeline, batch.topic, position, k);
       } else {
-        st.pipeline.processPayload(m.value ? m.value.toString('utf8') : '', batch.topic, position, k);
+        st.pipeline.processMessage(decodeMessage(m.value, m.headers?.['content-type']?.toString()), batch.topic, position, k, now());
       }
       if (dlqTopic && st.buffer.dead.length > deadBefore) {
         st.dlq.push(deadLetterMessage(m, batch.topic, batch.partition, st.buffer.dead.slice(deadBefore).map((d) => d.reason)));

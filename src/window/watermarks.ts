@@ -1,3 +1,5 @@
+import { ActiveMinimum } from './active-minimum.ts';
+
 /**
  * Event-time watermarks over several inputs (Kafka partitions; a file is one input).
  * Each input's watermark is its highest event time minus the allowed lateness; the overall watermark
@@ -9,6 +11,8 @@ export class Watermarks {
   readonly #idleTimeoutMs: number;
   readonly #max = new Map<string, number>();
   readonly #lastSeen = new Map<string, number>();
+  /** Scratch accumulator of {@link current} (the rule shared with the publish frontier). */
+  readonly #min = new ActiveMinimum();
 
   constructor(config: { latenessMs: number; idleTimeoutMs?: number }) {
     this.#lateness = config.latenessMs;
@@ -35,23 +39,10 @@ export class Watermarks {
 
   /** The overall watermark at processing time `now`; -Infinity until some input has data. */
   current(now = 0): number {
-    let min = Infinity;
-    let any = false;
-    for (const [input, seen] of this.#lastSeen) {
-      const m = this.#max.get(input);
-      const idle = now - seen >= this.#idleTimeoutMs;
-      if (idle) continue;
-      if (m === undefined) return -Infinity;
-      any = true;
-      if (m < min) min = m;
-    }
-    if (!any) {
-      // Every input idle: the highest event time seen anywhere rules.
-      let max = -Infinity;
-      for (const m of this.#max.values()) if (m > max) max = m;
-      return max - this.#lateness;
-    }
-    return min - this.#lateness;
+    const m = this.#min.reset();
+    for (const [input, seen] of this.#lastSeen) m.add(this.#max.get(input), now - seen >= this.#idleTimeoutMs);
+    const v = m.result;
+    return v === null ? -Infinity : v - this.#lateness;
   }
 
   /** Plain-data state for checkpoints: highest event time per input. */

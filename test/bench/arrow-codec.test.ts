@@ -17,7 +17,8 @@ import {
 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { IngestPipeline } from '../../pipelines/ingest-pipeline.ts';
-import { arrowRecords, decodeArrowMessage } from '../../src/ingest/decode/arrow-message.ts';
+import { ARROW_STREAM_CONTENT_TYPE, arrowRecords } from '../../src/ingest/decode/arrow-message.ts';
+import { decodeMessage } from '../../src/ingest/decode/decode-message.ts';
 import { ArrowRecordCursor } from '../../src/ingest/decode/arrow-record-cursor.ts';
 import { encodeArrowBatch } from '../../src/ingest/encode/arrow-batch.ts';
 import { toArrowRow } from '../../src/ingest/encode/arrow-row.ts';
@@ -174,7 +175,7 @@ describe('Arrow messages through the pipeline judge records exactly as JSON line
     const arrow = pipeline();
     const rows = lines.map((l) => toArrowRow(JSON.parse(l)));
     expect(rows.every((r) => r !== null)).toBe(true);
-    decodeArrowMessage(encodeArrowBatch(rows.map((r) => r!)), arrow.p, 't', '0@0', 't/0');
+    arrow.p.processMessage(decodeMessage(encodeArrowBatch(rows.map((r) => r!)), ARROW_STREAM_CONTENT_TYPE), 't', '0@0', 't/0');
     arrow.p.finish();
 
     expect(arrow.sink.rows).toEqual(json.sink.rows);
@@ -185,8 +186,8 @@ describe('Arrow messages through the pipeline judge records exactly as JSON line
 
   it('dead-letters an undecodable message once', () => {
     const { sink, p } = pipeline();
-    decodeArrowMessage(new Uint8Array([0xff, 0xff, 0xff, 0xff, 9, 9, 9]), p, 't', '0@7', 't/0');
-    expect(sink.dead.map((d) => [d.reason, d.position])).toEqual([['malformed_json', '0@7']]);
+    p.processMessage(decodeMessage(new Uint8Array([0xff, 0xff, 0xff, 0xff, 9, 9, 9]), ARROW_STREAM_CONTENT_TYPE), 't', '0@7', 't/0');
+    expect(sink.dead.map((d) => [d.reason, d.position, d.detail, d.payload])).toEqual([['malformed_json', '0@7', 'not an Apache Arrow IPC stream', '<arrow ipc: undecodable>']]);
   });
 });
 

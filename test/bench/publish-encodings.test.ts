@@ -3,7 +3,8 @@
 // ends with the same presence and dead letters whatever the encoding. No timings here.
 import { describe, expect, it } from 'vitest';
 import { IngestPipeline } from '../../pipelines/ingest-pipeline.ts';
-import { ARROW_STREAM_CONTENT_TYPE, arrowRecords, decodeArrowMessage } from '../../src/ingest/decode/arrow-message.ts';
+import { ARROW_STREAM_CONTENT_TYPE, arrowRecords } from '../../src/ingest/decode/arrow-message.ts';
+import { decodeMessage } from '../../src/ingest/decode/decode-message.ts';
 import { MessageBatcher, PUBLISH_ENCODINGS, type OutMessage, type PublishEncoding } from '../../src/ingest/encode/message-batcher.ts';
 import { CellTable } from '../../src/locate/cell-table.ts';
 import { Pseudonymiser } from '../../src/privacy/pseudonymiser.ts';
@@ -62,7 +63,7 @@ function consume(messages: OutMessage[]) {
     const sink = new MemorySink();
     const pipe = new IngestPipeline({ cells, pseudonymiser: new Pseudonymiser({ key: new Uint8Array(32).fill(1) }), sink, now: () => Date.UTC(2026, 2, 4) });
     ms.forEach((m, i) => {
-      if (m.headers?.['content-type'] === ARROW_STREAM_CONTENT_TYPE) decodeArrowMessage(m.value as Buffer, pipe, 't', `${p}@${i}`, `t/${p}`);
+      if (m.headers?.['content-type'] === ARROW_STREAM_CONTENT_TYPE) pipe.processMessage(decodeMessage(m.value as Buffer, ARROW_STREAM_CONTENT_TYPE), 't', `${p}@${i}`, `t/${p}`);
       else pipe.processPayload(String(m.value), 't', `${p}@${i}`, `t/${p}`);
       pipe.advance();
     });

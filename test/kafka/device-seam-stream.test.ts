@@ -39,8 +39,10 @@ describe.skipIf(broker.skipped)('device-level seam in stream, killed with kill -
     const db = join(dir, 'seam.duckdb');
     const cfg = { brokers: broker.brokers, topic, group: `g-${topic}`, cells: sc.cells, db, windowMs: 15 * 60_000, latenessMs: 5 * 60_000, exitWhenIdleMs: 4_000, checkpointIntervalMs: 200 };
     let killed = 0;
+    const logs: string[] = [];
     for (const delay of (process.env.SEAM_DELAYS ?? "3000,4500,6000").split(",").filter(Boolean).map(Number)) {
       const r = await runSeamStream(cfg, delay);
+      logs.push(`[kill at ${delay} ms] ${r.signal ?? r.code}\n` + r.stderr.split('\n').filter((l) => !l.includes('Connection error')).slice(-12).join('\n'));
       if (r.signal === 'SIGKILL') killed++;
       else expect(r.code, r.stderr.slice(-2000)).toBe(0);
     }
@@ -60,6 +62,6 @@ describe.skipIf(broker.skipped)('device-level seam in stream, killed with kill -
       inst.closeSync();
     }
     const d = await compareDatabases(refDb, db);
-    expect(d.presence).toEqual([]);
+    expect(d.presence, `${logs.join('\n---\n')}\n---\n${last.stderr.slice(-3000)}`).toEqual([]);
   }, 300_000);
 });

@@ -4,12 +4,6 @@ import { ArrowRecordCursor, type ArrowRowRecord } from './arrow-record-cursor.ts
 /** The Kafka `content-type` header value of a message holding an Arrow IPC stream of records. */
 export const ARROW_STREAM_CONTENT_TYPE = 'application/vnd.apache.arrow.stream';
 
-/** What {@link decodeArrowMessage} needs of the pipeline (an `IngestPipeline` fits). */
-export interface ArrowRecordTarget {
-  processRecords(records: Iterable<unknown>, source: string, position: string, input?: string): void;
-  processPayload(text: string, source: string, position: string, input?: string): void;
-}
-
 /**
  * The rows of an Arrow IPC stream (one or more record batches) as records of the JSON contract, read
  * column-wise (see `arrow-columns.ts`; no per-row Arrow proxies), or null when the bytes are not a
@@ -38,14 +32,3 @@ export function arrowRecords(bytes: Uint8Array): Iterable<ArrowRowRecord> | null
   })();
 }
 
-/**
- * Feeds the records of an Arrow IPC stream message into the pipeline (see {@link arrowRecords}):
- * every row then goes through validation, pseudonymisation, location and windows exactly like a JSON
- * record, at position `P[i]`. A message that is not a readable Arrow stream becomes one dead letter
- * (`malformed_json`, the reason of an unreadable payload), its payload naming the problem.
- */
-export function decodeArrowMessage(bytes: Uint8Array, pipeline: ArrowRecordTarget, source: string, position: string, input: string): void {
-  const rows = arrowRecords(bytes);
-  if (rows === null) pipeline.processPayload('<arrow ipc: undecodable>', source, position, input);
-  else pipeline.processRecords(rows, source, position, input);
-}
