@@ -1,0 +1,154 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Clock } from '../../src/core/clock.ts';
+import { encodeState } from '../../src/core/state-codec.ts';
+import type { DeadLetterMessage } from '../../src/ingest/sources/kafka/dead-letter-message.ts';
+import type { PartitionCheckpoint, StreamStore } from '../../src/outputs/duckdb/stream-store.ts';
+import type { WindowPlugin } from '../../src/outputs/window-plugin.ts';
+import type { DeviceConsumerPlugin } from '../../src/window/device-window.ts';
+import type { PresenceRow } from '../../src/window/presence-row.ts';
+import { publishFrontier } from '../../src/window/publish-frontier.ts';
+import { isTransient } from '../../src/ingest/sources/kafka/is-transient.ts';
+import type { PartitionTable } from './partition-table.ts';
+
+/** One partition's entry for the state changelog (the bytes stored in DuckDB). */
+export interface ChangelogEntry {
+  topic: string;
+  partition: number;
+  nextOffset: string;
+  state: Uint8Array;
+}
+
+/**
+ * The Kafka side of a checkpoint, each optional (tests and `--no-handoff` leave them out):
+ * dead letters go out before the DuckDB transaction (a crash re-sends, never loses); offsets and
+ * changelog entries after it (best effort: DuckDB is the source of truth on restart).
+ */
+export interface CheckpointEffects {
+  sendDeadLetters?(messages: DeadLetterMessage[]): Promise<void>;
+  commitOffsets?(offsets: { topic: string; partition: number; offset: string }[]): Promise<void>;
+  publishStates?(entries: ChangelogEntry[]): Promise<void>;
+}
+
+/** Configuration of a {@link Checkpointer}. */
+export interface CheckpointerConfig {
+  store: StreamStore;
+  table: PartitionTable;
+  connection: DuckDBConnection;
+  plugins: readonly WindowPlugin[];
+  deviceConsumers: readonly DeviceConsumerPlugin<unknown, DuckDBConnection>[];
+  clock: Clock;
+  partitionIdleMs: number;
+  /** Frontier stored by the previous run (`stream_meta.published_until`). */
+  publishedUntil: number | null;
+  effects?: CheckpointEffects;
+  log?: (message: string) => void;
+  /** Called after each checkpoint with how many there were so far. */
+  onCheckpoint?: (checkpoints: number) => void;
+  /** A scheduled checkpoint failed in a way that waiting will not fix: the run must stop. */
+  onFatal?: (err: Error) => void;
+}
+
+/**
+ * Writes checkpoints: for every partition with something new, its results, device outputs, offset and
+ * pipeline state; the newly publishable `presence` windows; plugin state — all in one DuckDB
+ * transaction. Checkpoints run one at a time ({@link schedule}); a failed one is retried later when the
+ * failure may pass (a broker outage), and stops the run otherwise.
+ */
+export class Checkpointer {
+  readonly #c: CheckpointerConfig;
+  #published: number | null;
+  #last: number;
+  #count = 0;
+  #chain: Promise<void> = Promise.resolve();
+
+  constructor(config: CheckpointerConfig) {
+    this.#c = config;
+    this.#published = config.publishedUntil;
+    this.#last = config.clock.now();
+  }
+
+  /** End of the windows published so far (ms), or null. */
+  get publishedUntil(): number | null {
+    return this.#published;
+  }
+
+  /** Processing time of the last checkpoint (or of the start). */
+  get lastAt(): number {
+    return this.#last;
+  }
+
+  /** Checkpoints written. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /**
+   * Queues a checkpoint after the ones in flight. A non-final one that fails transiently (a broker
+   * outage, see `isTransient`) is logged and left for the next (the state stays dirty); any other
+   * failure goes to `onFatal`. A final one rejects.
+   */
+  schedule(final = false): Promise<void> {
+    this.#chain = this.#chain.then(() =>
+      this.checkpoint(final).catch((err: Error) => {
+        if (final) throw err;
+        if (isTransient(err)) this.#c.log?.(`checkpoint postponed: ${err.message}`);
+        else this.#c.onFatal?.(err);
+      }),
+    );
+    return this.#chain;
+  }
+
+  /** Resolves when the queued checkpoints are done. */
+  settled(): Promise<void> {
+    return this.#chain;
+  }
+
+  /** Writes one checkpoint now (use {@link schedule} unless nothing else can run). */
+  async checkpoint(final = false): Promise<void> {
+    const { table, effects } = this.#c;
+    const dirty = table.dirty();
+    const until = publishFrontier(table.frontierInputs(this.#c.clock.now(), this.#c.partitionIdleMs), this.#published, final);
+    if (dirty.length === 0 && (until === null || until === this.#published)) return;
+    const dlq = dirty.flatMap((p) => p.dlq);
+    if (dlq.length > 0 && effects?.sendDeadLetters) await effects.sendDeadLetters(dlq);
+    for (const p of dirty) p.dlq = [];
+    const batch = dirty.map((p) => ({ topic: p.topic, partition: p.partition, nextOffset: String(p.nextOffset), state: encodeState(p.pipeline.snapshot()), ...p.buffer.drain() }));
+    await this.#c.store.commit(batch, until, this.#published, (rows) => this.#inTransaction(batch, rows));
+    if (until !== null) this.#published = until;
+    for (const p of dirty) p.dirty = false;
+    const changelog = this.#afterCommit(batch, final);
+    if (final) await changelog;
+    for (const pl of this.#c.plugins) await pl.afterCommit?.();
+    this.#last = this.#c.clock.now();
+    this.#count++;
+    this.#c.onCheckpoint?.(this.#count);
+  }
+
+  /** Device outputs and window plugins write inside the transaction; returns the plugins' state. */
+  async #inTransaction(batch: (PartitionCheckpoint & { device: Map<string, unknown[]> })[], published: PresenceRow[]): Promise<Record<string, unknown> | null> {
+    const { connection, plugins, deviceConsumers } = this.#c;
+    for (const d of deviceConsumers) {
+      const out = batch.flatMap((b) => b.device.get(d.name) ?? []);
+      if (out.length > 0 && d.store) await d.store(connection, out);
+    }
+    if (published.length > 0) for (const pl of plugins) pl.onWindowsClosed(published);
+    for (const pl of plugins) await pl.flush(connection);
+    const states: Record<string, unknown> = {};
+    for (const pl of plugins) if (pl.snapshot) states[pl.name] = pl.snapshot();
+    return Object.keys(states).length > 0 ? states : null;
+  }
+
+  /**
+   * Offsets and changelog: best effort, not awaited except the final changelog (the returned promise):
+   * DuckDB is already consistent, and a lagging copy only means a longer replay for the next owner.
+   */
+  #afterCommit(batch: PartitionCheckpoint[], final: boolean): Promise<void> {
+    const { effects, log } = this.#c;
+    const offsets = batch.filter((b) => BigInt(b.nextOffset) >= 0n).map((b) => ({ topic: b.topic, partition: b.partition, offset: b.nextOffset }));
+    if (offsets.length > 0 && !final && effects?.commitOffsets) {
+      void effects.commitOffsets(offsets).catch((err: Error) => log?.(`offset commit to Kafka failed (harmless): ${err.message}`));
+    }
+    if (!effects?.publishStates) return Promise.resolve();
+    return effects.publishStates(batch).catch((err: Error) => log?.(`state changelog not updated (a moved partition replays further back): ${err.message}`));
+  }
+}

@@ -1,0 +1,38 @@
+import type { DeadLetterMessage } from '../../src/ingest/sources/kafka/dead-letter-message.ts';
+import type { PartitionBuffer } from '../../src/ingest/sources/kafka/partition-buffer.ts';
+import type { IngestPipeline } from '../ingest-pipeline.ts';
+
+/** One assigned Kafka partition's live state in the stream runner. */
+export interface PartitionState {
+  topic: string;
+  partition: number;
+  pipeline: IngestPipeline;
+  /** Results since the last checkpoint. */
+  buffer: PartitionBuffer;
+  /** Next offset to read; -1 before any checkpoint (start from the group's position). */
+  nextOffset: bigint;
+  /** Processing time of the last message. */
+  lastMessageAt: number;
+  /** Something to checkpoint (offset or state moved). */
+  dirty: boolean;
+  /** Poison messages for the dead-letter topic, sent at the next checkpoint. */
+  dlq: DeadLetterMessage[];
+  /** The offset we last sought back to (see `processBatch`). */
+  soughtTo: bigint | null;
+  /**
+   * Set when a message broke the partition's contract (a record of another partition's subscriber):
+   * the in-memory state is no longer checkpointable and is never written again.
+   */
+  poisoned: boolean;
+}
+
+/** `topic/partition`. */
+export function partitionKey(topic: string, partition: number): string {
+  return `${topic}/${partition}`;
+}
+
+/** Inverse of {@link partitionKey} (topic names may contain `/`). */
+export function splitPartitionKey(k: string): [string, number] {
+  const i = k.lastIndexOf('/');
+  return [k.slice(0, i), Number(k.slice(i + 1))];
+}

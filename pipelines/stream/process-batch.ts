@@ -1,0 +1,115 @@
+import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import { CitypulseError } from '../../src/core/citypulse-error.ts';
+import { decodeMessage } from '../../src/ingest/decode/decode-message.ts';
+import { deadLetterMessage } from '../../src/ingest/sources/kafka/dead-letter-message.ts';
+import { readEnvelope } from '../repartition-runner.ts';
+import type { Checkpointer } from './checkpointer.ts';
+import { partitionKey, type PartitionState } from './partition-state.ts';
+import type { PartitionTable } from './partition-table.ts';
+import type { ResolvedStreamConfig } from './stream-config.ts';
+import { STREAM_DEFAULTS } from './stream-config.ts';
+
+/** What {@link processBatch} works with. */
+export interface BatchContext {
+  cfg: ResolvedStreamConfig;
+  table: PartitionTable;
+  checkpointer: Checkpointer;
+  consumer: () => Consumer;
+  /**
+   * For `records` input: resolves the subscriber → partition map of `topic` (the producer's murmur2
+   * partitioner over the topic's partition count), for the ownership check. Null disables the check.
+   */
+  partitionerOf: ((topic: string) => Promise<(imsi: string) => number>) | null;
+  /** Processing time of the last message of any partition (end-of-input detection). */
+  activity: { lastMessageAt: number };
+  fatal: (err: Error) => void;
+}
+
+/**
+ * One kafkajs batch of one partition through its pipeline: skip what the checkpoint already holds,
+ * decode and window every message, queue poison messages for the dead-letter topic, advance the
+ * watermark, and checkpoint when windows closed or the interval passed.
+ */
+export async function processBatch(payload: EachBatchPayload, ctx: BatchContext): Promise<void> {
+  const { batch, heartbeat, isRunning, isStale } = payload;
+  const { cfg, table } = ctx;
+  if (!table.assigned.has(partitionKey(batch.topic, batch.partition))) return;
+  const st = await table.ensure(batch.topic, batch.partition);
+  if (st.poisoned) return;
+  const partitionOf = ctx.partitionerOf ? await ctx.partitionerOf(batch.topic) : null;
+  const first = batch.messages[0];
+  if (first && st.nextOffset >= 0n && BigInt(first.offset) > st.nextOffset && st.soughtTo !== st.nextOffset) {
+    // Kafka handed us messages past our checkpoint (its committed offset ran ahead of the state we
+    // restored): go back to it once. If the same offset comes again, the gap is real (transaction
+    // markers, compaction) and we go on.
+    st.soughtTo = st.nextOffset;
+    ctx.consumer().seek({ topic: batch.topic, partition: batch.partition, offset: String(st.nextOffset) });
+    return;
+  }
+  let n = 0;
+  let complete = true;
+  for (const m of batch.messages) {
+    if (!isRunning() || isStale() || !table.isLive(st)) {
+      complete = false;
+      break;
+    }
+    const off = BigInt(m.offset);
+    if (off < st.nextOffset) continue;
+    if (!processMessage(m, st, ctx, partitionOf)) return;
+    st.nextOffset = off + 1n;
+    st.dirty = true;
+    if ((++n & (STREAM_DEFAULTS.advanceEvery - 1)) === 0) {
+      st.pipeline.advance(cfg.clock.now());
+      await heartbeat();
+    }
+  }
+  // Offsets not carried by a message (transaction markers) are consumed too.
+  const lastOffset = batch.lastOffset();
+  if (complete && lastOffset !== null && BigInt(lastOffset) + 1n > st.nextOffset) st.nextOffset = BigInt(lastOffset) + 1n;
+  const now = cfg.clock.now();
+  st.pipeline.advance(now);
+  st.pipeline.tick();
+  st.lastMessageAt = now;
+  ctx.activity.lastMessageAt = now;
+  // Closed windows are checkpointed — published, alerts evaluated — right away.
+  if (st.buffer.rows.length > 0 || now - ctx.checkpointer.lastAt >= cfg.checkpointIntervalMs) await ctx.checkpointer.schedule();
+  await heartbeat();
+}
+
+/**
+ * One message through the partition's pipeline. Returns false when the message holds a record of a
+ * subscriber that belongs to another partition: the partition is then poisoned (never checkpointed
+ * again, so nothing of the message lands) and the run stops with an error saying what to do.
+ */
+function processMessage(m: KafkaMessage, st: PartitionState, ctx: BatchContext, partitionOf: ((imsi: string) => number) | null): boolean {
+  const { cfg } = ctx;
+  const position = `${st.partition}@${m.offset}`;
+  const deadBefore = st.buffer.dead.length;
+  if (cfg.input === 'located') {
+    st.pipeline.stats.payloads++;
+    const env = readEnvelope(m.value ? m.value.toString('utf8') : '{}');
+    if ('dl' in env) st.pipeline.processDeadLetter(env.dl);
+    else st.pipeline.processLocated(env.ev, env.source, env.position, env.input, cfg.clock.now());
+  } else {
+    const key = m.key ? m.key.toString('utf8') : null;
+    const owns = partitionOf ? (imsi: string) => imsi === key || partitionOf(imsi) === st.partition : undefined;
+    const strays = st.pipeline.stats.strays;
+    st.pipeline.processMessage(decodeMessage(m.value, m.headers?.['content-type']?.toString()), st.topic, position, partitionKey(st.topic, st.partition), cfg.clock.now(), owns);
+    if (st.pipeline.stats.strays > strays) {
+      st.poisoned = true;
+      ctx.fatal(
+        new CitypulseError(
+          `topic ${st.topic} mixes subscribers across partitions: message ${position} holds records of subscribers that belong to other partitions. ` +
+            'Counting them here would count a device once per partition; nothing of this message was stored. ' +
+            'Publish with `citypulse publish` (one key per subscriber), or run `citypulse stream --repartition`.',
+          { kind: 'usage', topic: st.topic, partition: st.partition, offset: m.offset },
+        ),
+      );
+      return false;
+    }
+  }
+  if (cfg.deadLetterTopic && st.buffer.dead.length > deadBefore) {
+    st.dlq.push(deadLetterMessage(m, st.topic, st.partition, st.buffer.dead.slice(deadBefore).map((d) => d.reason)));
+  }
+  return true;
+}
