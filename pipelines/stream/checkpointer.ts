@@ -113,7 +113,13 @@ export class Checkpointer {
     if (dlq.length > 0 && effects?.sendDeadLetters) await effects.sendDeadLetters(dlq);
     for (const p of dirty) p.dlq = [];
     const batch = dirty.map((p) => ({ topic: p.topic, partition: p.partition, nextOffset: String(p.nextOffset), state: encodeState(p.pipeline.snapshot()), ...p.buffer.drain() }));
-    await this.#c.store.commit(batch, until, this.#published, (rows) => this.#inTransaction(batch, rows));
+    try {
+      await this.#c.store.commit(batch, until, this.#published, (rows) => this.#inTransaction(batch, rows));
+    } catch (err) {
+      // Rolled back: the drained results go with the next checkpoint.
+      dirty.forEach((p, i) => p.buffer.putBack(batch[i]!));
+      throw err;
+    }
     if (until !== null) this.#published = until;
     for (const p of dirty) p.dirty = false;
     const changelog = this.#afterCommit(batch, final);

@@ -38,6 +38,20 @@ export class PartitionBuffer implements PipelineSink {
     this.#deviceCount = 0;
     return out;
   }
+  /**
+   * Puts back what {@link drain} took, ahead of anything buffered since (a checkpoint whose transaction
+   * failed: its rows must go with the next one, or they would be lost while the state moved on).
+   */
+  putBack(d: ReturnType<PartitionBuffer['drain']>): void {
+    this.rows = [...d.rows, ...this.rows];
+    this.dead = [...d.dead, ...this.dead];
+    this.lates = [...d.lates, ...this.lates];
+    for (const [name, rows] of d.device) {
+      const later = this.device.get(name) ?? [];
+      this.device.set(name, [...rows, ...later]);
+      this.#deviceCount += rows.length;
+    }
+  }
   /** Everything buffered (rows, dead letters, late events, device outputs). */
   get size(): number {
     return this.rows.length + this.dead.length + this.lates.length + this.#deviceCount;

@@ -1,0 +1,204 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { IngestPipeline } from '../../pipelines/ingest-pipeline.ts';
+import { Checkpointer, type CheckpointEffects, type ChangelogEntry } from '../../pipelines/stream/checkpointer.ts';
+import { PartitionTable } from '../../pipelines/stream/partition-table.ts';
+import { restorePartition } from '../../pipelines/stream/restore-partition.ts';
+import { resolveStreamConfig } from '../../pipelines/stream/stream-config.ts';
+import type { Clock } from '../../src/core/clock.ts';
+import { CitypulseError } from '../../src/core/citypulse-error.ts';
+import { decodeText } from '../../src/ingest/decode/decode-message.ts';
+import type { DeadLetterMessage } from '../../src/ingest/sources/kafka/dead-letter-message.ts';
+import { CellTable } from '../../src/locate/cell-table.ts';
+import { openDatabase } from '../../src/outputs/duckdb/open.ts';
+import { StreamStore } from '../../src/outputs/duckdb/stream-store.ts';
+import { Pseudonymiser } from '../../src/privacy/pseudonymiser.ts';
+import type { DeviceConsumerPlugin } from '../../src/window/device-window.ts';
+import type { PresenceRow } from '../../src/window/presence-row.ts';
+import { MemorySink } from '../support/memory-sink.ts';
+import { PRESENCE_CHECK_DIFF_SQL, presenceCheckPlugin } from '../support/presence-check-consumer.ts';
+
+const M = 60_000;
+const T0 = Date.UTC(2026, 2, 2, 8, 0);
+const CELLS = CellTable.fromCsv(`cell_id,lat,lon,site_id,azimuth_deg,range_m,valid_from,valid_to\nc1,45.4642,9.1900,s1,0,800,,\nc2,45.4780,9.2270,s2,120,800,,\n`, 9);
+const KEY = new Uint8Array(32).fill(5);
+
+/** A clock the test moves by hand. */
+function manualClock(start = 1_000_000): Clock & { t: number } {
+  return { t: start, now() { return this.t; }, sleep: async () => {} };
+}
+
+/** Records of devices d0..d5, partition = device index % 2, one event every minute for 90 minutes. */
+function events(): { p: number; line: string; ts: number }[] {
+  const out: { p: number; line: string; ts: number }[] = [];
+  for (let m = 0; m < 90; m++) {
+    const d = m % 6;
+    out.push({ p: d % 2, ts: T0 + m * M, line: JSON.stringify({ ts: T0 + m * M, imsi: `22201000000000${d}`, cell: m % 4 < 2 ? 'c1' : 'c2', event: m % 9 === 0 ? 'detach' : 'tau' }) });
+  }
+  out.splice(20, 0, { p: 0, ts: 0, line: '{"ts": 17' });
+  return out;
+}
+
+async function setup(deviceConsumers: readonly DeviceConsumerPlugin<unknown, DuckDBConnection>[] = [presenceCheckPlugin]) {
+  const db = await openDatabase(':memory:');
+  const clock = manualClock();
+  const cfg = resolveStreamConfig({ brokers: [], topics: ['t'], groupId: 'g', cells: CELLS, pseudonymiser: new Pseudonymiser({ key: KEY }), connection: db.connection, clock, now: () => T0 + 86_400_000, windowMs: 15 * M, latenessMs: 0, deviceConsumers });
+  const store = new StreamStore(db.connection, 'g');
+  await store.init();
+  for (const d of deviceConsumers) await d.init?.(db.connection);
+  const effects = { dead: [] as DeadLetterMessage[], offsets: [] as { partition: number; offset: string }[][], states: [] as ChangelogEntry[][] };
+  const fx: CheckpointEffects = {
+    sendDeadLetters: async (m) => void effects.dead.push(...m),
+    commitOffsets: async (o) => void effects.offsets.push(o.map(({ partition, offset }) => ({ partition, offset }))),
+    publishStates: async (e) => void effects.states.push(e),
+  };
+  const open = async (publishedUntil: number | null, onFatal?: (e: Error) => void, log?: (m: string) => void) => {
+    const table = new PartitionTable((topic, partition) => restorePartition(cfg, store, null, topic, partition));
+    table.assign(new Set(['t/0', 't/1']));
+    const parts = [await table.ensure('t', 0), await table.ensure('t', 1)];
+    const cp = new Checkpointer({ store, table, connection: db.connection, plugins: [], deviceConsumers, clock, partitionIdleMs: 30_000, publishedUntil, effects: fx, ...(onFatal ? { onFatal } : {}), ...(log ? { log } : {}) });
+    return { table, parts, cp };
+  };
+  const feed = (parts: Awaited<ReturnType<typeof open>>['parts'], evs: ReturnType<typeof events>, from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const e = evs[i]!;
+      const st = parts[e.p]!;
+      if (BigInt(i) < st.nextOffset) continue;
+      const before = st.buffer.dead.length;
+      st.pipeline.processMessage(decodeText(e.line), 't', `${e.p}@${i}`, `t/${e.p}`, clock.now());
+      if (st.buffer.dead.length > before) st.dlq.push({ key: null, value: Buffer.from(e.line), headers: { 'citypulse.offset': String(i) } });
+      // Offsets here are the event index (each partition skips the other's): enough for the store.
+      st.nextOffset = BigInt(i) + 1n;
+      st.dirty = true;
+      st.lastMessageAt = clock.now();
+      st.pipeline.advance(clock.now());
+    }
+  };
+  const q = async (sql: string) => (await db.connection.runAndReadAll(sql)).getRowsJS();
+  return { db, clock, store, effects, open, feed, q };
+}
+
+/** The same events through one pipeline per partition, without checkpoints: what the tables must hold. */
+function reference(evs: ReturnType<typeof events>): Map<string, number> {
+  const present = new Map<string, number>();
+  for (const p of [0, 1]) {
+    const sink = new MemorySink();
+    const pl = new IngestPipeline({ cells: CELLS, pseudonymiser: new Pseudonymiser({ key: KEY }), sink, now: () => T0 + 86_400_000, windowMs: 15 * M, latenessMs: 0 });
+    evs.forEach((e, i) => e.p === p && (pl.processPayload(e.line, 't', `${p}@${i}`), pl.advance()));
+    pl.finish();
+    for (const r of sink.rows as PresenceRow[]) present.set(`${r.windowStart}/${r.h3}`, (present.get(`${r.windowStart}/${r.h3}`) ?? 0) + r.present);
+  }
+  return present;
+}
+
+describe('Checkpointer (real DuckDB, no broker)', () => {
+  it('commits results, offsets, state and device outputs together; a restore continues to the tables of one uninterrupted run', async () => {
+    const { db, effects, open, feed, q } = await setup();
+    try {
+      const evs = events();
+      const a = await open(null);
+      feed(a.parts, evs, 0, 50);
+      await a.cp.checkpoint();
+      // offsets and state of both partitions stored; the poison message went out before the commit
+      // (offsets are event indexes here: partition 1's last event before 50 is 48)
+      expect(await q(`SELECT "partition", next_offset FROM stream_checkpoints ORDER BY 1`)).toEqual([[0, 50n], [1, 49n]]);
+      expect(effects.dead.map((m) => m.headers['citypulse.offset'])).toEqual(['20']);
+      expect(effects.offsets.at(-1)).toEqual([{ partition: 0, offset: '50' }, { partition: 1, offset: '49' }]);
+      expect(effects.states.at(-1)!.map((e) => [e.partition, e.nextOffset])).toEqual([[0, '50'], [1, '49']]);
+      // published: windows closed in both partitions (the frontier is their minimum)
+      const closed = Math.min(...a.parts.map((p) => p.pipeline.stats.closedUntil!));
+      expect(a.cp.publishedUntil).toBe(closed);
+      expect(await q(`SELECT count(*) FROM presence WHERE epoch_ms(window_end) > ${closed}`)).toEqual([[0n]]);
+      expect(Number((await q(`SELECT count(*) FROM presence`))[0]![0])).toBeGreaterThan(0);
+      // The partition's in-memory work after the checkpoint is lost (a crash): a new table restores.
+      feed(a.parts, evs, 50, 70);
+      const b = await open(a.cp.publishedUntil);
+      expect(b.parts.map((p) => p.nextOffset)).toEqual([50n, 49n]);
+      feed(b.parts, evs, 50, evs.length);
+      for (const p of b.parts) {
+        p.pipeline.finish();
+        p.dirty = true;
+      }
+      await b.cp.checkpoint(true);
+      const got = new Map((await q(`SELECT epoch_ms(window_start)::VARCHAR || '/' || printf('%x', h3), present FROM presence WHERE present > 0`)).map(([k, v]) => [String(k), Number(v)]));
+      expect(got).toEqual(new Map([...reference(evs)].filter(([, v]) => v > 0)));
+      // the device consumer's outputs (and its state, in the snapshot) are exactly-once too
+      expect(await q(PRESENCE_CHECK_DIFF_SQL)).toEqual([]);
+      expect(await q(`SELECT count(*) FROM stream_checkpoints`)).toEqual([[2n]]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('a failing device store rolls the whole checkpoint back; transient → postponed, otherwise fatal', async () => {
+    let fail: Error | null = new CitypulseError('broker away', { retriable: true });
+    const flaky: DeviceConsumerPlugin<unknown, DuckDBConnection> = {
+      ...presenceCheckPlugin,
+      async store(conn, rows) {
+        if (fail) throw fail;
+        await presenceCheckPlugin.store!(conn, rows);
+      },
+    };
+    const { db, open, feed, q } = await setup([flaky]);
+    try {
+      const evs = events();
+      const fatal: Error[] = [];
+      const logs: string[] = [];
+      const a = await open(null, (e) => fatal.push(e), (m) => logs.push(m));
+      feed(a.parts, evs, 0, 60);
+      await a.cp.schedule();
+      expect(logs.join('\n')).toMatch(/checkpoint postponed: broker away/);
+      expect(fatal).toEqual([]);
+      expect(await q(`SELECT count(*) FROM stream_checkpoints`)).toEqual([[0n]]);
+      expect(await q(`SELECT count(*) FROM presence_partials`)).toEqual([[0n]]);
+      fail = new Error('disk full');
+      await a.cp.schedule();
+      expect(fatal.map((e) => e.message)).toEqual(['disk full']);
+      expect(await q(`SELECT count(*) FROM stream_checkpoints`)).toEqual([[0n]]);
+      // The rows drained by the failed attempts were put back: once the store works, nothing is missing.
+      fail = null;
+      feed(a.parts, evs, 60, evs.length);
+      for (const p of a.parts) {
+        p.pipeline.finish();
+        p.dirty = true;
+      }
+      await a.cp.checkpoint(true);
+      expect(await q(PRESENCE_CHECK_DIFF_SQL)).toEqual([]);
+      const got = new Map((await q(`SELECT epoch_ms(window_start)::VARCHAR || '/' || printf('%x', h3), present FROM presence WHERE present > 0`)).map(([k, v]) => [String(k), Number(v)]));
+      expect(got).toEqual(new Map([...reference(evs)].filter(([, v]) => v > 0)));
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('PartitionTable', () => {
+  it('restores a partition once when asked twice at once, and never keeps a partition revoked while restoring', async () => {
+    let restores = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const table = new PartitionTable(async (topic, partition) => {
+      restores++;
+      await gate;
+      return { topic, partition, pipeline: { stats: { closedUntil: null } } as never, buffer: { size: 0 } as never, nextOffset: -1n, lastMessageAt: 0, dirty: false, dlq: [], soughtTo: null, poisoned: false };
+    });
+    table.assign(new Set(['t/0', 't/1']));
+    const [a, b] = [table.ensure('t', 0), table.ensure('t', 0)];
+    const c = table.ensure('t', 1);
+    expect(table.assign(new Set(['t/0']))).toEqual(['t/1']);
+    release();
+    expect(await a).toBe(await b);
+    await c;
+    expect(restores).toBe(2);
+    expect(table.get('t/0')).toBe(await a);
+    expect(table.get('t/1')).toBeUndefined();
+    // idle: not restored yet, or silent for the idle time
+    table.assign(new Set(['t/0', 't/2']));
+    expect(table.frontierInputs(10, 5)).toEqual([{ closedUntil: null, idle: true }, { closedUntil: null, idle: true }]);
+    expect(table.frontierInputs(4, 5)).toEqual([{ closedUntil: null, idle: false }, { closedUntil: null, idle: true }]);
+    (await a).dirty = true;
+    expect(table.dirty()).toHaveLength(1);
+    (await a).poisoned = true;
+    expect(table.dirty()).toHaveLength(0);
+  });
+});
