@@ -136,7 +136,7 @@ describe('Checkpointer (real DuckDB, no broker)', () => {
       ...presenceCheckPlugin,
       async store(conn, rows) {
         if (fail) throw fail;
-        await presenceCheckPlugin.store!(conn, rows);
+        await presenceCheckPlugin.store!(conn, rows as Parameters<NonNullable<typeof presenceCheckPlugin.store>>[1]);
       },
     };
     const { db, open, feed, q } = await setup([flaky]);
