@@ -1,4 +1,4 @@
-import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { LocatedEvent } from '../schemas/events.ts';
 import { decodeMessage } from '../src/ingest/decode/decode-message.ts';
 import { deadLetterMessage, type DeadLetterMessage } from '../src/ingest/sources/kafka/dead-letter-message.ts';
@@ -88,28 +88,9 @@ export async function startRepartition(config: RepartitionConfig): Promise<Repar
     const dlq: DeadLetterMessage[] = [];
     let last: string | null = null;
     const wall = now();
-    const sourceKey = `${batch.topic}/${batch.partition}`;
     for (const m of batch.messages) {
       if (!isRunning() || isStale()) break;
-      const position = `${batch.partition}@${m.offset}`;
-      const reasons: string[] = [];
-      const emit = (r: LocatedEvent | DeadLetter) => {
-        stats.records++;
-        if (isDeadLetter(r)) {
-          stats.deadLetters++;
-          reasons.push(r.reason);
-          out.push({ key: `${batch.topic}/${batch.partition}`, value: JSON.stringify({ dl: r }) });
-        } else {
-          out.push({ key: r.device, value: JSON.stringify({ ts: r.ts, d: r.device, h: r.h3, k: r.kind, s: batch.topic, p: position, i: sourceKey }) });
-        }
-      };
-      const msg = decodeMessage(m.value, m.headers?.['content-type']?.toString());
-      if (msg.kind === 'unreadable') emit(locator.deadLetter(batch.topic, position, msg.payload, { reason: 'malformed_json', detail: msg.detail }, null));
-      else if (msg.kind === 'one') emit(locator.locate(msg.record, wall, batch.topic, position, msg.raw));
-      else {
-        let i = 0;
-        for (const r of msg.records) emit(locator.locate(r, wall, batch.topic, `${position}[${i++}]`, null));
-      }
+      const reasons = envelopesOf(m, batch.topic, batch.partition, locator, wall, out, stats);
       if (reasons.length > 0) dlq.push(deadLetterMessage(m, batch.topic, batch.partition, reasons));
       stats.messages++;
       last = m.offset;
@@ -135,22 +116,54 @@ export async function startRepartition(config: RepartitionConfig): Promise<Repar
     topic,
     sources,
     stats,
-    async caughtUp() {
-      for (const t of config.topics) {
-        const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(t), admin.fetchOffsets({ groupId: stageGroup, topics: [t] })]);
-        const pos = new Map(committed[0]?.partitions.map((p) => [p.partition, BigInt(p.offset)]) ?? []);
-        for (const e of ends) {
-          if (BigInt(e.high) === BigInt(e.low)) continue;
-          const at = pos.get(e.partition) ?? -1n;
-          if (at < BigInt(e.high)) return false;
-        }
-      }
-      return true;
-    },
+    caughtUp: () => stageCaughtUp(admin, config.topics, stageGroup),
     async stop() {
       await consumer.disconnect().catch(() => {});
       await producer.disconnect().catch(() => {});
       await admin.disconnect().catch(() => {});
     },
   };
+}
+
+/**
+ * The envelopes of one input message, appended to `out`: each record validated, pseudonymised and
+ * located (keyed by its device), or a dead letter (keyed by its source partition). Returns the
+ * dead-letter reasons of the message.
+ */
+function envelopesOf(m: KafkaMessage, topic: string, partition: number, locator: RecordLocator, wall: number, out: { key: string; value: string }[], stats: Repartitioner['stats']): string[] {
+  const position = `${partition}@${m.offset}`;
+  const sourceKey = `${topic}/${partition}`;
+  const reasons: string[] = [];
+  const emit = (r: LocatedEvent | DeadLetter) => {
+    stats.records++;
+    if (isDeadLetter(r)) {
+      stats.deadLetters++;
+      reasons.push(r.reason);
+      out.push({ key: sourceKey, value: JSON.stringify({ dl: r }) });
+    } else {
+      out.push({ key: r.device, value: JSON.stringify({ ts: r.ts, d: r.device, h: r.h3, k: r.kind, s: topic, p: position, i: sourceKey }) });
+    }
+  };
+  const msg = decodeMessage(m.value, m.headers?.['content-type']?.toString());
+  if (msg.kind === 'unreadable') emit(locator.deadLetter(topic, position, msg.payload, { reason: 'malformed_json', detail: msg.detail }, null));
+  else if (msg.kind === 'one') emit(locator.locate(msg.record, wall, topic, position, msg.raw));
+  else {
+    let i = 0;
+    for (const r of msg.records) emit(locator.locate(r, wall, topic, `${position}[${i++}]`, null));
+  }
+  return reasons;
+}
+
+/** True when the stage's committed offsets reached the end of every non-empty input partition. */
+async function stageCaughtUp(admin: Admin, topics: readonly string[], stageGroup: string): Promise<boolean> {
+  for (const t of topics) {
+    const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(t), admin.fetchOffsets({ groupId: stageGroup, topics: [t] })]);
+    const pos = new Map(committed[0]?.partitions.map((p) => [p.partition, BigInt(p.offset)]) ?? []);
+    for (const e of ends) {
+      if (BigInt(e.high) === BigInt(e.low)) continue;
+      const at = pos.get(e.partition) ?? -1n;
+      if (at < BigInt(e.high)) return false;
+    }
+  }
+  return true;
 }

@@ -31,6 +31,30 @@ function waitExit(child: ReturnType<typeof spawnCli>): Promise<{ code: number | 
   return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
 }
 
+/** The scenario re-batched into JSON arrays of 25 records of different subscribers; malformed lines stay alone. */
+function writeBatched(): string {
+  const batched = join(dir, 'batched.ndjson');
+  const out: string[] = [];
+  let buf: unknown[] = [];
+  for (const line of readFileSync(scenario.events, 'utf8').split('\n').filter(Boolean)) {
+    let v: unknown;
+    try {
+      v = JSON.parse(line);
+    } catch {
+      out.push(line);
+      continue;
+    }
+    for (const r of Array.isArray(v) ? v : [v]) buf.push(r);
+    if (buf.length >= 25) {
+      out.push(JSON.stringify(buf));
+      buf = [];
+    }
+  }
+  if (buf.length > 0) out.push(JSON.stringify(buf));
+  writeFileSync(batched, out.join('\n') + '\n');
+  return batched;
+}
+
 describe.skipIf(broker.skipped)('citypulse stream against a real Kafka broker', () => {
   beforeAll(async () => {
     scenario = writeSyntheticScenario(join(dir, 'scenario'), {
@@ -139,26 +163,7 @@ describe.skipIf(broker.skipped)('citypulse stream against a real Kafka broker', 
   }, 300_000);
 
   it('messages mixing many subscribers (JSON arrays) with --repartition: two processes, merged, equal ingest', async () => {
-    // Re-batch the scenario into arrays of 25 records of different subscribers; malformed lines stay alone.
-    const batched = join(dir, 'batched.ndjson');
-    const out: string[] = [];
-    let buf: unknown[] = [];
-    for (const line of readFileSync(scenario.events, 'utf8').split('\n').filter(Boolean)) {
-      let v: unknown;
-      try {
-        v = JSON.parse(line);
-      } catch {
-        out.push(line);
-        continue;
-      }
-      for (const r of Array.isArray(v) ? v : [v]) buf.push(r);
-      if (buf.length >= 25) {
-        out.push(JSON.stringify(buf));
-        buf = [];
-      }
-    }
-    if (buf.length > 0) out.push(JSON.stringify(buf));
-    writeFileSync(batched, out.join('\n') + '\n');
+    const batched = writeBatched();
     const topic = uniqueTopic('mixed');
     const r0 = await cli(['publish', '--from', batched, '--topic', topic, '--partitions', '3'], env);
     expect(r0.code, r0.stderr).toBe(0);
@@ -178,6 +183,48 @@ describe.skipIf(broker.skipped)('citypulse stream against a real Kafka broker', 
     expect(d.presence).toEqual([]);
     expect(d.dead).toEqual([]);
   }, 300_000);
+
+  it('messages mixing subscribers (JSON arrays), published and streamed with no flags, equal ingest', async () => {
+    // Before: publish keyed a whole array by its first subscriber and stream counted each device once
+    // per partition it landed in (1,420 of 3,217 rows off). publish now splits arrays per subscriber.
+    const topic = uniqueTopic('mixed-noflag');
+    const r0 = await cli(['publish', '--from', writeBatched(), '--topic', topic, '--partitions', '3'], env);
+    expect(r0.code, r0.stderr).toBe(0);
+    const db = join(dir, 'mixed-noflag.duckdb');
+    const r = await cli(streamArgs(topic, `g-${topic}`, db), env);
+    expect(r.code, r.stderr.slice(-2000)).toBe(0);
+    const d = await compareDatabases(refDb, db);
+    expect(d.presence).toEqual([]);
+    expect(d.dead).toEqual([]);
+    expect(d.counts[0]).toBeGreaterThan(1000);
+  }, 180_000);
+
+  it('a foreign producer mixing subscribers in unkeyed messages: stream refuses before storing anything of them, naming --repartition', async () => {
+    const topic = uniqueTopic('mixed-foreign');
+    const kafka = new Kafka({ brokers: broker.brokers, logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
+    await admin.disconnect();
+    const producer = kafka.producer();
+    await producer.connect();
+    const lines = readFileSync(writeBatched(), 'utf8').split('\n').filter(Boolean).slice(0, 60);
+    await producer.send({ topic, messages: lines.map((value, i) => ({ value, partition: i % 3 })) });
+    await producer.disconnect();
+    const db = join(dir, 'mixed-foreign.duckdb');
+    const r = await cli(streamArgs(topic, `g-${topic}`, db), env);
+    // A CitypulseError of kind 'usage' (exit 2 where the CLI maps error kinds; non-zero in any case).
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/mixes subscribers across partitions.*--repartition/s);
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const inst = await DuckDBInstance.create(db, { access_mode: 'READ_ONLY' });
+    const c = await inst.connect();
+    // Nothing of a mixed message was stored (each partition's first message is mixed).
+    const rows = (await c.runAndReadAll(`SELECT (SELECT count(*) FROM presence), (SELECT count(*) FROM presence_partials), (SELECT count(*) FROM stream_checkpoints WHERE next_offset > 0)`)).getRowsJS();
+    c.closeSync();
+    inst.closeSync();
+    expect(rows).toEqual([[0n, 0n, 0n]]);
+  }, 180_000);
 
   it('poison messages go to the dead-letter topic with reason and source headers, and to dead_letters', async () => {
     const topic = uniqueTopic('poison');
