@@ -44,9 +44,10 @@ export class ConsumerSupervisor {
   async #run(c: Consumer): Promise<void> {
     c.on(c.events.GROUP_JOIN, this.#c.onGroupJoin);
     c.on(c.events.CRASH, (e) => {
-      if (e.payload.restart || this.#stopping || c !== this.#consumer) return;
+      const decision = onCrash(e.payload, this.#stopping || c !== this.#consumer);
       const err = e.payload.error;
-      if (!isTransient(err)) {
+      if (decision === 'ignore') return;
+      if (decision === 'stop') {
         this.#c.onFatal(err);
         return;
       }
@@ -67,6 +68,16 @@ export class ConsumerSupervisor {
     this.#stopping = true;
     await bounded(this.#consumer.disconnect(), timeoutMs);
   }
+}
+
+/**
+ * What to do when kafkajs reports a consumer crash: `ignore` when kafkajs restarts it itself (or the
+ * consumer is being stopped or was already replaced), `replace` it after a transient failure, `stop`
+ * the run otherwise (a bug or bad input would only crash again).
+ */
+export function onCrash(payload: { error: Error; restart: boolean }, stale: boolean): 'ignore' | 'replace' | 'stop' {
+  if (payload.restart || stale) return 'ignore';
+  return isTransient(payload.error) ? 'replace' : 'stop';
 }
 
 /** Waits for `p` at most `ms`; errors and time-outs are ignored (used for shutdown steps). */
