@@ -269,7 +269,8 @@ export class IngestPipeline {
   restore(s: PipelineSnapshot, now = 0): void {
     this.#engine.restore(s.engine);
     this.#watermarks.restore(s.watermarks, now);
-    this.stats = structuredClone(s.stats);
+    // Counters added since a checkpoint was written (e.g. `strays`) start at 0.
+    this.stats = { ...emptyStats(), ...structuredClone(s.stats) };
     for (const c of this.#consumers) {
       const state = s.consumers?.[c.name];
       if (state !== undefined) c.restore(state);
