@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { h3ToBigInt, tsValue } from '../../outputs/duckdb/duckdb-sink.ts';
-import type { WatchedArea } from '../areas/watched-area.ts';
+import type { WatchedArea } from '../engine/watched-area.ts';
 
 /**
  * Devices present per window in each area, from the `presence` table, for windows starting in
