@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { checkKnownKeys, readDuration, readList } from '../src/jobs/config/option-readers.ts';
 import type { JobDefinition } from '../src/jobs/job-definition.ts';
-import { outputLayout } from '../src/jobs/output-layout.ts';
+import { outputLayout } from './output-layout.ts';
 import { SETTLED_STATUSES } from '../src/jobs/run/job-run.ts';
 import { JOB_TABLES_SQL, tsParam } from '../src/jobs/store/job-tables.ts';
 import { openJobDatabase } from '../src/jobs/open-job-database.ts';

@@ -99,8 +99,9 @@ describe('one definition of the presence columns', () => {
       ];
       const lake = createLakeWriter({ dir });
       lake.onWindowsClosed(rows);
-      await lake.flush();
-      await lake.close();
+      await lake.flush(db.connection);
+      await lake.afterCommit?.();
+      await lake.close?.();
       const files = `read_parquet('${join(dir, 'presence', '**', '*.parquet')}', hive_partitioning = false)`;
       expect(await describeColumns(`SELECT * FROM ${files}`)).toEqual(expected);
 
