@@ -4,9 +4,9 @@ import { presenceColumnsDdl } from './presence-columns.ts';
  * Tables of the Kafka `stream` path, beside the pipeline tables of schema.ts.
  *
  * - `presence_partials`: closed-window rows per source partition (topic, partition, then the presence
- *   columns of presence-columns.ts). Each partition's rows depend only on
- *   that partition's messages (deterministic), so replays after a crash or a rebalance rewrite the
- *   same rows, and files of several processes merge by DISTINCT then SUM.
+ *   columns of presence-columns.ts). Each partition's rows depend only on that partition's messages
+ *   (deterministic), so replays after a crash or a rebalance rewrite the same rows, and files of
+ *   several processes merge by DISTINCT then SUM.
  * - `presence` (schema.ts) is materialised from the partials: one row per (window, cell).
  * - `stream_checkpoints`: per partition, the next offset to read and the window state at that offset
  *   (gzip JSON), committed in the same transaction as the rows they produced.
