@@ -33,14 +33,16 @@ function check(files: Record<string, string>): { status: number | null; violatio
 const pairs = (vs: Violation[]) => vs.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`).sort();
 
 describe('the import layers (.dependency-cruiser.cjs via scripts/lint-deps.ts)', () => {
-  it('passes a tree whose imports point one way, type-only ones included', () => {
+  it('passes a tree whose imports point one way (adapter folders inside a stage or capability included)', () => {
     const r = check({
       'schemas/events.ts': `export interface Ev { ts: number }\n`,
       'src/core/clock.ts': `import type { Ev } from '../../schemas/events.ts';\nexport const now = (e: Ev): number => e.ts;\n`,
       'src/window/engine.ts': `import { now } from '../core/clock.ts';\nexport const w = (x: number): number => now({ ts: x });\n`,
       'src/alerts/engine/rules.ts': `import { w } from '../../window/engine.ts';\nexport const r = w;\n`,
       'src/outputs/duckdb/sink.ts': `import { r } from '../../alerts/engine/rules.ts';\nimport { type Ev } from '../../../schemas/events.ts';\nexport const s = (e: Ev) => r(e.ts);\n`,
-      'pipelines/run.ts': `import { s } from '../src/outputs/duckdb/sink.ts';\nexport const run = s;\n`,
+      'src/privacy/duckdb/keys.ts': `import { s } from '../../outputs/duckdb/sink.ts';\nexport const k = s;\n`,
+      'src/mobility/plugin/wire.ts': `import { k } from '../../privacy/duckdb/keys.ts';\nimport { w } from '../../window/engine.ts';\nexport const p = [k, w];\n`,
+      'pipelines/run.ts': `import { s } from '../src/outputs/duckdb/sink.ts';\nimport { p } from '../src/mobility/plugin/wire.ts';\nexport const run = s;\nexport const plugins = p;\n`,
       'src/cli/main.ts': `import { run } from '../../pipelines/run.ts';\nexport const main = run;\n`,
       'jobs/main.ts': `import { main } from '../src/cli/main.ts';\nmain({ ts: 1 });\n`,
     });
@@ -73,12 +75,12 @@ describe('the import layers (.dependency-cruiser.cjs via scripts/lint-deps.ts)',
       [
         'core-imports-only-core: src/core/base.ts → src/outputs/sink.ts',
         'adapters-not-into-pipelines-or-entry-points: src/outputs/sink.ts → src/cli/flags.ts',
-        'stages-not-into-sources: src/locate/locator.ts → src/ingest/sources/lines.ts',
-        'analytics-not-into-adapters: src/mobility/trips.ts → src/mobility/duckdb/store.ts',
+        'stages-not-into-adapter-folders: src/locate/locator.ts → src/ingest/sources/lines.ts',
+        'analytics-not-into-adapter-folders: src/mobility/trips.ts → src/mobility/duckdb/store.ts',
         'stages-import-core-and-stages: src/window/engine.ts → src/outputs/sink.ts',
         'analytics-are-pure: src/population/model.ts → src/sql/q.ts',
         'analytics-are-pure: src/alerts/engine/rules.ts → src/alerts/delivery/webhook.ts',
-        'analytics-not-into-adapters: src/alerts/engine/rules.ts → src/alerts/delivery/webhook.ts',
+        'analytics-not-into-adapter-folders: src/alerts/engine/rules.ts → src/alerts/delivery/webhook.ts',
         'pipelines-not-into-entry-points: pipelines/run.ts → jobs/x.ts',
         'no-cycles: src/zones/a.ts → src/zones/b.ts',
       ].sort(),
