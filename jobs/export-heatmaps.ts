@@ -3,7 +3,7 @@ import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkKnownKeys, readList, readNumber } from '../src/jobs/config/option-readers.ts';
 import type { JobDefinition } from '../src/jobs/job-definition.ts';
-import { outputLayout } from '../src/jobs/output-layout.ts';
+import { outputLayout } from './output-layout.ts';
 import { openJobDatabase } from '../src/jobs/open-job-database.ts';
 import { queryHeatmap } from '../src/outputs/export/heatmap-query.ts';
 import { writeHeatmap } from '../src/outputs/export/heatmap-writers.ts';

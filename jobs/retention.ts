@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { checkKnownKeys, readDuration, readList } from '../src/jobs/config/option-readers.ts';
 import type { JobDefinition } from '../src/jobs/job-definition.ts';
-import { outputLayout } from '../src/jobs/output-layout.ts';
+import { outputLayout } from './output-layout.ts';
 import { SETTLED_STATUSES } from '../src/jobs/run/job-run.ts';
 import { JOB_TABLES_SQL, tsParam } from '../src/jobs/store/job-tables.ts';
 import { openJobDatabase } from '../src/jobs/open-job-database.ts';
+import { withTransaction } from '../src/outputs/duckdb/with-transaction.ts';
 import { lakeLayout } from '../src/outputs/lake/index.ts';
 
 /** What retention can destroy: tables of the pipeline database, lake partitions, job output files. */
@@ -63,17 +64,12 @@ export const retentionJob: JobDefinition<RetentionOptions> = {
       const conn = db.connection;
       await conn.run(JOB_TABLES_SQL);
       const tables = new Set((await conn.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'`)).getRowsJS().map((r) => r[0]));
-      await conn.run('BEGIN TRANSACTION');
-      try {
+      await withTransaction(conn, async () => {
         for (const t of Object.keys(TABLE_DELETES) as (keyof typeof TABLE_DELETES)[]) {
           if (!o.targets.includes(t) || !tables.has(t)) continue;
           deleted[t] = await changes(conn, TABLE_DELETES[t], cutoff);
         }
-        await conn.run('COMMIT');
-      } catch (err) {
-        await conn.run('ROLLBACK');
-        throw err;
-      }
+      });
       ctx.signal.throwIfAborted();
       if (o.targets.includes('lake')) deleted.lake = deleteLakePartitions(env.lakeDir, cutoff);
       if (o.targets.includes('outputs')) deleted.outputs = deleteOutputs(env.outDir, cutoff);

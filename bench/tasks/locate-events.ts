@@ -7,6 +7,7 @@ import { locateRecord } from '../../src/locate/locator.ts';
 import type { DeadLetter, LateRecord, PipelineSink } from '../../src/core/pipeline-sink.ts';
 import { Pseudonymiser } from '../../src/privacy/pseudonymiser.ts';
 import type { PresenceRow } from '../../src/window/presence-row.ts';
+import { valueCodec } from '../../src/outputs/duckdb/value-codec.ts';
 import { LineWriter } from '../lib/line-writer.ts';
 import type { TaskReport } from '../lib/run-child.ts';
 
@@ -51,7 +52,7 @@ export async function locateEventsTask(a: LocateEventsArgs): Promise<TaskReport>
         if ('reason' in rec) continue;
         const ev = locateRecord(rec, pseudo.pseudonym(rec.imsi), cells);
         if ('reason' in ev) continue;
-        await out.write(`${seq++},${ev.ts},${ev.device},${BigInt('0x' + ev.h3)},${ev.kind}`);
+        await out.write(`${seq++},${ev.ts},${ev.device},${valueCodec.h3ToUbigint(ev.h3)},${ev.kind}`);
       }
       pipeline.processPayload(line, a.input, 'x');
     }
@@ -62,7 +63,7 @@ export async function locateEventsTask(a: LocateEventsArgs): Promise<TaskReport>
   if (dead > 0 || late > 0) throw new Error(`batch input must be clean: ${dead} dead letters, ${late} late events`);
   rows.sort((x, y) => x.windowStart - y.windowStart || (x.h3 < y.h3 ? -1 : x.h3 > y.h3 ? 1 : 0));
   const eng = new LineWriter(a.engine);
-  for (const r of rows) await eng.write(`${r.windowStart},${BigInt('0x' + r.h3)},${r.present},${r.active},${r.events}`);
+  for (const r of rows) await eng.write(`${r.windowStart},${valueCodec.h3ToUbigint(r.h3)},${r.present},${r.active},${r.events}`);
   await eng.close();
   return { seconds: (performance.now() - t0) / 1000, events: seq, extra: { presenceRows: rows.length } };
 }

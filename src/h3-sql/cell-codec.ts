@@ -1,5 +1,6 @@
 import { BIGINT, UBIGINT, VARCHAR } from '@duckdb/node-api';
 import type { DuckDBType } from '@duckdb/node-api';
+import { valueCodec } from '../outputs/duckdb/value-codec.ts';
 
 /**
  * An H3 index as two unsigned 32-bit halves, `[low, high]`: the form h3-js
@@ -123,24 +124,19 @@ export function parseH3String(text: string, out: SplitLong): boolean {
   return true;
 }
 
-/** Parses an h3-js index string (always plain lowercase hex) into its unsigned value. */
-export function h3StringToBigInt(h3: string): bigint {
-  return BigInt('0x' + h3);
-}
-
 /** Cell codecs by kind, one per overload family. */
 export const CELL_CODECS: Readonly<Record<CellKind, CellCodec>> = {
   ubigint: {
     kind: 'ubigint',
     type: UBIGINT,
     decode: (value, out) => (bigintToSplitLong(value as bigint, out), true),
-    encode: h3StringToBigInt,
+    encode: valueCodec.h3ToUbigint,
   },
   bigint: {
     kind: 'bigint',
     type: BIGINT,
     decode: (value, out) => (bigintToSplitLong(value as bigint, out), true),
-    encode: (h3) => BigInt.asIntN(64, h3StringToBigInt(h3)),
+    encode: (h3) => BigInt.asIntN(64, valueCodec.h3ToUbigint(h3)),
   },
   varchar: {
     kind: 'varchar',

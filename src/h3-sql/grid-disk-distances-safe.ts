@@ -1,4 +1,5 @@
 import { cellsToDirectedEdge, gridDisk, h3IndexToSplitLong } from 'h3-js';
+import { valueCodec } from '../outputs/duckdb/value-codec.ts';
 
 /**
  * H3's neighbor traversal order (`DIRECTIONS` in algos.c): J, JK, K, IK, I, IJ
@@ -61,7 +62,7 @@ export function gridDiskDistancesSafe(origin: string, k: number): CellAtDistance
   const neighbors = new Map<string, string[]>();
 
   const visit = (cell: string, distance: number): void => {
-    let slot = Number(BigInt('0x' + cell) % modulus);
+    let slot = Number(valueCodec.h3ToUbigint(cell) % modulus);
     while (slots[slot] !== undefined && slots[slot] !== cell) {
       slot = (slot + 1) % size;
     }

@@ -1,6 +1,7 @@
 import { DOUBLE, INTEGER, LIST, UBIGINT, VARCHAR, listValue } from '@duckdb/node-api';
 import { cellToBoundary, cellToLatLng, latLngToCell } from 'h3-js';
-import { CELL_CODECS, CELL_KINDS, h3StringToBigInt } from './cell-codec.ts';
+import { CELL_CODECS, CELL_KINDS } from './cell-codec.ts';
+import { valueCodec } from '../outputs/duckdb/value-codec.ts';
 import type { CellCodec, SplitLong } from './cell-codec.ts';
 import { formatPolygonWkt } from './format-wkt.ts';
 import { scalar } from './h3-scalar-function.ts';
@@ -29,7 +30,7 @@ function cellToPointFunctions(codec: CellCodec): H3ScalarFunction[] {
 /** Point → cell and cell → point/boundary: the extension's "indexing" family. */
 export const indexingFunctions: readonly H3ScalarFunction[] = [
   scalar('h3_latlng_to_cell', [DOUBLE, DOUBLE, INTEGER], UBIGINT, (lat: number, lng: number, res: number) =>
-    h3StringToBigInt(latLngToCell(lat, lng, res)),
+    valueCodec.h3ToUbigint(latLngToCell(lat, lng, res)),
   ),
   scalar('h3_latlng_to_cell_string', [DOUBLE, DOUBLE, INTEGER], VARCHAR, (lat: number, lng: number, res: number) =>
     latLngToCell(lat, lng, res),

@@ -14,10 +14,10 @@ import {
   CELL_KINDS,
   bigintToSplitLong,
   formatH3String,
-  h3StringToBigInt,
   parseH3String,
   splitLongToBigInt,
 } from './cell-codec.ts';
+import { valueCodec } from '../outputs/duckdb/value-codec.ts';
 import type { CellCodec, SplitLong } from './cell-codec.ts';
 import { scalar } from './h3-scalar-function.ts';
 import type { H3ScalarFunction } from './h3-scalar-function.ts';
@@ -88,6 +88,6 @@ export const inspectionFunctions: readonly H3ScalarFunction[] = [
     bigintToSplitLong(value, scratch);
     return formatH3String(scratch[0], scratch[1]);
   }),
-  ...constructCellOverloads('h3_construct_cell', h3StringToBigInt),
+  ...constructCellOverloads('h3_construct_cell', valueCodec.h3ToUbigint),
   ...constructCellOverloads('h3_construct_cell_string', (h3) => h3),
 ];

@@ -10,7 +10,8 @@ import {
   getRes0Cells,
   greatCircleDistance,
 } from 'h3-js';
-import { CELL_CODECS, CELL_KINDS, h3StringToBigInt } from './cell-codec.ts';
+import { CELL_CODECS, CELL_KINDS } from './cell-codec.ts';
+import { valueCodec } from '../outputs/duckdb/value-codec.ts';
 import type { CellCodec, SplitLong } from './cell-codec.ts';
 import { scalar } from './h3-scalar-function.ts';
 import type { H3ScalarFunction } from './h3-scalar-function.ts';
@@ -69,11 +70,11 @@ export const miscFunctions: readonly H3ScalarFunction[] = [
     return h3Unit === undefined ? null : getHexagonEdgeLengthAvg(res, h3Unit);
   }),
   scalar('h3_get_num_cells', [INTEGER], BIGINT, (res: number) => BigInt(getNumCells(res))),
-  scalar('h3_get_res0_cells', [], LIST(UBIGINT), () => listValue(res0Cells.map(h3StringToBigInt))),
+  scalar('h3_get_res0_cells', [], LIST(UBIGINT), () => listValue(res0Cells.map(valueCodec.h3ToUbigint))),
   scalar('h3_get_res0_cells_string', [], LIST(VARCHAR), () => listValue(res0Cells)),
   scalar('h3_get_pentagons', [INTEGER], LIST(UBIGINT), (res: number) => {
     const cells = pentagons(res);
-    return cells === null ? null : listValue(cells.map(h3StringToBigInt));
+    return cells === null ? null : listValue(cells.map(valueCodec.h3ToUbigint));
   }),
   scalar('h3_get_pentagons_string', [INTEGER], LIST(VARCHAR), (res: number) => {
     const cells = pentagons(res);

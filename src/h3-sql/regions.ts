@@ -1,7 +1,8 @@
 import { INTEGER, LIST, UBIGINT, VARCHAR, listValue } from '@duckdb/node-api';
 import type { DuckDBListValue } from '@duckdb/node-api';
 import { POLYGON_TO_CELLS_FLAGS, cellsToMultiPolygon, isValidCell, polygonToCells, polygonToCellsExperimental } from 'h3-js';
-import { CELL_CODECS, CELL_KINDS, h3StringToBigInt } from './cell-codec.ts';
+import { CELL_CODECS, CELL_KINDS } from './cell-codec.ts';
+import { valueCodec } from '../outputs/duckdb/value-codec.ts';
 import type { CellCodec } from './cell-codec.ts';
 import { decodeCellList } from './cell-lists.ts';
 import { formatMultiPolygonWkt } from './format-wkt.ts';
@@ -52,7 +53,7 @@ function cellsToMultiPolygonWkt(codec: CellCodec): H3ScalarFunction {
   });
 }
 
-const toUBigIntList = (cells: readonly string[]): DuckDBListValue => listValue(cells.map(h3StringToBigInt));
+const toUBigIntList = (cells: readonly string[]): DuckDBListValue => listValue(cells.map(valueCodec.h3ToUbigint));
 
 /** Polygon ↔ cells with WKT text: the extension's "regions" family. */
 export const regionsFunctions: readonly H3ScalarFunction[] = [

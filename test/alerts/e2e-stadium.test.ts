@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIngest } from '../../pipelines/run-ingest.ts';
 import type { Alert } from '../../schemas/alert.ts';
 import { parseAreas } from '../../src/alerts/areas/parse-areas.ts';
-import type { WatchedArea } from '../../src/alerts/areas/watched-area.ts';
+import type { WatchedArea } from '../../src/alerts/engine/watched-area.ts';
 import { alertLatency, type AlertLatency } from '../../src/alerts/duckdb/alert-latency.ts';
 import { createAlerting } from '../../src/alerts/plugin/create-alerting.ts';
 import { CellTable } from '../../src/locate/cell-table.ts';

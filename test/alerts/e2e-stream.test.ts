@@ -8,7 +8,7 @@ import { runIngest } from '../../pipelines/run-ingest.ts';
 import { runStream } from '../../pipelines/stream-runner.ts';
 import type { Alert } from '../../schemas/alert.ts';
 import { parseAreas } from '../../src/alerts/areas/parse-areas.ts';
-import type { WatchedArea } from '../../src/alerts/areas/watched-area.ts';
+import type { WatchedArea } from '../../src/alerts/engine/watched-area.ts';
 import { createAlerting } from '../../src/alerts/plugin/create-alerting.ts';
 import { publishFile } from '../../src/ingest/sources/kafka/publish-file.ts';
 import { CellTable } from '../../src/locate/cell-table.ts';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { barChartSvg } from '../../src/jobs/charts/bar-chart.ts';
-import { lineChartSvg } from '../../src/jobs/charts/line-chart.ts';
-import { niceTicks } from '../../src/jobs/charts/nice-ticks.ts';
-import { timeTicks } from '../../src/jobs/charts/time-axis.ts';
-import type { DailyReportData } from '../../src/jobs/report/daily-report-data.ts';
-import { renderDailyReport } from '../../src/jobs/report/render-daily-report.ts';
-import { localDay } from '../../src/jobs/schedule/local-day.ts';
+import { barChartSvg } from '../../src/outputs/charts/bar-chart.ts';
+import { lineChartSvg } from '../../src/outputs/charts/line-chart.ts';
+import { niceTicks } from '../../src/outputs/charts/nice-ticks.ts';
+import { timeTicks } from '../../src/outputs/charts/time-axis.ts';
+import type { DailyReportData } from '../../jobs/daily-report/daily-report-data.ts';
+import { renderDailyReport } from '../../jobs/daily-report/render-daily-report.ts';
+import { localDay } from '../../src/core/local-day.ts';
 
 const H = 3_600_000;
 const T0 = Date.parse('2026-03-02T00:00Z');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCron } from '../../src/jobs/schedule/cron-schedule.ts';
 import { nextSlot, previousSlot, slotsBetween } from '../../src/jobs/schedule/slots.ts';
-import { localToInstant } from '../../src/jobs/schedule/zoned-time.ts';
+import { localToInstant } from '../../src/core/zoned-time.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const isoAll = (xs: number[]) => xs.map((x) => iso(x));

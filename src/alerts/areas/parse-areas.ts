@@ -2,10 +2,10 @@ import { kinks } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { cellArea } from 'h3-js';
 import { ALERT_LEVELS, type AlertLevel } from '../../../schemas/alert.ts';
-import { DEFAULT_LEVELS, mergeThresholds } from '../level-thresholds.ts';
+import { DEFAULT_LEVELS, mergeThresholds } from '../engine/level-thresholds.ts';
 import { areaCells } from './area-cells.ts';
 import { AreaError } from './area-error.ts';
-import type { WatchedArea } from './watched-area.ts';
+import type { WatchedArea } from '../engine/watched-area.ts';
 
 /** Options of {@link parseAreas}. */
 export interface ParseAreasOptions {

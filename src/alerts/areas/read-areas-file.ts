@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { AreaError } from './area-error.ts';
 import { parseAreas } from './parse-areas.ts';
-import type { WatchedArea } from './watched-area.ts';
+import type { WatchedArea } from '../engine/watched-area.ts';
 
 /**
  * Reads and checks a watched-areas GeoJSON file (see {@link parseAreas}); errors name the file and,

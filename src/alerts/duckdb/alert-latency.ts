@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { tsValue } from '../../outputs/duckdb/duckdb-sink.ts';
+import { valueCodec } from '../../outputs/duckdb/value-codec.ts';
 
 /** Alert latency from the `alerts` table: `emitted_at − window_closed_at`, in milliseconds. */
 export interface AlertLatency {
@@ -23,7 +23,7 @@ export async function alertLatency(conn: DuckDBConnection, range: { from?: numbe
        WHERE window_start >= coalesce($1, '-infinity'::TIMESTAMPTZ) AND window_start < coalesce($2, 'infinity'::TIMESTAMPTZ)
      )
      SELECT count(*)::INTEGER, quantile_cont(ms, 0.5), quantile_cont(ms, 0.99), max(ms) FROM l`,
-    [range.from === undefined ? null : tsValue(range.from), range.to === undefined ? null : tsValue(range.to)],
+    [range.from === undefined ? null : valueCodec.timestampTZ(range.from), range.to === undefined ? null : valueCodec.timestampTZ(range.to)],
   );
   const [count, p50, p99, max] = r.getRowsJS()[0] as [number, number | null, number | null, number | null];
   return { count, p50Ms: p50, p99Ms: p99, maxMs: max };

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { h3ToBigInt, tsValue } from '../../outputs/duckdb/duckdb-sink.ts';
-import type { WatchedArea } from '../areas/watched-area.ts';
+import { valueCodec } from '../../outputs/duckdb/value-codec.ts';
+import type { WatchedArea } from '../engine/watched-area.ts';
 
 /**
  * Devices present per window in each area, from the `presence` table, for windows starting in
@@ -19,7 +19,7 @@ export async function loadAreaHistory(
   const out: { areaId: string; windowStart: number; devices: number }[] = [];
   for (const area of areas) {
     // Cells are validated H3 indexes: integer literals are safe to inline.
-    const cells = area.cells.map((c) => h3ToBigInt(c).toString()).join(', ');
+    const cells = area.cells.map((c) => valueCodec.h3ToUbigint(c).toString()).join(', ');
     const r = await conn.runAndReadAll(
       `WITH w AS (
          SELECT DISTINCT window_start FROM presence WHERE res = $1 AND window_start >= $2 AND window_start < $3
@@ -30,7 +30,7 @@ export async function loadAreaHistory(
        )
        SELECT epoch_ms(w.window_start), coalesce(sum(c.present), 0)::BIGINT
        FROM w LEFT JOIN c USING (window_start) GROUP BY w.window_start ORDER BY w.window_start`,
-      [area.resolution, tsValue(from), tsValue(to)],
+      [area.resolution, valueCodec.timestampTZ(from), valueCodec.timestampTZ(to)],
     );
     for (const [ws, d] of r.getRowsJS() as [bigint, bigint][]) out.push({ areaId: area.id, windowStart: Number(ws), devices: Number(d) });
   }

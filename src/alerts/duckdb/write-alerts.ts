@@ -1,6 +1,6 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { Alert } from '../../../schemas/alert.ts';
-import { tsValue } from '../../outputs/duckdb/duckdb-sink.ts';
+import { valueCodec } from '../../outputs/duckdb/value-codec.ts';
 import { withAppender } from '../../outputs/duckdb/with-appender.ts';
 
 /**
@@ -18,7 +18,7 @@ export async function writeAlerts(conn: DuckDBConnection, alerts: readonly Alert
 }
 
 function appendAlert(a: DuckDBAppender, x: Alert): void {
-  const ts = (s: string) => a.appendTimestampTZ(tsValue(Date.parse(s)));
+  const ts = (s: string) => a.appendTimestampTZ(valueCodec.timestampTZ(Date.parse(s)));
   const nullable = <T>(v: T | null, put: (v: T) => void) => (v === null ? a.appendNull() : put(v));
   a.appendVarchar(x.alert_id);
   a.appendInteger(x.seq);

@@ -1,6 +1,6 @@
 import type { AlertKind } from '../../../schemas/alert.ts';
-import type { WatchedArea } from '../areas/watched-area.ts';
-import type { LevelThresholds } from '../level-thresholds.ts';
+import type { WatchedArea } from './watched-area.ts';
+import type { LevelThresholds } from './level-thresholds.ts';
 
 /** How an open incident resists flapping. */
 export interface HysteresisConfig {

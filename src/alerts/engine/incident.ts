@@ -1,5 +1,5 @@
 import type { AlertLevel, AlertState } from '../../../schemas/alert.ts';
-import { levelAt, levelRank } from '../level-thresholds.ts';
+import { levelAt, levelRank } from './level-thresholds.ts';
 import type { HysteresisConfig } from './alert-engine-config.ts';
 import type { KindMeasure } from './kind-rules.ts';
 

@@ -1,5 +1,5 @@
 import type { AlertKind, AlertLevel } from '../../../schemas/alert.ts';
-import { levelAt, levelRank, type LevelThresholds } from '../level-thresholds.ts';
+import { levelAt, levelRank, type LevelThresholds } from './level-thresholds.ts';
 import type { AreaWindow } from './area-window.ts';
 import type { ResolvedEngineConfig } from './resolve-engine-config.ts';
 

@@ -1,6 +1,6 @@
 import { ALERT_KINDS, type AlertKind } from '../../../schemas/alert.ts';
-import type { WatchedArea } from '../areas/watched-area.ts';
-import { DEFAULT_LEVELS, mergeThresholds, scaleThresholds, type LevelThresholds } from '../level-thresholds.ts';
+import type { WatchedArea } from './watched-area.ts';
+import { DEFAULT_LEVELS, mergeThresholds, scaleThresholds, type LevelThresholds } from './level-thresholds.ts';
 import { ALERT_ENGINE_DEFAULTS, type AlertEngineConfig, type AnomalyConfig, type ForecastConfig, type HysteresisConfig } from './alert-engine-config.ts';
 
 /** An area with its effective scale factor and thresholds. */

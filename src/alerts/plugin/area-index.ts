@@ -1,6 +1,6 @@
 import { cellToParent } from 'h3-js';
 import type { PresenceRow } from '../../window/presence-row.ts';
-import type { WatchedArea } from '../areas/watched-area.ts';
+import type { WatchedArea } from '../engine/watched-area.ts';
 
 /** Devices present per watched area in one closed window. */
 export interface AreaWindowCounts {

@@ -1,7 +1,7 @@
 import { ALERT_LEVELS } from '../../../schemas/alert.ts';
 import { readAreasFile } from '../../alerts/areas/read-areas-file.ts';
 import { fmtInt } from '../../alerts/engine/alert-message.ts';
-import { DEFAULT_LEVELS, mergeThresholds } from '../../alerts/level-thresholds.ts';
+import { DEFAULT_LEVELS, mergeThresholds } from '../../alerts/engine/level-thresholds.ts';
 import { UsageError, dispatchSubcommand, parseCommandArgs, type Command, type CommandContext } from '../command.ts';
 
 const HELP = `Usage: citypulse areas check FILE [--res N] [--json]

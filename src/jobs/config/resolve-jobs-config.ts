@@ -3,7 +3,7 @@ import type { JobDefinition, JobEnvironment } from '../job-definition.ts';
 import type { ScheduledJob } from '../run/scheduled-job.ts';
 import { parseCron } from '../schedule/cron-schedule.ts';
 import { CATCH_UP_POLICIES } from '../schedule/plan-runs.ts';
-import { checkTimeZone } from '../schedule/zoned-time.ts';
+import { checkTimeZone } from '../../core/zoned-time.ts';
 import { JOBS_CONFIG_DEFAULTS, type JobSettings, type JobsConfig } from './jobs-config.ts';
 import { checkKnownKeys } from './option-readers.ts';
 

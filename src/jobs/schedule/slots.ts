@@ -1,5 +1,5 @@
 import type { CronSchedule } from './cron-schedule.ts';
-import { localToInstant, offsetAt, wallTimeAt } from './zoned-time.ts';
+import { localToInstant, offsetAt, wallTimeAt } from '../../core/zoned-time.ts';
 
 const DAY = 86_400_000;
 /** How far {@link nextSlot} and {@link previousSlot} look before giving up (a `0 0 30 2 *` never fires). */

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { systemClock, type Clock } from '../../core/clock.ts';
+import { withTransaction } from '../../outputs/duckdb/with-transaction.ts';
 import { SETTLED_STATUSES, type JobRun, type JobRunStatus, type RunTrigger } from '../run/job-run.ts';
 import type { AcquireResult, JobStore } from '../run/job-store.ts';
 import { JOB_TABLES_SQL, tsParam } from './job-tables.ts';
@@ -47,54 +48,51 @@ export class DuckDbJobStore implements JobStore {
 
   async acquire(run: JobRun, leaseUntil: number): Promise<AcquireResult> {
     const now = this.#clock.now();
-    return this.#with(async (conn) => {
-      await conn.run('BEGIN TRANSACTION');
-      try {
+    return this.#with((conn) =>
+      withTransaction(conn, async (): Promise<AcquireResult> => {
+        // Both refusals come before any write, so they leave the transaction empty.
         const lock = (await conn.runAndReadAll('SELECT owner, epoch_ms(expires) FROM job_locks WHERE job = $job', { job: run.job })).getRowsJS()[0] as [string, bigint] | undefined;
-        if (lock && lock[0] !== run.owner && Number(lock[1]) > now) return await rollback(conn, 'held');
-        // Rows still `running` under a lock that expired, or under our own (a bookkeeping step of ours
-        // failed after the attempt), belong to no live attempt.
-        await conn.run(
-          `UPDATE job_runs SET status = 'abandoned', finished = ${tsParam('now')} WHERE job = $job AND status = 'running' AND owner IN ($me, $previous)`,
-          { job: run.job, me: run.owner, previous: lock?.[0] ?? run.owner, now },
-        );
+        if (lock && lock[0] !== run.owner && Number(lock[1]) > now) return 'held';
         if (run.trigger !== 'manual') {
           const settled = await conn.runAndReadAll(
             `SELECT count(*) FROM job_runs WHERE job = $job AND scheduled_for = ${tsParam('slot')} AND status IN (${SETTLED_SQL})`,
             { job: run.job, slot: run.scheduledFor },
           );
-          if (Number(settled.getRowsJS()[0]![0]) > 0) return await rollback(conn, 'settled');
+          if (Number(settled.getRowsJS()[0]![0]) > 0) return 'settled';
         }
+        // Rows still `running` under a lock that expired, or under our own (a bookkeeping step of ours
+        // failed after the attempt), belong to no live attempt. (`abandoned` is not a settled status,
+        // so marking them does not change the check above.)
+        await conn.run(
+          `UPDATE job_runs SET status = 'abandoned', finished = ${tsParam('now')} WHERE job = $job AND status = 'running' AND owner IN ($me, $previous)`,
+          { job: run.job, me: run.owner, previous: lock?.[0] ?? run.owner, now },
+        );
         await conn.run(
           `INSERT INTO job_locks VALUES ($job, $owner, ${tsParam('now')}, ${tsParam('until')})
            ON CONFLICT (job) DO UPDATE SET owner = excluded.owner, acquired = excluded.acquired, expires = excluded.expires`,
           { job: run.job, owner: run.owner, now, until: leaseUntil },
         );
         await insertRun(conn, run);
-        await conn.run('COMMIT');
         return 'acquired';
-      } catch (err) {
-        await conn.run('ROLLBACK').catch(() => {});
-        throw err;
-      }
-    });
+      }),
+    );
   }
 
   async finish(run: JobRun, release: boolean): Promise<void> {
-    await this.#with(async (conn) => {
-      await conn.run('BEGIN TRANSACTION');
-      await conn.run(
-        `UPDATE job_runs SET status = $status, finished = ${run.finished === null ? 'NULL' : tsParam('finished')},
-                rows = $rows::BIGINT, error = $error::VARCHAR, detail = $detail::VARCHAR
-         WHERE job = $job AND scheduled_for = ${tsParam('slot')} AND attempt = $attempt AND owner = $owner AND started = ${tsParam('started')}`,
-        {
-          status: run.status, ...(run.finished === null ? {} : { finished: run.finished }), rows: run.rows, error: run.error,
-          detail: run.detail, job: run.job, slot: run.scheduledFor, attempt: run.attempt, owner: run.owner, started: run.started,
-        },
-      );
-      if (release) await conn.run('DELETE FROM job_locks WHERE job = $job AND owner = $owner', { job: run.job, owner: run.owner });
-      await conn.run('COMMIT');
-    });
+    await this.#with((conn) =>
+      withTransaction(conn, async () => {
+        await conn.run(
+          `UPDATE job_runs SET status = $status, finished = ${run.finished === null ? 'NULL' : tsParam('finished')},
+                  rows = $rows::BIGINT, error = $error::VARCHAR, detail = $detail::VARCHAR
+           WHERE job = $job AND scheduled_for = ${tsParam('slot')} AND attempt = $attempt AND owner = $owner AND started = ${tsParam('started')}`,
+          {
+            status: run.status, ...(run.finished === null ? {} : { finished: run.finished }), rows: run.rows, error: run.error,
+            detail: run.detail, job: run.job, slot: run.scheduledFor, attempt: run.attempt, owner: run.owner, started: run.started,
+          },
+        );
+        if (release) await conn.run('DELETE FROM job_locks WHERE job = $job AND owner = $owner', { job: run.job, owner: run.owner });
+      }),
+    );
   }
 
   async insert(run: JobRun): Promise<void> {
@@ -129,11 +127,6 @@ export class DuckDbJobStore implements JobStore {
       db.close();
     }
   }
-}
-
-async function rollback<T>(conn: DuckDBConnection, value: T): Promise<T> {
-  await conn.run('ROLLBACK');
-  return value;
 }
 
 async function insertRun(conn: DuckDBConnection, run: JobRun): Promise<void> {

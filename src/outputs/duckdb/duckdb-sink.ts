@@ -1,32 +1,27 @@
-import { timestampTZValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DeviceConsumerPlugin } from '../../window/device-window.ts';
 import type { PresenceRow } from '../../window/presence-row.ts';
 import type { DeadLetter, LateRecord, PipelineSink } from '../../core/pipeline-sink.ts';
+import { appendPresenceColumns } from './presence-columns.ts';
+import { valueCodec } from './value-codec.ts';
 import { withAppender } from './with-appender.ts';
 
-/** H3 hex string → UBIGINT value. */
-export function h3ToBigInt(h3: string): bigint {
-  return BigInt('0x' + h3);
-}
-
-/** Epoch ms → DuckDB TIMESTAMPTZ value. */
-export function tsValue(ms: number) {
-  return timestampTZValue(BigInt(ms) * 1000n);
-}
+/**
+ * H3 hex string → UBIGINT value.
+ * @deprecated Use {@link valueCodec}`.h3ToUbigint`; kept only until `pipelines/` and `stream-store.ts` switch.
+ */
+export const h3ToBigInt = valueCodec.h3ToUbigint;
 
 /**
- * Appends the seven columns of a presence row (window_start, window_end, h3, res, present, active,
- * events) to the current appender row; the caller ends the row.
+ * Epoch ms → DuckDB TIMESTAMPTZ value.
+ * @deprecated Use {@link valueCodec}`.timestampTZ`; kept only until `pipelines/` and `stream-store.ts` switch.
  */
-export function appendPresenceColumns(a: DuckDBAppender, r: PresenceRow): void {
-  a.appendTimestampTZ(tsValue(r.windowStart));
-  a.appendTimestampTZ(tsValue(r.windowEnd));
-  a.appendUBigInt(h3ToBigInt(r.h3));
-  a.appendUTinyInt(r.res);
-  a.appendInteger(r.present);
-  a.appendInteger(r.active);
-  a.appendInteger(r.events);
-}
+export const tsValue = valueCodec.timestampTZ;
+
+/**
+ * @deprecated Import it from `presence-columns.ts`; re-exported only until `stream-store.ts` switches.
+ */
+export { appendPresenceColumns };
 
 /** Configuration of a {@link DuckDbSink}. */
 export interface DuckDbSinkConfig {
@@ -107,7 +102,7 @@ export class DuckDbSink implements PipelineSink {
     if (this.#dead.length > 0) {
       const rows = this.#dead;
       this.#dead = [];
-      const now = tsValue(this.#now());
+      const now = valueCodec.timestampTZ(this.#now());
       await withAppender(this.#conn, 'dead_letters', (a) => {
         for (const d of rows) {
           a.appendVarchar(d.source);
@@ -116,7 +111,7 @@ export class DuckDbSink implements PipelineSink {
           a.appendVarchar(d.detail);
           a.appendVarchar(d.payload);
           if (d.eventTs === null) a.appendNull();
-          else a.appendTimestampTZ(tsValue(d.eventTs));
+          else a.appendTimestampTZ(valueCodec.timestampTZ(d.eventTs));
           a.appendTimestampTZ(now);
           a.endRow();
         }
@@ -128,10 +123,10 @@ export class DuckDbSink implements PipelineSink {
       this.#late = [];
       await withAppender(this.#conn, 'late_events', (a) => {
         for (const l of rows) {
-          a.appendTimestampTZ(tsValue(l.ts));
-          a.appendTimestampTZ(tsValue(l.windowStart));
-          a.appendTimestampTZ(tsValue(l.watermark));
-          a.appendUBigInt(h3ToBigInt(l.h3));
+          a.appendTimestampTZ(valueCodec.timestampTZ(l.ts));
+          a.appendTimestampTZ(valueCodec.timestampTZ(l.windowStart));
+          a.appendTimestampTZ(valueCodec.timestampTZ(l.watermark));
+          a.appendUBigInt(valueCodec.h3ToUbigint(l.h3));
           a.appendVarchar(l.kind);
           a.appendVarchar(l.device);
           a.appendVarchar(l.source);

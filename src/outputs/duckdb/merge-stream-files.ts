@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { SCHEMA_SQL } from './schema.ts';
 import { STREAM_SCHEMA_SQL } from './stream-schema.ts';
+import { withTransaction } from './with-transaction.ts';
 
 /**
  * Merges the DuckDB files of several `stream` processes of one consumer group into `conn`'s database:
@@ -16,24 +17,21 @@ export async function mergeStreamFiles(conn: DuckDBConnection, files: string[]):
   for (let i = 0; i < files.length; i++) await conn.run(`ATTACH '${files[i]!.replaceAll("'", "''")}' AS ${names[i]} (READ_ONLY)`);
   try {
     const union = (table: string, cols: string) => names.map((n) => `SELECT ${cols} FROM ${n}.${table}`).join(' UNION ');
-    await conn.run('BEGIN TRANSACTION');
-    await conn.run('DELETE FROM presence_partials; DELETE FROM presence; DELETE FROM dead_letters; DELETE FROM late_events');
-    await conn.run(`INSERT INTO presence_partials ${union('presence_partials', '*')}`);
-    await conn.run(
-      `INSERT INTO presence SELECT window_start, window_end, h3, res, sum(present)::INTEGER, sum(active)::INTEGER, sum(events)::INTEGER
-       FROM presence_partials GROUP BY ALL`,
-    );
-    // UNION (not UNION ALL) drops rows two processes wrote identically; ingested_at may differ, so
-    // keep the earliest per source position.
-    await conn.run(
-      `INSERT INTO dead_letters SELECT source, position, reason, detail, payload, event_ts, min(ingested_at)
-       FROM (${union('dead_letters', '*')}) GROUP BY source, position, reason, detail, payload, event_ts`,
-    );
-    await conn.run(`INSERT INTO late_events ${union('late_events', '*')}`);
-    await conn.run('COMMIT');
-  } catch (err) {
-    await conn.run('ROLLBACK').catch(() => {});
-    throw err;
+    await withTransaction(conn, async () => {
+      await conn.run('DELETE FROM presence_partials; DELETE FROM presence; DELETE FROM dead_letters; DELETE FROM late_events');
+      await conn.run(`INSERT INTO presence_partials ${union('presence_partials', '*')}`);
+      await conn.run(
+        `INSERT INTO presence SELECT window_start, window_end, h3, res, sum(present)::INTEGER, sum(active)::INTEGER, sum(events)::INTEGER
+         FROM presence_partials GROUP BY ALL`,
+      );
+      // UNION (not UNION ALL) drops rows two processes wrote identically; ingested_at may differ, so
+      // keep the earliest per source position.
+      await conn.run(
+        `INSERT INTO dead_letters SELECT source, position, reason, detail, payload, event_ts, min(ingested_at)
+         FROM (${union('dead_letters', '*')}) GROUP BY source, position, reason, detail, payload, event_ts`,
+      );
+      await conn.run(`INSERT INTO late_events ${union('late_events', '*')}`);
+    });
   } finally {
     for (const n of names) await conn.run(`DETACH ${n}`).catch(() => {});
   }

@@ -1,16 +1,13 @@
+import { presenceColumnsDdl } from './presence-columns.ts';
+
 /**
  * DDL of the tables citypulse writes. DuckDB-specific SQL lives in this folder only.
- * Times are TIMESTAMPTZ (UTC instants), H3 cells UBIGINT as in DuckDB's h3 extension.
+ * Times are TIMESTAMPTZ (UTC instants), H3 cells UBIGINT as in DuckDB's h3 extension; the presence
+ * columns come from presence-columns.ts.
  */
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS presence (
-  window_start TIMESTAMPTZ NOT NULL,
-  window_end   TIMESTAMPTZ NOT NULL,
-  h3           UBIGINT     NOT NULL,
-  res          UTINYINT    NOT NULL,
-  present      INTEGER     NOT NULL,
-  active       INTEGER     NOT NULL,
-  events       INTEGER     NOT NULL
+${presenceColumnsDdl()}
 );
 CREATE TABLE IF NOT EXISTS dead_letters (
   source      VARCHAR NOT NULL,

@@ -1,8 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CellTable } from '../../locate/cell-table.ts';
-import { h3ToBigInt, tsValue } from './duckdb-sink.ts';
 import { ensureAnalystTables } from './ensure-analyst-tables.ts';
+import { valueCodec } from './value-codec.ts';
 import { withAppender } from './with-appender.ts';
+import { withTransaction } from './with-transaction.ts';
 
 /**
  * Replaces the `cells` table with a cell table (every version: cell id, site position, its H3 cell at
@@ -12,27 +13,22 @@ import { withAppender } from './with-appender.ts';
 export async function storeCellTable(conn: DuckDBConnection, table: CellTable): Promise<number> {
   await ensureAnalystTables(conn);
   let n = 0;
-  await conn.run('BEGIN TRANSACTION');
-  try {
+  await withTransaction(conn, async () => {
     await conn.run('DELETE FROM cells');
     await withAppender(conn, 'cells', (a) => {
       for (const v of table.versions()) {
         a.appendVarchar(v.cellId);
         a.appendDouble(v.lat);
         a.appendDouble(v.lon);
-        a.appendUBigInt(h3ToBigInt(v.h3));
-        if (Number.isFinite(v.validFrom)) a.appendTimestampTZ(tsValue(v.validFrom));
+        a.appendUBigInt(valueCodec.h3ToUbigint(v.h3));
+        if (Number.isFinite(v.validFrom)) a.appendTimestampTZ(valueCodec.timestampTZ(v.validFrom));
         else a.appendNull();
-        if (Number.isFinite(v.validTo)) a.appendTimestampTZ(tsValue(v.validTo));
+        if (Number.isFinite(v.validTo)) a.appendTimestampTZ(valueCodec.timestampTZ(v.validTo));
         else a.appendNull();
         a.endRow();
         n++;
       }
     });
-    await conn.run('COMMIT');
-  } catch (err) {
-    await conn.run('ROLLBACK');
-    throw err;
-  }
+  });
   return n;
 }

@@ -1,7 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ZoneCells } from '../../zones/map-zone-cells.ts';
 import { ensureAnalystTables } from './ensure-analyst-tables.ts';
+import { valueCodec } from './value-codec.ts';
 import { withAppender } from './with-appender.ts';
+import { withTransaction } from './with-transaction.ts';
 
 /**
  * Stores a zone system: its zones (`zones`, with area and GeoJSON) and their cells (`zone_cells`,
@@ -12,8 +14,7 @@ export async function storeZoneSystem(conn: DuckDBConnection, name: string, mapp
   if (name.trim() === '') throw new RangeError('a zone system needs a name');
   await ensureAnalystTables(conn);
   let cells = 0;
-  await conn.run('BEGIN TRANSACTION');
-  try {
+  await withTransaction(conn, async () => {
     await conn.run('DELETE FROM zone_cells WHERE zone_system = $name', { name });
     await conn.run('DELETE FROM zones WHERE zone_system = $name', { name });
     await withAppender(conn, 'zones', (a) => {
@@ -32,16 +33,12 @@ export async function storeZoneSystem(conn: DuckDBConnection, name: string, mapp
           a.appendVarchar(name);
           a.appendVarchar(zone.id);
           a.appendVarchar(zone.name);
-          a.appendUBigInt(BigInt('0x' + cell));
+          a.appendUBigInt(valueCodec.h3ToUbigint(cell));
           a.endRow();
           cells++;
         }
       }
     });
-    await conn.run('COMMIT');
-  } catch (err) {
-    await conn.run('ROLLBACK');
-    throw err;
-  }
+  });
   return cells;
 }

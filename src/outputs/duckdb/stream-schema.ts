@@ -1,9 +1,12 @@
+import { presenceColumnsDdl } from './presence-columns.ts';
+
 /**
  * Tables of the Kafka `stream` path, beside the pipeline tables of schema.ts.
  *
- * - `presence_partials`: closed-window rows per source partition. Each partition's rows depend only on
- *   that partition's messages (deterministic), so replays after a crash or a rebalance rewrite the
- *   same rows, and files of several processes merge by DISTINCT then SUM.
+ * - `presence_partials`: closed-window rows per source partition (topic, partition, then the presence
+ *   columns of presence-columns.ts). Each partition's rows depend only on that partition's messages
+ *   (deterministic), so replays after a crash or a rebalance rewrite the same rows, and files of
+ *   several processes merge by DISTINCT then SUM.
  * - `presence` (schema.ts) is materialised from the partials: one row per (window, cell).
  * - `stream_checkpoints`: per partition, the next offset to read and the window state at that offset
  *   (gzip JSON), committed in the same transaction as the rows they produced.
@@ -12,13 +15,7 @@ export const STREAM_SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS presence_partials (
   topic        VARCHAR     NOT NULL,
   "partition"  INTEGER     NOT NULL,
-  window_start TIMESTAMPTZ NOT NULL,
-  window_end   TIMESTAMPTZ NOT NULL,
-  h3           UBIGINT     NOT NULL,
-  res          UTINYINT    NOT NULL,
-  present      INTEGER     NOT NULL,
-  active       INTEGER     NOT NULL,
-  events       INTEGER     NOT NULL
+${presenceColumnsDdl()}
 );
 CREATE TABLE IF NOT EXISTS stream_checkpoints (
   consumer_group VARCHAR NOT NULL,

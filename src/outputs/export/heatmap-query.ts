@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { valueCodec } from '../duckdb/value-codec.ts';
 import { checkK, DEFAULT_K } from './k-anonymity.ts';
 
 /** Parameters of a heatmap query. */
@@ -65,7 +66,7 @@ export async function queryHeatmap(conn: DuckDBConnection, q: HeatmapQuery): Pro
       suppressedPresent += Number(present);
       continue;
     }
-    cells.push({ windowStart: Number(ws), windowEnd: Number(we), h3: cell.toString(16), res: q.res, present: Number(present) });
+    cells.push({ windowStart: Number(ws), windowEnd: Number(we), h3: valueCodec.ubigintToH3(cell), res: q.res, present: Number(present) });
   }
   return { cells, suppressed, suppressedPresent, baseRes };
 }

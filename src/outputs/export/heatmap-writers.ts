@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { cellToBoundary, cellToLatLng } from 'h3-js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { HeatmapCell } from './heatmap-query.ts';
-import { tsValue } from '../duckdb/duckdb-sink.ts';
+import { valueCodec } from '../duckdb/value-codec.ts';
 import { withAppender } from '../duckdb/with-appender.ts';
 
 /** The export formats of `citypulse export heatmap`. */
@@ -60,8 +60,8 @@ export async function writeHeatmap(cells: readonly HeatmapCell[], format: Heatma
         'heatmap_export',
         (a) => {
           for (const c of cells) {
-            a.appendTimestampTZ(tsValue(c.windowStart));
-            a.appendTimestampTZ(tsValue(c.windowEnd));
+            a.appendTimestampTZ(valueCodec.timestampTZ(c.windowStart));
+            a.appendTimestampTZ(valueCodec.timestampTZ(c.windowEnd));
             a.appendVarchar(c.h3);
             a.appendUTinyInt(c.res);
             a.appendInteger(c.present);

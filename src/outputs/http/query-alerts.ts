@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { tsValue } from '../duckdb/duckdb-sink.ts';
+import { valueCodec } from '../duckdb/value-codec.ts';
 
 /** Options of {@link queryAlerts}. */
 export interface AlertsQuery {
@@ -28,7 +28,7 @@ export async function queryAlerts(conn: DuckDBConnection, q: AlertsQuery): Promi
   const r = await conn.runAndReadAll(
     `SELECT * FROM main.alerts WHERE window_start >= $since
      ORDER BY window_start DESC, emitted_at DESC, alert_id, seq DESC LIMIT $limit`,
-    { since: tsValue(q.since ?? 0), limit: q.limit + 1 },
+    { since: valueCodec.timestampTZ(q.since ?? 0), limit: q.limit + 1 },
   );
   const rows = r.getRowObjectsJS() as Record<string, unknown>[];
   const truncated = rows.length > q.limit;

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { cellToBoundary } from 'h3-js';
+import { valueCodec } from '../duckdb/value-codec.ts';
 
 /** One closed window as the API lists it, at one resolution and k. */
 export interface WindowSummary {
@@ -62,7 +63,7 @@ export async function queryWindows(conn: DuckDBConnection, res: number, k: numbe
     const cells = await conn.runAndReadAll('SELECT DISTINCT cell FROM temp.http_window_cells WHERE present >= $k', { k });
     let bbox: WindowsResult['bbox'] = null;
     for (const [cell] of cells.getRowsJS() as [bigint][]) {
-      for (const [lon, lat] of cellToBoundary(cell.toString(16), true) as [number, number][]) {
+      for (const [lon, lat] of cellToBoundary(valueCodec.ubigintToH3(cell), true) as [number, number][]) {
         bbox = bbox ? [Math.min(bbox[0], lon), Math.min(bbox[1], lat), Math.max(bbox[2], lon), Math.max(bbox[3], lat)] : [lon, lat, lon, lat];
       }
     }

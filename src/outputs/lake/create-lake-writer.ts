@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { PresenceRow } from '../../window/presence-row.ts';
-import { appendPresenceColumns } from '../duckdb/duckdb-sink.ts';
+import { appendPresenceColumns, presenceColumnsDdl } from '../duckdb/presence-columns.ts';
 import { withAppender } from '../duckdb/with-appender.ts';
 import type { WindowPlugin } from '../window-plugin.ts';
 import { copyToParquet, sqlPath } from './copy-to-parquet.ts';
@@ -10,14 +10,9 @@ import type { LakeConfig } from './lake-config.ts';
 import { LakeError } from './lake-error.ts';
 import { COMPACTED_FILE, lakeLayout } from './lake-layout.ts';
 
+/** The lake's files hold exactly the presence columns (presence-columns.ts), staged in this table. */
 const STAGE_DDL = `CREATE OR REPLACE TABLE lake_rows (
-  window_start TIMESTAMPTZ NOT NULL,
-  window_end   TIMESTAMPTZ NOT NULL,
-  h3           UBIGINT     NOT NULL,
-  res          UTINYINT    NOT NULL,
-  present      INTEGER     NOT NULL,
-  active       INTEGER     NOT NULL,
-  events       INTEGER     NOT NULL
+${presenceColumnsDdl()}
 )`;
 
 /**

@@ -1,4 +1,4 @@
-import type { WatchedArea } from '../../../src/alerts/areas/watched-area.ts';
+import type { WatchedArea } from '../../../src/alerts/engine/watched-area.ts';
 
 /** A hand-built watched area (one res-9 cell in Milan, 0.1 km² unless told). */
 export function area(id: string, capacity: number, extra: Partial<WatchedArea> = {}): WatchedArea {

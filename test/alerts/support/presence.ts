@@ -1,5 +1,5 @@
 import { gridDisk, latLngToCell } from 'h3-js';
-import type { WatchedArea } from '../../../src/alerts/areas/watched-area.ts';
+import type { WatchedArea } from '../../../src/alerts/engine/watched-area.ts';
 import type { PresenceRow } from '../../../src/window/presence-row.ts';
 import { W } from './areas.ts';
 

@@ -1,4 +1,4 @@
-import { ALERT_LEVELS, type AlertLevel } from '../../schemas/alert.ts';
+import { ALERT_LEVELS, type AlertLevel } from '../../../schemas/alert.ts';
 
 /**
  * A threshold per alert level, in one unit (a fraction of capacity, people, people/km², a z-score),

@@ -1,4 +1,4 @@
-import { wallTimeAt } from '../schedule/zoned-time.ts';
+import { wallTimeAt } from '../../core/zoned-time.ts';
 
 const HOUR = 3_600_000;
 

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { loadQuery, runQuery, type QueryParams, type QueryResult } from '../../sql/index.ts';
+import { loadQuery, runQuery, type QueryParams, type QueryResult } from '../../src/sql/index.ts';
 import type { AreaSummary, DailyReportData, SeriesPoint } from './daily-report-data.ts';
 
 /** What {@link collectDailyReport} reports on. */

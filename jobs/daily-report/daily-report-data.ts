@@ -1,4 +1,4 @@
-import type { HeatmapCell } from '../../outputs/export/heatmap-query.ts';
+import type { HeatmapCell } from '../../src/outputs/export/heatmap-query.ts';
 
 /** A point of a time series: window start (epoch ms) and people present, `null` where below k. */
 export type SeriesPoint = readonly [number, number | null];

@@ -1,9 +1,9 @@
-import { barChartSvg } from '../charts/bar-chart.ts';
-import { escapeXml } from '../charts/escape-xml.ts';
-import { lineChartSvg } from '../charts/line-chart.ts';
-import { stackedBarChartSvg } from '../charts/stacked-bar-chart.ts';
-import { heatmapSvg } from '../../outputs/export/heatmap-svg.ts';
-import { wallTimeAt } from '../schedule/zoned-time.ts';
+import { barChartSvg } from '../../src/outputs/charts/bar-chart.ts';
+import { escapeXml } from '../../src/outputs/charts/escape-xml.ts';
+import { lineChartSvg } from '../../src/outputs/charts/line-chart.ts';
+import { stackedBarChartSvg } from '../../src/outputs/charts/stacked-bar-chart.ts';
+import { heatmapSvg } from '../../src/outputs/export/heatmap-svg.ts';
+import { wallTimeAt } from '../../src/core/zoned-time.ts';
 import type { DailyReportData } from './daily-report-data.ts';
 
 const CSS = `body{font:14px/1.4 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}
