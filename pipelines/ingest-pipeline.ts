@@ -7,7 +7,7 @@ import type { DeadLetter, PipelineSink } from '../src/core/pipeline-sink.ts';
 import type { Pseudonymiser } from '../src/privacy/pseudonymiser.ts';
 import type { DeviceConsumer, DeviceConsumerPlugin, DeviceWindow } from '../src/window/device-window.ts';
 import { PresenceEngine, type PresenceEngineSnapshot } from '../src/window/presence-engine.ts';
-import type { PresenceRow } from '../src/window/presence-row.ts';
+import type { PresenceRow } from '../src/core/presence-row.ts';
 import { DEFAULT_WINDOW_CONFIG, windowStart, type WindowConfig } from '../src/window/window-config.ts';
 import { Watermarks } from '../src/window/watermarks.ts';
 

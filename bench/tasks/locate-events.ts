@@ -6,7 +6,7 @@ import { CellTable } from '../../src/locate/cell-table.ts';
 import { locateRecord } from '../../src/locate/locator.ts';
 import type { DeadLetter, LateRecord, PipelineSink } from '../../src/core/pipeline-sink.ts';
 import { Pseudonymiser } from '../../src/privacy/pseudonymiser.ts';
-import type { PresenceRow } from '../../src/window/presence-row.ts';
+import type { PresenceRow } from '../../src/core/presence-row.ts';
 import { valueCodec } from '../../src/outputs/duckdb/value-codec.ts';
 import { LineWriter } from '../lib/line-writer.ts';
 import type { TaskReport } from '../lib/run-child.ts';

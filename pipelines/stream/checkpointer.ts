@@ -5,7 +5,7 @@ import type { DeadLetterMessage } from '../../src/ingest/sources/kafka/dead-lett
 import type { PartitionCheckpoint, StreamStore } from '../../src/outputs/duckdb/stream-store.ts';
 import type { WindowPlugin } from '../../src/outputs/window-plugin.ts';
 import type { DeviceConsumerPlugin } from '../../src/window/device-window.ts';
-import type { PresenceRow } from '../../src/window/presence-row.ts';
+import type { PresenceRow } from '../../src/core/presence-row.ts';
 import { publishFrontier } from '../../src/window/publish-frontier.ts';
 import { isTransient } from '../../src/ingest/sources/kafka/is-transient.ts';
 import type { PartitionTable } from './partition-table.ts';

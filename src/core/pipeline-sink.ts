@@ -1,4 +1,4 @@
-import type { LateEvent, PresenceRow } from '../window/presence-row.ts';
+import type { LateEvent, PresenceRow } from './presence-row.ts';
 import type { DeadLetterReason } from '../../schemas/events.ts';
 
 /** A record that could not enter the pipeline, as stored: the payload has its IMSIs redacted. */

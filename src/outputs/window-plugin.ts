@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { PresenceRow } from '../window/presence-row.ts';
+import type { PresenceRow } from '../core/presence-row.ts';
 
 /**
  * Something that consumes closed windows next to the presence sink: crowd alerts, the Parquet lake,

@@ -1,6 +1,6 @@
 import type { LocatedEvent } from '../../schemas/events.ts';
 import type { DeviceEvent, DeviceWindow } from './device-window.ts';
-import type { PresenceRow } from './presence-row.ts';
+import type { PresenceRow } from '../core/presence-row.ts';
 import { checkWindowConfig, windowStart, type WindowConfig } from './window-config.ts';
 
 /** One accepted event in a device's timeline. `holds` is false for `detach` (the phone is off). */

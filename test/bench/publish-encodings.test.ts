@@ -9,7 +9,7 @@ import { MessageBatcher, PUBLISH_ENCODINGS, type OutMessage, type PublishEncodin
 import { CellTable } from '../../src/locate/cell-table.ts';
 import { Pseudonymiser } from '../../src/privacy/pseudonymiser.ts';
 import { Simulation } from '../../src/sim/index.ts';
-import type { PresenceRow } from '../../src/window/presence-row.ts';
+import type { PresenceRow } from '../../src/core/presence-row.ts';
 import { MemorySink } from '../support/memory-sink.ts';
 
 const PARTITIONS = 3;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbJobStore } from '../../src/jobs/store/duckdb-job-store.ts';
 import { openDatabase } from '../../src/outputs/duckdb/open.ts';
 import { createLakeWriter, lakeLayout } from '../../src/outputs/lake/index.ts';
-import type { PresenceRow } from '../../src/window/presence-row.ts';
+import type { PresenceRow } from '../../src/core/presence-row.ts';
 import { cli, spawnCli } from '../support/cli.ts';
 
 // Each shipped job against a small simulated day (simulate → ingest → zones load), through the CLI,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/outputs/duckdb/open.ts';
 import { compactLake, createLakeWriter, type LakeConfig } from '../../src/outputs/lake/index.ts';
 import { loadQuery, runQuery } from '../../src/sql/index.ts';
-import type { PresenceRow } from '../../src/window/presence-row.ts';
+import type { PresenceRow } from '../../src/core/presence-row.ts';
 
 const M = 60_000;
 const H = 60 * M;

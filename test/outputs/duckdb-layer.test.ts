@@ -11,7 +11,7 @@ import { valueCodec } from '../../src/outputs/duckdb/value-codec.ts';
 import { withAppender } from '../../src/outputs/duckdb/with-appender.ts';
 import { withTransaction } from '../../src/outputs/duckdb/with-transaction.ts';
 import { createLakeWriter } from '../../src/outputs/lake/index.ts';
-import type { PresenceRow } from '../../src/window/presence-row.ts';
+import type { PresenceRow } from '../../src/core/presence-row.ts';
 
 let db: Database;
 beforeAll(async () => {

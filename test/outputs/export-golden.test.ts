@@ -7,7 +7,7 @@ import { openDatabase, type Database } from '../../src/outputs/duckdb/open.ts';
 import { DuckDbSink } from '../../src/outputs/duckdb/duckdb-sink.ts';
 import { queryHeatmap } from '../../src/outputs/export/heatmap-query.ts';
 import { heatmapToCsv, heatmapToGeoJson, writeHeatmap } from '../../src/outputs/export/heatmap-writers.ts';
-import type { PresenceRow } from '../../src/window/presence-row.ts';
+import type { PresenceRow } from '../../src/core/presence-row.ts';
 
 const GOLDEN = new URL('./golden/', import.meta.url).pathname;
 const REGEN = process.env.REGEN === '1';

@@ -14,7 +14,7 @@ import { openDatabase } from '../../src/outputs/duckdb/open.ts';
 import { StreamStore } from '../../src/outputs/duckdb/stream-store.ts';
 import { Pseudonymiser } from '../../src/privacy/pseudonymiser.ts';
 import type { DeviceConsumerPlugin } from '../../src/window/device-window.ts';
-import type { PresenceRow } from '../../src/window/presence-row.ts';
+import type { PresenceRow } from '../../src/core/presence-row.ts';
 import { MemorySink } from '../support/memory-sink.ts';
 import { PRESENCE_CHECK_DIFF_SQL, presenceCheckPlugin } from '../support/presence-check-consumer.ts';
 

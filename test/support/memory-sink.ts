@@ -1,5 +1,5 @@
 import type { DeadLetter, LateRecord, PipelineSink } from '../../src/core/pipeline-sink.ts';
-import type { PresenceRow } from '../../src/window/presence-row.ts';
+import type { PresenceRow } from '../../src/core/presence-row.ts';
 
 /** A sink that keeps everything in arrays, for pure pipeline tests. */
 export class MemorySink implements PipelineSink {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceWindow } from '../../src/window/device-window.ts';
 import { PresenceEngine } from '../../src/window/presence-engine.ts';
-import type { PresenceRow } from '../../src/window/presence-row.ts';
+import type { PresenceRow } from '../../src/core/presence-row.ts';
 
 const M = 60_000;
 const T0 = Date.UTC(2026, 2, 2, 8, 0);

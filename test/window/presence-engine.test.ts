@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PresenceEngine } from '../../src/window/presence-engine.ts';
-import type { PresenceRow } from '../../src/window/presence-row.ts';
+import type { PresenceRow } from '../../src/core/presence-row.ts';
 import { referencePresence, splitLate, type RefEvent } from '../support/reference-presence.ts';
 
 const M = 60_000;

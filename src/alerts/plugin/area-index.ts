@@ -1,5 +1,5 @@
 import { cellToParent } from 'h3-js';
-import type { PresenceRow } from '../../window/presence-row.ts';
+import type { PresenceRow } from '../../core/presence-row.ts';
 import type { WatchedArea } from '../engine/watched-area.ts';
 
 /** Devices present per watched area in one closed window. */

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Alert } from '../../../schemas/alert.ts';
 import type { WindowPlugin } from '../../outputs/window-plugin.ts';
-import type { PresenceRow } from '../../window/presence-row.ts';
+import type { PresenceRow } from '../../core/presence-row.ts';
 import { silentAlertLogger } from '../alert-log.ts';
 import { KafkaAlertPublisher } from '../delivery/kafka-alert-publisher.ts';
 import { NdjsonAlertFile } from '../delivery/ndjson-alert-file.ts';

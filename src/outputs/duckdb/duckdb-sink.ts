@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DeviceConsumerPlugin } from '../../window/device-window.ts';
-import type { PresenceRow } from '../../window/presence-row.ts';
+import type { PresenceRow } from '../../core/presence-row.ts';
 import type { DeadLetter, LateRecord, PipelineSink } from '../../core/pipeline-sink.ts';
 import { appendPresenceColumns } from './presence-columns.ts';
 import { valueCodec } from './value-codec.ts';

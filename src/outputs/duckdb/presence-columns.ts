@@ -1,5 +1,5 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
-import type { PresenceRow } from '../../window/presence-row.ts';
+import type { PresenceRow } from '../../core/presence-row.ts';
 import { valueCodec } from './value-codec.ts';
 
 /** One column of a presence row: its name, its DuckDB type, and how an appender writes it. */

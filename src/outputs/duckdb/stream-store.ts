@@ -1,6 +1,6 @@
 import { blobValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { DeadLetter, LateRecord } from '../../core/pipeline-sink.ts';
-import type { PresenceRow } from '../../window/presence-row.ts';
+import type { PresenceRow } from '../../core/presence-row.ts';
 import { DuckDbSink, appendPresenceColumns, tsValue } from './duckdb-sink.ts';
 import { STREAM_SCHEMA_SQL } from './stream-schema.ts';
 import { withAppender } from './with-appender.ts';

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { PresenceRow } from '../../window/presence-row.ts';
+import type { PresenceRow } from '../../core/presence-row.ts';
 import { appendPresenceColumns, presenceColumnsDdl } from '../duckdb/presence-columns.ts';
 import { withAppender } from '../duckdb/with-appender.ts';
 import type { WindowPlugin } from '../window-plugin.ts';

@@ -1,6 +1,6 @@
 import { gridDisk, latLngToCell } from 'h3-js';
 import type { WatchedArea } from '../../../src/alerts/engine/watched-area.ts';
-import type { PresenceRow } from '../../../src/window/presence-row.ts';
+import type { PresenceRow } from '../../../src/core/presence-row.ts';
 import { W } from './areas.ts';
 
 /** Seven res-9 cells around San Siro, one in Parco Sempione, one elsewhere nobody watches. */

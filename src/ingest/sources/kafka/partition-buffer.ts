@@ -1,5 +1,5 @@
 import type { DeadLetter, LateRecord, PipelineSink } from '../../../core/pipeline-sink.ts';
-import type { PresenceRow } from '../../../window/presence-row.ts';
+import type { PresenceRow } from '../../../core/presence-row.ts';
 
 /**
  * A sink that holds one partition's results in memory until the next checkpoint writes them, together
