@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { UsageError, type CommandContext } from '../cli/command.ts';
-import { brokersArg } from '../cli/brokers-arg.ts';
-import { parseDuration } from '../cli/duration.ts';
+import { brokersArg } from '../core/brokers.ts';
+import { parseDuration } from '../core/duration.ts';
 import { formatAlertLogEvent, type AlertLogger } from './alert-log.ts';
 import { readAreasFile } from './areas/read-areas-file.ts';
 import { createAlerting, type AlertingPlugin } from './plugin/create-alerting.ts';

@@ -1,4 +1,4 @@
-import { formatDuration } from './duration.ts';
+import { formatDuration } from '../core/duration.ts';
 
 /** Configuration of a {@link Progress} bar. */
 export interface ProgressConfig {

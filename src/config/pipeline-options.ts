@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseDuration } from '../cli/duration.ts';
+import { parseDuration } from '../core/duration.ts';
 import { UsageError } from '../cli/command.ts';
 import { CellTable } from '../locate/cell-table.ts';
 import { loadOrCreateKey, type LoadedKey } from '../privacy/key-file.ts';

@@ -4,7 +4,7 @@ import { DEFAULT_ALERT_TOPIC } from '../../alerts/delivery/kafka-alert-publisher
 import { alertLatency } from '../../alerts/duckdb/alert-latency.ts';
 import { tailAlerts } from '../../alerts/tail/tail-alerts.ts';
 import { openDatabase } from '../../outputs/duckdb/open.ts';
-import { brokersArg } from '../brokers-arg.ts';
+import { brokersArg } from '../../core/brokers.ts';
 import { dispatchSubcommand, parseCommandArgs, required, type Command, type CommandContext } from '../command.ts';
 
 const HELP = `Usage: citypulse alerts tail [--brokers B] [--topic T] [--json] [--from-beginning] [--group G]

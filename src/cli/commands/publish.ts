@@ -3,9 +3,9 @@ import { ensureTopic } from '../../ingest/sources/kafka/ensure-topic.ts';
 import { Partitioners, type PartitionMetadata } from 'kafkajs';
 import { MessageBatcher, PUBLISH_ENCODINGS, type OutMessage, type PublishEncoding } from '../../ingest/encode/message-batcher.ts';
 import { createKafka } from '../../ingest/sources/kafka/kafka-client.ts';
-import { brokersArg } from '../brokers-arg.ts';
+import { brokersArg } from '../../core/brokers.ts';
 import { lineBatches } from '../../ingest/sources/line-batches.ts';
-import { UsageError, parseCommandArgs, required, type Command } from '../command.ts';
+import { UsageError, logOf, parseCommandArgs, required, type Command } from '../command.ts';
 import { Progress, formatCount } from '../progress.ts';
 
 const HELP = `Usage: citypulse publish --from FILE|- --topic T [--partitions N] [--brokers B]
@@ -76,6 +76,7 @@ export const publishCommand: Command = {
       total: from === '-' ? undefined : statSync(from).size,
       progressStream: ctx.stderr,
       signal: ctx.signal,
+      log: (level, message) => logOf(ctx)({ type: 'kafka.log', level, message }),
     });
     ctx.stdout.write(`published ${published.toLocaleString('en-US')} messages (${records.toLocaleString('en-US')} records, ${encoding}) to ${topic}\n`);
     return 0;
@@ -97,6 +98,8 @@ export interface PublishFileOptions {
   recordsPerMessage?: number;
   total?: number;
   progressStream?: NodeJS.WritableStream;
+  /** kafkajs' log lines (see {@link createKafka}); retried leader moves arrive as `warn`. */
+  log?: (level: 'error' | 'warn' | 'info', message: string) => void;
   signal?: AbortSignal;
 }
 
@@ -112,7 +115,7 @@ const MAX_REQUEST_BYTES = 900_000;
  * arrays / Arrow record batches grouped by the subscriber's partition); creates the topic when missing.
  */
 export async function publishFile(o: PublishFileOptions): Promise<{ published: number; records: number }> {
-  const kafka = createKafka({ brokers: o.brokers, clientId: 'citypulse-publish' });
+  const kafka = createKafka({ brokers: o.brokers, clientId: 'citypulse-publish', ...(o.log ? { log: o.log } : {}) });
   const admin = kafka.admin();
   await admin.connect();
   let partitions = o.partitions;

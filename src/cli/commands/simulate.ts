@@ -13,7 +13,7 @@ import { scenariosJson } from '../../sim/truth/scenarios-json.ts';
 import { TRUTH_CSV } from '../../sim/truth/truth-csv.ts';
 import type { TruthSink } from '../../sim/truth/truth-sink.ts';
 import { type Command, parseCommandArgs, required, UsageError } from '../command.ts';
-import { formatDuration, parseDuration } from '../duration.ts';
+import { formatDuration, parseDuration } from '../../core/duration.ts';
 import { formatCount, Progress } from '../progress.ts';
 
 const HELP = `Usage: citypulse simulate --out DIR [options]

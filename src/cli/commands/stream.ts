@@ -1,11 +1,11 @@
 import { runStream } from '../../../pipelines/stream-runner.ts';
 import { PIPELINE_FLAGS, PIPELINE_FLAGS_HELP, describeKey, loadCells, pseudonymiserFromEnv, windowConfigFromFlags } from '../../config/pipeline-options.ts';
 import { createKafka } from '../../ingest/sources/kafka/kafka-client.ts';
-import { brokersArg } from '../brokers-arg.ts';
+import { brokersArg } from '../../core/brokers.ts';
 import { startRepartition } from '../../../pipelines/repartition-runner.ts';
 import { openDatabase } from '../../outputs/duckdb/open.ts';
 import { UsageError, parseCommandArgs, required, type Command } from '../command.ts';
-import { parseDuration } from '../duration.ts';
+import { parseDuration } from '../../core/duration.ts';
 import { formatCount } from '../progress.ts';
 import { ALERT_FLAGS, ALERT_FLAGS_HELP, alertingFromFlags } from '../../alerts/cli-flags.ts';
 import { DEFAULT_ALERT_TOPIC } from '../../alerts/delivery/kafka-alert-publisher.ts';
