@@ -25,8 +25,9 @@ export function describeError(err: unknown): ErrorDescription {
   let cause = (err as { cause?: unknown } | null)?.cause;
   for (let depth = 0; cause !== undefined && cause !== null && !seen.has(cause) && depth < 8; depth++) {
     seen.add(cause);
-    const text = messageOf(cause);
-    if (text && !message.includes(text)) message += `: ${text}`;
+    const text = messageOf(cause).split('\n')[0]!.trim();
+    // A wrapper often quotes its cause (or the cause's opening words): say it once.
+    if (text && !message.includes(text) && !(text.length > 40 && message.includes(text.slice(0, 40)))) message += `: ${text}`;
     cause = (cause as { cause?: unknown }).cause;
   }
   return { message: message.replace(/\s*\n\s*/g, ' '), kind, exitCode: EXIT_CODE[kind] };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALERT_FLAGS, ALERT_FLAGS_HELP, alertingFromFlags } from '../../src/alerts/cli-flags.ts';
+import { ALERT_FLAGS, ALERT_FLAGS_HELP, alertingFromFlags } from '../../src/cli/flags/alert-flags.ts';
 import { UsageError, parseCommandArgs } from '../../src/cli/command.ts';
 import { main } from '../../src/cli/main.ts';
 import { cliContext } from './support/cli-context.ts';
