@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AreaError } from '../../src/alerts/areas/area-error.ts';
 import { UsageError } from '../../src/cli/command.ts';
 import { describeError } from '../../src/cli/describe-error.ts';
-import { CitypulseError, UserInputError } from '../../src/core/citypulse-error.ts';
+import { CitypulseError } from '../../src/core/citypulse-error.ts';
 import { H3SqlError } from '../../src/h3-sql/h3-scalar-function.ts';
 import { IngestError } from '../../src/ingest/errors.ts';
 import { JobError } from '../../src/jobs/run/job-task.ts';

@@ -71,6 +71,8 @@ async function checkInputs(into: string, inputs: string[]): Promise<void> {
       throw new UsageError(`${file}: no such file`);
     }
     if (!st.isFile()) throw new UsageError(`${file} is not a file`);
+  }
+  for (const file of inputs) {
     let db;
     try {
       db = await openDatabase(file, { readOnly: true, createSchema: false, h3: false });
