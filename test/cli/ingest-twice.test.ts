@@ -105,6 +105,16 @@ describe('ingest into a database that already holds runs', () => {
     expect((await runMain(['simulate', '--out', join(dir, 'now'), '--subscribers', '5', '--start', new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10) + 'T00:00:00Z'])).err).not.toMatch(/warning/);
   });
 
+  it('--log-format json: every stderr line of simulate and ingest is a JSON log event', async () => {
+    const sim = await runMain(['--log-format', 'json', 'simulate', '--out', join(dir, 'json'), '--subscribers', '10', '--seed', '2', '--start', '2026-03-02T00:00:00Z']);
+    const ingest = await runMain(['--log-format', 'json', 'ingest', '--from', join(dir, 'json', 'events.ndjson'), '--cells', join(dir, 'json', 'cells.csv'), '--db', join(dir, 'json.duckdb')]);
+    expect([sim.code, ingest.code]).toEqual([0, 0]);
+    const events = [sim.err, ingest.err].flatMap((t) => t.trim().split('\n')).map((l) => JSON.parse(l) as { type: string; level: string; time: string });
+    expect(events.map((e) => e.type)).toEqual(['progress', 'key.loaded', 'progress']);
+    for (const e of events) expect(e.time).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(ingest.out).toMatch(/^records in/); // results stay plain text on stdout
+  });
+
   it('the help example names the files the demo writes (out/demo/sim/…)', async () => {
     const help = (await runMain(['ingest', '--help'])).out;
     expect(help).toMatch('citypulse ingest --from out/demo/sim/events.ndjson --cells out/demo/sim/cells.csv --db out/demo/citypulse.duckdb');

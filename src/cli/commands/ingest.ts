@@ -77,7 +77,7 @@ export const ingestCommand: Command = {
       await conn.run(SCHEMA_SQL);
       await checkIngestTarget(conn, { fingerprint: fileFp, settings: wc, db: dbPath });
       if (fileFp) await recordIngestSource(conn, { fingerprint: fileFp, source: from, bytes: total ?? null, runId: null });
-      const progress = new Progress({ stream: ctx.stderr, label: 'ingest', total, unit: 'bytes' });
+      const progress = new Progress({ stream: ctx.stderr, label: 'ingest', total, unit: 'bytes' , log: logOf(ctx) });
       const stdinFp = from === '-' ? fingerprintingStream() : null;
       const input = stdinFp ? ctx.stdin.pipe(stdinFp.stream) : createReadStream(from, { highWaterMark: 1 << 20 });
       const ingest = () =>

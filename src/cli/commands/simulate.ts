@@ -120,7 +120,7 @@ export const simulateCommand: Command = {
       ...(bad ? { badLine: (b) => bad.add(TRUTH_CSV.badLines.row(b)) } : {}),
     };
     const sinks = [events, positions, trips, ...(bad ? [bad] : [])];
-    const progress = new Progress({ stream: ctx.stderr, label: 'simulate', total: c.days * 1440, unit: 'sim-min' });
+    const progress = new Progress({ stream: ctx.stderr, label: 'simulate', total: c.days * 1440, unit: 'sim-min' , log: logOf(ctx) });
     let aborted = false;
     try {
       for (const chunk of sim.chunks(truth)) {

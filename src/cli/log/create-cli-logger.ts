@@ -23,6 +23,7 @@ const OWN: { [T in OwnType]: { level: LogLevel | ((e: Own<T>) => LogLevel); text
           ? `pseudonymisation key: created ${e.path} (mode 0600) — keep it secret and keep it: device ids depend on it`
           : `pseudonymisation key: ${e.path}`,
   },
+  progress: { level: 'info', text: (e) => e.line },
   'kafka.log': { level: (e) => e.level, text: (e) => `kafka ${e.level === 'warn' ? 'warning' : e.level}: ${e.message}` },
   'ingest.rejected-all': {
     level: 'error',

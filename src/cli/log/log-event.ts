@@ -17,6 +17,7 @@ export type LogEvent =
   | { type: 'cli.signal'; signal: string }
   | { type: 'key.loaded'; source: 'config' | 'created' | 'file'; path: string | null }
   | { type: 'kafka.log'; level: 'error' | 'warn' | 'info'; message: string }
+  | { type: 'progress'; label: string; done: number; total: number | null; unit: string; ms: number; final: boolean; line: string }
   | { type: 'ingest.rejected-all'; source: string; records: number; deadLetters: number }
   | { type: 'ingest.replaced'; source: string; runs: number }
   | { type: 'stream.note'; component: 'stream' | 'repartition'; message: string }
