@@ -63,6 +63,7 @@ const ALERT_LEVEL: Record<AlertLogEvent['type'], LogLevel> = {
   kafka_send_failed: 'warn',
   kafka_dropped: 'warn',
   file_write_failed: 'error',
+  tail_skipped: 'warn',
 };
 const JOB_LEVEL: Record<JobEvent['type'], LogLevel> = {
   'attempt.start': 'info',
