@@ -1,4 +1,4 @@
-import type { Command, CommandContext } from './command.ts';
+import { UsageError, type Command, type CommandContext } from './command.ts';
 import { createCommands, type CliApp } from './commands/index.ts';
 import { describeError } from './describe-error.ts';
 import { createCliLogger } from './log/create-cli-logger.ts';
@@ -92,7 +92,8 @@ export async function main(argv: string[], context: CommandContext, app: CliApp 
     return await command.run(rest, ctx);
   } catch (err) {
     const d = describeError(err);
-    const hint = d.kind === 'usage' ? ` (see citypulse ${name} --help)` : '';
+    // Flag mistakes point at the help; a bad file or value says what is wrong in it already.
+    const hint = err instanceof UsageError ? ` (see citypulse ${name} --help)` : '';
     const stack = ctx.env.CITYPULSE_DEBUG && err instanceof Error && err.stack ? { stack: err.stack } : {};
     log({ type: 'cli.error', command: name, kind: d.kind, exitCode: d.exitCode, message: d.message + hint, ...stack });
     return d.exitCode;

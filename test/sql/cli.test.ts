@@ -96,12 +96,12 @@ describe('citypulse sql', () => {
   });
 
   it('errors: unknown and missing parameters, k < 2, unknown query, bad --param', async () => {
-    const unknown = await cli(['sql', 'run', 'heatmap', '--param', 'resolution=8']);
+    const unknown = await cli(['sql', 'run', 'heatmap', '--db', dbPath, '--param', 'resolution=8']);
     expect(unknown.code).toBe(2); // the user's input: exit 2 (issue 9, one error base)
     expect(unknown.err).toMatch(/unknown parameter resolution for query heatmap/);
-    const missing = await cli(['sql', 'run', 'zone_timeseries']);
+    const missing = await cli(['sql', 'run', 'zone_timeseries', '--db', dbPath]);
     expect(missing.err).toMatch(/missing parameters zone_system, zone/);
-    expect((await cli(['sql', 'run', 'heatmap', '--param', 'k=1'])).err).toMatch(/must be an integer ≥ 2, got 1/);
+    expect((await cli(['sql', 'run', 'heatmap', '--db', dbPath, '--param', 'k=1'])).err).toMatch(/must be an integer ≥ 2, got 1/);
     expect((await cli(['sql', 'run', 'nope'])).err).toMatch(/unknown query "nope"/);
     expect((await cli(['sql', 'run', 'heatmap', '--param', 'k'])).code).toBe(2);
     expect((await cli(['sql', 'run', 'heatmap', '--db', join(dir, 'missing.duckdb')])).err).toMatch(/no such file/);
