@@ -103,3 +103,18 @@ describe('main prints one line and exits by kind', () => {
     }
   });
 });
+
+describe('the HTTP layer maps kind → status', () => {
+  it('apiErrorOf: usage 400, not_found 404, anything else 500 without detail', async () => {
+    const { apiErrorOf } = await import('../../src/outputs/http/api-error.ts');
+    const usage = apiErrorOf(new QueryError('query heatmap (/srv/citypulse/sql/heatmap.sql): bad res'));
+    expect([usage.status, usage.code, usage.message]).toEqual([400, 'bad_parameter', 'query heatmap (heatmap.sql): bad res']);
+    const missing = apiErrorOf(new ZoneError('unknown zone system "x" (known: a)', { kind: 'not_found' }));
+    expect([missing.status, missing.code]).toEqual([404, 'not_found']);
+    const internal = apiErrorOf(new LakeError('lake: cannot write /srv/lake/x.parquet'));
+    expect([internal.status, internal.message]).toEqual([500, 'internal server error; see the server log']);
+    expect(apiErrorOf(new Error('boom')).status).toBe(500);
+    const own = new ApiError('query_timeout', 'slow');
+    expect(apiErrorOf(own)).toBe(own);
+  });
+});

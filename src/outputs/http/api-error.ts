@@ -59,3 +59,17 @@ export class ApiError extends CitypulseError {
     return { error: this.code, detail: this.message, ...(this.parameter ? { parameter: this.parameter } : {}) };
   }
 }
+
+/**
+ * The API's answer to any error: an ApiError as it is; another citypulse error of the client's making
+ * (kind `usage` → 400, `not_found` → 404) with its message, server paths cut to file names; anything
+ * else a 500 whose detail says nothing (the server log has it).
+ */
+export function apiErrorOf(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof CitypulseError && (err.kind === 'usage' || err.kind === 'not_found')) {
+    const detail = err.message.replace(/(?:\/[\w.@-]+)+\/([\w.@-]+)/g, '$1');
+    return new ApiError(err.kind === 'usage' ? 'bad_parameter' : 'not_found', detail, { cause: err });
+  }
+  return new ApiError('internal', 'internal server error; see the server log', { cause: err });
+}
