@@ -24,9 +24,10 @@ Options:
   --group G                consumer group (default citypulse); checkpoints are kept per group
 ${PIPELINE_FLAGS_HELP}
   --exit-when-idle DUR     stop once every assigned partition is caught up and nothing arrived for DUR
-                           (with a unit: 10s, 2m; a bare number is refused); all windows then close, as at the end of a file. Default: run
-                           until SIGTERM/SIGINT, which finishes the batch in hand and commits.
-  --partition-idle DUR     a partition silent this long stops holding publication back (default 30s; units ms, s, m, h)
+                           (with a unit: 10s, 2m; a bare number is refused); all windows then close,
+                           as at the end of a file. Default: run until SIGTERM/SIGINT, which finishes
+                           the batch in hand and commits.
+  --partition-idle DUR     a partition silent this long stops holding publication back (default 30s)
   --checkpoint-every DUR   longest time between checkpoints while messages flow (default 5s)
   --dead-letter-topic T    where poison messages go, with reason/source headers (default citypulse-dead-letters; "" disables)
   --repartition            for topics whose messages mix subscribers (JSON arrays or Arrow batches of
