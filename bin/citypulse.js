@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is TypeScript run directly by Node's type stripping (Node >= 22.18).
-import { runFromProcess } from '../src/cli/main.ts';
+// Thin launcher: the CLI is TypeScript run directly by Node's type stripping (Node >= 22.18). The
+// version is checked before any .ts file is imported, so an old Node prints one line instead of
+// ERR_UNKNOWN_FILE_EXTENSION.
+import { requireNode } from './node-version.js';
 
-await runFromProcess();
+requireNode();
+const [{ runFromProcess }, { JOB_REGISTRY }] = await Promise.all([import('../src/cli/main.ts'), import('../jobs/index.ts')]);
+await runFromProcess({ jobs: JOB_REGISTRY });

@@ -11,7 +11,9 @@ import { parseArgs } from 'node:util';
 import { Writable } from 'node:stream';
 import { main } from '../src/cli/main.ts';
 import type { CommandContext } from '../src/cli/command.ts';
-import { formatDuration } from '../src/cli/duration.ts';
+import { createCliLogger } from '../src/cli/log/create-cli-logger.ts';
+import { formatDuration } from '../src/core/duration.ts';
+import { JOB_REGISTRY } from './index.ts';
 import { openDatabase } from '../src/outputs/duckdb/open.ts';
 import { queryHeatmap } from '../src/outputs/export/heatmap-query.ts';
 import { heatmapSvg } from '../src/outputs/export/heatmap-svg.ts';
@@ -69,18 +71,20 @@ const ctx: CommandContext = {
   stdin: process.stdin,
   signal: controller.signal,
 };
+const log = createCliLogger({ stream: process.stderr, format: process.env.CITYPULSE_LOG_FORMAT === 'json' ? 'json' : 'text' });
+ctx.log = log;
 
 async function step(title: string, argv: string[]): Promise<string> {
   const t = performance.now();
-  process.stderr.write(`\n▶ ${title}\n`);
+  log({ type: 'demo.step.started', title });
   captured.length = 0;
-  const code = await main(argv, ctx);
+  const code = await main(argv, ctx, { jobs: JOB_REGISTRY });
   const text = captured.join('');
   if (code !== 0) {
     process.stderr.write(text);
     throw new Error(`step "${title}" failed (exit ${code}): citypulse ${argv.join(' ')}`);
   }
-  process.stderr.write(`  done in ${formatDuration(performance.now() - t)}\n`);
+  log({ type: 'demo.step.finished', title, ms: performance.now() - t });
   return text;
 }
 

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { runStream } from '../../pipelines/stream-runner.ts';
-import { loadCells } from '../../src/config/pipeline-options.ts';
+import { loadCells } from '../../src/cli/flags/pipeline-flags.ts';
 import { openDatabase } from '../../src/outputs/duckdb/open.ts';
 import type { TaskReport } from '../lib/run-child.ts';
 import { ProbePseudonymiser } from './probe-pseudonymiser.ts';

@@ -9,7 +9,8 @@ export type AlertLogEvent =
   | { type: 'webhook_dropped'; url: string; alertId: string; seq: number; reason: 'queue_full' | 'closed' }
   | { type: 'kafka_send_failed'; topic: string; pending: number; retryInMs: number; error: string }
   | { type: 'kafka_dropped'; topic: string; count: number; reason: 'outbox_full' | 'closed' }
-  | { type: 'file_write_failed'; path: string; pending: number; error: string };
+  | { type: 'file_write_failed'; path: string; pending: number; error: string }
+  | { type: 'tail_skipped'; partition: number; offset: string; error: string };
 
 /** Receives {@link AlertLogEvent}s. Library code never prints; entry points choose the format. */
 export type AlertLogger = (event: AlertLogEvent) => void;
@@ -36,5 +37,7 @@ export function formatAlertLogEvent(e: AlertLogEvent): string {
       return `alerts   kafka ${e.topic}: dropped ${e.count} alerts (${e.reason === 'outbox_full' ? 'outbox full' : 'not delivered before shutdown'})`;
     case 'file_write_failed':
       return `alerts   ${e.path}: write failed (${e.error}); ${e.pending} alerts pending`;
+    case 'tail_skipped':
+      return `alerts tail: skipping partition ${e.partition} offset ${e.offset}: not an alert (${e.error})`;
   }
 }

@@ -1,4 +1,9 @@
+import { UserInputError } from '../core/citypulse-error.ts';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { LogFormat } from '../core/log/log-format.ts';
+import type { Logger } from '../core/log/logger.ts';
+import { createCliLogger } from './log/create-cli-logger.ts';
+import type { LogEvent } from './log/log-event.ts';
 
 /** What a CLI command needs from its environment; entry points build it, commands never read globals. */
 export interface CommandContext {
@@ -12,6 +17,23 @@ export interface CommandContext {
   stdin: NodeJS.ReadableStream;
   /** Cancelled on SIGINT/SIGTERM. */
   signal: AbortSignal;
+  /**
+   * Where diagnostics go as typed events (text or JSON lines, chosen by `main` from `--log-format` /
+   * `CITYPULSE_LOG_FORMAT`). Default: text lines on {@link stderr}; read it through {@link logOf}.
+   */
+  log?: Logger<LogEvent>;
+  /** The format `log` writes (`text` when absent), for commands that build a logger of their own. */
+  logFormat?: LogFormat;
+}
+
+const defaultLoggers = new WeakMap<NodeJS.WritableStream, Logger<LogEvent>>();
+
+/** The context's logger: `ctx.log`, else text lines on `ctx.stderr`. */
+export function logOf(ctx: Pick<CommandContext, 'log' | 'stderr'>): Logger<LogEvent> {
+  if (ctx.log) return ctx.log;
+  let log = defaultLoggers.get(ctx.stderr);
+  if (!log) defaultLoggers.set(ctx.stderr, (log = createCliLogger({ stream: ctx.stderr })));
+  return log;
 }
 
 /** One `citypulse <name>` sub-command. */
@@ -26,7 +48,7 @@ export interface Command {
 }
 
 /** A usage error: printed with the command's help hint, exit code 2. */
-export class UsageError extends Error {
+export class UsageError extends UserInputError {
   override name = 'UsageError';
 }
 

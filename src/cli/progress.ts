@@ -1,4 +1,6 @@
-import { formatDuration } from './duration.ts';
+import { formatDuration } from '../core/duration.ts';
+import type { Logger } from '../core/log/logger.ts';
+import type { LogEvent } from './log/log-event.ts';
 
 /** Configuration of a {@link Progress} bar. */
 export interface ProgressConfig {
@@ -12,6 +14,11 @@ export interface ProgressConfig {
   unit?: string;
   /** Minimum milliseconds between redraws. Default 200. */
   intervalMs?: number;
+  /**
+   * Off a TTY, progress goes to this log as `progress` events (so `--log-format json` stays JSON lines)
+   * instead of plain lines on `stream`.
+   */
+  log?: Logger<LogEvent>;
 }
 
 /**
@@ -19,7 +26,7 @@ export interface ProgressConfig {
  * it prints a plain line every few seconds so logs stay readable.
  */
 export class Progress {
-  readonly #cfg: Required<Omit<ProgressConfig, 'total'>> & { total?: number };
+  readonly #cfg: Required<Omit<ProgressConfig, 'total' | 'log'>> & { total?: number; log?: Logger<LogEvent> };
   readonly #start = performance.now();
   #last = performance.now();
   #done = 0;
@@ -63,6 +70,10 @@ export class Progress {
     }
     line += `${formatCount(this.#done)} ${unit} · ${formatCount(rate)}/s · ${formatDuration(elapsed)}`;
     if (this.#note) line += ` · ${this.#note}`;
+    if (!this.#tty && this.#cfg.log) {
+      this.#cfg.log({ type: 'progress', label, done: this.#done, total: total ?? null, unit, ms: Math.round(elapsed), final, line });
+      return;
+    }
     if (this.#tty) {
       const cols = this.#cfg.stream.columns ?? 100;
       this.#cfg.stream.write(`\r\x1b[2K${line.slice(0, cols - 1)}${final ? '\n' : ''}`);

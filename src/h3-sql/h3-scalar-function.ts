@@ -1,3 +1,4 @@
+import { UserInputError } from '../core/citypulse-error.ts';
 import type { DuckDBScalarFunctionInfo, DuckDBDataChunk, DuckDBType, DuckDBValue, DuckDBVector } from '@duckdb/node-api';
 
 /**
@@ -26,7 +27,7 @@ export type RowKernel = (...args: never[]) => DuckDBValue | null;
  * syntax error). Errors thrown by h3-js for invalid cells, resolutions or
  * units instead make the row NULL, as the extension does.
  */
-export class H3SqlError extends Error {
+export class H3SqlError extends UserInputError {
   override readonly name: string = 'H3SqlError';
 }
 

@@ -1,3 +1,4 @@
+import { CitypulseError, type CitypulseErrorOptions } from '../core/citypulse-error.ts';
 import type { DeadLetterReason } from '../../schemas/events.ts';
 
 /** A record that cannot enter the pipeline, with the reason and a human-readable detail. */
@@ -12,12 +13,10 @@ export function reject(reason: DeadLetterReason, detail: string): Rejection {
 }
 
 /** An error of the ingest stage, with where it happened. */
-export class IngestError extends Error {
+export class IngestError extends CitypulseError {
   override name = 'IngestError';
-  readonly context: Record<string, unknown>;
-  constructor(message: string, options: { cause?: unknown } & Record<string, unknown> = {}) {
-    const { cause, ...context } = options;
-    super(message, { cause });
-    this.context = context;
+  /** Default kind `internal`; pass `kind: 'usage'` for input the user can fix. */
+  constructor(message: string, options: CitypulseErrorOptions = {}) {
+    super(message, options);
   }
 }

@@ -1,9 +1,10 @@
+import { UserInputError } from '../core/citypulse-error.ts';
 import { latLngToCell } from 'h3-js';
 import type { CellVersion } from '../../schemas/events.ts';
 import { parseCsv } from './csv.ts';
 
 /** Raised for a cell table that cannot be used, naming the line and column. */
-export class CellTableError extends Error {
+export class CellTableError extends UserInputError {
   override name = 'CellTableError';
 }
 

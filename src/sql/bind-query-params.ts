@@ -1,6 +1,7 @@
 import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import type { NamedQuery, ParamSpec } from './named-query.ts';
 import { QueryError } from './query-error.ts';
+import { unknownZoneSystem } from '../zones/unknown-zone-system.ts';
 import type { QueryParams } from './query-params.ts';
 
 /** The smallest k-anonymity threshold a query may run with: a count of 1 is one person. */
@@ -43,6 +44,7 @@ export async function bindQueryParams(conn: DuckDBConnection, prepared: DuckDBPr
       const raw = Object.hasOwn(params, spec.name) ? params[spec.name]! : literalValue(spec.default!);
       const { value, type } = await castValue(conn, cast, spec, raw, q);
       if (spec.name === 'k') checkK(value, q);
+      if (spec.name === 'zone_system' && typeof value === 'string' && used.includes(spec.name)) await checkZoneSystem(conn, value, q);
       if (used.includes(spec.name)) prepared.bindValue(prepared.parameterIndex(spec.name), value, type);
     }
   } finally {
@@ -83,6 +85,20 @@ async function castValue(
     const first = (cause as Error).message.split('\n')[0];
     throw new QueryError(`parameter ${spec.name} of query ${q.name}: cannot read ${JSON.stringify(raw)} as ${spec.type} (${first})`, { query: q.name, path: q.path, params: [spec.name], cause });
   }
+}
+
+/** A `zone_system` parameter must name a loaded zone system: an unknown one would silently give no rows. */
+async function checkZoneSystem(conn: DuckDBConnection, system: string, q: NamedQuery): Promise<void> {
+  let known: string[];
+  try {
+    const r = await conn.runAndReadAll('SELECT DISTINCT zone_system FROM zones ORDER BY 1');
+    known = r.getRowsJS().map((row) => String(row[0]));
+  } catch {
+    known = []; // no zones table: nothing loaded
+  }
+  if (known.includes(system)) return;
+  const err = unknownZoneSystem(system, known);
+  throw new QueryError(err.message, { kind: 'not_found', query: q.name, path: q.path, params: ['zone_system'] });
 }
 
 function checkK(value: DuckDBValue, q: NamedQuery): void {

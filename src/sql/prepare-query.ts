@@ -38,5 +38,7 @@ export function wrapError(q: NamedQuery, cause: unknown): QueryError {
   const message = (cause as Error).message ?? String(cause);
   const table = /Table with name (\w+) does not exist/.exec(message)?.[1];
   const hint = table && LOADED_TABLES[table] ? ` (load it with ${LOADED_TABLES[table]})` : '';
-  return new QueryError(`query ${q.name} (${q.path}): ${message.split('\n')[0]}${hint}`, { query: q.name, path: q.path, cause });
+  // DuckDB failing on the query's text: not the caller's parameters (kind internal: exit 1, HTTP 500);
+  // the HTTP catalogue still answers 400 for the failures it knows a client caused.
+  return new QueryError(`query ${q.name} (${q.path}): ${message.split('\n')[0]}${hint}`, { kind: 'internal', query: q.name, path: q.path, cause });
 }

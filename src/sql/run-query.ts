@@ -1,10 +1,13 @@
-import { DuckDBTypeId, JSDuckDBValueConverter, type DuckDBConnection, type DuckDBValueConverter, type JS } from '@duckdb/node-api';
+import { DuckDBTypeId, JSDuckDBValueConverter, type DuckDBConnection, type DuckDBExtractedStatements, type DuckDBPreparedStatement, type DuckDBValueConverter, type JS } from '@duckdb/node-api';
+import { bindQueryParams } from './bind-query-params.ts';
+import { QueryError } from './query-error.ts';
 import type { NamedQuery } from './named-query.ts';
 import { prepareQuery, wrapError } from './prepare-query.ts';
 import type { QueryParams } from './query-params.ts';
 import type { QueryResult } from './query-result.ts';
 
-const AS_STRING = new Set<DuckDBTypeId>([DuckDBTypeId.DATE, DuckDBTypeId.TIME, DuckDBTypeId.TIME_NS, DuckDBTypeId.TIME_TZ]);
+/** Shown as DuckDB's own text: dates, times, and intervals (`1 day 02:00:00`, not `{"months":0,…}`). */
+const AS_STRING = new Set<DuckDBTypeId>([DuckDBTypeId.DATE, DuckDBTypeId.TIME, DuckDBTypeId.TIME_NS, DuckDBTypeId.TIME_TZ, DuckDBTypeId.INTERVAL]);
 const TIMESTAMPS = new Set<DuckDBTypeId>([
   DuckDBTypeId.TIMESTAMP,
   DuckDBTypeId.TIMESTAMP_TZ,
@@ -29,7 +32,9 @@ const toJs: DuckDBValueConverter<JS> = (value, type, self) => {
 
 /**
  * Runs a named query with its parameters bound (cast to the declared types; defaults fill the rest)
- * and reads the whole result.
+ * and reads the whole result. A script of several statements runs them in order and returns the last
+ * one's result, as the DuckDB CLI does (each statement is prepared only once the ones before it ran,
+ * so it may use the tables they create).
  * @throws QueryError for unknown or missing parameters, a value that does not cast, `k` below 2, or a
  * DuckDB error (named after the query).
  * @example
@@ -37,7 +42,24 @@ const toJs: DuckDBValueConverter<JS> = (value, type, self) => {
  * process.stdout.write(formatResult(result, 'table'));
  */
 export async function runQuery(conn: DuckDBConnection, q: NamedQuery, params: QueryParams): Promise<QueryResult> {
-  const prepared = await prepareQuery(conn, q, params);
+  let statements;
+  try {
+    statements = await conn.extractStatements(q.sql);
+  } catch (cause) {
+    throw wrapError(q, cause);
+  }
+  if (statements.count === 0) throw new QueryError(`query ${q.name} (${q.path}) holds no SQL statement`, { query: q.name, path: q.path });
+  for (let i = 0; i < statements.count - 1; i++) {
+    const before = await prepareExtracted(conn, statements, i, q, params);
+    try {
+      await before.run();
+    } catch (cause) {
+      throw wrapError(q, cause);
+    } finally {
+      before.destroySync();
+    }
+  }
+  const prepared = statements.count === 1 ? await prepareQuery(conn, q, params) : await prepareExtracted(conn, statements, statements.count - 1, q, params);
   try {
     const reader = await prepared.runAndReadAll();
     const names = reader.columnNames();
@@ -50,5 +72,22 @@ export async function runQuery(conn: DuckDBConnection, q: NamedQuery, params: Qu
     throw wrapError(q, cause);
   } finally {
     prepared.destroySync();
+  }
+}
+
+/** Prepares statement `index` of a script and binds the query's parameters it uses. */
+async function prepareExtracted(conn: DuckDBConnection, statements: DuckDBExtractedStatements, index: number, q: NamedQuery, params: QueryParams): Promise<DuckDBPreparedStatement> {
+  let prepared: DuckDBPreparedStatement;
+  try {
+    prepared = await statements.prepare(index);
+  } catch (cause) {
+    throw wrapError(q, cause);
+  }
+  try {
+    await bindQueryParams(conn, prepared, q, params);
+    return prepared;
+  } catch (err) {
+    prepared.destroySync();
+    throw err;
   }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALERT_FLAGS, ALERT_FLAGS_HELP, alertingFromFlags } from '../../src/alerts/cli-flags.ts';
+import { ALERT_FLAGS, ALERT_FLAGS_HELP, alertingFromFlags } from '../../src/cli/flags/alert-flags.ts';
 import { UsageError, parseCommandArgs } from '../../src/cli/command.ts';
 import { main } from '../../src/cli/main.ts';
 import { cliContext } from './support/cli-context.ts';
@@ -36,14 +36,14 @@ describe('citypulse areas check', () => {
     expect(areas[0]!.levels).toEqual({ notice: 0.6, warning: 0.8, critical: 0.95 });
   });
 
-  it('a bad file: exit 1 and a message naming the feature index and id', async () => {
+  it('a bad file: exit 2 (wrong input) and a message naming the feature index and id', async () => {
     const bad = join(dir, 'bad.geojson');
     await writeFile(bad, JSON.stringify({ type: 'FeatureCollection', features: [
       { type: 'Feature', properties: { id: 'ok', capacity: 5 }, geometry: { type: 'Polygon', coordinates: [[[9.18, 45.46], [9.19, 45.46], [9.19, 45.47], [9.18, 45.46]]] } },
       { type: 'Feature', properties: { id: 'arena', capacity: -3 }, geometry: { type: 'Polygon', coordinates: [[[9.18, 45.46], [9.19, 45.46], [9.19, 45.47], [9.18, 45.46]]] } },
     ] }));
     const c = cliContext();
-    expect(await main(['areas', 'check', bad], c.ctx)).toBe(1);
+    expect(await main(['areas', 'check', bad], c.ctx)).toBe(2);
     expect(c.stderr()).toBe(`citypulse areas: ${bad}: feature 1 (id "arena"): "capacity" must be an integer number of people ≥ 1, got -3\n`);
   });
 

@@ -52,7 +52,7 @@ describe('citypulse serve', () => {
         .split('\n')
         .filter((l) => l.startsWith('{'))
         .map((l) => JSON.parse(l) as { type: string; path?: string; status?: number });
-      expect(events.map((e) => e.type)).toEqual(['listening', 'request', 'closing', 'closed']);
+      expect(events.map((e) => e.type)).toEqual(['http.listening', 'http.request', 'http.closing', 'http.closed']);
       expect(events[1]).toMatchObject({ path: '/healthz', status: 200 });
     });
   }

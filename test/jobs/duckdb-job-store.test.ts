@@ -46,7 +46,7 @@ describe('DuckDbJobStore', () => {
     } finally {
       db.close();
     }
-    expect((await store.latestRuns()).get('j')).toMatchObject({ status: 'running', scheduledFor: SLOT + 3_600_000 });
+    expect((await store.latestRuns())?.get('j')).toMatchObject({ status: 'running', scheduledFor: SLOT + 3_600_000 });
   });
 
   for (const mode of ['free', 'hold'] as const) {

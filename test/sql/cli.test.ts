@@ -66,11 +66,16 @@ describe('citypulse sql', () => {
     expect(readFileSync(out, 'utf8').split('\n')[1]).toBe('A,Zone A,2,1,2,27.5,30,2026-02-23T08:00:00.000Z,27.5');
   });
 
-  it('run FILE and run - (stdin); without --db an empty in-memory database with the tables', async () => {
+  it('run FILE and run - (stdin); without --db a query reading tables is an error naming --db', async () => {
     const stdin = await cli(['sql', 'run', '-', '--db', dbPath, '--format', 'csv'], 'SELECT count(*) AS n FROM presence');
     expect(stdin.out).toBe('n\n12\n');
-    const empty = await cli(['sql', 'run', 'zone_totals', '--param', 'zone_system=test', '--format', 'json']);
-    expect(empty).toMatchObject({ code: 0, out: '[]\n' });
+    // Issue 9: this used to answer [] from an empty in-memory database, as if the city were empty.
+    const noDb = await cli(['sql', 'run', 'heatmap', '--format', 'json']);
+    expect(noDb).toMatchObject({ code: 2, out: '' });
+    expect(noDb.err).toMatch(/^citypulse sql: query heatmap reads the table presence: give --db FILE/);
+    expect(noDb.err.trim().split('\n')).toHaveLength(1);
+    // Scratch SQL without tables still runs in memory.
+    expect((await cli(['sql', 'run', '-', '--format', 'csv'], 'SELECT 6 * 7 AS n')).out).toBe('n\n42\n');
     const file = await cli(['sql', 'run', join(import.meta.dirname, '../../sql/dq_late_events.sql'), '--db', dbPath, '--format', 'csv']);
     expect(file.out.split('\n')[1]).toBe('2026-03-02T08:00:00.000Z,k:0,3,2,60,180');
   });
@@ -91,12 +96,12 @@ describe('citypulse sql', () => {
   });
 
   it('errors: unknown and missing parameters, k < 2, unknown query, bad --param', async () => {
-    const unknown = await cli(['sql', 'run', 'heatmap', '--param', 'resolution=8']);
-    expect(unknown.code).toBe(1);
+    const unknown = await cli(['sql', 'run', 'heatmap', '--db', dbPath, '--param', 'resolution=8']);
+    expect(unknown.code).toBe(2); // the user's input: exit 2 (issue 9, one error base)
     expect(unknown.err).toMatch(/unknown parameter resolution for query heatmap/);
-    const missing = await cli(['sql', 'run', 'zone_timeseries']);
+    const missing = await cli(['sql', 'run', 'zone_timeseries', '--db', dbPath]);
     expect(missing.err).toMatch(/missing parameters zone_system, zone/);
-    expect((await cli(['sql', 'run', 'heatmap', '--param', 'k=1'])).err).toMatch(/must be an integer ≥ 2, got 1/);
+    expect((await cli(['sql', 'run', 'heatmap', '--db', dbPath, '--param', 'k=1'])).err).toMatch(/must be an integer ≥ 2, got 1/);
     expect((await cli(['sql', 'run', 'nope'])).err).toMatch(/unknown query "nope"/);
     expect((await cli(['sql', 'run', 'heatmap', '--param', 'k'])).code).toBe(2);
     expect((await cli(['sql', 'run', 'heatmap', '--db', join(dir, 'missing.duckdb')])).err).toMatch(/no such file/);

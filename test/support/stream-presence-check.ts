@@ -4,7 +4,7 @@
  * the JSON holds brokers, topic, group, cells, db, window/lateness ms and exit-when-idle ms.
  */
 import { runStream } from '../../pipelines/stream-runner.ts';
-import { loadCells, pseudonymiserFromEnv } from '../../src/config/pipeline-options.ts';
+import { loadCells, pseudonymiserFromEnv } from '../../src/cli/flags/pipeline-flags.ts';
 import { openDatabase } from '../../src/outputs/duckdb/open.ts';
 import { presenceCheckPlugin } from './presence-check-consumer.ts';
 

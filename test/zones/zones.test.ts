@@ -159,7 +159,7 @@ describe('zones file checks', () => {
     const path = join(dir, 'bad.geojson');
     writeFileSync(path, JSON.stringify(fc([feature({ id: 'z9', name: 'Nine' }, [9, 45], 'Point')])));
     const r = await cli(['zones', 'load', path, '--name', 'x', '--db', join(dir, 'x.duckdb')]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toMatch(/feature #1 \(id=z9, "Nine"\): is a Point/);
     expect((await cli(['zones', 'load', path, '--db', join(dir, 'x.duckdb')])).err).toMatch(/--name is required/);
     const help = await cli(['zones', 'load', '--help']);

@@ -1,5 +1,7 @@
+import { UserInputError } from '../../core/citypulse-error.ts';
+
 /** A watched-areas file that cannot be used, naming the feature (0-based index and id). */
-export class AreaError extends Error {
+export class AreaError extends UserInputError {
   override name = 'AreaError';
   /** 0-based index of the feature in `features`, or null for file-level errors. */
   readonly featureIndex: number | null;

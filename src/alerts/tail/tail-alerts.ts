@@ -1,3 +1,4 @@
+import type { AlertLogger } from '../alert-log.ts';
 import type { Alert } from '../../../schemas/alert.ts';
 import { formatAlertLine } from './format-alert-line.ts';
 
@@ -19,7 +20,8 @@ export interface TailAlertsConfig {
   /** Print each alert's JSON (one per line) instead of the readable line. Default false. */
   json?: boolean;
   out: NodeJS.WritableStream;
-  err: NodeJS.WritableStream;
+  /** Where a message that is not an alert is reported (`tail_skipped`); default: dropped. */
+  logger?: AlertLogger;
   /** Stops the tail (SIGINT). */
   signal: AbortSignal;
   /** Called after each printed alert (tests, counters). */
@@ -48,7 +50,7 @@ export async function tailAlerts(c: TailAlertsConfig): Promise<number> {
           a = JSON.parse(text) as Alert;
           if (typeof a?.alert_id !== 'string' || typeof a.seq !== 'number') throw new Error('no alert_id/seq');
         } catch (err) {
-          c.err.write(`alerts tail: skipping partition ${partition} offset ${message.offset}: not an alert (${(err as Error).message})\n`);
+          c.logger?.({ type: 'tail_skipped', partition, offset: message.offset, error: (err as Error).message });
           return;
         }
         const key = `${a.alert_id}:${a.seq}`;

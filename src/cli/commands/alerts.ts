@@ -4,8 +4,9 @@ import { DEFAULT_ALERT_TOPIC } from '../../alerts/delivery/kafka-alert-publisher
 import { alertLatency } from '../../alerts/duckdb/alert-latency.ts';
 import { tailAlerts } from '../../alerts/tail/tail-alerts.ts';
 import { openDatabase } from '../../outputs/duckdb/open.ts';
-import { brokersArg } from '../brokers-arg.ts';
-import { dispatchSubcommand, parseCommandArgs, required, type Command, type CommandContext } from '../command.ts';
+import { brokersArg } from '../../core/brokers.ts';
+import { dispatchSubcommand, logOf, parseCommandArgs, required, type Command, type CommandContext } from '../command.ts';
+import { alertLoggerOf } from '../log/create-cli-logger.ts';
 
 const HELP = `Usage: citypulse alerts tail [--brokers B] [--topic T] [--json] [--from-beginning] [--group G]
        citypulse alerts latency --db FILE
@@ -61,7 +62,7 @@ async function tail(rest: string[], ctx: CommandContext): Promise<number> {
     fromBeginning: v['from-beginning'] ?? false,
     json: v.json ?? false,
     out: ctx.stdout,
-    err: ctx.stderr,
+    logger: alertLoggerOf(logOf(ctx)),
     signal: ctx.signal,
   });
   return 0;

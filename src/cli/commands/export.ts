@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, extname } from 'node:path';
 import { openDatabase } from '../../outputs/duckdb/open.ts';
 import { queryHeatmap } from '../../outputs/export/heatmap-query.ts';
 import { HEATMAP_FORMATS, writeHeatmap, type HeatmapFormat } from '../../outputs/export/heatmap-writers.ts';
@@ -14,7 +14,8 @@ Cells with fewer than k people are suppressed (k-anonymity) and counted in the s
 
 Options:
   --db FILE              DuckDB file written by ingest/stream (opened read-only)
-  --format F             geojson | csv | parquet (default: from the --out extension, else geojson)
+  --format F             geojson | csv | parquet (default: from the --out extension .geojson/.json,
+                         .csv or .parquet; another extension is an error)
   --res R                H3 resolution, up to the base resolution (default: the base); coarser
                          resolutions sum the children
   --from T               first window start included (RFC 3339 or epoch ms; default: all)
@@ -56,8 +57,7 @@ async function exportHeatmap(rest: string[], ctx: CommandContext): Promise<numbe
   const v = args.values;
   const dbPath = required(v, 'db');
   const out = required(v, 'out');
-  const format = (v.format ?? inferFormat(out)) as HeatmapFormat;
-  if (!HEATMAP_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${HEATMAP_FORMATS.join(', ')}`);
+  const format = heatmapFormat(v.format, out);
   const k = Number(v.k);
   if (!Number.isInteger(k) || k < 2) throw new UsageError(`--k must be an integer ≥ 2, got ${v.k}`);
   const db = await openDatabase(dbPath, { readOnly: true });
@@ -80,8 +80,23 @@ async function exportHeatmap(rest: string[], ctx: CommandContext): Promise<numbe
   }
 }
 
-function inferFormat(path: string): string {
-  if (path.endsWith('.csv')) return 'csv';
-  if (path.endsWith('.parquet')) return 'parquet';
-  return 'geojson';
+/** File extensions of each heatmap format. */
+const EXTENSIONS: Record<HeatmapFormat, readonly string[]> = { geojson: ['.geojson', '.json'], csv: ['.csv'], parquet: ['.parquet'] };
+
+/**
+ * The format from `--format` and the `--out` extension, which must agree: `--out h.xlsx` is refused
+ * rather than silently written as GeoJSON.
+ */
+export function heatmapFormat(flag: string | undefined, out: string): HeatmapFormat {
+  if (flag !== undefined && !(HEATMAP_FORMATS as readonly string[]).includes(flag)) throw new UsageError(`--format must be one of ${HEATMAP_FORMATS.join(', ')}, got "${flag}"`);
+  const ext = extname(out).toLowerCase();
+  const byExt = HEATMAP_FORMATS.find((f) => EXTENSIONS[f].includes(ext));
+  const all = HEATMAP_FORMATS.flatMap((f) => EXTENSIONS[f]).join(', ');
+  if (flag === undefined) {
+    if (!byExt) throw new UsageError(`--out ${out}: cannot tell the format from ${ext ? `the extension ${ext}` : 'a name without extension'} (heatmaps are written as ${all}); end the name in one of those or give --format`);
+    return byExt;
+  }
+  const format = flag as HeatmapFormat;
+  if (byExt !== format && ext !== '') throw new UsageError(`--out ${out} ends in ${ext} but --format is ${format}; name the file ${EXTENSIONS[format].join(' or ')}`);
+  return format;
 }

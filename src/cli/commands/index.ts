@@ -4,7 +4,8 @@ import { areasCommand } from './areas.ts';
 import { cellsCommand } from './cells.ts';
 import { exportCommand } from './export.ts';
 import { ingestCommand } from './ingest.ts';
-import { jobsCommand } from './jobs.ts';
+import { createJobsCommand } from './jobs.ts';
+import type { JobDefinition } from '../../jobs/job-definition.ts';
 import { mergeCommand } from './merge.ts';
 import { publishCommand } from './publish.ts';
 import { serveCommand } from './serve.ts';
@@ -13,22 +14,30 @@ import { sqlCommand } from './sql.ts';
 import { streamCommand } from './stream.ts';
 import { zonesCommand } from './zones.ts';
 
+/** What the entry point hands the CLI: the parts that live outside `src/` (the job registry of `jobs/`). */
+export interface CliApp {
+  /** The scheduled batch jobs `citypulse jobs` knows (jobs/index.ts's JOB_REGISTRY). Default none. */
+  jobs?: readonly JobDefinition[];
+}
+
 /**
  * Every `citypulse` sub-command, in the order `--help` lists them.
  * Each lives in its own file in this folder; add new ones here.
  */
-export const commands: Command[] = [
-  simulateCommand,
-  ingestCommand,
-  publishCommand,
-  streamCommand,
-  areasCommand,
-  alertsCommand,
-  mergeCommand,
-  exportCommand,
-  sqlCommand,
-  serveCommand,
-  zonesCommand,
-  cellsCommand,
-  jobsCommand,
-];
+export function createCommands(app: CliApp = {}): Command[] {
+  return [
+    simulateCommand,
+    ingestCommand,
+    publishCommand,
+    streamCommand,
+    areasCommand,
+    alertsCommand,
+    mergeCommand,
+    exportCommand,
+    sqlCommand,
+    serveCommand,
+    zonesCommand,
+    cellsCommand,
+    createJobsCommand(app.jobs ?? []),
+  ];
+}

@@ -1,13 +1,18 @@
 import { createReadStream, statSync } from 'node:fs';
 import { runIngest } from '../../../pipelines/run-ingest.ts';
-import { PIPELINE_FLAGS, PIPELINE_FLAGS_HELP, describeKey, loadCells, pseudonymiserFromEnv, windowConfigFromFlags } from '../../config/pipeline-options.ts';
+import { PIPELINE_FLAGS, PIPELINE_FLAGS_HELP, keyLoadedEvent, loadCells, pseudonymiserFromEnv, windowConfigFromFlags } from '../flags/pipeline-flags.ts';
 import { lineBatches } from '../../ingest/sources/line-batches.ts';
 import { openDatabase } from '../../outputs/duckdb/open.ts';
 import { PIPELINE_TABLES, SCHEMA_SQL } from '../../outputs/duckdb/schema.ts';
-import { UsageError, parseCommandArgs, required, type Command } from '../command.ts';
+import { UsageError, logOf, parseCommandArgs, required, type Command } from '../command.ts';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { fileFingerprint, fingerprintingStream } from '../../ingest/sources/file-fingerprint.ts';
+import { checkIngestTarget, linkIngestSource, recordIngestSource } from '../../outputs/duckdb/ingest-sources.ts';
+import { withTransaction } from '../../outputs/duckdb/with-transaction.ts';
 import { Progress, formatCount } from '../progress.ts';
 import { formatIngestSummary } from './ingest-summary.ts';
-import { ALERT_FLAGS, ALERT_FLAGS_HELP, alertingFromFlags } from '../../alerts/cli-flags.ts';
+import { ALERT_FLAGS, ALERT_FLAGS_HELP, alertingFromFlags } from '../flags/alert-flags.ts';
 import { createLakeWriter } from '../../outputs/lake/index.ts';
 import type { WindowPlugin } from '../../outputs/window-plugin.ts';
 
@@ -21,14 +26,20 @@ of the input.
 Options:
   --from FILE|-            NDJSON input; - reads standard input
 ${PIPELINE_FLAGS_HELP}
-  --replace                drop the pipeline tables of --db first (default: append)
+  --replace                rebuild --db from this input: drop what earlier runs wrote (presence,
+                           dead_letters, late_events, ingest_runs, ingest_sources) first
+                           Without it, runs append, and ingest refuses (exit 2) an input whose
+                           content was already ingested into --db (it would count every device
+                           twice) and window settings other than the earlier runs'.
   --lake DIR               also write closed windows as hive-partitioned Parquet under DIR
                            (DIR/presence/date=…/hour=…/…parquet; docs/lake.md)
 ${ALERT_FLAGS_HELP}
   -h, --help               this help
 
 Example:
-  citypulse ingest --from out/demo/events.ndjson --cells out/demo/cells.csv --db out/demo/citypulse.duckdb
+  citypulse ingest --from out/demo/sim/events.ndjson --cells out/demo/sim/cells.csv --db out/demo/citypulse.duckdb
+
+Exit status: 0; 1 when no record was accepted (e.g. every event dead-lettered); 2 for bad flags or inputs.
 `;
 
 export const ingestCommand: Command = {
@@ -43,44 +54,88 @@ export const ingestCommand: Command = {
     const cellsPath = required(v, 'cells');
     const dbPath = required(v, 'db');
     const wc = windowConfigFromFlags(v);
-    let total: number | undefined;
-    if (from !== '-') {
-      try {
-        total = statSync(from).size;
-      } catch (err) {
-        throw new UsageError(`cannot read --from ${from}: ${(err as Error).message}`);
-      }
-    }
+    // Every input is checked before the database is created or touched.
+    const total = from === '-' ? undefined : inputSize(from);
     const cells = loadCells(cellsPath, wc.resolution);
     const plugins: WindowPlugin[] = [];
     const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution });
     if (alerting) plugins.push(alerting);
     if (v.lake) plugins.push(createLakeWriter({ dir: v.lake }));
     const { pseudonymiser, key } = pseudonymiserFromEnv(ctx.env, v['key-file']);
-    ctx.stderr.write(describeKey(key) + '\n');
+    const log = logOf(ctx);
+    log(keyLoadedEvent(key));
+    const fileFp = from === '-' ? null : await fileFingerprint(from, ctx.signal);
 
-    const stream = from === '-' ? ctx.stdin : createReadStream(from, { highWaterMark: 1 << 20 });
     const db = await openDatabase(dbPath, { createSchema: false });
     try {
-      if (v.replace) for (const t of PIPELINE_TABLES) await db.connection.run(`DROP TABLE IF EXISTS ${t}`);
-      await db.connection.run(SCHEMA_SQL);
-      const progress = new Progress({ stream: ctx.stderr, label: 'ingest', total, unit: 'bytes' });
-      const summary = await runIngest({
-        ...wc,
-        cells,
-        pseudonymiser,
-        connection: db.connection,
-        batches: lineBatches(stream, ctx.signal),
-        sourceName: from === '-' ? 'stdin' : from,
-        signal: ctx.signal,
-        plugins,
-        onProgress: (s, bytes) => progress.update(bytes, `${formatCount(s.records)} records, ${formatCount(s.accepted)} accepted`),
-      });
+      const conn = db.connection;
+      if (v.replace) {
+        const runs = await countRuns(conn);
+        for (const t of [...PIPELINE_TABLES, 'ingest_sources']) await conn.run(`DROP TABLE IF EXISTS ${t}`);
+        log({ type: 'ingest.replaced', source: from === '-' ? 'stdin' : from, runs });
+      }
+      await conn.run(SCHEMA_SQL);
+      await checkIngestTarget(conn, { fingerprint: fileFp, settings: wc, db: dbPath });
+      if (fileFp) await recordIngestSource(conn, { fingerprint: fileFp, source: from, bytes: total ?? null, runId: null });
+      const progress = new Progress({ stream: ctx.stderr, label: 'ingest', total, unit: 'bytes' , log: logOf(ctx) });
+      const stdinFp = from === '-' ? fingerprintingStream() : null;
+      const input = stdinFp ? ctx.stdin.pipe(stdinFp.stream) : createReadStream(from, { highWaterMark: 1 << 20 });
+      const ingest = () =>
+        runIngest({
+          ...wc,
+          cells,
+          pseudonymiser,
+          connection: conn,
+          batches: lineBatches(input, ctx.signal),
+          sourceName: from === '-' ? 'stdin' : from,
+          signal: ctx.signal,
+          plugins,
+          onProgress: (s, bytes) => progress.update(bytes, `${formatCount(s.records)} records, ${formatCount(s.accepted)} accepted`),
+        });
+      let summary;
+      if (stdinFp) {
+        // Standard input can be fingerprinted only once read: the run is one transaction, rolled back
+        // when the bytes turn out to be an input this database already holds.
+        summary = await withTransaction(conn, async () => {
+          const s = await ingest();
+          await checkIngestTarget(conn, { fingerprint: stdinFp.fingerprint(), settings: wc, db: dbPath });
+          await recordIngestSource(conn, { fingerprint: stdinFp.fingerprint(), source: 'stdin', bytes: null, runId: s.runId });
+          return s;
+        });
+      } else {
+        summary = await ingest();
+        await linkIngestSource(conn, fileFp!, summary.runId);
+      }
       progress.finish(`${formatCount(summary.stats.records)} records`);
       ctx.stdout.write(formatIngestSummary(summary, dbPath));
+      if (summary.stats.accepted === 0) {
+        const dead = Object.values(summary.stats.deadLetters).reduce((a, b) => a + b, 0);
+        log({ type: 'ingest.rejected-all', source: from === '-' ? 'stdin' : from, records: summary.stats.records, deadLetters: dead });
+        return 1;
+      }
       return 0;
     } finally {
       db.close();
     }
   },
 };
+
+/** The size of the `--from` file; a UsageError naming the flag when it is missing or not a file. */
+function inputSize(from: string): number {
+  let st;
+  try {
+    st = statSync(from);
+  } catch (err) {
+    throw new UsageError(`cannot read --from ${from}: ${(err as Error).message}`);
+  }
+  if (st.isDirectory()) throw new UsageError(`--from ${from} is a directory; name the NDJSON file in it (the simulator writes ${join(from, 'events.ndjson')})`);
+  if (!st.isFile()) throw new UsageError(`--from ${from} is not a regular file (use --from - to read a pipe)`);
+  return st.size;
+}
+
+async function countRuns(conn: DuckDBConnection): Promise<number> {
+  const r = await conn.runAndReadAll(`SELECT count(*)::INTEGER FROM duckdb_tables() WHERE table_name = 'ingest_runs'`);
+  if ((r.getRowsJS()[0]![0] as number) === 0) return 0;
+  const n = await conn.runAndReadAll('SELECT count(*)::INTEGER FROM ingest_runs');
+  return n.getRowsJS()[0]![0] as number;
+}

@@ -1,22 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { JOB_NAMES, JOB_REGISTRY } from '../../../jobs/index.ts';
 import type { JobsConfig } from '../../jobs/config/jobs-config.ts';
 import { readJobsConfigFile } from '../../jobs/config/read-jobs-config-file.ts';
 import { resolveJobsConfig, type ResolvedJobsConfig } from '../../jobs/config/resolve-jobs-config.ts';
 import { toScheduledJobs } from '../../jobs/config/to-scheduled-jobs.ts';
-import { formatJobEvent } from '../../jobs/run/format-job-event.ts';
-import type { JobEvent, JobLogger } from '../../jobs/run/job-event.ts';
+import type { JobDefinition } from '../../jobs/job-definition.ts';
+import type { JobLogger } from '../../jobs/run/job-event.ts';
 import { Scheduler } from '../../jobs/run/scheduler.ts';
 import { nextSlot } from '../../jobs/schedule/slots.ts';
 import { DuckDbJobStore } from '../../jobs/store/duckdb-job-store.ts';
 import { startCronHeartbeat } from '../../jobs/timer/cron-heartbeat.ts';
-import { UsageError, parseCommandArgs, type Command, type CommandContext, dispatchSubcommand } from '../command.ts';
-import { formatDuration } from '../duration.ts';
+import { UsageError, logOf, parseCommandArgs, type Command, type CommandContext, dispatchSubcommand } from '../command.ts';
+import { createCliLogger, jobLoggerOf } from '../log/create-cli-logger.ts';
+import { formatDuration } from '../../core/duration.ts';
 import { parseTimeArg } from '../time-arg.ts';
 
-const HELP = `Usage: citypulse jobs start [--config FILE] [--db FILE] [--json]
+function help(registry: readonly JobDefinition[]): string {
+  return `Usage: citypulse jobs start [--config FILE] [--db FILE] [--json]
        citypulse jobs list  [--config FILE] [--db FILE]
        citypulse jobs run NAME [--for TIME] [--config FILE] [--db FILE] [--json]
 
@@ -31,14 +32,14 @@ once, even from two processes (a lease row in job_locks; see src/jobs/store/duck
   run     run one job now, for the scheduled slot TIME (default: now); re-runs a slot already done
 
 Jobs:
-${JOB_REGISTRY.map((j) => `  ${j.name.padEnd(16)} ${j.summary} (default ${j.defaultSchedule}, ${j.defaultPolicy})`).join('\n')}
+${registry.map((j) => `  ${j.name.padEnd(16)} ${j.summary} (default ${j.defaultSchedule}, ${j.defaultPolicy})`).join('\n')}
 
 Options:
   --config FILE   JSON JobsConfig (example with every default: jobs/jobs.config.json); default: built-in defaults
   --db FILE       DuckDB file, overriding the config's db (default out/demo/citypulse.duckdb)
   --for TIME      the slot to run for (RFC 3339 or epoch ms): the job's "now" — e.g. the windows
                   closed by then, the day before it for daily_report, the cut-off base for retention
-  --json          log events as JSON lines instead of text
+  --json          log events as JSON lines (same as --log-format json)
   -h, --help      this help
 
 Examples:
@@ -46,32 +47,44 @@ Examples:
   citypulse jobs run daily_report --for 2026-03-03T02:30:00Z
   citypulse jobs start --config jobs/jobs.config.json
 `;
+}
 
 const FLAGS = { config: { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean' } } as const;
 
-export const jobsCommand: Command = {
-  name: 'jobs',
-  summary: 'scheduled batch jobs: exports, lake compaction, daily report, retention',
-  help: HELP,
-  async run(argv, ctx) {
-    return dispatchSubcommand('jobs', argv, ctx, HELP, { start, list, run: runOne });
-  },
-};
+/**
+ * `citypulse jobs` over a job registry (the entry point passes `jobs/index.ts`'s JOB_REGISTRY, so the
+ * CLI never imports `jobs/` and `jobs/` may use the CLI).
+ */
+export function createJobsCommand(registry: readonly JobDefinition[]): Command {
+  const HELP = help(registry);
+  const app: JobsApp = { registry, help: HELP };
+  return {
+    name: 'jobs',
+    summary: 'scheduled batch jobs: exports, lake compaction, daily report, retention',
+    help: HELP,
+    async run(argv, ctx) {
+      return dispatchSubcommand('jobs', argv, ctx, HELP, { start: (a, c) => start(app, a, c), list: (a, c) => list(app, a, c), run: (a, c) => runOne(app, a, c) });
+    },
+  };
+}
 
-function loadConfig(values: { config?: string; db?: string }): ResolvedJobsConfig {
+interface JobsApp {
+  registry: readonly JobDefinition[];
+  help: string;
+}
+
+function loadConfig(app: JobsApp, values: { config?: string; db?: string }): ResolvedJobsConfig {
   const raw: JobsConfig = values.config ? readJobsConfigFile(values.config) : {};
   try {
-    return resolveJobsConfig(values.db ? { ...raw, db: values.db } : raw, JOB_REGISTRY);
+    return resolveJobsConfig(values.db ? { ...raw, db: values.db } : raw, app.registry);
   } catch (err) {
     throw new UsageError(`${values.config ?? 'jobs config'}: ${(err as Error).message}`);
   }
 }
 
+/** The scheduler's events as `job.*` log events; `--json` forces JSON lines, text lines carry the time. */
 function logger(ctx: CommandContext, json: boolean | undefined): JobLogger {
-  return (e: JobEvent) => {
-    const at = new Date().toISOString();
-    ctx.stderr.write(json ? JSON.stringify({ at, ...e }) + '\n' : `${at}  ${formatJobEvent(e)}\n`);
-  };
+  return jobLoggerOf(createCliLogger({ stream: ctx.stderr, format: json ? 'json' : (ctx.logFormat ?? 'text'), timestamps: true }));
 }
 
 function makeScheduler(config: ResolvedJobsConfig, log: JobLogger, only?: (name: string) => boolean): Scheduler {
@@ -80,17 +93,14 @@ function makeScheduler(config: ResolvedJobsConfig, log: JobLogger, only?: (name:
   return new Scheduler({ jobs, store, owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, log });
 }
 
-async function start(argv: string[], ctx: CommandContext): Promise<number> {
-  const args = parseCommandArgs(argv, FLAGS, HELP, ctx);
+async function start(app: JobsApp, argv: string[], ctx: CommandContext): Promise<number> {
+  const args = parseCommandArgs(argv, FLAGS, app.help, ctx);
   if (!args) return 0;
-  const config = loadConfig(args.values);
+  const config = loadConfig(app, args.values);
   const enabled = new Set(config.jobs.filter((j) => j.enabled).map((j) => j.definition.name));
   const log = logger(ctx, args.values.json);
   const scheduler = makeScheduler(config, log, (n) => enabled.has(n));
-  ctx.stderr.write(
-    `jobs: scheduler started on ${config.env.db} — ${[...enabled].join(', ') || 'no jobs enabled'} (time zone ${config.timeZone}); ` +
-      'SIGTERM/SIGINT stops after the running job\n',
-  );
+  logOf(ctx)({ type: 'jobs.scheduler.started', db: config.env.db, jobs: [...enabled], timeZone: config.timeZone });
   const tick = () => void scheduler.poll().catch((err: Error) => log({ type: 'scheduler.error', job: null, error: err.message }));
   const heartbeat = startCronHeartbeat(tick);
   tick(); // catch up at once instead of at the first full minute
@@ -100,18 +110,19 @@ async function start(argv: string[], ctx: CommandContext): Promise<number> {
   });
   await heartbeat.stop();
   await scheduler.stop();
-  ctx.stderr.write('jobs: scheduler stopped\n');
+  logOf(ctx)({ type: 'jobs.scheduler.stopped' });
   return 0;
 }
 
-async function list(argv: string[], ctx: CommandContext): Promise<number> {
-  const args = parseCommandArgs(argv, { config: FLAGS.config, db: FLAGS.db }, HELP, ctx);
+async function list(app: JobsApp, argv: string[], ctx: CommandContext): Promise<number> {
+  const args = parseCommandArgs(argv, { config: FLAGS.config, db: FLAGS.db }, app.help, ctx);
   if (!args) return 0;
-  const config = loadConfig(args.values);
-  const last = existsSync(config.env.db) ? await new DuckDbJobStore({ path: config.env.db, busyTimeoutMs: config.env.busyTimeoutMs }).latestRuns() : new Map();
+  const config = loadConfig(app, args.values);
+  // Read-only and without waiting: a scheduler or pipeline holding the file must not stall a listing.
+  const last = existsSync(config.env.db) ? await new DuckDbJobStore({ path: config.env.db }).latestRuns() : new Map();
   const now = Date.now();
   const rows = config.jobs.map((j) => {
-    const r = last.get(j.definition.name);
+    const r = last?.get(j.definition.name);
     const next = j.enabled ? nextSlot(j.schedule, now, j.timeZone) : null;
     return [
       j.definition.name,
@@ -121,7 +132,7 @@ async function list(argv: string[], ctx: CommandContext): Promise<number> {
       j.policy,
       `${j.retry.maxAttempts}× from ${formatDuration(j.retry.backoffMs)}`,
       next === null ? '–' : new Date(next).toISOString().slice(0, 16) + 'Z',
-      r ? `${new Date(r.scheduledFor).toISOString().slice(0, 16)}Z ${r.status} (attempt ${r.attempt}${r.rows === null ? '' : `, ${r.rows} rows`})` : 'never',
+      last === null ? 'unknown (database held by another process)' : r ? `${new Date(r.scheduledFor).toISOString().slice(0, 16)}Z ${r.status} (attempt ${r.attempt}${r.rows === null ? '' : `, ${r.rows} rows`})` : 'never',
     ];
   });
   const head = ['job', 'enabled', 'schedule', 'time zone', 'policy', 'retries', 'next slot (UTC)', 'last run: slot, status'];
@@ -131,15 +142,16 @@ async function list(argv: string[], ctx: CommandContext): Promise<number> {
   return 0;
 }
 
-async function runOne(argv: string[], ctx: CommandContext): Promise<number> {
-  const args = parseCommandArgs(argv, { ...FLAGS, for: { type: 'string' } }, HELP, ctx, true);
+async function runOne(app: JobsApp, argv: string[], ctx: CommandContext): Promise<number> {
+  const args = parseCommandArgs(argv, { ...FLAGS, for: { type: 'string' } }, app.help, ctx, true);
   if (!args) return 0;
   const [name, ...extra] = args.positionals;
-  if (!name) throw new UsageError(`name the job to run (${JOB_NAMES.join(', ')})`);
+  const names = app.registry.map((j) => j.name);
+  if (!name) throw new UsageError(`name the job to run (${names.join(', ')})`);
   if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
-  if (!(JOB_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown job "${name}" (known: ${JOB_NAMES.join(', ')})`);
+  if (!names.includes(name)) throw new UsageError(`unknown job "${name}" (known: ${names.join(', ')})`);
   const slot = parseTimeArg(args.values.for, '--for') ?? Date.now();
-  const config = loadConfig(args.values);
+  const config = loadConfig(app, args.values);
   const scheduler = makeScheduler(config, logger(ctx, args.values.json), (n) => n === name);
   const onAbort = () => void scheduler.stop();
   ctx.signal.addEventListener('abort', onAbort, { once: true });

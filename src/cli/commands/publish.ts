@@ -1,8 +1,8 @@
 import { createReadStream, statSync } from 'node:fs';
 import { PUBLISH_ENCODINGS, type PublishEncoding } from '../../ingest/encode/message-batcher.ts';
 import { publishFile } from '../../ingest/sources/kafka/publish-file.ts';
-import { brokersArg } from '../brokers-arg.ts';
-import { UsageError, parseCommandArgs, required, type Command } from '../command.ts';
+import { brokersArg } from '../../core/brokers.ts';
+import { UsageError, logOf, parseCommandArgs, required, type Command } from '../command.ts';
 import { Progress, formatCount } from '../progress.ts';
 
 const HELP = `Usage: citypulse publish --from FILE|- --topic T [--partitions N] [--brokers B]
@@ -73,6 +73,7 @@ export const publishCommand: Command = {
       stream: from === '-' ? ctx.stdin : createReadStream(from, { highWaterMark: 1 << 20 }),
       onProgress: (bytes, n) => progress.update(bytes, `${formatCount(n)} messages`),
       signal: ctx.signal,
+      log: (level, message) => logOf(ctx)({ type: 'kafka.log', level, message }),
     });
     progress.finish(`${formatCount(published)} messages`);
     ctx.stdout.write(`published ${published.toLocaleString('en-US')} messages (${records.toLocaleString('en-US')} records, ${encoding}) to ${topic}\n`);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { formatHttpLogEvent, type HttpLogEvent, type HttpLogger } from '../../outputs/http/http-log.ts';
+import { createCliLogger, httpLoggerOf } from '../log/create-cli-logger.ts';
 import { startHttpServer } from '../../outputs/http/start-http-server.ts';
 import { DEFAULT_K } from '../../outputs/export/k-anonymity.ts';
 import { UsageError, parseCommandArgs, required, type Command, type CommandContext } from '../command.ts';
@@ -23,7 +23,8 @@ Options:
   --port N         TCP port, 0 for any free one (default 8080)
   --host H         interface (default 127.0.0.1; 0.0.0.0 for every interface)
   --k N            k-anonymity threshold, ≥ 2 (default ${DEFAULT_K}); clients may ask for more, never less
-  --log F          text (default) | json | off — request and error log on stderr
+  --log F          text | json | off (errors only) — request and error log on stderr
+                   (default: the global --log-format, text)
   -h, --help       this help
 
 Endpoints:
@@ -57,7 +58,7 @@ async function serve(argv: string[], ctx: CommandContext): Promise<number> {
       port: { type: 'string', default: '8080' },
       host: { type: 'string', default: '127.0.0.1' },
       k: { type: 'string', default: String(DEFAULT_K) },
-      log: { type: 'string', default: 'text' },
+      log: { type: 'string' },
     },
     HELP,
     ctx,
@@ -70,23 +71,26 @@ async function serve(argv: string[], ctx: CommandContext): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got ${v.port}`);
   const k = Number(v.k);
   if (!Number.isInteger(k) || k < 2) throw new UsageError(`--k must be an integer ≥ 2, got ${v.k}`);
-  const log = v.log as LogFormat;
+  const log = (v.log ?? 'text') as LogFormat;
   if (!LOG_FORMATS.includes(log)) throw new UsageError(`--log must be one of ${LOG_FORMATS.join(', ')}`);
   if (ctx.signal.aborted) return 130;
 
-  const loggers: Record<LogFormat, HttpLogger> = {
-    text: (e) => ctx.stderr.write(formatHttpLogEvent(e) + '\n'),
-    json: (e) => ctx.stderr.write(JSON.stringify({ time: new Date().toISOString(), ...e }) + '\n'),
-    off: (e: HttpLogEvent) => void (e.type === 'error' && ctx.stderr.write(formatHttpLogEvent(e) + '\n')),
-  };
+  // --log picks the format of this server's log (text, json, or errors only); the default follows the
+  // global --log-format.
+  const logger = httpLoggerOf(
+    log === 'off'
+      ? createCliLogger({ stream: ctx.stderr, format: ctx.logFormat ?? 'text', minLevel: 'error' })
+      : createCliLogger({ stream: ctx.stderr, format: v.log === undefined ? (ctx.logFormat ?? 'text') : log }),
+  );
   const server = await startHttpServer({
     dbPath,
     port,
     host: v.host!,
     k,
-    logger: loggers[log],
+    logger,
     debug: Boolean(ctx.env.CITYPULSE_DEBUG),
   });
+  // The URL once, on stdout (scripts read it there); the log's `listening` line says the rest.
   ctx.stdout.write(`citypulse serve: ${server.url} (dashboard), ${server.url}api/v1/openapi.json (API)\n`);
   await new Promise<void>((resolve) => {
     if (ctx.signal.aborted) resolve();

@@ -12,8 +12,8 @@ import { Simulation } from '../../sim/simulation.ts';
 import { scenariosJson } from '../../sim/truth/scenarios-json.ts';
 import { TRUTH_CSV } from '../../sim/truth/truth-csv.ts';
 import type { TruthSink } from '../../sim/truth/truth-sink.ts';
-import { type Command, parseCommandArgs, required, UsageError } from '../command.ts';
-import { formatDuration, parseDuration } from '../duration.ts';
+import { type Command, logOf, parseCommandArgs, required, UsageError } from '../command.ts';
+import { formatDuration, parseDuration } from '../../core/duration.ts';
 import { formatCount, Progress } from '../progress.ts';
 
 const HELP = `Usage: citypulse simulate --out DIR [options]
@@ -97,15 +97,14 @@ export const simulateCommand: Command = {
       try {
         config.zones = JSON.parse(await readFile(v.zones, 'utf8')) as FeatureCollection;
       } catch (cause) {
-        throw new Error(`cannot read zones from ${v.zones}`, { cause });
+        throw new UsageError(`cannot read --zones ${v.zones}`, { cause });
       }
     }
     const began = performance.now();
     const sim = new Simulation(config);
     const c = sim.config;
-    if (sim.end > Date.now() + 86_400_000) {
-      ctx.stderr.write(`note: the simulated period ends after tomorrow; the pipeline will reject those events as from the future\n`);
-    }
+    const future = futureShare(c.start, sim.end, Date.now());
+    if (future > 0) logOf(ctx)({ type: 'simulate.future', start: c.start, end: sim.end, share: future });
     await mkdir(join(out, 'truth'), { recursive: true });
     await writeFile(join(out, 'cells.csv'), cellTableCsv(sim.city.cells));
     await writeFile(join(out, 'zones.geojson'), JSON.stringify(zonesToGeoJson(sim.city.zones)) + '\n');
@@ -121,7 +120,7 @@ export const simulateCommand: Command = {
       ...(bad ? { badLine: (b) => bad.add(TRUTH_CSV.badLines.row(b)) } : {}),
     };
     const sinks = [events, positions, trips, ...(bad ? [bad] : [])];
-    const progress = new Progress({ stream: ctx.stderr, label: 'simulate', total: c.days * 1440, unit: 'sim-min' });
+    const progress = new Progress({ stream: ctx.stderr, label: 'simulate', total: c.days * 1440, unit: 'sim-min' , log: logOf(ctx) });
     let aborted = false;
     try {
       for (const chunk of sim.chunks(truth)) {
@@ -138,7 +137,7 @@ export const simulateCommand: Command = {
     }
     progress.finish(`${formatCount(sim.stats.lines)} lines`);
     if (aborted) {
-      ctx.stderr.write(`simulate: interrupted; ${out} holds a partial run\n`);
+      logOf(ctx)({ type: 'simulate.interrupted', out });
       return 130;
     }
     const ms = performance.now() - began;
@@ -228,4 +227,14 @@ function duration(s: string, name: string): number {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+}
+
+/**
+ * The share of [start, end) lying more than a day ahead of `now`: the pipeline dead-letters events
+ * that far in the future (timestamp_out_of_range), so 1 means every simulated event will be refused.
+ */
+export function futureShare(start: number, end: number, now: number): number {
+  const horizon = now + 86_400_000;
+  if (end <= horizon || end <= start) return 0;
+  return Math.min(1, (end - Math.max(start, horizon)) / (end - start));
 }

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { ensureAnalystTables } from '../../outputs/duckdb/ensure-analyst-tables.ts';
 import { openDatabase } from '../../outputs/duckdb/open.ts';
 import { formatResult, listQueries, loadQuery, parseQuery, RESULT_FORMATS, runQuery, writeParquet, type NamedQuery, type QueryInfo, type ResultFormat } from '../../sql/index.ts';
-import { UsageError, parseCommandArgs, type Command, type CommandContext, dispatchSubcommand } from '../command.ts';
+import { UsageError, logOf, parseCommandArgs, type Command, type CommandContext, dispatchSubcommand } from '../command.ts';
 
 const FORMATS = [...RESULT_FORMATS, 'parquet'] as const;
 type Format = (typeof FORMATS)[number];
@@ -23,7 +23,9 @@ Options of run:
   --param key=value      a parameter (repeat for each); unknown or missing ones are errors
   --db FILE              DuckDB file written by ingest/stream, opened read-only (other readers may
                          share it; while a stream holds it, query a copy or the Parquet lake —
-                         see docs/lake.md). Default: an empty in-memory database with the tables
+                         see docs/lake.md). Required for a query that reads the pipeline's or the
+                         analyst tables (every query of sql/); without it, SQL runs in an empty
+                         in-memory database (h3_* functions only)
   --format F             table (default) | csv | json | parquet
                          json: an array of row objects; 64-bit integers exact; timestamps ISO 8601
   --out PATH             write to a file (required for parquet) instead of stdout
@@ -90,29 +92,40 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
   const source = args.positionals[0]!;
   const query: NamedQuery = source === '-' ? parseQuery(await readAll(ctx.stdin), '<stdin>') : loadQuery(source, v.dir);
   if (v.db !== undefined && !existsSync(v.db)) throw new UsageError(`--db ${v.db}: no such file`);
-  const db = await openDatabase(v.db ?? ':memory:', { readOnly: v.db !== undefined }).catch((cause: unknown) => {
+  const db = await openDatabase(v.db ?? ':memory:', { readOnly: v.db !== undefined, createSchema: false }).catch((cause: unknown) => {
     const message = (cause as Error).message ?? String(cause);
     if (!/lock/i.test(message)) throw cause;
     throw new Error(`${v.db} is held by a running writer (DuckDB allows one writer process and no readers beside it); query the Parquet lake or a copy instead, see docs/lake.md`, { cause });
   });
   try {
-    await ensureAnalystTables(db.connection, v.db !== undefined);
+    // Without --db the in-memory database holds no tables, so a query reading them fails (below)
+    // instead of silently returning 0 rows.
+    if (v.db !== undefined) await ensureAnalystTables(db.connection, true);
     if (v.out) mkdirSync(dirname(v.out), { recursive: true });
     if (format === 'parquet') {
       const rows = await writeParquet(db.connection, query, params, v.out!);
-      ctx.stderr.write(`${query.name}  ${rows} rows → ${v.out} (parquet)\n`);
+      logOf(ctx)({ type: 'sql.written', query: query.name, rows, out: v.out!, format });
       return 0;
     }
     const result = await runQuery(db.connection, query, params);
     const text = formatResult(result, format as ResultFormat);
     if (v.out) {
       writeFileSync(v.out, text);
-      ctx.stderr.write(`${query.name}  ${result.rows.length} rows → ${v.out} (${format})\n`);
+      logOf(ctx)({ type: 'sql.written', query: query.name, rows: result.rows.length, out: v.out, format });
     } else ctx.stdout.write(text);
     return 0;
+  } catch (err) {
+    throw explainMissingDb(err, query, v.db);
   } finally {
     db.close();
   }
+}
+
+/** Without `--db`, a query that reads a table is a usage error naming `--db` (the in-memory database has none). */
+function explainMissingDb(err: unknown, query: NamedQuery, db: string | undefined): unknown {
+  const table = db === undefined && err instanceof Error ? /Table with name (\w+) does not exist/.exec(err.message)?.[1] : undefined;
+  if (!table) return err;
+  return new UsageError(`query ${query.name} reads the table ${table}: give --db FILE, the DuckDB file ingest or stream wrote (without --db, SQL runs on an empty in-memory database)`);
 }
 
 /** `--param key=value` flags → values (strings: DuckDB casts them to the declared types). */

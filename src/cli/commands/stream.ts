@@ -1,13 +1,13 @@
 import { runStream } from '../../../pipelines/stream-runner.ts';
-import { PIPELINE_FLAGS, PIPELINE_FLAGS_HELP, describeKey, loadCells, pseudonymiserFromEnv, windowConfigFromFlags } from '../../config/pipeline-options.ts';
+import { PIPELINE_FLAGS, PIPELINE_FLAGS_HELP, keyLoadedEvent, loadCells, pseudonymiserFromEnv, windowConfigFromFlags } from '../flags/pipeline-flags.ts';
 import { createKafka } from '../../ingest/sources/kafka/kafka-client.ts';
-import { brokersArg } from '../brokers-arg.ts';
+import { brokersArg } from '../../core/brokers.ts';
 import { startRepartition } from '../../../pipelines/repartition-runner.ts';
 import { openDatabase } from '../../outputs/duckdb/open.ts';
-import { UsageError, parseCommandArgs, required, type Command } from '../command.ts';
-import { parseDuration } from '../duration.ts';
+import { logOf, parseCommandArgs, required, type Command } from '../command.ts';
+import { parseDuration } from '../../core/duration.ts';
 import { formatCount } from '../progress.ts';
-import { ALERT_FLAGS, ALERT_FLAGS_HELP, alertingFromFlags } from '../../alerts/cli-flags.ts';
+import { ALERT_FLAGS, ALERT_FLAGS_HELP, alertingFromFlags } from '../flags/alert-flags.ts';
 import { DEFAULT_ALERT_TOPIC } from '../../alerts/delivery/kafka-alert-publisher.ts';
 import { createLakeWriter } from '../../outputs/lake/index.ts';
 import type { WindowPlugin } from '../../outputs/window-plugin.ts';
@@ -24,8 +24,9 @@ Options:
   --group G                consumer group (default citypulse); checkpoints are kept per group
 ${PIPELINE_FLAGS_HELP}
   --exit-when-idle DUR     stop once every assigned partition is caught up and nothing arrived for DUR
-                           (e.g. 10s); all windows then close, as at the end of a file. Default: run
-                           until SIGTERM/SIGINT, which finishes the batch in hand and commits.
+                           (with a unit: 10s, 2m; a bare number is refused); all windows then close,
+                           as at the end of a file. Default: run until SIGTERM/SIGINT, which finishes
+                           the batch in hand and commits.
   --partition-idle DUR     a partition silent this long stops holding publication back (default 30s)
   --checkpoint-every DUR   longest time between checkpoints while messages flow (default 5s)
   --dead-letter-topic T    where poison messages go, with reason/source headers (default citypulse-dead-letters; "" disables)
@@ -74,20 +75,19 @@ export const streamCommand: Command = {
     const topics = required(v, 'topics').split(',').map((t) => t.trim()).filter(Boolean);
     const dbPath = required(v, 'db');
     const wc = windowConfigFromFlags(v);
+    // Every duration is read before anything connects or opens, so `--exit-when-idle 10` fails at once.
+    const dur = (flag: 'exit-when-idle' | 'partition-idle' | 'checkpoint-every') => parseDuration(String(v[flag]), `--${flag}`);
+    const exitWhenIdleMs = v['exit-when-idle'] !== undefined ? dur('exit-when-idle') : undefined;
+    const partitionIdleMs = dur('partition-idle');
+    const checkpointIntervalMs = dur('checkpoint-every');
     const cells = loadCells(required(v, 'cells'), wc.resolution);
     const { pseudonymiser, key } = pseudonymiserFromEnv(ctx.env, v['key-file']);
-    ctx.stderr.write(describeKey(key) + '\n');
+    const log = logOf(ctx);
+    log(keyLoadedEvent(key));
     const plugins: WindowPlugin[] = [];
     const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution, brokers, defaultTopic: DEFAULT_ALERT_TOPIC });
     if (alerting) plugins.push(alerting);
     if (v.lake) plugins.push(createLakeWriter({ dir: String(v.lake) }));
-    const dur = (flag: string) => {
-      try {
-        return parseDuration(String(v[flag as keyof typeof v]), `--${flag}`);
-      } catch (err) {
-        throw new UsageError((err as Error).message);
-      }
-    };
     const db = await openDatabase(dbPath);
     const t0 = performance.now();
     const group = String(v.group);
@@ -100,7 +100,8 @@ export const streamCommand: Command = {
           cells,
           pseudonymiser,
           deadLetterTopic: dlqTopic,
-          log: (m) => ctx.stderr.write(`repartition: ${m}\n`),
+          // The runners take string notes; they become typed events here (see the report on issue 9).
+          log: (message) => log({ type: 'stream.note', component: 'repartition', message }),
         })
       : null;
     try {
@@ -113,19 +114,17 @@ export const streamCommand: Command = {
         cells,
         pseudonymiser,
         connection: db.connection,
-        ...(v['exit-when-idle'] !== undefined ? { exitWhenIdleMs: dur('exit-when-idle') } : {}),
-        partitionIdleMs: dur('partition-idle'),
-        checkpointIntervalMs: dur('checkpoint-every'),
+        ...(exitWhenIdleMs !== undefined ? { exitWhenIdleMs } : {}),
+        partitionIdleMs,
+        checkpointIntervalMs,
         // With --repartition, poison messages were already sent by the repartition stage.
         deadLetterTopic: repartitioner ? null : dlqTopic,
         handoff: !v['no-handoff'],
         plugins,
         signal: ctx.signal,
-        log: (m) => ctx.stderr.write(`stream: ${m}\n`),
+        log: (message) => log({ type: 'stream.note', component: 'stream', message }),
         onCheckpoint: (p) =>
-          ctx.stderr.write(
-            `stream: checkpoint ${p.checkpoints} · ${formatCount(p.messages)} messages · ${formatCount(p.accepted)} accepted · ${p.deadLetters} dead · ${p.late} late · published to ${p.publishedUntil ? new Date(p.publishedUntil).toISOString() : '—'}\n`,
-          ),
+          log({ type: 'stream.checkpoint', checkpoints: p.checkpoints, messages: p.messages, accepted: p.accepted, deadLetters: p.deadLetters, late: p.late, publishedUntil: p.publishedUntil ?? null }),
       });
       const secs = (performance.now() - t0) / 1000;
       ctx.stdout.write(

@@ -1,4 +1,4 @@
-import { parseDuration } from '../../cli/duration.ts';
+import { parseDuration } from '../../core/duration.ts';
 
 type Raw = Readonly<Record<string, unknown>>;
 

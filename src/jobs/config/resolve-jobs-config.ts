@@ -1,4 +1,4 @@
-import { parseDuration } from '../../cli/duration.ts';
+import { parseDuration } from '../../core/duration.ts';
 import type { JobDefinition, JobEnvironment } from '../job-definition.ts';
 import type { ScheduledJob } from '../run/scheduled-job.ts';
 import { parseCron } from '../schedule/cron-schedule.ts';

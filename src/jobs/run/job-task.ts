@@ -1,3 +1,5 @@
+import { CitypulseError, type CitypulseErrorOptions } from '../../core/citypulse-error.ts';
+
 /** What a job's code receives for one attempt. */
 export interface JobTaskContext {
   /** The slot this run serves, epoch ms: the job's "now" (e.g. windows closed by then). */
@@ -27,14 +29,10 @@ export type JobTask = (ctx: JobTaskContext) => Promise<JobResult>;
  * An error a job throws to say "do not retry" (bad configuration, missing input that will not appear
  * by itself). Any error with `retriable: false` is treated the same way.
  */
-export class JobError extends Error {
+export class JobError extends CitypulseError {
   override name = 'JobError';
-  readonly retriable: boolean;
-  readonly context: Record<string, unknown>;
-  constructor(message: string, options: { cause?: unknown; retriable?: boolean } & Record<string, unknown> = {}) {
-    const { cause, retriable, ...context } = options;
-    super(message, { cause });
-    this.retriable = retriable ?? true;
-    this.context = context;
+  /** Retriable unless `retriable: false` is given (a job's failure is usually worth another attempt). */
+  constructor(message: string, options: CitypulseErrorOptions = {}) {
+    super(message, { ...options, retriable: options.retriable ?? true });
   }
 }

@@ -4,7 +4,8 @@ import { withTransaction } from '../../outputs/duckdb/with-transaction.ts';
 import { SETTLED_STATUSES, type JobRun, type JobRunStatus, type RunTrigger } from '../run/job-run.ts';
 import type { AcquireResult, JobStore } from '../run/job-store.ts';
 import { JOB_TABLES_SQL, tsParam } from './job-tables.ts';
-import { openWithRetry } from './open-with-retry.ts';
+import { openDatabase } from '../../outputs/duckdb/open.ts';
+import { isLockConflict, openWithRetry } from './open-with-retry.ts';
 
 /** Configuration of a {@link DuckDbJobStore}. */
 export interface DuckDbJobStoreConfig {
@@ -99,9 +100,23 @@ export class DuckDbJobStore implements JobStore {
     await this.#with((conn) => insertRun(conn, run));
   }
 
-  /** The newest row per job (by start), for `citypulse jobs list`. Empty when the tables do not exist. */
-  async latestRuns(): Promise<Map<string, JobRun>> {
-    return this.#with(async (conn) => {
+  /**
+   * The newest row per job (by start), for `citypulse jobs list`. Empty when the tables do not exist.
+   * Reads without waiting: the file is opened read-only once, and `null` comes back when another
+   * process holds it (a reader needs no lock of its own, so waiting `busyTimeoutMs` would only stall).
+   */
+  async latestRuns(): Promise<Map<string, JobRun> | null> {
+    let db;
+    try {
+      db = await openDatabase(this.path, { h3: false, createSchema: false, readOnly: true });
+    } catch (err) {
+      if (isLockConflict(err)) return null;
+      throw err;
+    }
+    try {
+      const conn = db.connection;
+      const exists = await conn.runAndReadAll(`SELECT count(*) FROM duckdb_tables() WHERE table_name = 'job_runs'`);
+      if (Number(exists.getRowsJS()[0]![0]) === 0) return new Map();
       const r = await conn.runAndReadAll(
         `SELECT job, epoch_ms(scheduled_for), attempt, status, trigger, owner, epoch_ms(started), epoch_ms(finished), rows, error, detail
          FROM job_runs QUALIFY row_number() OVER (PARTITION BY job ORDER BY started DESC, attempt DESC) = 1`,
@@ -115,7 +130,9 @@ export class DuckDbJobStore implements JobStore {
         });
       }
       return out;
-    });
+    } finally {
+      db.close();
+    }
   }
 
   async #with<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {

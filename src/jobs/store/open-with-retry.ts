@@ -1,13 +1,13 @@
+import { CitypulseError } from '../../core/citypulse-error.ts';
 import { openDatabase, type Database, type OpenOptions } from '../../outputs/duckdb/open.ts';
 import type { Clock } from '../../core/clock.ts';
 
 /** The database file is held by another process (DuckDB admits one read-write process per file). */
-export class DatabaseBusyError extends Error {
+export class DatabaseBusyError extends CitypulseError {
   override name = 'DatabaseBusyError';
-  readonly retriable = true;
   readonly path: string;
   constructor(path: string, waitedMs: number, cause: unknown) {
-    super(`database ${path} is held by another process (waited ${waitedMs} ms)`, { cause });
+    super(`database ${path} is held by another process (waited ${waitedMs} ms)`, { kind: 'conflict', retriable: true, cause, path });
     this.path = path;
   }
 }

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { queryHeatmap } from '../export/heatmap-query.ts';
 import { heatmapToCsv, heatmapToGeoJson } from '../export/heatmap-writers.ts';
 import { ApiError } from './api-error.ts';
+import { unknownZoneSystem } from '../../zones/unknown-zone-system.ts';
 import type { DashboardPage } from './dashboard-page.ts';
 import { openApiDocument } from './openapi.ts';
 import type { QueryCatalogue } from './query-catalogue.ts';
@@ -71,7 +72,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
   const zoneSystemExists = async (system: string) => {
     const systems = await ctx.runner.run((conn) => listZoneSystems(conn));
     if (!systems.some((s) => s.name === system)) {
-      throw new ApiError('not_found', `unknown zone system ${JSON.stringify(system)} (loaded: ${systems.map((s) => s.name).join(', ') || 'none; load one with citypulse zones load'})`);
+      throw new ApiError('not_found', unknownZoneSystem(system, systems.map((s) => s.name)).message);
     }
   };
 

@@ -16,7 +16,8 @@ export const silentHttpLogger: HttpLogger = () => {};
 export function formatHttpLogEvent(e: HttpLogEvent): string {
   switch (e.type) {
     case 'listening':
-      return `serve    ${e.url} (db ${e.db}, read-only, k=${e.k}); Ctrl-C stops`;
+      // The URL itself is the command's output (stdout); the log line does not repeat it.
+      return `serve    listening (db ${e.db}, read-only, k=${e.k}); Ctrl-C stops`;
     case 'request':
       return `http     ${e.method} ${e.path} → ${e.status} ${e.bytes} B ${e.ms.toFixed(0)} ms`;
     case 'error':

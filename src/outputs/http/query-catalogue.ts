@@ -77,6 +77,7 @@ export class QueryCatalogue {
 function toApiError(err: unknown, q: NamedQuery): unknown {
   if (!(err instanceof QueryError)) return err;
   const detail = err.message.replaceAll(` (${q.path})`, '').replaceAll(q.path, `sql/${q.name}.sql`);
+  if (err.kind === 'not_found') return new ApiError('not_found', detail, { cause: err });
   if (err.params.length > 0) return new ApiError('bad_parameter', detail, { parameter: err.params[0]!, cause: err });
   if (CLIENT_ERRORS.test(err.message)) return new ApiError('bad_parameter', detail, { cause: err });
   return err;

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { ensureAnalystTables } from '../duckdb/ensure-analyst-tables.ts';
 import { openDatabase, type Database } from '../duckdb/open.ts';
 import { checkK, DEFAULT_K } from '../export/k-anonymity.ts';
-import { ApiError } from './api-error.ts';
+import { ApiError, apiErrorOf } from './api-error.ts';
 import { apiRoutes, type Route } from './api-routes.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { silentHttpLogger, type HttpLogger } from './http-log.ts';
@@ -195,11 +195,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: Compile
       throw new ApiError('response_too_large', `the response would exceed ${o.maxBodyBytes} bytes; ask for a coarser resolution or a shorter range`);
     }
   } catch (err) {
-    if (!(err instanceof ApiError) || err.status >= 500) {
+    const api = apiErrorOf(err);
+    if (api.status >= 500) {
       const e = err as Error;
-      o.logger({ type: 'error', method, path: url.pathname, error: `${e.message}${e.cause ? ` (caused by: ${(e.cause as Error).message ?? String(e.cause)})` : ''}`, ...(o.debug && e.stack ? { stack: e.stack } : {}) });
+      o.logger({ type: 'error', method, path: url.pathname, error: `${e.message}${e.cause && !e.message.includes((e.cause as Error).message ?? String(e.cause)) ? `: ${(e.cause as Error).message ?? String(e.cause)}` : ''}`, ...(o.debug && e.stack ? { stack: e.stack } : {}) });
     }
-    const api = err instanceof ApiError ? err : new ApiError('internal', 'internal server error; see the server log');
     reply = { status: api.status, contentType: 'application/json; charset=utf-8', body: JSON.stringify(api.toJSON()), headers: api.code === 'method_not_allowed' ? { allow: ALLOWED_METHODS } : {} };
   }
   const bytes = write(req, res, reply);

@@ -1,3 +1,5 @@
+import { CitypulseError } from '../../core/citypulse-error.ts';
+
 /** Context of a {@link LakeError}. */
 export interface LakeErrorContext {
   /** The file or folder involved. */
@@ -8,13 +10,13 @@ export interface LakeErrorContext {
 }
 
 /** A lake file that could not be written, merged or compacted; names the path and window. */
-export class LakeError extends Error {
+export class LakeError extends CitypulseError {
   override name = 'LakeError';
   readonly path: string | undefined;
   readonly windowStart: number | undefined;
 
   constructor(message: string, context: LakeErrorContext = {}) {
-    super(message, context.cause === undefined ? undefined : { cause: context.cause });
+    super(message, { kind: 'internal', cause: context.cause, path: context.path, windowStart: context.windowStart });
     this.path = context.path;
     this.windowStart = context.windowStart;
   }

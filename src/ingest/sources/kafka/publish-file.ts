@@ -19,6 +19,8 @@ export interface PublishFileOptions {
   recordsPerMessage?: number;
   /** Called after each chunk of input with the bytes read so far and the messages published. */
   onProgress?: (bytesRead: number, published: number) => void;
+  /** kafkajs' log lines (see createKafka); retried leader moves arrive as `warn`. */
+  log?: (level: 'error' | 'warn' | 'info', message: string) => void;
   signal?: AbortSignal;
 }
 
@@ -34,7 +36,7 @@ const MAX_REQUEST_BYTES = 900_000;
  * arrays / Arrow record batches grouped by the subscriber's partition); creates the topic when missing.
  */
 export async function publishFile(o: PublishFileOptions): Promise<{ published: number; records: number }> {
-  const kafka = createKafka({ brokers: o.brokers, clientId: 'citypulse-publish' });
+  const kafka = createKafka({ brokers: o.brokers, clientId: 'citypulse-publish', ...(o.log ? { log: o.log } : {}) });
   const admin = kafka.admin();
   await admin.connect();
   let partitions = o.partitions;

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { parseDuration } from '../cli/duration.ts';
-import { UsageError } from '../cli/command.ts';
-import { CellTable } from '../locate/cell-table.ts';
-import { loadOrCreateKey, type LoadedKey } from '../privacy/key-file.ts';
-import { Pseudonymiser } from '../privacy/pseudonymiser.ts';
-import { checkWindowConfig, type WindowConfig } from '../window/window-config.ts';
+import { parseDuration } from '../../core/duration.ts';
+import { UsageError } from '../command.ts';
+import type { LogEvent } from '../log/log-event.ts';
+import { CellTable } from '../../locate/cell-table.ts';
+import { loadOrCreateKey, type LoadedKey } from '../../privacy/key-file.ts';
+import { Pseudonymiser } from '../../privacy/pseudonymiser.ts';
+import { checkWindowConfig, type WindowConfig } from '../../window/window-config.ts';
 
 /** The parseArgs options shared by `ingest` and `stream`. */
 export const PIPELINE_FLAGS = {
@@ -23,6 +24,7 @@ export const PIPELINE_FLAGS_HELP = `  --cells CSV              cell table: cell_
   --window DUR             tumbling event-time window, 1m–60m (default 15m)
   --lateness DUR           allowed lateness; watermark = max event time − lateness (default 5m)
   --presence-timeout DUR   how long an event holds a device without a newer one (default 60m)
+                           (every DUR takes a unit: ms, s, m, h or d — 90s, 15m, 1h; a bare number is refused)
   --res N                  base H3 resolution 0–15 (default 9)
   --key-file PATH          pseudonymisation key file (default $CITYPULSE_KEY_FILE or .citypulse/pseudonym.key);
                            $CITYPULSE_KEY overrides it. Created (mode 0600) when missing.`;
@@ -31,12 +33,11 @@ export const PIPELINE_FLAGS_HELP = `  --cells CSV              cell table: cell_
 export function windowConfigFromFlags(v: Record<string, unknown>): WindowConfig & { resolution: number } {
   const res = Number(v.res);
   if (!Number.isInteger(res) || res < 0 || res > 15) throw new UsageError(`--res must be an integer 0–15, got ${v.res}`);
+  const windowMs = parseDuration(String(v.window), '--window');
+  const latenessMs = parseDuration(String(v.lateness), '--lateness');
+  const presenceTimeoutMs = parseDuration(String(v['presence-timeout']), '--presence-timeout');
   try {
-    const c = checkWindowConfig({
-      windowMs: parseDuration(String(v.window), '--window'),
-      latenessMs: parseDuration(String(v.lateness), '--lateness'),
-      presenceTimeoutMs: parseDuration(String(v['presence-timeout']), '--presence-timeout'),
-    });
+    const c = checkWindowConfig({ windowMs, latenessMs, presenceTimeoutMs });
     return { ...c, resolution: res };
   } catch (err) {
     throw new UsageError((err as Error).message);
@@ -61,9 +62,7 @@ export function pseudonymiserFromEnv(env: NodeJS.ProcessEnv, keyFileFlag?: strin
   return { pseudonymiser: new Pseudonymiser({ key: key.key }), key };
 }
 
-/** A line about where the key came from, for stderr. Never prints the key. */
-export function describeKey(k: LoadedKey): string {
-  if (k.source === 'config') return 'pseudonymisation key: from $CITYPULSE_KEY';
-  if (k.source === 'created') return `pseudonymisation key: created ${k.path} (mode 0600) — keep it secret and keep it: device ids depend on it`;
-  return `pseudonymisation key: ${k.path}`;
+/** The log event saying where the key came from. Never carries the key. */
+export function keyLoadedEvent(k: LoadedKey): Extract<LogEvent, { type: 'key.loaded' }> {
+  return { type: 'key.loaded', source: k.source, path: k.path ?? null };
 }

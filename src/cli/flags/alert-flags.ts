@@ -1,10 +1,11 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { UsageError, type CommandContext } from '../cli/command.ts';
-import { brokersArg } from '../cli/brokers-arg.ts';
-import { parseDuration } from '../cli/duration.ts';
-import { formatAlertLogEvent, type AlertLogger } from './alert-log.ts';
-import { readAreasFile } from './areas/read-areas-file.ts';
-import { createAlerting, type AlertingPlugin } from './plugin/create-alerting.ts';
+import { UsageError, logOf, type CommandContext } from '../command.ts';
+import { alertLoggerOf } from '../log/create-cli-logger.ts';
+import { brokersArg } from '../../core/brokers.ts';
+import { parseDuration } from '../../core/duration.ts';
+import type { AlertLogger } from '../../alerts/alert-log.ts';
+import { readAreasFile } from '../../alerts/areas/read-areas-file.ts';
+import { createAlerting, type AlertingPlugin } from '../../alerts/plugin/create-alerting.ts';
 
 /** The parseArgs options that turn on crowd alerts in `ingest` and `stream`. */
 export const ALERT_FLAGS = {
@@ -27,7 +28,8 @@ export const ALERT_FLAGS_HELP = `Crowd alerts (docs/alerts.md):
                            citypulse alerts tail), keyed by area id
   --people-per-device X    people per present device, e.g. 2.5 or 1/0.4 for a 40 % market share
                            (default 1; an area's scale overrides it)
-  --forecast-horizon DUR   warn when the trend crosses a capacity level within DUR (default 30m)`;
+  --forecast-horizon DUR   warn when the trend crosses a capacity level within DUR, with a unit:
+                           90s, 30m, 1h (default 30m)`;
 
 /** Options of {@link alertingFromFlags} that depend on the command. */
 export interface AlertingFromFlagsOptions {
@@ -51,7 +53,7 @@ export interface AlertingFromFlagsOptions {
  */
 export async function alertingFromFlags(
   values: Record<string, unknown>,
-  ctx: Pick<CommandContext, 'env' | 'stderr'>,
+  ctx: Pick<CommandContext, 'env' | 'stderr' | 'log'>,
   options: AlertingFromFlagsOptions = {},
 ): Promise<AlertingPlugin | null> {
   const areasPath = values.areas as string | undefined;
@@ -64,18 +66,14 @@ export async function alertingFromFlags(
   const peoplePerDevice = values['people-per-device'] === undefined ? undefined : parsePeoplePerDevice(String(values['people-per-device']));
   let horizonMs: number | undefined;
   if (values['forecast-horizon'] !== undefined) {
-    try {
-      horizonMs = parseDuration(String(values['forecast-horizon']), '--forecast-horizon');
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    horizonMs = parseDuration(String(values['forecast-horizon']), '--forecast-horizon');
     if (horizonMs <= 0) throw new UsageError('--forecast-horizon must be > 0');
   }
   const webhooks = (values.webhook as string[] | undefined) ?? [];
   for (const u of webhooks) if (!/^https?:\/\/./.test(u)) throw new UsageError(`--webhook must be an http(s) URL, got ${u}`);
   const topic = (values['alerts-topic'] as string | undefined) ?? options.defaultTopic;
   const areas = await readAreasFile(areasPath, resolution);
-  const logger: AlertLogger | undefined = options.log === false ? undefined : (e) => ctx.stderr.write(formatAlertLogEvent(e) + '\n');
+  const logger: AlertLogger | undefined = options.log === false ? undefined : alertLoggerOf(logOf(ctx));
   let kafka: Parameters<typeof createAlerting>[0]['kafka'];
   if (topic) {
     const brokerList = options.brokers ?? brokersArg(values.brokers, ctx.env);
