@@ -117,7 +117,7 @@ async function supervise(cfg: ResolvedStreamConfig, table: PartitionTable, check
 function onGroupJoin(e: ConsumerGroupJoinEvent, cfg: ResolvedStreamConfig, table: PartitionTable, consumer: () => { seek: (o: { topic: string; partition: number; offset: string }) => void }, onFatal: (err: Error) => void): void {
   const next = new Set<string>();
   for (const [topic, ps] of Object.entries(e.payload.memberAssignment)) for (const p of ps as number[]) next.add(partitionKey(topic, p));
-  for (const k of table.assign(next)) cfg.log(`partition ${k}: revoked`);
+  for (const k of table.assign(next, cfg.clock.now())) cfg.log(`partition ${k}: revoked`);
   for (const k of next) {
     const [topic, p] = splitPartitionKey(k);
     void table

@@ -20,6 +20,8 @@ export class PartitionTable {
   readonly #parts = new Map<string, PartitionState>();
   readonly #restoring = new Map<string, Promise<PartitionState>>();
   #assigned = new Set<string>();
+  /** Processing time each assigned partition was assigned at. */
+  readonly #assignedAt = new Map<string, number>();
 
   constructor(restore: (topic: string, partition: number) => Promise<PartitionState>) {
     this.#restore = restore;
@@ -44,9 +46,13 @@ export class PartitionTable {
    * Takes a new assignment. Revoked partitions are forgotten (in-memory work since their last
    * checkpoint is dropped: the next owner resumes there). Returns the revoked keys.
    */
-  assign(next: ReadonlySet<string>): string[] {
+  assign(next: ReadonlySet<string>, now = 0): string[] {
     const revoked = [...this.#assigned].filter((k) => !next.has(k));
-    for (const k of revoked) this.#parts.delete(k);
+    for (const k of revoked) {
+      this.#parts.delete(k);
+      this.#assignedAt.delete(k);
+    }
+    for (const k of next) if (!this.#assignedAt.has(k)) this.#assignedAt.set(k, now);
     this.#assigned = new Set(next);
     return revoked;
   }
@@ -85,11 +91,17 @@ export class PartitionTable {
     return [...this.#parts.values()].filter((p) => !p.poisoned && (p.dirty || p.buffer.size > 0));
   }
 
-  /** Each assigned partition as the publish frontier sees it at processing time `now`. */
+  /**
+   * Each assigned partition as the publish frontier sees it at processing time `now`. A partition is
+   * idle after `idleMs` without a message — counted from its assignment while it is not restored yet,
+   * so a partition still restoring holds publication back (as a tracked input holds a watermark)
+   * instead of letting windows be published before it contributed.
+   */
   frontierInputs(now: number, idleMs: number): FrontierInput[] {
     return [...this.#assigned].map((k) => {
       const p = this.#parts.get(k);
-      return { closedUntil: p?.pipeline.stats.closedUntil ?? null, idle: !p || now - p.lastMessageAt >= idleMs };
+      const since = p ? p.lastMessageAt : (this.#assignedAt.get(k) ?? -Infinity);
+      return { closedUntil: p?.pipeline.stats.closedUntil ?? null, idle: now - since >= idleMs };
     });
   }
 

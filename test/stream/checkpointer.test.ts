@@ -192,10 +192,12 @@ describe('PartitionTable', () => {
     expect(restores).toBe(2);
     expect(table.get('t/0')).toBe(await a);
     expect(table.get('t/1')).toBeUndefined();
-    // idle: not restored yet, or silent for the idle time
-    table.assign(new Set(['t/0', 't/2']));
-    expect(table.frontierInputs(10, 5)).toEqual([{ closedUntil: null, idle: true }, { closedUntil: null, idle: true }]);
-    expect(table.frontierInputs(4, 5)).toEqual([{ closedUntil: null, idle: false }, { closedUntil: null, idle: true }]);
+    // idle: silent for the idle time — since its last message, or since its assignment while not restored
+    table.assign(new Set(['t/0', 't/2']), 3);
+    expect(table.frontierInputs(4, 5)).toEqual([{ closedUntil: null, idle: false }, { closedUntil: null, idle: false }]);
+    expect(table.frontierInputs(8, 5)).toEqual([{ closedUntil: null, idle: true }, { closedUntil: null, idle: true }]);
+    (await a).lastMessageAt = 6;
+    expect(table.frontierInputs(8, 5)).toEqual([{ closedUntil: null, idle: false }, { closedUntil: null, idle: true }]);
     (await a).dirty = true;
     expect(table.dirty()).toHaveLength(1);
     (await a).poisoned = true;
