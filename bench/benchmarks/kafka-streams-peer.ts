@@ -92,6 +92,8 @@ export const kafkaStreamsPeer: Benchmark = {
     });
     vsStreams.ratio = vsStreams.eventsPerSecond / streamsRow.eventsPerSecond;
     vsStreams.metrics.rowsEqualToPeer = diff === 0 ? 1 : 0;
+    vsStreams.metrics.comparedRows = a.size;
+    vsStreams.metrics.differentRows = diff;
     vsStreams.targets.push(target('≥ 3 × Kafka Streams', vsStreams.ratio >= 3), target('rows equal to the peer', diff === 0));
     const vsRaw = summarise(ctx, 'kafka_streams_peer', 'json vs Java consumer', ours!, {
       peer: { name: 'Java consumer', seconds: rawRow.seconds, eventsPerSecond: rawRow.eventsPerSecond, peakRssMiB: rawRow.peakRssMiB },

@@ -18,7 +18,8 @@ export interface StreamE2eArgs {
   key: string;
   /**
    * Where to write the result rows for comparison with a peer (after the timing): CSV of
-   * window_start (epoch ms),h3,events,active per (window, res-9 cell), sorted.
+   * window_start (epoch ms),h3,events,active per (window, res-9 cell) with events, sorted (a cell
+   * where devices were only present, without an event, has no row a counting peer could make).
    */
   rows?: string;
 }
@@ -58,7 +59,7 @@ export async function streamE2eTask(a: StreamE2eArgs): Promise<TaskReport> {
     const [presenceRows, present] = rows.getRowsJS()[0] as [number, bigint];
     if (a.rows) {
       await db.connection.run(
-        `COPY (SELECT epoch_ms(window_start) AS ws, h3, sum(events)::BIGINT, sum(active)::BIGINT FROM presence WHERE res = 9 GROUP BY ws, h3 ORDER BY ws, h3)
+        `COPY (SELECT epoch_ms(window_start) AS ws, h3, sum(events)::BIGINT, sum(active)::BIGINT FROM presence WHERE res = 9 GROUP BY ws, h3 HAVING sum(events) > 0 ORDER BY ws, h3)
          TO '${a.rows.replaceAll("'", "''")}' (HEADER false)`,
       );
     }
