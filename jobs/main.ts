@@ -5,14 +5,10 @@
  *
  *   node jobs/main.ts [--out DIR] [--subscribers N] [--seed S] [--k K]
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Readable, Writable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { followFile } from '../src/ingest/sources/follow-file.ts';
+import { Writable } from 'node:stream';
 import { main } from '../src/cli/main.ts';
 import type { CommandContext } from '../src/cli/command.ts';
 import { formatDuration } from '../src/cli/duration.ts';
@@ -74,11 +70,11 @@ const ctx: CommandContext = {
   signal: controller.signal,
 };
 
-async function step(title: string, argv: string[], stdin: NodeJS.ReadableStream = ctx.stdin): Promise<string> {
+async function step(title: string, argv: string[]): Promise<string> {
   const t = performance.now();
   process.stderr.write(`\n▶ ${title}\n`);
   captured.length = 0;
-  const code = await main(argv, { ...ctx, stdin });
+  const code = await main(argv, ctx);
   const text = captured.join('');
   if (code !== 0) {
     process.stderr.write(text);
@@ -88,65 +84,24 @@ async function step(title: string, argv: string[], stdin: NodeJS.ReadableStream 
   return text;
 }
 
-/**
- * Runs `citypulse argv…` in a child process: resolves to its stdout when it exits 0, rejects with
- * its stderr otherwise (its progress bar is not shown: the ingest's is).
- */
-function simulateInChild(argv: string[]): { exit: Promise<string>; failed: boolean } {
-  const cli = fileURLToPath(new URL('../bin/citypulse.js', import.meta.url));
-  const child = spawn(process.execPath, [cli, ...argv], { env: ctx.env, stdio: ['ignore', 'pipe', 'pipe'], signal: controller.signal });
-  process.on('exit', () => child.kill());
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += String(d)));
-  child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
-  const state = {
-    failed: false,
-    exit: new Promise<string>((resolve, reject) => {
-      child.on('error', (err) => ((state.failed = true), reject(err)));
-      child.on('close', (code) => {
-        if (code === 0) return resolve(stdout);
-        state.failed = true;
-        reject(new Error(`citypulse ${argv.join(' ')} failed (exit ${code}):\n${stderr.trim().split('\n').slice(-10).join('\n')}`));
-      });
-    }),
-  };
-  state.exit.catch(() => {});
-  return state;
-}
-
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 const sim = join(out, 'sim');
 const db = join(out, 'citypulse.duckdb');
 
-// Simulate and ingest run at once on two cores: the simulator, a child process, writes
-// events.ndjson while the ingest follows the growing file (same bytes, same order as reading the
-// finished file; dead letters still name the file).
-const events = join(sim, 'events.ndjson');
-const simulating = simulateInChild([
+const simText = await step('simulate one day of a small city', [
   'simulate', '--out', sim, '--subscribers', values.subscribers, '--seed', values.seed, '--bad-rate', '0.0005',
 ]);
-// The simulator writes cells, districts and scenarios before it opens events.ndjson.
-while (!existsSync(events)) {
-  if (simulating.failed) await simulating.exit;
-  await sleep(10);
-}
 // Watched areas for crowd alerts: a 1 km disc around the planted stadium (the cell sites that serve
 // it stand a few hundred metres around it), with a capacity the planted crowd exceeds, and one quiet
 // residential district that should raise nothing.
 const areasPath = join(out, 'areas.geojson');
 writeFileSync(areasPath, JSON.stringify(watchedAreas(sim), null, 1));
 const alertsPath = join(out, 'alerts.ndjson');
-const ingestText = await step(
-  'simulate one day of a small city, and ingest it into DuckDB as it is written (event-time windows of 15 min, H3 res 9) with crowd alerts',
-  [
-    'ingest', '--from', '-', '--source-name', events, '--cells', join(sim, 'cells.csv'), '--db', db, '--replace',
-    '--areas', areasPath, '--alerts-out', alertsPath,
-  ],
-  Readable.from(followFile(events, { done: simulating.exit, signal: controller.signal })),
-);
-const simText = await simulating.exit;
+const ingestText = await step('ingest into DuckDB (event-time windows of 15 min, H3 res 9) with crowd alerts', [
+  'ingest', '--from', join(sim, 'events.ndjson'), '--cells', join(sim, 'cells.csv'), '--db', db, '--replace',
+  '--areas', areasPath, '--alerts-out', alertsPath,
+]);
 const alerts = readFileSync(alertsPath, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 await step('load the city districts as a zone system', ['zones', 'load', join(sim, 'zones.geojson'), '--name', 'districts', '--db', db]);
 await step('load the cell table', ['cells', 'load', join(sim, 'cells.csv'), '--db', db]);

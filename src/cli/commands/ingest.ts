@@ -20,7 +20,6 @@ of the input.
 
 Options:
   --from FILE|-            NDJSON input; - reads standard input
-  --source-name NAME       the input's name in dead_letters.source (default: the --from path, or stdin)
 ${PIPELINE_FLAGS_HELP}
   --replace                drop the pipeline tables of --db first (default: append)
   --lake DIR               also write closed windows as hive-partitioned Parquet under DIR
@@ -37,7 +36,7 @@ export const ingestCommand: Command = {
   summary: 'NDJSON file or stdin → presence windows in DuckDB',
   help: HELP,
   async run(argv, ctx) {
-    const args = parseCommandArgs(argv, { ...PIPELINE_FLAGS, ...ALERT_FLAGS, from: { type: 'string' }, 'source-name': { type: 'string' }, replace: { type: 'boolean' }, lake: { type: 'string' } }, HELP, ctx);
+    const args = parseCommandArgs(argv, { ...PIPELINE_FLAGS, ...ALERT_FLAGS, from: { type: 'string' }, replace: { type: 'boolean' }, lake: { type: 'string' } }, HELP, ctx);
     if (!args) return 0;
     const v = args.values;
     const from = required(v, 'from');
@@ -72,7 +71,7 @@ export const ingestCommand: Command = {
         pseudonymiser,
         connection: db.connection,
         batches: lineBatches(stream, ctx.signal),
-        sourceName: v['source-name'] ?? (from === '-' ? 'stdin' : from),
+        sourceName: from === '-' ? 'stdin' : from,
         signal: ctx.signal,
         plugins,
         onProgress: (s, bytes) => progress.update(bytes, `${formatCount(s.records)} records, ${formatCount(s.accepted)} accepted`),
