@@ -14,6 +14,7 @@ import { BENCHMARK_NAMES, type Benchmark, type BenchmarkName, type BenchServices
 import { fileIngest } from './benchmarks/file-ingest.ts';
 import { kafkaE2eBatched } from './benchmarks/kafka-e2e-batched.ts';
 import { kafkaE2eJson } from './benchmarks/kafka-e2e-json.ts';
+import { kafkaStreamsPeer } from './benchmarks/kafka-streams-peer.ts';
 import { memoryScaling } from './benchmarks/memory-scaling.ts';
 import { createContext } from './lib/context.ts';
 import { benchKafka, type BenchKafka } from './lib/kafka.ts';
@@ -25,6 +26,7 @@ const BENCHMARKS: Record<BenchmarkName, Benchmark> = {
   file_ingest: fileIngest,
   kafka_e2e_json: kafkaE2eJson,
   kafka_e2e_batched: kafkaE2eBatched,
+  kafka_streams_peer: kafkaStreamsPeer,
   alert_latency: alertLatency,
   memory_scaling: memoryScaling,
   batch_vs_postgres: batchVsPostgres,

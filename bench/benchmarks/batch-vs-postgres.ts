@@ -30,9 +30,9 @@ export const batchVsPostgres: Benchmark = {
     if (probe.status !== 0) return [skipped(ctx, 'batch_vs_postgres', 'duckdb vs postgres', `PostgreSQL not reachable with psql at ${pg.host}:${pg.port}: ${(probe.stderr || String(probe.error)).trim()}`)];
 
     const input = await simulatedInput(ctx, { subscribers: ctx.preset.batch });
-    const events = join(input.dir, 'located-events.csv');
+    const events = join(input.dir, 'located-events-int-ids.csv');
     const engine = join(input.dir, 'engine-presence.csv');
-    if (!existsSync(engine)) {
+    if (!existsSync(engine) || !existsSync(events)) {
       ctx.log('  locating the events once (the stored events) and computing the engine presence…');
       await ctx.measure('locate-events', { input: input.events, cells: input.cells, events, engine, key: ctx.key }, 'locate-events');
     }

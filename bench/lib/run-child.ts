@@ -14,6 +14,11 @@ export interface TaskReport {
   seconds: number;
   events: number;
   extra?: Record<string, number>;
+  /**
+   * For a task that measures another process (the JVM peers): that process's peak RSS and CPU
+   * seconds, reported instead of the task's own.
+   */
+  process?: { peakRssKiB: number; cpuSeconds: number };
 }
 
 /** Options of {@link runChild}. */
@@ -68,8 +73,8 @@ export async function runChild(task: string, args: unknown, o: RunChildOptions):
   return {
     seconds: r.seconds,
     events: r.events,
-    peakRssMiB: Math.max(r.maxRssKiB, polledKiB) / 1024,
-    cpuSeconds: r.cpuSeconds,
+    peakRssMiB: (r.process ? r.process.peakRssKiB : Math.max(r.maxRssKiB, polledKiB)) / 1024,
+    cpuSeconds: r.process ? r.process.cpuSeconds : r.cpuSeconds,
     extra: r.extra ?? {},
   };
 }

@@ -28,7 +28,7 @@ export async function duckdbBatchTask(a: DuckdbBatchArgs): Promise<TaskReport> {
       const t0 = performance.now();
       await conn.run(
         `CREATE TABLE events AS SELECT * FROM read_csv('${a.events!.replaceAll("'", "''")}', header = false,
-           columns = {'seq': 'BIGINT', 'ts': 'BIGINT', 'device': 'VARCHAR', 'h3': 'BIGINT', 'kind': 'VARCHAR'})`,
+           columns = {'seq': 'BIGINT', 'ts': 'BIGINT', 'device': 'BIGINT', 'h3': 'BIGINT', 'kind': 'VARCHAR'})`,
       );
       const n = Number((await conn.runAndReadAll('SELECT count(*) FROM events')).getRowsJS()[0]![0]);
       return { seconds: (performance.now() - t0) / 1000, events: n };

@@ -15,7 +15,10 @@ import type { TaskReport } from '../lib/run-child.ts';
 export interface LocateEventsArgs {
   input: string;
   cells: string;
-  /** CSV of located events: seq,ts,device,h3,kind (h3 as a decimal BIGINT). */
+  /**
+   * CSV of located events: seq,ts,device,h3,kind — device as a dense integer id (the pseudonyms
+   * numbered in order of first appearance, as a warehouse's surrogate key), h3 as a decimal BIGINT.
+   */
   events: string;
   /** CSV of the streaming engine's presence for the same input: window_start,h3,present,active,events. */
   engine: string;
@@ -24,8 +27,9 @@ export interface LocateEventsArgs {
 
 /**
  * Prepares the batch comparison (untimed): the stored events a warehouse would hold — validated,
- * pseudonymised and located exactly as the pipeline does — and, for checking the SQL, the presence
- * the streaming engine computes from the same input.
+ * pseudonymised and located exactly as the pipeline does, each pseudonym mapped once to a dense
+ * integer id so both engines store and sort 8-byte integers instead of 32-character strings — and,
+ * for checking the SQL, the presence the streaming engine computes from the same input.
  */
 export async function locateEventsTask(a: LocateEventsArgs): Promise<TaskReport> {
   const t0 = performance.now();
@@ -44,6 +48,7 @@ export async function locateEventsTask(a: LocateEventsArgs): Promise<TaskReport>
   const pipeline = new IngestPipeline({ cells, pseudonymiser: pseudo, sink });
   const out = new LineWriter(a.events);
   let seq = 0;
+  const ids = new Map<string, number>();
   for await (const b of lineBatches(createReadStream(a.input, { highWaterMark: 1 << 20 }))) {
     for (const line of b.lines) {
       const v: unknown = JSON.parse(line);
@@ -52,7 +57,9 @@ export async function locateEventsTask(a: LocateEventsArgs): Promise<TaskReport>
         if ('reason' in rec) continue;
         const ev = locateRecord(rec, pseudo.pseudonym(rec.imsi), cells);
         if ('reason' in ev) continue;
-        await out.write(`${seq++},${ev.ts},${ev.device},${valueCodec.h3ToUbigint(ev.h3)},${ev.kind}`);
+        let id = ids.get(ev.device);
+        if (id === undefined) ids.set(ev.device, (id = ids.size));
+        await out.write(`${seq++},${ev.ts},${id},${valueCodec.h3ToUbigint(ev.h3)},${ev.kind}`);
       }
       pipeline.processPayload(line, a.input, 'x');
     }
@@ -65,5 +72,5 @@ export async function locateEventsTask(a: LocateEventsArgs): Promise<TaskReport>
   const eng = new LineWriter(a.engine);
   for (const r of rows) await eng.write(`${r.windowStart},${valueCodec.h3ToUbigint(r.h3)},${r.present},${r.active},${r.events}`);
   await eng.close();
-  return { seconds: (performance.now() - t0) / 1000, events: seq, extra: { presenceRows: rows.length } };
+  return { seconds: (performance.now() - t0) / 1000, events: seq, extra: { presenceRows: rows.length, devices: ids.size } };
 }

@@ -29,7 +29,7 @@ const SCHEMA = 'citypulse_bench';
 
 /**
  * PostgreSQL side of the batch comparison, through `psql` (no driver needed). `load` creates
- * `citypulse_bench.events` (device TEXT COLLATE "C", h3 BIGINT), COPYs the CSV, adds the index a
+ * `citypulse_bench.events` (device BIGINT — a dense id mapped once when locating —, h3 BIGINT), COPYs the CSV, adds the index a
  * warehouse would have on (device, ts, seq) and ANALYZEs — untimed. `compute` times
  * `CREATE TABLE … AS <presence SQL>` with psql's `\timing` (server round trip of that statement only),
  * work_mem 256MB and up to 2 parallel workers per gather (the box has 2 cores). It reports the backend
@@ -41,7 +41,7 @@ export async function postgresBatchTask(a: PostgresBatchArgs): Promise<TaskRepor
     const out = await psql(a.pg, [
       `DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE;`,
       `CREATE SCHEMA ${SCHEMA};`,
-      `CREATE UNLOGGED TABLE ${SCHEMA}.events (seq BIGINT NOT NULL, ts BIGINT NOT NULL, device TEXT COLLATE "C" NOT NULL, h3 BIGINT NOT NULL, kind TEXT COLLATE "C" NOT NULL);`,
+      `CREATE UNLOGGED TABLE ${SCHEMA}.events (seq BIGINT NOT NULL, ts BIGINT NOT NULL, device BIGINT NOT NULL, h3 BIGINT NOT NULL, kind TEXT COLLATE "C" NOT NULL);`,
       `\\copy ${SCHEMA}.events FROM '${a.events!.replaceAll("'", "''")}' WITH (FORMAT csv)`,
       `CREATE INDEX events_device_ts ON ${SCHEMA}.events (device, ts, seq);`,
       `ANALYZE ${SCHEMA}.events;`,

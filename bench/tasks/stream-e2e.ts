@@ -16,6 +16,12 @@ export interface StreamE2eArgs {
   records: number;
   /** Hex key, as $CITYPULSE_KEY. */
   key: string;
+  /**
+   * Where to write the result rows for comparison with a peer (after the timing): CSV of
+   * window_start (epoch ms),h3,events,active per (window, res-9 cell) with events, sorted (a cell
+   * where devices were only present, without an event, has no row a counting peer could make).
+   */
+  rows?: string;
 }
 
 /**
@@ -51,6 +57,12 @@ export async function streamE2eTask(a: StreamE2eArgs): Promise<TaskReport> {
     if (result.records !== a.records) throw new Error(`stream processed ${result.records} records, expected ${a.records}`);
     const rows = await db.connection.runAndReadAll('SELECT count(*)::INTEGER, coalesce(sum(present), 0)::BIGINT FROM presence');
     const [presenceRows, present] = rows.getRowsJS()[0] as [number, bigint];
+    if (a.rows) {
+      await db.connection.run(
+        `COPY (SELECT epoch_ms(window_start) AS ws, h3, sum(events)::BIGINT, sum(active)::BIGINT FROM presence WHERE res = 9 GROUP BY ws, h3 HAVING sum(events) > 0 ORDER BY ws, h3)
+         TO '${a.rows.replaceAll("'", "''")}' (HEADER false)`,
+      );
+    }
     return {
       seconds: (finalAt - pseudonymiser.firstAt) / 1000,
       events: result.records,
