@@ -4,6 +4,7 @@ import { brokersArg } from '../cli/brokers-arg.ts';
 import { parseDuration } from '../cli/duration.ts';
 import { formatAlertLogEvent, type AlertLogger } from './alert-log.ts';
 import { readAreasFile } from './areas/read-areas-file.ts';
+import type { AlertLedger } from './plugin/alerting-config.ts';
 import { createAlerting, type AlertingPlugin } from './plugin/create-alerting.ts';
 
 /** The parseArgs options that turn on crowd alerts in `ingest` and `stream`. */
@@ -39,6 +40,8 @@ export interface AlertingFromFlagsOptions {
   defaultTopic?: string;
   /** Print each alert and delivery problem on stderr. Default true. */
   log?: boolean;
+  /** Record stored alerts in this ledger (src/audit). Default none. */
+  ledger?: AlertLedger;
 }
 
 /**
@@ -91,6 +94,7 @@ export async function alertingFromFlags(
       webhooks: webhooks.length > 0 ? { urls: webhooks } : undefined,
       kafka,
       logger,
+      ledger: options.ledger,
     });
   } catch (err) {
     if (err instanceof RangeError) throw new UsageError(err.message);

@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
 import { alertsCommand } from './alerts.ts';
 import { areasCommand } from './areas.ts';
+import { auditCommand } from './audit.ts';
 import { cellsCommand } from './cells.ts';
 import { exportCommand } from './export.ts';
 import { ingestCommand } from './ingest.ts';
@@ -31,4 +32,5 @@ export const commands: Command[] = [
   zonesCommand,
   cellsCommand,
   jobsCommand,
+  auditCommand,
 ];

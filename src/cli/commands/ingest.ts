@@ -10,6 +10,10 @@ import { formatIngestSummary } from './ingest-summary.ts';
 import { ALERT_FLAGS, ALERT_FLAGS_HELP, alertingFromFlags } from '../../alerts/cli-flags.ts';
 import { createLakeWriter } from '../../outputs/lake/index.ts';
 import type { WindowPlugin } from '../../outputs/window-plugin.ts';
+import { LEDGER_FLAGS, LEDGER_FLAGS_HELP, ledgerFromFlags } from '../../audit/cli-flags.ts';
+import { createAlertLedgerRecorder } from '../../audit/plugin/alert-ledger-recorder.ts';
+import { withTransaction } from '../../outputs/duckdb/with-transaction.ts';
+import { basename } from 'node:path';
 
 const HELP = `Usage: citypulse ingest --from FILE|- --cells CSV --db FILE [options]
 
@@ -25,6 +29,7 @@ ${PIPELINE_FLAGS_HELP}
   --lake DIR               also write closed windows as hive-partitioned Parquet under DIR
                            (DIR/presence/date=…/hour=…/…parquet; docs/lake.md)
 ${ALERT_FLAGS_HELP}
+${LEDGER_FLAGS_HELP}
   -h, --help               this help
 
 Example:
@@ -36,7 +41,7 @@ export const ingestCommand: Command = {
   summary: 'NDJSON file or stdin → presence windows in DuckDB',
   help: HELP,
   async run(argv, ctx) {
-    const args = parseCommandArgs(argv, { ...PIPELINE_FLAGS, ...ALERT_FLAGS, from: { type: 'string' }, replace: { type: 'boolean' }, lake: { type: 'string' } }, HELP, ctx);
+    const args = parseCommandArgs(argv, { ...PIPELINE_FLAGS, ...ALERT_FLAGS, ...LEDGER_FLAGS, from: { type: 'string' }, replace: { type: 'boolean' }, lake: { type: 'string' } }, HELP, ctx);
     if (!args) return 0;
     const v = args.values;
     const from = required(v, 'from');
@@ -53,7 +58,8 @@ export const ingestCommand: Command = {
     }
     const cells = loadCells(cellsPath, wc.resolution);
     const plugins: WindowPlugin[] = [];
-    const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution });
+    const ledger = ledgerFromFlags(v, ctx);
+    const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution, ledger: ledger ? createAlertLedgerRecorder(ledger) : undefined });
     if (alerting) plugins.push(alerting);
     if (v.lake) plugins.push(createLakeWriter({ dir: v.lake }));
     const { pseudonymiser, key } = pseudonymiserFromEnv(ctx.env, v['key-file']);
@@ -77,6 +83,12 @@ export const ingestCommand: Command = {
         onProgress: (s, bytes) => progress.update(bytes, `${formatCount(s.records)} records, ${formatCount(s.accepted)} accepted`),
       });
       progress.finish(`${formatCount(summary.stats.records)} records`);
+      if (ledger) {
+        const s = summary.stats;
+        const details = { run_id: summary.runId, source: from === '-' ? 'stdin' : basename(from), records: s.records, accepted: s.accepted, windows: s.windowsClosed, alerts: alerting?.stats.rowsWritten ?? 0 };
+        const [index] = await withTransaction(db.connection, () => ledger.append(db.connection, [{ entry: { type: 'operation', at: new Date().toISOString(), op: 'ingest_run', details } }]));
+        ctx.stderr.write(`ledger: ${ledger.size} entries (this run: entry ${index}), head signed by key ${ledger.head!.key_id}\n`);
+      }
       ctx.stdout.write(formatIngestSummary(summary, dbPath));
       return 0;
     } finally {

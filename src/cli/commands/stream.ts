@@ -8,6 +8,8 @@ import { UsageError, parseCommandArgs, required, type Command } from '../command
 import { parseDuration } from '../duration.ts';
 import { formatCount } from '../progress.ts';
 import { ALERT_FLAGS, ALERT_FLAGS_HELP, alertingFromFlags } from '../../alerts/cli-flags.ts';
+import { LEDGER_FLAGS, LEDGER_FLAGS_HELP, ledgerFromFlags } from '../../audit/cli-flags.ts';
+import { createAlertLedgerRecorder } from '../../audit/plugin/alert-ledger-recorder.ts';
 import { DEFAULT_ALERT_TOPIC } from '../../alerts/delivery/kafka-alert-publisher.ts';
 import { createLakeWriter } from '../../outputs/lake/index.ts';
 import type { WindowPlugin } from '../../outputs/window-plugin.ts';
@@ -37,6 +39,7 @@ ${PIPELINE_FLAGS_HELP}
                            (only safe with a single process per group)
   --lake DIR               also write published windows as hive-partitioned Parquet under DIR
 ${ALERT_FLAGS_HELP}
+${LEDGER_FLAGS_HELP}
                            (under stream, alerts also go to the topic ${DEFAULT_ALERT_TOPIC} by default)
   -h, --help               this help
 
@@ -54,6 +57,7 @@ export const streamCommand: Command = {
       {
         ...PIPELINE_FLAGS,
         ...ALERT_FLAGS,
+        ...LEDGER_FLAGS,
         lake: { type: 'string' },
         brokers: { type: 'string' },
         topics: { type: 'string' },
@@ -78,7 +82,8 @@ export const streamCommand: Command = {
     const { pseudonymiser, key } = pseudonymiserFromEnv(ctx.env, v['key-file']);
     ctx.stderr.write(describeKey(key) + '\n');
     const plugins: WindowPlugin[] = [];
-    const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution, brokers, defaultTopic: DEFAULT_ALERT_TOPIC });
+    const ledger = ledgerFromFlags(v, ctx);
+    const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution, brokers, defaultTopic: DEFAULT_ALERT_TOPIC, ledger: ledger ? createAlertLedgerRecorder(ledger) : undefined });
     if (alerting) plugins.push(alerting);
     if (v.lake) plugins.push(createLakeWriter({ dir: String(v.lake) }));
     const dur = (flag: string) => {

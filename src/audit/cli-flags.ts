@@ -1,0 +1,35 @@
+import type { CommandContext } from '../cli/command.ts';
+import { resolveKeyFile } from '../core/key-location.ts';
+import { DuckDbLedger } from './duckdb/duckdb-ledger.ts';
+import { loadOrCreateEd25519Key } from './keys/ed25519-key-file.ts';
+
+/** File name of the ledger signing key in the key dir. */
+export const LEDGER_KEY_FILE = 'ledger-ed25519.pem';
+
+/** The parseArgs options of the ledger in commands that write a database (`ingest`, `stream`). */
+export const LEDGER_FLAGS = {
+  'ledger-key': { type: 'string' },
+  'no-ledger': { type: 'boolean' },
+} as const;
+
+/** Help text for {@link LEDGER_FLAGS}. */
+export const LEDGER_FLAGS_HELP = `Ledger (docs/audit.md):
+  --ledger-key FILE        Ed25519 key that signs the ledger's tree heads (default
+                           $CITYPULSE_LEDGER_KEY_FILE, else <key dir>/${LEDGER_KEY_FILE}; created 0600)
+  --no-ledger              do not record alerts and this run in the database's signed ledger`;
+
+/** The ledger signing key file: flag, else $CITYPULSE_LEDGER_KEY_FILE, else `<key dir>/ledger-ed25519.pem`. */
+export function ledgerKeyPath(env: CommandContext['env'], flag?: string): string {
+  return resolveKeyFile(env, LEDGER_KEY_FILE, flag ?? env.CITYPULSE_LEDGER_KEY_FILE);
+}
+
+/**
+ * Builds the database's ledger from {@link LEDGER_FLAGS} (null with `--no-ledger`), creating the
+ * signing key on first use and saying so on stderr.
+ */
+export function ledgerFromFlags(values: Record<string, unknown>, ctx: Pick<CommandContext, 'env' | 'stderr'>): DuckDbLedger | null {
+  if (values['no-ledger']) return null;
+  const key = loadOrCreateEd25519Key(ledgerKeyPath(ctx.env, values['ledger-key'] as string | undefined));
+  if (key.created) ctx.stderr.write(`ledger: created the signing key ${key.path} (0600); export its public half with citypulse audit public-key\n`);
+  return new DuckDbLedger({ privateKey: key.privateKey });
+}
