@@ -12,6 +12,7 @@ import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
 import { sqlCommand } from './sql.ts';
 import { streamCommand } from './stream.ts';
+import { tokensCommand } from './tokens.ts';
 import { zonesCommand } from './zones.ts';
 
 /**
@@ -33,4 +34,5 @@ export const commands: Command[] = [
   cellsCommand,
   jobsCommand,
   auditCommand,
+  tokensCommand,
 ];
