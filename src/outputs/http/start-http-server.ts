@@ -232,6 +232,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: Compile
       reply = { status: 503, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ error: 'unavailable', detail: 'the access could not be recorded in the ledger; not served' }) };
     }
   }
+  if (o.gate) reply = { ...reply, headers: { ...reply.headers, 'x-citypulse-auth': 'bearer' } };
   const bytes = write(req, res, reply, o.corsOrigins);
   o.logger({ type: 'request', method, path: url.pathname, status: reply.status ?? 200, ms: performance.now() - started, bytes });
 }
