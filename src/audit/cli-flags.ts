@@ -1,4 +1,7 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CommandContext } from '../cli/command.ts';
+import { withTransaction } from '../outputs/duckdb/with-transaction.ts';
+import type { LedgerOperation } from './engine/ledger-entry.ts';
 import { resolveKeyFile } from '../core/key-location.ts';
 import { DuckDbLedger } from './duckdb/duckdb-ledger.ts';
 import { loadOrCreateEd25519Key } from './keys/ed25519-key-file.ts';
@@ -32,4 +35,24 @@ export function ledgerFromFlags(values: Record<string, unknown>, ctx: Pick<Comma
   const key = loadOrCreateEd25519Key(ledgerKeyPath(ctx.env, values['ledger-key'] as string | undefined));
   if (key.created) ctx.stderr.write(`ledger: created the signing key ${key.path} (0600); export its public half with citypulse audit public-key\n`);
   return new DuckDbLedger({ privateKey: key.privateKey });
+}
+
+/**
+ * Appends one `operation` entry (zones loaded, cells loaded, retention run…) to the ledger of the
+ * database open on `conn`, in its own transaction, signing with the default ledger key (created on
+ * first use). Resolves to the entry's index.
+ *
+ * @example
+ * await recordOperation(db.connection, ctx, 'zones_loaded', { name, zones: 88, file: 'nil.geojson' });
+ */
+export async function recordOperation(
+  conn: DuckDBConnection,
+  ctx: Pick<CommandContext, 'env' | 'stderr'>,
+  op: LedgerOperation,
+  details: Record<string, unknown>,
+  ledgerKeyFlag?: string,
+): Promise<number> {
+  const ledger = ledgerFromFlags({ 'ledger-key': ledgerKeyFlag }, ctx)!;
+  const [index] = await withTransaction(conn, () => ledger.append(conn, [{ entry: { type: 'operation', at: new Date().toISOString(), op, details } }]));
+  return index!;
 }
