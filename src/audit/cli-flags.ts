@@ -3,7 +3,9 @@ import type { CommandContext } from '../cli/command.ts';
 import { withTransaction } from '../outputs/duckdb/with-transaction.ts';
 import type { LedgerOperation } from './engine/ledger-entry.ts';
 import { resolveKeyFile } from '../core/key-location.ts';
+import { basename } from 'node:path';
 import { DuckDbLedger } from './duckdb/duckdb-ledger.ts';
+import { keyIdOf } from './engine/tree-head.ts';
 import { loadOrCreateEd25519Key } from './keys/ed25519-key-file.ts';
 
 /** File name of the ledger signing key in the key dir. */
@@ -34,7 +36,10 @@ export function ledgerFromFlags(values: Record<string, unknown>, ctx: Pick<Comma
   if (values['no-ledger']) return null;
   const key = loadOrCreateEd25519Key(ledgerKeyPath(ctx.env, values['ledger-key'] as string | undefined));
   if (key.created) ctx.stderr.write(`ledger: created the signing key ${key.path} (0600); export its public half with citypulse audit public-key\n`);
-  return new DuckDbLedger({ privateKey: key.privateKey });
+  const initialEntries = key.created
+    ? [{ entry: { type: 'operation' as const, at: new Date().toISOString(), op: 'key_created' as const, details: { key: 'ledger', key_id: keyIdOf(key.publicKey), file: basename(key.path) } } }]
+    : [];
+  return new DuckDbLedger({ privateKey: key.privateKey, initialEntries });
 }
 
 /**

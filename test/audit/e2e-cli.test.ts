@@ -83,13 +83,17 @@ describe('the signed ledger through the CLI', () => {
     for (const a of alerts) expect(rows).toContainEqual([`alert:${a.alert_id}#${a.seq}`, a.ledger_index]);
     const [[n]] = (await sql(db, 'SELECT count(*)::INTEGER FROM alerts')) as [[number]];
     expect(n).toBe(alerts.length);
-    expect(((await sql(db, `SELECT entry FROM ledger WHERE type = 'operation'`)) as [string][]).map(([e]) => JSON.parse(e).op)).toEqual(['ingest_run']);
+    // The key made on this run is recorded first, the run last.
+    const ops = ((await sql(db, `SELECT entry FROM ledger WHERE type = 'operation' ORDER BY idx`)) as [string][]).map(([e]) => JSON.parse(e));
+    expect(ops.map((e) => e.op)).toEqual(['key_created', 'ingest_run']);
+    expect(ops[0].details).toMatchObject({ key: 'ledger', file: 'ledger-ed25519.pem' });
+    expect(ops[1].details).toMatchObject({ source: 'events.ndjson', alerts: alerts.length });
   });
 
   it('audit head prints a signed head; verify --head passes; the public key exports', async () => {
     const head = JSON.parse((await run(['audit', 'head', '--db', db])).stdout);
     expect(Object.keys(head).sort()).toEqual(['key_id', 'log_id', 'root_hash', 'signature', 'size', 'time']);
-    expect(head.size).toBe(alerts.length + 1);
+    expect(head.size).toBe(alerts.length + 2);
     writeFileSync(join(dir, 'head.json'), JSON.stringify(head));
     const pub = await run(['audit', 'public-key', '--out', join(dir, 'ledger.pub.pem')]);
     expect(pub.stderr).toBe(`key id ${head.key_id}\n`);

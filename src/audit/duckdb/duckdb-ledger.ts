@@ -13,6 +13,11 @@ export interface DuckDbLedgerConfig {
   privateKey: KeyObject;
   /** Clock for head times (ms). Default Date.now. */
   now?: () => number;
+  /**
+   * Entries written just before the first batch this process appends, e.g. `key_created` when the
+   * signing key was made on this run. Default none.
+   */
+  initialEntries?: readonly LedgerAppend[];
 }
 
 /** One entry to append, with an optional ref (`alert:<id>#<seq>`) for lookups. */
@@ -35,9 +40,11 @@ export class DuckDbLedger {
   #frontier: MerkleFrontier | null = null;
   #logId = '';
   #head: SignedTreeHead | null = null;
+  #initial: LedgerAppend[];
 
   constructor(config: DuckDbLedgerConfig) {
     this.#config = config;
+    this.#initial = [...(config.initialEntries ?? [])];
   }
 
   /** Entries stored (after the first use). */
@@ -73,6 +80,8 @@ export class DuckDbLedger {
     if (!this.#frontier) await this.reload(conn);
     const frontier = this.#frontier!;
     if (entries.length === 0) return [];
+    const initial = this.#initial.length;
+    entries = [...this.#initial, ...entries];
     const indices: number[] = [];
     const next = frontier.clone();
     const values: string[] = [];
@@ -92,7 +101,8 @@ export class DuckDbLedger {
     await conn.run('INSERT INTO ledger_heads VALUES ($1, $2)', [head.size, JSON.stringify(head)]);
     this.#frontier = next;
     this.#head = head;
-    return indices;
+    this.#initial = [];
+    return indices.slice(initial);
   }
 
   #now(): number {
