@@ -15,13 +15,17 @@ export const LEDGER_KEY_FILE = 'ledger-ed25519.pem';
 export const LEDGER_FLAGS = {
   'ledger-key': { type: 'string' },
   'no-ledger': { type: 'boolean' },
+  'ledger-topic': { type: 'string' },
 } as const;
 
 /** Help text for {@link LEDGER_FLAGS}. */
 export const LEDGER_FLAGS_HELP = `Ledger (docs/audit.md):
   --ledger-key FILE        Ed25519 key that signs the ledger's tree heads (default
                            $CITYPULSE_LEDGER_KEY_FILE, else <key dir>/${LEDGER_KEY_FILE}; created 0600)
-  --no-ledger              do not record alerts and this run in the database's signed ledger`;
+  --no-ledger              do not record alerts and this run in the database's signed ledger
+  --ledger-topic T         publish each new signed tree head to Kafka topic T for witnesses
+                           (brokers: --brokers under stream, else $CITYPULSE_BROKERS or 127.0.0.1:9092)
+                           (e.g. citypulse-ledger-heads; citypulse audit witness reads it)`;
 
 /** The ledger signing key file: flag, else $CITYPULSE_LEDGER_KEY_FILE, else `<key dir>/ledger-ed25519.pem`. */
 export function ledgerKeyPath(env: CommandContext['env'], flag?: string): string {

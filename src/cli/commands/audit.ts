@@ -3,7 +3,9 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { join } from 'node:path';
 import { ledgerKeyPath } from '../../audit/cli-flags.ts';
 import { alertRowDigests } from '../../audit/duckdb/alert-row-digests.ts';
-import { consistencyProofFromDb, inclusionProofsFromDb } from '../../audit/duckdb/proofs-from-db.ts';
+import { inclusionProofsFromDb } from '../../audit/duckdb/proofs-from-db.ts';
+import { publishedHead } from '../../audit/duckdb/published-head.ts';
+import { DEFAULT_HEADS_TOPIC } from '../../audit/kafka/head-producer.ts';
 import { readHeads, readLatestHead, readLedgerRows } from '../../audit/duckdb/read-ledger.ts';
 import { auditLedger } from '../../audit/engine/audit-ledger.ts';
 import { leafHash } from '../../audit/engine/merkle-hash.ts';
@@ -18,8 +20,6 @@ import { brokersArg } from '../brokers-arg.ts';
 import { UsageError, dispatchSubcommand, parseCommandArgs, required, type Command, type CommandContext } from '../command.ts';
 import { parseDuration } from '../duration.ts';
 
-/** Default Kafka topic of published signed tree heads. */
-export const DEFAULT_HEADS_TOPIC = 'citypulse-ledger-heads';
 
 const HELP = `Usage: citypulse audit <head|verify|prove|check|public-key|publish|witness> [options]
 
@@ -216,9 +216,7 @@ async function publish(argv: string[], ctx: CommandContext): Promise<number> {
     const latest = heads.at(-1);
     if (!latest) throw new UsageError(`${db.path} has no signed tree head yet`);
     // Proofs from the last 32 earlier heads: a witness that saw any of them checks this one offline.
-    const consistency: ConsistencyProofJson[] = [];
-    for (const h of heads.slice(-33, -1)) if (h.size > 0) consistency.push(await consistencyProofFromDb(db.connection, h.size, latest.size));
-    message = { head: latest, consistency };
+    message = await publishedHead(db.connection, latest, heads.slice(-33, -1).map((h) => h.size));
   } finally {
     db.close();
   }

@@ -14,6 +14,10 @@ import { LEDGER_FLAGS, LEDGER_FLAGS_HELP, ledgerFromFlags } from '../../audit/cl
 import { createAlertLedgerRecorder } from '../../audit/plugin/alert-ledger-recorder.ts';
 import { withTransaction } from '../../outputs/duckdb/with-transaction.ts';
 import { basename } from 'node:path';
+import { publishedHead } from '../../audit/duckdb/published-head.ts';
+import { readHeads } from '../../audit/duckdb/read-ledger.ts';
+import { createKafka } from '../../ingest/sources/kafka/kafka-client.ts';
+import { brokersArg } from '../brokers-arg.ts';
 
 const HELP = `Usage: citypulse ingest --from FILE|- --cells CSV --db FILE [options]
 
@@ -59,6 +63,7 @@ export const ingestCommand: Command = {
     const cells = loadCells(cellsPath, wc.resolution);
     const plugins: WindowPlugin[] = [];
     const ledger = ledgerFromFlags(v, ctx);
+    if (v['ledger-topic'] && !ledger) throw new UsageError('--ledger-topic needs the ledger (drop --no-ledger)');
     const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution, ledger: ledger ? createAlertLedgerRecorder(ledger) : undefined });
     if (alerting) plugins.push(alerting);
     if (v.lake) plugins.push(createLakeWriter({ dir: v.lake }));
@@ -88,6 +93,18 @@ export const ingestCommand: Command = {
         const details = { run_id: summary.runId, source: from === '-' ? 'stdin' : basename(from), records: s.records, accepted: s.accepted, windows: s.windowsClosed, alerts: alerting?.stats.rowsWritten ?? 0 };
         const [index] = await withTransaction(db.connection, () => ledger.append(db.connection, [{ entry: { type: 'operation', at: new Date().toISOString(), op: 'ingest_run', details } }]));
         ctx.stderr.write(`ledger: ${ledger.size} entries (this run: entry ${index}), head signed by key ${ledger.head!.key_id}\n`);
+        if (v['ledger-topic']) {
+          const topic = String(v['ledger-topic']);
+          const message = await publishedHead(db.connection, ledger.head!, (await readHeads(db.connection)).slice(-33, -1).map((h) => h.size));
+          const producer = createKafka({ brokers: brokersArg(undefined, ctx.env), clientId: 'citypulse-ledger-heads' }).producer({ allowAutoTopicCreation: true });
+          await producer.connect();
+          try {
+            await producer.send({ topic, acks: -1, messages: [{ key: message.head.log_id, value: JSON.stringify(message) }] });
+          } finally {
+            await producer.disconnect();
+          }
+          ctx.stderr.write(`ledger: head of size ${message.head.size} published to ${topic}\n`);
+        }
       }
       ctx.stdout.write(formatIngestSummary(summary, dbPath));
       return 0;

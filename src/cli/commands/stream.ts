@@ -10,6 +10,7 @@ import { formatCount } from '../progress.ts';
 import { ALERT_FLAGS, ALERT_FLAGS_HELP, alertingFromFlags } from '../../alerts/cli-flags.ts';
 import { LEDGER_FLAGS, LEDGER_FLAGS_HELP, ledgerFromFlags } from '../../audit/cli-flags.ts';
 import { createAlertLedgerRecorder } from '../../audit/plugin/alert-ledger-recorder.ts';
+import { createHeadPublishing } from '../../audit/plugin/head-publishing.ts';
 import { DEFAULT_ALERT_TOPIC } from '../../alerts/delivery/kafka-alert-publisher.ts';
 import { createLakeWriter } from '../../outputs/lake/index.ts';
 import type { WindowPlugin } from '../../outputs/window-plugin.ts';
@@ -86,6 +87,11 @@ export const streamCommand: Command = {
     const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution, brokers, defaultTopic: DEFAULT_ALERT_TOPIC, ledger: ledger ? createAlertLedgerRecorder(ledger) : undefined });
     if (alerting) plugins.push(alerting);
     if (v.lake) plugins.push(createLakeWriter({ dir: String(v.lake) }));
+    if (v['ledger-topic']) {
+      if (!ledger) throw new UsageError('--ledger-topic needs the ledger (drop --no-ledger)');
+      const producer = createKafka({ brokers, clientId: 'citypulse-ledger-heads' }).producer({ allowAutoTopicCreation: true });
+      plugins.push(createHeadPublishing({ ledger, producer, topic: String(v['ledger-topic']), onError: (err) => ctx.stderr.write(`ledger: publishing a head failed (${err.message}); the next one follows\n`) }));
+    }
     const dur = (flag: string) => {
       try {
         return parseDuration(String(v[flag as keyof typeof v]), `--${flag}`);
