@@ -1,7 +1,11 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CommandContext } from '../cli/command.ts';
 import { withTransaction } from '../outputs/duckdb/with-transaction.ts';
-import type { LedgerOperation } from './engine/ledger-entry.ts';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { adminLedgerPath } from '../access/token-files.ts';
+import { openDatabase } from '../outputs/duckdb/open.ts';
+import type { LedgerEntry, LedgerOperation } from './engine/ledger-entry.ts';
 import { resolveKeyFile } from '../core/key-location.ts';
 import { basename } from 'node:path';
 import { DuckDbLedger } from './duckdb/duckdb-ledger.ts';
@@ -61,7 +65,34 @@ export async function recordOperation(
   details: Record<string, unknown>,
   ledgerKeyFlag?: string,
 ): Promise<number> {
+  return recordEntry(conn, ctx, { type: 'operation', at: new Date().toISOString(), op, details }, ledgerKeyFlag);
+}
+
+/**
+ * Records a release (an export written for someone) in the ledger of short-lived administrative
+ * commands beside the database, `<db>.admin-ledger.duckdb`: exports open the database read-only, so
+ * they cannot write its own ledger. Each file is recorded with its SHA-256. Resolves to the entry's
+ * index and the ledger's path.
+ */
+export async function recordRelease(
+  dbPath: string,
+  ctx: Pick<CommandContext, 'env' | 'stderr'>,
+  release: { what: string; params: Record<string, unknown>; k: number | null; files: string[]; for: string | null },
+  ledgerKeyFlag?: string,
+): Promise<{ index: number; path: string }> {
+  const files = release.files.map((f) => ({ name: basename(f), sha256: createHash('sha256').update(readFileSync(f)).digest('hex') }));
+  const path = adminLedgerPath(dbPath);
+  const db = await openDatabase(path, { createSchema: false });
+  try {
+    const index = await recordEntry(db.connection, ctx, { type: 'release', at: new Date().toISOString(), what: release.what, params: release.params, k: release.k, files, for: release.for }, ledgerKeyFlag);
+    return { index, path };
+  } finally {
+    db.close();
+  }
+}
+
+async function recordEntry(conn: DuckDBConnection, ctx: Pick<CommandContext, 'env' | 'stderr'>, entry: LedgerEntry, ledgerKeyFlag?: string): Promise<number> {
   const ledger = ledgerFromFlags({ 'ledger-key': ledgerKeyFlag }, ctx)!;
-  const [index] = await withTransaction(conn, () => ledger.append(conn, [{ entry: { type: 'operation', at: new Date().toISOString(), op, details } }]));
+  const [index] = await withTransaction(conn, () => ledger.append(conn, [{ entry }]));
   return index!;
 }
