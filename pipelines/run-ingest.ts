@@ -1,3 +1,4 @@
+import { withTransaction } from '../src/outputs/duckdb/with-transaction.ts';
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LineBatch } from '../src/ingest/sources/line-batches.ts';
@@ -57,7 +58,10 @@ export async function runIngest(config: RunIngestConfig): Promise<IngestSummary>
     },
   });
   const flushPlugins = async () => {
-    for (const p of plugins) await p.flush(connection);
+    // One transaction per flush, as under `stream`: a plugin's rows and its ledger entries land together.
+    await withTransaction(connection, async () => {
+      for (const p of plugins) await p.flush(connection);
+    });
     for (const p of plugins) await p.afterCommit?.();
   };
   await connection.run(

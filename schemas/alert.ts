@@ -66,4 +66,9 @@ export interface Alert {
   window_closed_at: string;
   /** Processing time at which the engine produced this event. */
   emitted_at: string;
+  /**
+   * Index of this event's entry in the ledger of the database that stored it (present when the
+   * ledger is on): ask `citypulse audit prove` or `/api/v1/audit/proof/INDEX` for its inclusion proof.
+   */
+  ledger_index?: number;
 }

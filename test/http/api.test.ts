@@ -26,7 +26,7 @@ async function get(path: string, init?: RequestInit) {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'citypulse-http-'));
   dbPath = await buildCityDb(dir);
-  srv = await startHttpServer({ dbPath, port: 0, k: K });
+  srv = await startHttpServer({ dbPath, port: 0, k: K, corsOrigins: ['https://dashboard.example'] });
 });
 afterAll(async () => {
   await srv?.close();
@@ -66,7 +66,7 @@ describe('citypulse HTTP API', () => {
     const r = await get('/api/v1/windows?res=8');
     expect(r.status).toBe(200);
     expect(r.type).toBe('application/json; charset=utf-8');
-    expect(r.headers.get('access-control-allow-origin')).toBe('*');
+    expect(r.headers.get('access-control-allow-origin')).toBeNull(); // CORS only for configured origins
     expect(r.headers.get('cache-control')).toMatch(/^public, max-age=\d+$/);
     const { windows } = r.json;
     expect(r.json).toMatchObject({ res: 8, base_res: 9, k: K, truncated: false, count: windows.length });
@@ -243,7 +243,7 @@ describe('citypulse HTTP API', () => {
     expect(post.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
     const pre = await get('/api/v1/heatmap', { method: 'OPTIONS', headers: { origin: 'https://dashboard.example', 'access-control-request-method': 'GET' } });
     expect(pre.status).toBe(204);
-    expect(pre.headers.get('access-control-allow-origin')).toBe('*');
+    expect(pre.headers.get('access-control-allow-origin')).toBe('https://dashboard.example');
     expect(pre.headers.get('access-control-allow-methods')).toContain('GET');
     const head = await get('/api/v1/windows', { method: 'HEAD' });
     expect(head.status).toBe(200);

@@ -5,6 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyPairSync } from 'node:crypto';
+import { issueToken } from '../../src/access/issue-token.ts';
+import { TokenRegistry } from '../../src/access/token-registry.ts';
+import { TokenVerifier } from '../../src/access/token-verifier.ts';
 import { startHttpServer, type RunningHttpServer } from '../../src/outputs/http/start-http-server.ts';
 import { MILAN_NIL_ATTRIBUTION } from '../../src/outputs/http/zone-attribution.ts';
 import { buildCityDb, buildSmallDb } from './fixture.ts';
@@ -27,7 +31,8 @@ describe.skipIf(skip)('dashboard page in Chromium', () => {
   const external: string[] = [];
   const problems: string[] = [];
 
-  const api = async (path: string) => (await fetch(new URL(path, srv.url))).json() as Promise<any>;
+  let token = '';
+  const api = async (path: string) => (await fetch(new URL(path, srv.url), { headers: { authorization: `Bearer ${token}` } })).json() as Promise<any>;
   /** The hexagons on the map: window, resolution and h3 ids. */
   const drawn = () =>
     page.evaluate(() => {
@@ -46,7 +51,13 @@ describe.skipIf(skip)('dashboard page in Chromium', () => {
       }),
     ]);
     browser = b;
-    srv = await startHttpServer({ dbPath, port: 0 });
+    // Access control on, as under citypulse serve: the page asks for a token.
+    const keys = generateKeyPairSync('ed25519');
+    const registry = new TokenRegistry(join(dir, 'tokens.json'));
+    const issued = await issueToken(keys.privateKey, keys.publicKey, { name: 'dashboard-test', scopes: ['heatmap:read', 'alerts:read', 'population:read'] });
+    registry.add(issued.record);
+    token = issued.token;
+    srv = await startHttpServer({ dbPath, port: 0, access: { verifier: new TokenVerifier({ publicKey: keys.publicKey, registry }), rateLimit: { burst: 10_000, perSecond: 1_000 } } });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('request', (r) => void (r.url().startsWith(srv.url) || r.url().startsWith('data:') || external.push(r.url())));
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -56,6 +67,18 @@ describe.skipIf(skip)('dashboard page in Chromium', () => {
     await browser?.close();
     await srv?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('asks for a token, keeps it in sessionStorage, then draws', async () => {
+    await page.goto(srv.url);
+    await page.waitForSelector('body[data-state="token"]', { timeout: 15_000 });
+    expect(await page.locator('#token-form').isVisible()).toBe(true);
+    expect(await page.locator('#token-note').textContent()).toMatch(/citypulse tokens create/);
+    await page.locator('#token').fill(token);
+    await page.locator('#token-submit').click();
+    await ready();
+    expect(await page.evaluate(() => sessionStorage.getItem('citypulse.token'))).toBe(token);
+    expect(await page.locator('#token-form').isVisible()).toBe(false);
   });
 
   it('draws as many hexagons as the API has features for the window shown (the latest with any)', async () => {

@@ -1,3 +1,5 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Alert } from '../../../schemas/alert.ts';
 import type { AlertLogger } from '../alert-log.ts';
 import type { AlertProducer } from '../delivery/kafka-alert-publisher.ts';
 import type { WebhookConfig } from '../delivery/webhook-dispatcher.ts';
@@ -31,6 +33,21 @@ export interface AlertingConfig extends AlertEngineConfig {
   logger?: AlertLogger;
   /** Processing-time clock for `window_closed_at`/`emitted_at`. Default Date.now. */
   now?: () => number;
+  /**
+   * Records stored alert events in a tamper-evident ledger (src/audit), on the same connection and in
+   * the same transaction as the rows; each delivered alert then carries its `ledger_index`. Needs
+   * `table`. Default none.
+   */
+  ledger?: AlertLedger;
   /** How long `close()` waits for webhook and Kafka deliveries, ms. Default 10 000. */
   closeTimeoutMs?: number;
+}
+
+/**
+ * Where the alerts plugin records the events it stored (implemented by src/audit's ledger recorder).
+ * `record` runs inside the transaction that wrote the rows and resolves to each event's ledger index
+ * by `alert:<alert_id>#<seq>`.
+ */
+export interface AlertLedger {
+  record(conn: DuckDBConnection, alerts: readonly Alert[]): Promise<Map<string, number>>;
 }

@@ -163,6 +163,13 @@ export function createAlerting(config: AlertingConfig): AlertingPlugin {
       const alerts = unwritten;
       unwritten = [];
       if (useTable) stats.rowsWritten += await writeAlerts(conn, alerts);
+      if (useTable && config.ledger) {
+        const indices = await config.ledger.record(conn, alerts);
+        for (const a of alerts) {
+          const i = indices.get(`alert:${a.alert_id}#${a.seq}`);
+          if (i !== undefined) a.ledger_index = i;
+        }
+      }
       fresh.push(...alerts);
     },
 

@@ -1,5 +1,7 @@
+import { basename } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { CellTable } from '../../locate/cell-table.ts';
+import { recordOperation } from '../flags/ledger-flags.ts';
 import { openDatabase } from '../../outputs/duckdb/open.ts';
 import { storeCellTable } from '../../outputs/duckdb/store-cell-table.ts';
 import { baseResolution } from '../base-resolution.ts';
@@ -45,6 +47,7 @@ async function load(argv: string[], ctx: CommandContext): Promise<number> {
     const table = CellTable.fromCsv(text, res);
     const n = await storeCellTable(db.connection, table);
     ctx.stdout.write(`cells    ${table.size} cells (${n} versions) of ${file} → table cells in ${dbPath}, H3 res ${res}\n`);
+    await recordOperation(db.connection, ctx, 'cells_loaded', { file: basename(file), cells: table.size, versions: n, res });
     return 0;
   } finally {
     db.close();

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
+import { recordRelease } from '../flags/ledger-flags.ts';
 import { openDatabase } from '../../outputs/duckdb/open.ts';
 import { queryHeatmap } from '../../outputs/export/heatmap-query.ts';
 import { HEATMAP_FORMATS, writeHeatmap, type HeatmapFormat } from '../../outputs/export/heatmap-writers.ts';
@@ -22,6 +23,8 @@ Options:
   --to T                 windows starting before T (default: all)
   --k N                  k-anonymity threshold, ≥ 2 (default ${DEFAULT_K})
   --out PATH             output file
+  --for WHO              whom the export is for; recorded with the file's SHA-256, the parameters and k
+                         in the signed ledger <db>.admin-ledger.duckdb (docs/audit.md)
   -h, --help             this help
 
 GeoJSON features are hexagon polygons with properties h3 (hex), window_start, present.
@@ -49,6 +52,7 @@ async function exportHeatmap(rest: string[], ctx: CommandContext): Promise<numbe
       to: { type: 'string' },
       k: { type: 'string', default: String(DEFAULT_K) },
       out: { type: 'string' },
+      for: { type: 'string' },
     },
     HELP,
     ctx,
@@ -74,10 +78,12 @@ async function exportHeatmap(rest: string[], ctx: CommandContext): Promise<numbe
       `heatmap  ${result.cells.length} hexagons over ${windows} windows at res ${res} → ${out} (${format})\n` +
         `k-anon   ${result.suppressed} (window, hexagon) cells below k=${k} suppressed (${result.suppressedPresent} device-presences withheld)\n`,
     );
-    return 0;
   } finally {
     db.close();
   }
+  const release = await recordRelease(dbPath, ctx, { what: 'heatmap', params: { format, res: v.res ?? null, from: v.from ?? null, to: v.to ?? null }, k, files: [out], for: v.for ?? null });
+  ctx.stdout.write(`ledger   release recorded as entry ${release.index} of ${release.path}\n`);
+  return 0;
 }
 
 /** File extensions of each heatmap format. */

@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
 import { alertsCommand } from './alerts.ts';
 import { areasCommand } from './areas.ts';
+import { auditCommand } from './audit.ts';
 import { cellsCommand } from './cells.ts';
 import { exportCommand } from './export.ts';
 import { ingestCommand } from './ingest.ts';
@@ -12,6 +13,7 @@ import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
 import { sqlCommand } from './sql.ts';
 import { streamCommand } from './stream.ts';
+import { tokensCommand } from './tokens.ts';
 import { zonesCommand } from './zones.ts';
 
 /** What the entry point hands the CLI: the parts that live outside `src/` (the job registry of `jobs/`). */
@@ -39,5 +41,7 @@ export function createCommands(app: CliApp = {}): Command[] {
     zonesCommand,
     cellsCommand,
     createJobsCommand(app.jobs ?? []),
+    auditCommand,
+    tokensCommand,
   ];
 }

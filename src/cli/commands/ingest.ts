@@ -15,6 +15,13 @@ import { formatIngestSummary } from './ingest-summary.ts';
 import { ALERT_FLAGS, ALERT_FLAGS_HELP, alertingFromFlags } from '../flags/alert-flags.ts';
 import { createLakeWriter } from '../../outputs/lake/index.ts';
 import type { WindowPlugin } from '../../outputs/window-plugin.ts';
+import { LEDGER_FLAGS, LEDGER_FLAGS_HELP, ledgerFromFlags } from '../flags/ledger-flags.ts';
+import { createAlertLedgerRecorder } from '../../audit/plugin/alert-ledger-recorder.ts';
+import { basename } from 'node:path';
+import { publishedHead } from '../../audit/duckdb/published-head.ts';
+import { readHeads } from '../../audit/duckdb/read-ledger.ts';
+import { createKafka } from '../../ingest/sources/kafka/kafka-client.ts';
+import { brokersArg } from '../../core/brokers.ts';
 
 const HELP = `Usage: citypulse ingest --from FILE|- --cells CSV --db FILE [options]
 
@@ -34,6 +41,7 @@ ${PIPELINE_FLAGS_HELP}
   --lake DIR               also write closed windows as hive-partitioned Parquet under DIR
                            (DIR/presence/date=…/hour=…/…parquet; docs/lake.md)
 ${ALERT_FLAGS_HELP}
+${LEDGER_FLAGS_HELP}
   -h, --help               this help
 
 Example:
@@ -47,7 +55,7 @@ export const ingestCommand: Command = {
   summary: 'NDJSON file or stdin → presence windows in DuckDB',
   help: HELP,
   async run(argv, ctx) {
-    const args = parseCommandArgs(argv, { ...PIPELINE_FLAGS, ...ALERT_FLAGS, from: { type: 'string' }, replace: { type: 'boolean' }, lake: { type: 'string' } }, HELP, ctx);
+    const args = parseCommandArgs(argv, { ...PIPELINE_FLAGS, ...ALERT_FLAGS, ...LEDGER_FLAGS, from: { type: 'string' }, replace: { type: 'boolean' }, lake: { type: 'string' } }, HELP, ctx);
     if (!args) return 0;
     const v = args.values;
     const from = required(v, 'from');
@@ -58,7 +66,9 @@ export const ingestCommand: Command = {
     const total = from === '-' ? undefined : inputSize(from);
     const cells = loadCells(cellsPath, wc.resolution);
     const plugins: WindowPlugin[] = [];
-    const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution });
+    const ledger = ledgerFromFlags(v, ctx);
+    if (v['ledger-topic'] && !ledger) throw new UsageError('--ledger-topic needs the ledger (drop --no-ledger)');
+    const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution, ledger: ledger ? createAlertLedgerRecorder(ledger) : undefined });
     if (alerting) plugins.push(alerting);
     if (v.lake) plugins.push(createLakeWriter({ dir: v.lake }));
     const { pseudonymiser, key } = pseudonymiserFromEnv(ctx.env, v['key-file']);
@@ -107,6 +117,24 @@ export const ingestCommand: Command = {
         await linkIngestSource(conn, fileFp!, summary.runId);
       }
       progress.finish(`${formatCount(summary.stats.records)} records`);
+      if (ledger) {
+        const s = summary.stats;
+        const details = { run_id: summary.runId, source: from === '-' ? 'stdin' : basename(from), records: s.records, accepted: s.accepted, windows: s.windowsClosed, alerts: alerting?.stats.rowsWritten ?? 0 };
+        const [index] = await withTransaction(db.connection, () => ledger.append(db.connection, [{ entry: { type: 'operation', at: new Date().toISOString(), op: 'ingest_run', details } }]));
+        ctx.stderr.write(`ledger: ${ledger.size} entries (this run: entry ${index}), head signed by key ${ledger.head!.key_id}\n`);
+        if (v['ledger-topic']) {
+          const topic = String(v['ledger-topic']);
+          const message = await publishedHead(db.connection, ledger.head!, (await readHeads(db.connection)).slice(-33, -1).map((h) => h.size));
+          const producer = createKafka({ brokers: brokersArg(undefined, ctx.env), clientId: 'citypulse-ledger-heads' }).producer({ allowAutoTopicCreation: true });
+          await producer.connect();
+          try {
+            await producer.send({ topic, acks: -1, messages: [{ key: message.head.log_id, value: JSON.stringify(message) }] });
+          } finally {
+            await producer.disconnect();
+          }
+          ctx.stderr.write(`ledger: head of size ${message.head.size} published to ${topic}\n`);
+        }
+      }
       ctx.stdout.write(formatIngestSummary(summary, dbPath));
       if (summary.stats.accepted === 0) {
         const dead = Object.values(summary.stats.deadLetters).reduce((a, b) => a + b, 0);

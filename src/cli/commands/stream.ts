@@ -4,10 +4,13 @@ import { createKafka } from '../../ingest/sources/kafka/kafka-client.ts';
 import { brokersArg } from '../../core/brokers.ts';
 import { startRepartition } from '../../../pipelines/repartition-runner.ts';
 import { openDatabase } from '../../outputs/duckdb/open.ts';
-import { logOf, parseCommandArgs, required, type Command } from '../command.ts';
+import { UsageError, logOf, parseCommandArgs, required, type Command } from '../command.ts';
 import { parseDuration } from '../../core/duration.ts';
 import { formatCount } from '../progress.ts';
 import { ALERT_FLAGS, ALERT_FLAGS_HELP, alertingFromFlags } from '../flags/alert-flags.ts';
+import { LEDGER_FLAGS, LEDGER_FLAGS_HELP, ledgerFromFlags } from '../flags/ledger-flags.ts';
+import { createAlertLedgerRecorder } from '../../audit/plugin/alert-ledger-recorder.ts';
+import { createHeadPublishing } from '../../audit/plugin/head-publishing.ts';
 import { DEFAULT_ALERT_TOPIC } from '../../alerts/delivery/kafka-alert-publisher.ts';
 import { createLakeWriter } from '../../outputs/lake/index.ts';
 import type { WindowPlugin } from '../../outputs/window-plugin.ts';
@@ -38,6 +41,7 @@ ${PIPELINE_FLAGS_HELP}
                            (only safe with a single process per group)
   --lake DIR               also write published windows as hive-partitioned Parquet under DIR
 ${ALERT_FLAGS_HELP}
+${LEDGER_FLAGS_HELP}
                            (under stream, alerts also go to the topic ${DEFAULT_ALERT_TOPIC} by default)
   -h, --help               this help
 
@@ -55,6 +59,7 @@ export const streamCommand: Command = {
       {
         ...PIPELINE_FLAGS,
         ...ALERT_FLAGS,
+        ...LEDGER_FLAGS,
         lake: { type: 'string' },
         brokers: { type: 'string' },
         topics: { type: 'string' },
@@ -85,9 +90,15 @@ export const streamCommand: Command = {
     const log = logOf(ctx);
     log(keyLoadedEvent(key));
     const plugins: WindowPlugin[] = [];
-    const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution, brokers, defaultTopic: DEFAULT_ALERT_TOPIC });
+    const ledger = ledgerFromFlags(v, ctx);
+    const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution, brokers, defaultTopic: DEFAULT_ALERT_TOPIC, ledger: ledger ? createAlertLedgerRecorder(ledger) : undefined });
     if (alerting) plugins.push(alerting);
     if (v.lake) plugins.push(createLakeWriter({ dir: String(v.lake) }));
+    if (v['ledger-topic']) {
+      if (!ledger) throw new UsageError('--ledger-topic needs the ledger (drop --no-ledger)');
+      const producer = createKafka({ brokers, clientId: 'citypulse-ledger-heads' }).producer({ allowAutoTopicCreation: true });
+      plugins.push(createHeadPublishing({ ledger, producer, topic: String(v['ledger-topic']), onError: (err) => ctx.stderr.write(`ledger: publishing a head failed (${err.message}); the next one follows\n`) }));
+    }
     const db = await openDatabase(dbPath);
     const t0 = performance.now();
     const group = String(v.group);

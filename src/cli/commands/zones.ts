@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ensureAnalystTables } from '../../outputs/duckdb/ensure-analyst-tables.ts';
+import { recordOperation } from '../flags/ledger-flags.ts';
 import { openDatabase } from '../../outputs/duckdb/open.ts';
 import { storeZoneSystem } from '../../outputs/duckdb/store-zone-system.ts';
 import { mapZoneCells, OVERLAP_RULES, type OverlapRule } from '../../zones/map-zone-cells.ts';
@@ -90,6 +91,7 @@ async function load(argv: string[], ctx: CommandContext): Promise<number> {
     );
     if (mapped.overlaps > 0) ctx.stdout.write(`overlap  ${mapped.overlaps} cells had their centre in two zones; each kept in the first\n`);
     if (mapped.empty.length > 0) ctx.stdout.write(`warning  ${mapped.empty.length} zones got no cell (thinner than a res-${res} hexagon): ${mapped.empty.join(', ')}\n`);
+    await recordOperation(db.connection, ctx, 'zones_loaded', { name, file: basename(file), zones: read.zones.length, cells, res });
     return 0;
   } finally {
     db.close();

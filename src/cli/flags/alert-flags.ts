@@ -6,6 +6,7 @@ import { parseDuration } from '../../core/duration.ts';
 import type { AlertLogger } from '../../alerts/alert-log.ts';
 import { readAreasFile } from '../../alerts/areas/read-areas-file.ts';
 import { createAlerting, type AlertingPlugin } from '../../alerts/plugin/create-alerting.ts';
+import type { AlertLedger } from '../../alerts/plugin/alerting-config.ts';
 
 /** The parseArgs options that turn on crowd alerts in `ingest` and `stream`. */
 export const ALERT_FLAGS = {
@@ -41,6 +42,8 @@ export interface AlertingFromFlagsOptions {
   defaultTopic?: string;
   /** Print each alert and delivery problem on stderr. Default true. */
   log?: boolean;
+  /** Record stored alerts in this ledger (src/audit). Default none. */
+  ledger?: AlertLedger;
 }
 
 /**
@@ -89,6 +92,7 @@ export async function alertingFromFlags(
       webhooks: webhooks.length > 0 ? { urls: webhooks } : undefined,
       kafka,
       logger,
+      ledger: options.ledger,
     });
   } catch (err) {
     if (err instanceof RangeError) throw new UsageError(err.message);

@@ -14,6 +14,8 @@ export interface OpenApiOptions {
 }
 
 type Schema = Record<string, unknown>;
+import { withAccessControl } from './openapi-access.ts';
+
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
 const param = (name: string, description: string, schema: Schema, required = false): Schema => ({ name, in: 'query', required, description, schema });
 const jsonContent = (schema: Schema, type = 'application/json'): Schema => ({ content: { [type]: { schema } } });
@@ -143,7 +145,7 @@ export function openApiDocument(o: OpenApiOptions): Schema {
       },
     };
   }
-  return {
+  return withAccessControl({
     openapi: '3.1.0',
     info: {
       title: 'citypulse HTTP API',
@@ -167,7 +169,7 @@ export function openApiDocument(o: OpenApiOptions): Schema {
         E503: { description: 'Busy, or the query ran past the time limit', ...jsonContent(ref('Error')) },
       },
     },
-  };
+  });
 }
 
 const SCHEMAS: Record<string, Schema> = {

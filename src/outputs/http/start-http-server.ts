@@ -1,11 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { ensureAnalystTables } from '../duckdb/ensure-analyst-tables.ts';
 import { openDatabase, type Database } from '../duckdb/open.ts';
 import { checkK, DEFAULT_K } from '../export/k-anonymity.ts';
 import { ApiError, apiErrorOf } from './api-error.ts';
+import { createAccessGate, type AccessConfig, type GateDecision } from './access-gate.ts';
 import { apiRoutes, type Route } from './api-routes.ts';
+import { auditRoutes } from './audit-routes.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { silentHttpLogger, type HttpLogger } from './http-log.ts';
 import { QueryCatalogue } from './query-catalogue.ts';
@@ -42,6 +45,15 @@ export interface HttpServerConfig {
   debug?: boolean;
   /** Shown in the OpenAPI document. Default 0.1.0. */
   version?: string;
+  /**
+   * Bearer tokens, scopes, rate limits and the access ledger (access-gate.ts). `citypulse serve`
+   * always sets it; without it (library use, embedding behind another gateway) every route is open.
+   */
+  access?: AccessConfig;
+  /** Origins allowed to read responses from a browser page (CORS). Default none. */
+  corsOrigins?: readonly string[];
+  /** Serve HTTPS with this PEM certificate chain and key. Default plain HTTP. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 /** A running server. */
@@ -77,8 +89,8 @@ export async function startHttpServer(config: HttpServerConfig): Promise<Running
     await checkPresenceTable(db);
     await ensureAnalystTables(db.connection, true);
     const runner = new QueryRunner({ connection: db.connection, timeoutMs: config.queryTimeoutMs });
-    const routes = compileRoutes(
-      apiRoutes({
+    const routes = compileRoutes([
+      ...apiRoutes({
         runner,
         catalogue: new QueryCatalogue(config.sqlDir),
         page: dashboardPage(),
@@ -90,13 +102,17 @@ export async function startHttpServer(config: HttpServerConfig): Promise<Running
         version: config.version ?? '0.1.0',
         startedAt: Date.now(),
       }),
-    );
+      ...auditRoutes(runner),
+    ]);
+    const gate = config.access ? createAccessGate(config.access) : null;
+    const options: HandleOptions = { logger, maxBodyBytes, debug: config.debug ?? false, gate, record: config.access?.record ?? null, corsOrigins: new Set(config.corsOrigins ?? []) };
     let inFlight = 0;
-    server = createServer((req, res) => {
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       inFlight++;
       res.on('close', () => inFlight--);
-      void handle(req, res, routes, { logger, maxBodyBytes, debug: config.debug ?? false });
-    });
+      void handle(req, res, routes, options);
+    };
+    server = config.tls ? createHttpsServer({ cert: config.tls.cert, key: config.tls.key }, onRequest) : createServer(onRequest);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port ?? 8080, config.host ?? '127.0.0.1', () => {
@@ -106,7 +122,7 @@ export async function startHttpServer(config: HttpServerConfig): Promise<Running
     });
     const address = server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    const url = `http://${host}:${address.port}/`;
+    const url = `${config.tls ? 'https' : 'http'}://${host}:${address.port}/`;
     logger({ type: 'listening', url, db: config.dbPath, k });
     let closing: Promise<void> | undefined;
     return {
@@ -182,6 +198,9 @@ interface HandleOptions {
   logger: HttpLogger;
   maxBodyBytes: number;
   debug: boolean;
+  gate: ((method: string, pathname: string, headers: IncomingMessage['headers']) => Promise<GateDecision>) | null;
+  record: NonNullable<AccessConfig['record']> | null;
+  corsOrigins: ReadonlySet<string>;
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, routes: CompiledRoute[], o: HandleOptions): Promise<void> {
@@ -189,8 +208,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: Compile
   const method = req.method ?? 'GET';
   const url = new URL(req.url ?? '/', 'http://localhost');
   let reply: Reply;
+  let tokenName: string | null = null;
   try {
-    reply = await route(method, url, routes);
+    const decision = o.gate ? await o.gate(method, url.pathname, req.headers) : null;
+    tokenName = decision?.tokenName ?? null;
+    reply = decision?.reply ?? (await route(method, url, routes));
     if (Buffer.byteLength(reply.body) > o.maxBodyBytes) {
       throw new ApiError('response_too_large', `the response would exceed ${o.maxBodyBytes} bytes; ask for a coarser resolution or a shorter range`);
     }
@@ -202,13 +224,22 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: Compile
     }
     reply = { status: api.status, contentType: 'application/json; charset=utf-8', body: JSON.stringify(api.toJSON()), headers: api.code === 'method_not_allowed' ? { allow: ALLOWED_METHODS } : {} };
   }
-  const bytes = write(req, res, reply);
+  if (o.record) {
+    try {
+      await o.record({ type: 'access', at: new Date().toISOString(), token: tokenName, method, route: url.pathname, params: Object.fromEntries(url.searchParams), status: reply.status ?? 200 });
+    } catch (err) {
+      o.logger({ type: 'error', method, path: url.pathname, error: `could not record the access in the serve ledger: ${(err as Error).message}` });
+      reply = { status: 503, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ error: 'unavailable', detail: 'the access could not be recorded in the ledger; not served' }) };
+    }
+  }
+  if (o.gate) reply = { ...reply, headers: { ...reply.headers, 'x-citypulse-auth': 'bearer' } };
+  const bytes = write(req, res, reply, o.corsOrigins);
   o.logger({ type: 'request', method, path: url.pathname, status: reply.status ?? 200, ms: performance.now() - started, bytes });
 }
 
 async function route(method: string, url: URL, routes: CompiledRoute[]): Promise<Reply> {
   if (method === 'OPTIONS') {
-    return { status: 204, contentType: 'text/plain; charset=utf-8', body: '', headers: { allow: ALLOWED_METHODS, 'access-control-allow-methods': ALLOWED_METHODS, 'access-control-max-age': '86400', 'access-control-allow-headers': 'accept, content-type' } };
+    return { status: 204, contentType: 'text/plain; charset=utf-8', body: '', headers: { allow: ALLOWED_METHODS, 'access-control-allow-methods': ALLOWED_METHODS, 'access-control-max-age': '86400', 'access-control-allow-headers': 'accept, authorization, content-type' } };
   }
   if (method !== 'GET' && method !== 'HEAD') throw new ApiError('method_not_allowed', `${method} is not allowed: this API is read-only (${ALLOWED_METHODS})`);
   for (const r of routes) {
@@ -228,18 +259,26 @@ async function route(method: string, url: URL, routes: CompiledRoute[]): Promise
 }
 
 /** Writes the reply with the common headers; gzip when the client accepts it. Returns the bytes sent. */
-function write(req: IncomingMessage, res: ServerResponse, reply: Reply): number {
+function write(req: IncomingMessage, res: ServerResponse, reply: Reply, corsOrigins: ReadonlySet<string>): number {
   const status = reply.status ?? 200;
   let body = typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
   const headers: Record<string, string> = {
     'content-type': reply.contentType,
-    'access-control-allow-origin': '*',
     'x-content-type-options': 'nosniff',
     'cache-control': status === 200 && reply.maxAge ? `public, max-age=${reply.maxAge}` : 'no-store',
     ...reply.headers,
   };
+  // CORS only for the configured origins: a page from anywhere else cannot read the answer.
+  const origin = req.headers.origin;
+  if (corsOrigins.size > 0) headers['vary'] = 'Origin';
+  if (origin && corsOrigins.has(origin)) headers['access-control-allow-origin'] = origin;
+  else if (reply.status === 204) {
+    delete headers['access-control-allow-methods'];
+    delete headers['access-control-allow-headers'];
+    delete headers['access-control-max-age'];
+  }
   if (body.length > 1024) {
-    headers['vary'] = 'Accept-Encoding';
+    headers['vary'] = headers['vary'] ? `${headers['vary']}, Accept-Encoding` : 'Accept-Encoding';
     if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
       body = gzipSync(body);
       headers['content-encoding'] = 'gzip';

@@ -15,12 +15,36 @@
     playing: false, seq: 0, cache: new Map(), project: null,
   };
 
+  // The API token (citypulse tokens create) lives in sessionStorage: gone when the tab closes.
+  const TOKEN_KEY = 'citypulse.token';
+  const storedToken = () => { try { return sessionStorage.getItem(TOKEN_KEY) || ''; } catch { return ''; } };
+
   async function api(path) {
-    const r = await fetch(path, { headers: { accept: 'application/json' } });
+    const headers = { accept: 'application/json' };
+    const token = storedToken();
+    if (token) headers.authorization = `Bearer ${token}`;
+    const r = await fetch(path, { headers });
     const body = await r.json().catch(() => null);
-    if (!r.ok) throw new Error((body && body.detail) || `${r.status} ${r.statusText}`);
+    if (!r.ok) {
+      const err = new Error((body && body.detail) || `${r.status} ${r.statusText}`);
+      err.auth = r.status === 401 || r.status === 403;
+      throw err;
+    }
     return body;
   }
+
+  function askForToken(note) {
+    $('token-form').hidden = false;
+    $('token-note').textContent = note || '';
+    $('when').textContent = 'this dashboard needs an API token';
+    document.body.dataset.state = 'token';
+    $('token').focus();
+  }
+  $('token-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    try { sessionStorage.setItem(TOKEN_KEY, $('token').value.trim()); } catch { /* storage disabled: nothing to keep */ }
+    location.reload();
+  });
 
   function ramp(t) {
     const x = Math.max(0, Math.min(1, t)) * (STOPS.length - 1);
@@ -310,7 +334,18 @@
     tip.hidden = false;
   }
 
+  // The server says whether it wants tokens (x-citypulse-auth) on an open route, so the page asks
+  // before any data request is refused.
+  async function needsToken() {
+    const r = await fetch('healthz', { headers: { accept: 'application/json' } });
+    return r.headers.get('x-citypulse-auth') === 'bearer';
+  }
+
   async function start() {
+    if (!storedToken() && (await needsToken())) {
+      askForToken('enter a token from citypulse tokens create (scopes heatmap:read, alerts:read, population:read)');
+      return;
+    }
     const hash = new URLSearchParams(location.hash.slice(1));
     const [zones, alerts] = await Promise.all([api('api/v1/zones'), api('api/v1/alerts?limit=500')]);
     state.alerts = alerts.alerts;
@@ -348,5 +383,5 @@
     await render();
   }
 
-  start().catch((err) => showError(`Could not start the dashboard: ${err.message}`));
+  start().catch((err) => (err.auth ? askForToken(err.message) : showError(`Could not start the dashboard: ${err.message}`)));
 })();
