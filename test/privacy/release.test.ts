@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { cellToParent, gridDisk, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
-import { addDpNoise, buildRelease, h3Hierarchy, releasedBreakdowns, releasedTotals, type ReleaseHierarchy } from '../../src/privacy/release/index.ts';
+import { buildDpRelease, buildRelease, h3Hierarchy, releasedBreakdowns, releasedTotals, type ReleaseHierarchy } from '../../src/privacy/release/index.ts';
 import { differencingAttack, naiveRelease } from './support/differencing.ts';
 
 /** A toy hierarchy of digit strings: level = length, parent = prefix. */
@@ -84,7 +84,11 @@ describe('differencing attacks on random H3 counts', () => {
       fc.property(arbCounts, fc.integer({ min: 2, max: 25 }), fc.integer({ min: 2, max: 7 }), fc.constantFrom('pass-up' as const, 'merge' as const), (pairs, k, zones, strategy) => {
         const counts = toMap(pairs);
         const r = buildRelease(counts, hierarchy, { k, strategy });
-        for (const e of r.elements) expect(e.count).toBeGreaterThanOrEqual(k);
+        for (const e of r.elements) {
+          expect(e.count).toBeGreaterThanOrEqual(k);
+          // the anchor is the finest common unit: SQL's `anchor_res >= r` = "all cells in one res-r hexagon"
+          for (let res = 5; res <= 9; res++) expect(e.anchorLevel >= res).toBe(new Set(e.keys.map((c) => parentHex(c, res))).size === 1);
+        }
         expect(r.elements.reduce((s, e) => s + e.count, 0) + r.withheld).toBe(r.total);
         for (const kk of [k, k + 7]) {
           const at = (res: number) => releasedTotals(r, (c) => parentHex(c, res), { k: kk });
@@ -134,18 +138,20 @@ describe('differencing attacks on random H3 counts', () => {
 });
 
 describe('DP mode', () => {
-  it('adds two-sided geometric noise with the declared ε: mean ≈ 0, mean |z| ≈ 2α/(1−α²)', () => {
+  it('adds two-sided geometric noise with the declared ε to every domain key: mean ≈ 0, mean |z| ≈ 2α/(1−α²)', () => {
     let seed = 42;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const base = buildRelease(Array.from({ length: 4000 }, (_, i) => [String(i).padStart(4, '0'), 1000] as const), prefixes(4, 1), { k: 20 });
-    const noisy = addDpNoise(base, 0.5, random);
+    const keys = Array.from({ length: 4000 }, (_, i) => String(i).padStart(4, '0'));
+    const counts = new Map(keys.map((key) => [key, 1000]));
+    const noisy = buildDpRelease(counts, [...keys, '9999x'], prefixes(4, 1), { k: 20, epsilon: 0.5, random });
     const z = noisy.elements.map((e) => e.count - 1000);
+    expect(z.length).toBe(4000); // the empty domain key 9999x stays below k
     const mean = z.reduce((s, x) => s + x, 0) / z.length;
     const absMean = z.reduce((s, x) => s + Math.abs(x), 0) / z.length;
     const alpha = Math.exp(-0.5);
     expect(Math.abs(mean)).toBeLessThan(0.15);
     expect(absMean).toBeGreaterThan(0.9 * ((2 * alpha) / (1 - alpha * alpha)));
     expect(absMean).toBeLessThan(1.1 * ((2 * alpha) / (1 - alpha * alpha)));
-    expect(() => addDpNoise(base, 0)).toThrow(/epsilon must be a positive number/);
+    expect(() => buildDpRelease(counts, keys, prefixes(4, 1), { k: 20, epsilon: 0 })).toThrow(/epsilon must be a positive number/);
   });
 });

@@ -95,7 +95,7 @@ export function buildRelease<K>(counts: Iterable<readonly [K, number]>, hierarch
           group.count += smallest.count;
         }
       }
-      if (group.count >= k) live.push({ id: 0, anchor: unit, anchorLevel: level, keys: group.keys.sort(compare), count: group.count, dead: false });
+      if (group.count >= k) live.push({ ...lowestCommonUnit(group.keys.sort(compare), hierarchy, level), keys: group.keys, count: group.count, id: 0, dead: false });
       else if (level > top) add(next, hierarchy.parent(group.keys[0]!, level - 1), group.keys, group.count);
       else withheld += group.count;
     }
@@ -103,6 +103,18 @@ export function buildRelease<K>(counts: Iterable<readonly [K, number]>, hierarch
   }
   const released = live.filter((e) => !e.dead).map(({ dead: _dead, ...e }, id) => ({ ...e, id }));
   return { k, elements: released, total, withheld, secondaryMerges };
+}
+
+/**
+ * The finest unit (at `level` or finer) holding all `keys`, so that "fits in one res-r unit" is
+ * exactly `anchorLevel >= r` (a remainder may take a sibling from the same child unit).
+ */
+function lowestCommonUnit<K>(keys: K[], hierarchy: ReleaseHierarchy<K>, level: number): { anchor: K; anchorLevel: number } {
+  for (let l = hierarchy.baseLevel; l > level; l--) {
+    const unit = hierarchy.parent(keys[0]!, l);
+    if (keys.every((key) => hierarchy.parent(key, l) === unit)) return { anchor: unit, anchorLevel: l };
+  }
+  return { anchor: hierarchy.parent(keys[0]!, level), anchorLevel: level };
 }
 
 /** Live elements anchored below `level`, grouped by their unit at `level`, smallest first. */

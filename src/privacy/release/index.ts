@@ -8,4 +8,4 @@ export type { Release, ReleaseElement } from './release-element.ts';
 export { h3Hierarchy, type ReleaseHierarchy } from './release-hierarchy.ts';
 export { elementsAtK, releasedTotals, unitOfElement, type ReleasedOptions } from './released-totals.ts';
 export { releasedBreakdowns, type UnitBreakdown } from './released-breakdowns.ts';
-export { addDpNoise, twoSidedGeometric } from './add-dp-noise.ts';
+export { buildDpRelease, twoSidedGeometric } from './build-dp-release.ts';
