@@ -69,7 +69,7 @@ export async function releaseDatabase(config: ReleaseDatabaseConfig): Promise<Re
     const c = out.connection;
     cost = await writeReleases(c, computed, zones, { k: config.k, strategy: config.strategy ?? 'pass-up', dpEpsilon: config.dpEpsilon });
     await c.run(`CREATE TABLE release_heatmap AS
-      SELECT e.window_start, e.window_end, h3_cell_to_parent(e.anchor, r.res) AS h3, r.res::INTEGER AS res, sum(e.present)::BIGINT AS present
+      SELECT e.window_start, e.window_end, h3_cell_to_parent(e.anchor, r.res::INTEGER) AS h3, r.res::INTEGER AS res, sum(e.present)::BIGINT AS present
       FROM release_elements e, (SELECT unnest(range(top_res, base_res + 1)) AS res FROM release_meta) r
       WHERE e.anchor_res >= r.res
       GROUP BY ALL ORDER BY 1, 4, 3`);
