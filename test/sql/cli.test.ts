@@ -67,8 +67,12 @@ describe('citypulse sql', () => {
   });
 
   it('run FILE and run - (stdin); without --db an empty in-memory database with the tables', async () => {
-    const stdin = await cli(['sql', 'run', '-', '--db', dbPath, '--format', 'csv'], 'SELECT count(*) AS n FROM presence');
+    const refused = await cli(['sql', 'run', '-', '--db', dbPath, '--format', 'csv'], 'SELECT count(*) AS n FROM presence');
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/raw operator database: analysts query the released data .* operators pass --raw/);
+    const stdin = await cli(['sql', 'run', '-', '--db', dbPath, '--format', 'csv', '--raw'], 'SELECT count(*) AS n FROM presence');
     expect(stdin.out).toBe('n\n12\n');
+    expect(stdin.err).toMatch(/notice: --raw: reading the raw tables/);
     const empty = await cli(['sql', 'run', 'zone_totals', '--param', 'zone_system=test', '--format', 'json']);
     expect(empty).toMatchObject({ code: 0, out: '[]\n' });
     const file = await cli(['sql', 'run', join(import.meta.dirname, '../../sql/dq_late_events.sql'), '--db', dbPath, '--format', 'csv']);
