@@ -5,6 +5,7 @@
  *
  *   node jobs/main.ts [--out DIR] [--subscribers N] [--seed S] [--k K]
  */
+import { resolveKeyFile } from '../src/core/key-location.ts';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -63,7 +64,7 @@ const controller = new AbortController();
 process.on('SIGINT', () => controller.abort());
 const captured: string[] = [];
 const ctx: CommandContext = {
-  env: { ...process.env, CITYPULSE_KEY_FILE: process.env.CITYPULSE_KEY_FILE ?? join(out, '..', '.citypulse-demo.key') },
+  env: { ...process.env, CITYPULSE_KEY_FILE: process.env.CITYPULSE_KEY_FILE ?? resolveKeyFile(process.env, 'demo-pseudonym.key') },
   stdout: new Writable({ write: (c, _e, cb) => (captured.push(String(c)), cb()) }),
   stderr: process.stderr,
   stdin: process.stdin,

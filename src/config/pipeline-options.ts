@@ -1,3 +1,4 @@
+import { resolveKeyFile } from '../core/key-location.ts';
 import { readFileSync } from 'node:fs';
 import { parseDuration } from '../cli/duration.ts';
 import { UsageError } from '../cli/command.ts';
@@ -56,7 +57,8 @@ export function loadCells(path: string, resolution: number): CellTable {
 
 /** The pseudonymiser from $CITYPULSE_KEY, --key-file, $CITYPULSE_KEY_FILE or the default key file. */
 export function pseudonymiserFromEnv(env: NodeJS.ProcessEnv, keyFileFlag?: string): { pseudonymiser: Pseudonymiser; key: LoadedKey } {
-  const keyFile = keyFileFlag ?? env.CITYPULSE_KEY_FILE ?? '.citypulse/pseudonym.key';
+  // One documented place, never relative to the current folder (src/core/key-location.ts).
+  const keyFile = resolveKeyFile(env, 'pseudonym.key', keyFileFlag ?? env.CITYPULSE_KEY_FILE);
   const key = loadOrCreateKey({ key: env.CITYPULSE_KEY, keyFile });
   return { pseudonymiser: new Pseudonymiser({ key: key.key }), key };
 }

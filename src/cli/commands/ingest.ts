@@ -1,3 +1,5 @@
+import { checkKeyFingerprint } from '../../privacy/duckdb/check-key-fingerprint.ts';
+import { keyFingerprint } from '../../privacy/key-fingerprint.ts';
 import { createReadStream, statSync } from 'node:fs';
 import { runIngest } from '../../../pipelines/run-ingest.ts';
 import { PIPELINE_FLAGS, PIPELINE_FLAGS_HELP, describeKey, loadCells, pseudonymiserFromEnv, windowConfigFromFlags } from '../../config/pipeline-options.ts';
@@ -62,8 +64,9 @@ export const ingestCommand: Command = {
     const stream = from === '-' ? ctx.stdin : createReadStream(from, { highWaterMark: 1 << 20 });
     const db = await openDatabase(dbPath, { createSchema: false });
     try {
-      if (v.replace) for (const t of PIPELINE_TABLES) await db.connection.run(`DROP TABLE IF EXISTS ${t}`);
+      if (v.replace) for (const t of [...PIPELINE_TABLES, 'db_meta']) await db.connection.run(`DROP TABLE IF EXISTS ${t}`);
       await db.connection.run(SCHEMA_SQL);
+      await checkKeyFingerprint(db.connection, keyFingerprint(key.key), key.path ?? 'from $CITYPULSE_KEY');
       const progress = new Progress({ stream: ctx.stderr, label: 'ingest', total, unit: 'bytes' });
       const summary = await runIngest({
         ...wc,

@@ -1,3 +1,5 @@
+import { checkKeyFingerprint } from '../../privacy/duckdb/check-key-fingerprint.ts';
+import { keyFingerprint } from '../../privacy/key-fingerprint.ts';
 import { runStream } from '../../../pipelines/stream-runner.ts';
 import { PIPELINE_FLAGS, PIPELINE_FLAGS_HELP, describeKey, loadCells, pseudonymiserFromEnv, windowConfigFromFlags } from '../../config/pipeline-options.ts';
 import { createKafka } from '../../ingest/sources/kafka/kafka-client.ts';
@@ -89,6 +91,12 @@ export const streamCommand: Command = {
       }
     };
     const db = await openDatabase(dbPath);
+    try {
+      await checkKeyFingerprint(db.connection, keyFingerprint(key.key), key.path ?? 'from $CITYPULSE_KEY');
+    } catch (err) {
+      db.close();
+      throw err;
+    }
     const t0 = performance.now();
     const group = String(v.group);
     const dlqTopic = v['dead-letter-topic'] ? String(v['dead-letter-topic']) : null;
