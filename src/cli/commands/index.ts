@@ -8,6 +8,7 @@ import { jobsCommand } from './jobs.ts';
 import { mergeCommand } from './merge.ts';
 import { publishCommand } from './publish.ts';
 import { releaseCommand } from './release.ts';
+import { retentionCommand } from './retention.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
 import { sqlCommand } from './sql.ts';
@@ -33,4 +34,5 @@ export const commands: Command[] = [
   zonesCommand,
   cellsCommand,
   jobsCommand,
+  retentionCommand,
 ];
