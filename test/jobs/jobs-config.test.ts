@@ -13,6 +13,7 @@ describe('JobsConfig', () => {
     expect(c.timeZone).toBe('UTC');
     expect(c.jobs.map((j) => [j.definition.name, j.schedule.expression, j.policy, j.enabled])).toEqual([
       ['export_heatmaps', '1-59/15 * * * *', 'catch_up', true],
+      ['release', '2-59/15 * * * *', 'skip', true],
       ['lake_compaction', '20 * * * *', 'skip', true],
       ['daily_report', '30 2 * * *', 'catch_up', true],
       ['retention', '45 3 * * *', 'skip', true],
