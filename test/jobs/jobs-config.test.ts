@@ -30,7 +30,7 @@ describe('JobsConfig', () => {
 
   it('time zone per config and per job', () => {
     const c = resolveJobsConfig({ timeZone: 'Europe/Rome', jobs: { daily_report: { timeZone: 'Asia/Shanghai' } } }, JOB_REGISTRY);
-    expect(c.jobs.map((j) => j.timeZone)).toEqual(['Europe/Rome', 'Europe/Rome', 'Asia/Shanghai', 'Europe/Rome']);
+    expect(c.jobs.map((j) => j.timeZone)).toEqual(['Europe/Rome', 'Europe/Rome', 'Europe/Rome', 'Asia/Shanghai', 'Europe/Rome']);
   });
 
   it.each([
