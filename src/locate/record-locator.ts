@@ -31,7 +31,7 @@ export class RecordLocator {
   locate(value: unknown, nowMs: number, source: string, position: string, raw: string | null): LocatedEvent | DeadLetter {
     const rec = validateRecord(value, nowMs);
     if ('reason' in rec) return this.deadLetter(source, position, raw ?? safeStringify(value), rec, looseTs(value));
-    const device = this.#pseudo.pseudonym(rec.imsi);
+    const device = this.#pseudo.pseudonym(rec.imsi, rec.ts);
     const ev = locateRecord(rec, device, this.#cells);
     if ('reason' in ev) return this.deadLetter(source, position, raw ?? safeStringify(value), ev, rec.ts);
     return ev;

@@ -7,6 +7,8 @@ import { main } from '../../src/cli/main.ts';
 import { resolveKeyFile } from '../../src/core/key-location.ts';
 import { openDatabase } from '../../src/outputs/duckdb/open.ts';
 import { keyFingerprint } from '../../src/privacy/key-fingerprint.ts';
+import { Pseudonymiser } from '../../src/privacy/pseudonymiser.ts';
+import { createHmac } from 'node:crypto';
 import { buildFixture } from '../sql/fixture.ts';
 
 async function cli(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
@@ -51,6 +53,33 @@ describe('key management', () => {
     } finally {
       conn.close();
     }
+  });
+});
+
+describe('periodic re-pseudonymisation', () => {
+  const key = Buffer.from('cd'.repeat(16), 'hex');
+  const DAY = 86_400_000;
+  it('HMAC(HMAC(key, epoch), imsi) with epoch = floor(ts / period); without a period the plain HMAC', () => {
+    const p = new Pseudonymiser({ key, rotateEveryMs: 30 * DAY });
+    const ts = Date.UTC(2026, 2, 2);
+    const epoch = Math.floor(ts / (30 * DAY));
+    const epochKey = createHmac('sha256', key).update(`citypulse-epoch:${epoch}`).digest();
+    expect(p.pseudonym('222010000000001', ts)).toBe(createHmac('sha256', epochKey).update('222010000000001').digest('hex').slice(0, 32));
+    expect(p.pseudonym('222010000000001', epoch * 30 * DAY)).toBe(p.pseudonym('222010000000001', (epoch + 1) * 30 * DAY - 1)); // same epoch
+    expect(p.pseudonym('222010000000001', (epoch + 1) * 30 * DAY)).not.toBe(p.pseudonym('222010000000001', ts)); // next epoch
+    const plain = new Pseudonymiser({ key });
+    expect(plain.pseudonym('222010000000001', ts)).toBe(createHmac('sha256', key).update('222010000000001').digest('hex').slice(0, 32));
+    expect(() => new Pseudonymiser({ key, rotateEveryMs: 60_000 })).toThrow(/at least 1 hour/);
+  });
+
+  it('a database written without rotation refuses a run with --rotate-every (and the other way round)', async () => {
+    const db = join(dir, 'rot.duckdb');
+    const args = ['ingest', '--from', join(dir, 'in.ndjson'), '--cells', join(dir, 'cells.csv'), '--db', db];
+    const env = { CITYPULSE_KEY: 'cd'.repeat(16) };
+    expect((await cli(args, env)).code).toBe(0);
+    const r = await cli([...args, '--rotate-every', '30d'], env);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/another pseudonymisation key .*\/rotate-2592000000ms/);
   });
 });
 

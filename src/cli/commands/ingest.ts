@@ -58,7 +58,7 @@ export const ingestCommand: Command = {
     const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution });
     if (alerting) plugins.push(alerting);
     if (v.lake) plugins.push(createLakeWriter({ dir: v.lake }));
-    const { pseudonymiser, key } = pseudonymiserFromEnv(ctx.env, v['key-file']);
+    const { pseudonymiser, key, rotateEveryMs } = pseudonymiserFromEnv(ctx.env, v['key-file'], v['rotate-every'] as string | undefined);
     ctx.stderr.write(describeKey(key) + '\n');
 
     const stream = from === '-' ? ctx.stdin : createReadStream(from, { highWaterMark: 1 << 20 });
@@ -66,7 +66,7 @@ export const ingestCommand: Command = {
     try {
       if (v.replace) for (const t of [...PIPELINE_TABLES, 'db_meta']) await db.connection.run(`DROP TABLE IF EXISTS ${t}`);
       await db.connection.run(SCHEMA_SQL);
-      await checkKeyFingerprint(db.connection, keyFingerprint(key.key), key.path ?? 'from $CITYPULSE_KEY');
+      await checkKeyFingerprint(db.connection, keyFingerprint(key.key, rotateEveryMs), key.path ?? 'from $CITYPULSE_KEY');
       const progress = new Progress({ stream: ctx.stderr, label: 'ingest', total, unit: 'bytes' });
       const summary = await runIngest({
         ...wc,

@@ -77,7 +77,7 @@ export const streamCommand: Command = {
     const dbPath = required(v, 'db');
     const wc = windowConfigFromFlags(v);
     const cells = loadCells(required(v, 'cells'), wc.resolution);
-    const { pseudonymiser, key } = pseudonymiserFromEnv(ctx.env, v['key-file']);
+    const { pseudonymiser, key, rotateEveryMs } = pseudonymiserFromEnv(ctx.env, v['key-file'], v['rotate-every'] as string | undefined);
     ctx.stderr.write(describeKey(key) + '\n');
     const plugins: WindowPlugin[] = [];
     const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution, brokers, defaultTopic: DEFAULT_ALERT_TOPIC });
@@ -92,7 +92,7 @@ export const streamCommand: Command = {
     };
     const db = await openDatabase(dbPath);
     try {
-      await checkKeyFingerprint(db.connection, keyFingerprint(key.key), key.path ?? 'from $CITYPULSE_KEY');
+      await checkKeyFingerprint(db.connection, keyFingerprint(key.key, rotateEveryMs), key.path ?? 'from $CITYPULSE_KEY');
     } catch (err) {
       db.close();
       throw err;
