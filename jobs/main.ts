@@ -135,7 +135,7 @@ try {
       picture,
       heatmapSvg(cells, {
         title: `Devices present per hexagon (H3 res 8), ${new Date(peak[0]).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
-        subtitle: `citypulse demo: simulated city, ${values.subscribers} subscribers; hexagons with fewer than ${values.k} people suppressed`,
+        subtitle: `citypulse demo: simulated city, ${values.subscribers} subscribers; released at k = ${values.k} (docs/privacy.md)`,
         outlines,
         attribution: 'Simulated data (citypulse simulate). Hexagons: Uber H3.',
       }),
