@@ -47,7 +47,7 @@ export interface HeatmapResult {
  */
 export async function queryHeatmap(conn: DuckDBConnection, q: HeatmapQuery): Promise<HeatmapResult> {
   const k = checkK(q.k ?? DEFAULT_K);
-  const source = await ensureRelease(conn, { k: checkK(q.releaseK ?? k) });
+  const source = await ensureRelease(conn, { k: checkK(q.releaseK ?? k), from: q.from, to: q.to });
   const baseRes = source.baseRes;
   if (baseRes === null) return { cells: [], suppressed: 0, suppressedPresent: 0, baseRes };
   if (!Number.isInteger(q.res) || q.res < 0 || q.res > baseRes) {

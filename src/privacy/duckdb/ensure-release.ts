@@ -22,9 +22,18 @@ export interface EnsureReleaseOptions {
   topRes?: number;
   /** Reuse a release already on the connection whatever its k (no check). Default false. */
   anyK?: boolean;
+  /**
+   * Only windows starting in [from, to) are needed (ms; default all). Releases are per window and do
+   * not depend on the range, so a narrower build gives the same elements for its windows — cheaper
+   * for one window's export.
+   */
+  from?: number;
+  to?: number;
 }
 
-const built = new WeakMap<DuckDBConnection, ReleaseSource>();
+const ALL = { from: -8.64e15, to: 8.64e15 };
+
+const built = new WeakMap<DuckDBConnection, ReleaseSource & { from: number; to: number }>();
 
 /**
  * Makes the released tables (`release_elements`, `release_element_zones`, `release_meta`) readable on
@@ -36,19 +45,25 @@ const built = new WeakMap<DuckDBConnection, ReleaseSource>();
  * @throws CitypulseError (usage) when an analyst database was released with a larger k than asked.
  */
 export async function ensureRelease(conn: DuckDBConnection, options: EnsureReleaseOptions): Promise<ReleaseSource> {
+  const from = options.from ?? ALL.from;
+  const to = options.to ?? ALL.to;
   const cached = built.get(conn);
-  if (cached && (options.anyK || cached.mode === 'analyst' || cached.k === options.k)) return options.anyK ? cached : checkK(cached, options.k);
+  const covers = cached !== undefined && cached.from <= from && cached.to >= to;
+  if (cached && covers && (options.anyK || cached.mode === 'analyst' || cached.k === options.k)) return options.anyK ? cached : checkK(cached, options.k);
   const tables = (await conn.runAndReadAll(`SELECT table_name, temporary FROM duckdb_tables() WHERE table_name IN ('release_meta', 'presence')`)).getRowsJS() as [string, boolean][];
   const analyst = tables.some(([t, temp]) => t === 'release_meta' && !temp);
-  let source: ReleaseSource;
+  let source: ReleaseSource & { from: number; to: number };
   if (analyst) {
     const [k, base, top] = (await conn.runAndReadAll('SELECT k, base_res, top_res FROM main.release_meta LIMIT 1')).getRowsJS()[0] as [number, number, number];
-    source = { mode: 'analyst', k, baseRes: base, topRes: top };
+    source = { mode: 'analyst', k, baseRes: base, topRes: top, ...ALL };
   } else {
     if (!tables.some(([t]) => t === 'presence')) throw new CitypulseError('the database has neither released tables nor presence: not a citypulse database', { kind: 'usage' });
-    const computed = await computeReleases(conn, { k: options.k, strategy: options.strategy, topRes: options.topRes });
+    // anyK callers (named queries) need every window
+    const range = options.anyK ? ALL : { from, to };
+    const computed = await computeReleases(conn, { k: options.k, strategy: options.strategy, topRes: options.topRes, ...range });
     await writeReleases(conn, computed, await readZoneCells(conn), { temp: true, k: options.k, strategy: options.strategy ?? 'pass-up' });
-    source = { mode: 'computed', k: options.k, baseRes: computed.baseRes, topRes: computed.topRes };
+    const baseRes = computed.baseRes ?? ((await conn.runAndReadAll('SELECT max(res)::INTEGER FROM presence')).getRowsJS()[0]![0] as number | null);
+    source = { mode: 'computed', k: options.k, baseRes, topRes: computed.topRes, ...range };
   }
   built.set(conn, source);
   return options.anyK ? source : checkK(source, options.k);
