@@ -50,7 +50,11 @@ export async function ensureRelease(conn: DuckDBConnection, options: EnsureRelea
   const cached = built.get(conn);
   const covers = cached !== undefined && cached.from <= from && cached.to >= to;
   if (cached && covers && (options.anyK || cached.mode === 'analyst' || cached.k === options.k)) return options.anyK ? cached : checkK(cached, options.k);
-  const tables = (await conn.runAndReadAll(`SELECT table_name, temporary FROM duckdb_tables() WHERE table_name IN ('release_meta', 'presence')`)).getRowsJS() as [string, boolean][];
+  // presence may be a view (over the lake's Parquet, docs/lake.md)
+  const tables = (await conn.runAndReadAll(
+    `SELECT table_name, temporary FROM duckdb_tables() WHERE table_name IN ('release_meta', 'presence')
+     UNION ALL SELECT view_name, temporary FROM duckdb_views() WHERE view_name = 'presence'`,
+  )).getRowsJS() as [string, boolean][];
   const analyst = tables.some(([t, temp]) => t === 'release_meta' && !temp);
   let source: ReleaseSource & { from: number; to: number };
   if (analyst) {
