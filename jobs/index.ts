@@ -2,15 +2,17 @@ import type { JobDefinition } from '../src/jobs/job-definition.ts';
 import { dailyReportJob } from './daily-report.ts';
 import { exportHeatmapsJob } from './export-heatmaps.ts';
 import { lakeCompactionJob } from './lake-compaction.ts';
+import { releaseJob } from './release.ts';
 import { retentionJob } from './retention.ts';
 
 /** Names of the scheduled batch jobs `citypulse jobs` knows. */
-export const JOB_NAMES = ['export_heatmaps', 'lake_compaction', 'daily_report', 'retention'] as const;
+export const JOB_NAMES = ['export_heatmaps', 'release', 'lake_compaction', 'daily_report', 'retention'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 /** Every job by name (one file each in this folder); a missing entry fails to compile. */
 export const JOBS: Record<JobName, JobDefinition> = {
   export_heatmaps: exportHeatmapsJob,
+  release: releaseJob,
   lake_compaction: lakeCompactionJob,
   daily_report: dailyReportJob,
   retention: retentionJob,

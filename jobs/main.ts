@@ -5,6 +5,7 @@
  *
  *   node jobs/main.ts [--out DIR] [--subscribers N] [--seed S] [--k K]
  */
+import { resolveKeyFile } from '../src/core/key-location.ts';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -65,7 +66,7 @@ const controller = new AbortController();
 process.on('SIGINT', () => controller.abort());
 const captured: string[] = [];
 const ctx: CommandContext = {
-  env: { ...process.env, CITYPULSE_KEY_FILE: process.env.CITYPULSE_KEY_FILE ?? join(out, '..', '.citypulse-demo.key') },
+  env: { ...process.env, CITYPULSE_KEY_FILE: process.env.CITYPULSE_KEY_FILE ?? resolveKeyFile(process.env, 'demo-pseudonym.key') },
   stdout: new Writable({ write: (c, _e, cb) => (captured.push(String(c)), cb()) }),
   stderr: process.stderr,
   stdin: process.stdin,
@@ -138,7 +139,7 @@ try {
       picture,
       heatmapSvg(cells, {
         title: `Devices present per hexagon (H3 res 8), ${new Date(peak[0]).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
-        subtitle: `citypulse demo: simulated city, ${values.subscribers} subscribers; hexagons with fewer than ${values.k} people suppressed`,
+        subtitle: `citypulse demo: simulated city, ${values.subscribers} subscribers; released at k = ${values.k} (docs/privacy.md)`,
         outlines,
         attribution: 'Simulated data (citypulse simulate). Hexagons: Uber H3.',
       }),

@@ -1,20 +1,20 @@
 -- name: zone_totals
--- purpose: people present per zone of a zone system over a time range (mean and peak per window), k-anonymised;
+-- purpose: people present per zone of a zone system over a time range (mean and peak per window), from the
+--   release (a zone sums the release elements lying wholly in it, each ≥ k people; docs/privacy.md);
 --   every zone is listed, with NULL figures where no window reached k
 -- param: zone_system VARCHAR                       -- a zone system loaded with `citypulse zones load --name`
 -- param: from TIMESTAMPTZ = '2000-01-01T00:00:00Z' -- first window start included
 -- param: to TIMESTAMPTZ = '2100-01-01T00:00:00Z'   -- windows starting before this
--- param: k INTEGER = 20                            -- k-anonymity: (window, zone) counts below k are left out
+-- param: k INTEGER = 20                            -- k-anonymity: release elements below k are left out (raise only)
 -- returns: zone_id VARCHAR, zone_name VARCHAR, cells BIGINT, area_km2 DOUBLE, windows BIGINT, mean_present DOUBLE,
 --   peak_present BIGINT, peak_window_start TIMESTAMPTZ, mean_per_km2 DOUBLE
 -- note: windows: windows in which the zone reached k; mean_present: over those windows
 WITH counts AS (
-  SELECT zc.zone_id, p.window_start, sum(p.present)::BIGINT AS present
-  FROM presence p
-  JOIN zone_cells zc ON zc.h3 = p.h3
-  WHERE zc.zone_system = $zone_system AND p.window_start >= $from AND p.window_start < $to
-  GROUP BY zc.zone_id, p.window_start
-  HAVING sum(p.present) >= $k
+  SELECT z.zone_id, e.window_start, sum(e.present)::BIGINT AS present
+  FROM release_element_zones z
+  JOIN release_elements e USING (window_start, element_id)
+  WHERE z.zone_system = $zone_system AND e.window_start >= $from AND e.window_start < $to AND e.present >= $k
+  GROUP BY z.zone_id, e.window_start
 ),
 ranked AS (
   SELECT *, row_number() OVER (PARTITION BY zone_id ORDER BY present DESC, window_start) AS nth

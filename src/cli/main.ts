@@ -22,7 +22,8 @@ Global options:
 
 Environment:
   CITYPULSE_KEY        pseudonymisation key (hex or text); default: a key file created on first run
-  CITYPULSE_KEY_FILE   where the generated key lives (default ./.citypulse/pseudonym.key)
+  CITYPULSE_KEY_FILE   where the generated key lives (default <key dir>/pseudonym.key)
+  CITYPULSE_KEY_DIR    the key dir (default $XDG_CONFIG_HOME/citypulse or ~/.config/citypulse)
   CITYPULSE_BROKERS    default Kafka brokers for publish/stream (default 127.0.0.1:9092)
   CITYPULSE_LOG_FORMAT text | json, as --log-format
   CITYPULSE_DEBUG=1    print the stack of an error after its one-line message

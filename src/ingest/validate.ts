@@ -35,7 +35,7 @@ export function validateRecord(value: unknown, nowMs: number): ValidRecord | Rej
   if (typeof r.lat !== 'number' || !Number.isFinite(r.lat)) return reject('invalid_field', 'lat must be a number');
   if (typeof r.lon !== 'number' || !Number.isFinite(r.lon)) return reject('invalid_field', 'lon must be a number');
   if (r.lat < -90 || r.lat > 90 || r.lon < -180 || r.lon > 180) {
-    return reject('coordinates_out_of_range', `lat ${r.lat}, lon ${r.lon} outside WGS84 range`);
+    return reject('coordinates_out_of_range', r.lat < -90 || r.lat > 90 ? 'lat is outside −90..90' : 'lon is outside −180..180');
   }
   if (r.accuracy_m !== undefined && (typeof r.accuracy_m !== 'number' || !(r.accuracy_m >= 0))) {
     return reject('invalid_field', 'accuracy_m must be a non-negative number');

@@ -12,8 +12,8 @@ import type { CellTable } from './cell-table.ts';
 export function locateRecord(rec: ValidRecord, device: string, cells: CellTable): LocatedEvent | Rejection {
   if (rec.kind === 'signalling') {
     const h3 = cells.locate(rec.cell, rec.ts);
-    if (h3 === 'unknown') return reject('unknown_cell', `cell ${rec.cell} is not in the cell table`);
-    if (h3 === 'not_valid') return reject('unknown_cell', `cell ${rec.cell} has no version valid at ${new Date(rec.ts).toISOString()}`);
+    if (h3 === 'unknown') return reject('unknown_cell', 'cell is not in the cell table');
+    if (h3 === 'not_valid') return reject('unknown_cell', 'cell has no version valid at the event time');
     return { ts: rec.ts, device, h3, kind: rec.event };
   }
   return { ts: rec.ts, device, h3: latLngToCell(rec.lat, rec.lon, cells.resolution), kind: 'fix' };

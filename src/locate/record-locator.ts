@@ -3,7 +3,7 @@ import type { Rejection } from '../ingest/errors.ts';
 import { validateRecord } from '../ingest/validate.ts';
 import type { DeadLetter } from '../core/pipeline-sink.ts';
 import type { Pseudonymiser } from '../privacy/pseudonymiser.ts';
-import { redactPayload } from '../privacy/redact.ts';
+import { maskDigits, redactPayload } from '../privacy/redact.ts';
 import type { CellTable } from './cell-table.ts';
 import { locateRecord } from './locator.ts';
 
@@ -31,19 +31,19 @@ export class RecordLocator {
   locate(value: unknown, nowMs: number, source: string, position: string, raw: string | null): LocatedEvent | DeadLetter {
     const rec = validateRecord(value, nowMs);
     if ('reason' in rec) return this.deadLetter(source, position, raw ?? safeStringify(value), rec, looseTs(value));
-    const device = this.#pseudo.pseudonym(rec.imsi);
+    const device = this.#pseudo.pseudonym(rec.imsi, rec.ts);
     const ev = locateRecord(rec, device, this.#cells);
     if ('reason' in ev) return this.deadLetter(source, position, raw ?? safeStringify(value), ev, rec.ts);
     return ev;
   }
 
-  /** A dead letter for `raw`, redacted. */
+  /** A dead letter for `raw`, redacted: payload by structure, and the detail's digit runs masked (a parser's message may quote the input). */
   deadLetter(source: string, position: string, raw: string, r: Rejection, eventTs: number | null): DeadLetter {
     return {
       source,
       position,
       reason: r.reason,
-      detail: r.detail,
+      detail: maskDigits(r.detail),
       payload: redactPayload(raw, (imsi) => this.#pseudo.pseudonym(imsi)),
       eventTs,
     };

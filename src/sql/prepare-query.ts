@@ -1,4 +1,6 @@
 import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
+import { DEFAULT_K } from '../outputs/export/k-anonymity.ts';
+import { ensureRelease } from '../privacy/duckdb/ensure-release.ts';
 import { bindQueryParams } from './bind-query-params.ts';
 import type { NamedQuery } from './named-query.ts';
 import { QueryError } from './query-error.ts';
@@ -11,6 +13,8 @@ const LOADED_TABLES: Record<string, string> = {
   cells: 'citypulse cells load',
 };
 
+const RELEASE_TABLES = /\brelease_(elements|element_zones|meta)\b/;
+
 /**
  * Prepares `sql` (the query's text, or a wrapper of it such as a COPY) and binds the parameters.
  * The caller destroys the statement (in `finally`).
@@ -19,6 +23,8 @@ const LOADED_TABLES: Record<string, string> = {
 export async function prepareQuery(conn: DuckDBConnection, q: NamedQuery, params: QueryParams, sql: string = q.sql): Promise<DuckDBPreparedStatement> {
   let prepared: DuckDBPreparedStatement;
   try {
+    // Queries of released data read the release: an analyst database's, or one built beside raw presence.
+    if (RELEASE_TABLES.test(sql)) await ensureRelease(conn, { k: DEFAULT_K, anyK: true });
     prepared = await conn.prepare(sql);
   } catch (cause) {
     throw wrapError(q, cause);

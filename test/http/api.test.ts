@@ -70,7 +70,7 @@ describe('citypulse HTTP API', () => {
     expect(r.headers.get('cache-control')).toMatch(/^public, max-age=\d+$/);
     const { windows } = r.json;
     expect(r.json).toMatchObject({ res: 8, base_res: 9, k: K, truncated: false, count: windows.length });
-    expect(r.json.note).toMatch(/excluded/);
+    expect(r.json.note).toMatch(/sum of release elements of at least k/);
     expect(windows.length).toBeGreaterThan(90);
     expect(windows.some((w: { suppressed_hexagons: number }) => w.suppressed_hexagons > 0)).toBe(true);
     expect(expectKAnonymous(r.json, K)).toBeGreaterThan(100);

@@ -35,26 +35,29 @@ async function start(config: Partial<Parameters<typeof startHttpServer>[0]> = {}
 }
 
 describe('HTTP API on a hand-made database', () => {
-  it('windows: devices = sum of the hexagons ≥ k, the others counted as suppressed (by hand)', async () => {
+  // The release at k = 20, by hand. Res-8 parents: A = {0, 1}, B = {2, 3, 4, 5}, C = {6}; one res-5 parent.
+  // W1 (5, 9, 13, 17, 21, 25, 29): cells 4, 5, 6 are elements; B's remainder 13 + 17 = 30 is an element
+  //   at res 8; A's 5 + 9 = 14 passes up to res 5, still short, and takes the smallest element there,
+  //   cell 4 (21): {0, 1, 4} = 35 (anchored at res 6). Shown at res 9: cells 5, 6.
+  // W2 (30, 27, 24, 21, 18, 15, 12): cells 0–3 are elements; B's 18 + 15 = 33 at res 8; C's 12 passes
+  //   up and takes cell 3 (21): {3, 6} = 33 (res 7). Shown at res 9: cells 0, 1, 2.
+  it('windows: devices = sum of the released hexagons, the others counted as suppressed (by hand)', async () => {
     const get = await start();
     const r = await get('/api/v1/windows?res=9');
     expect(r.json.windows).toEqual([
-      { start: new Date(SMALL_W1).toISOString(), end: new Date(SMALL_W2).toISOString(), devices: 21 + 25 + 29, hexagons: 3, suppressed_hexagons: 4, max_present: 29 },
-      { start: new Date(SMALL_W2).toISOString(), end: new Date(SMALL_W2 + 900_000).toISOString(), devices: 30 + 27 + 24 + 21, hexagons: 4, suppressed_hexagons: 3, max_present: 30 },
+      { start: new Date(SMALL_W1).toISOString(), end: new Date(SMALL_W2).toISOString(), devices: 25 + 29, hexagons: 2, suppressed_hexagons: 5, max_present: 29 },
+      { start: new Date(SMALL_W2).toISOString(), end: new Date(SMALL_W2 + 900_000).toISOString(), devices: 30 + 27 + 24, hexagons: 3, suppressed_hexagons: 4, max_present: 30 },
     ]);
-    // res 8: the children summed per parent before k applies.
-    const sums = new Map<string, number>();
-    cells.forEach((c, i) => sums.set(cellToParent(c, 8), (sums.get(cellToParent(c, 8)) ?? 0) + 5 + 4 * i));
-    const shown = [...sums.values()].filter((n) => n >= 20);
+    expect(new Set(cells.map((c) => cellToParent(c, 8))).size).toBe(3);
     const r8 = await get('/api/v1/windows?res=8');
-    expect(r8.json.windows[0]).toMatchObject({ devices: shown.reduce((a, b) => a + b, 0), hexagons: shown.length, suppressed_hexagons: sums.size - shown.length });
+    // B = 25 + 30 (cell 5 and its remainder element), C = 29; A shows nothing
+    expect(r8.json.windows[0]).toMatchObject({ devices: 55 + 29, hexagons: 2, suppressed_hexagons: 1, max_present: 55 });
     const h = await get(`/api/v1/heatmap?res=9&window=${new Date(SMALL_W1 + 60_000).toISOString()}`);
     expect(h.json.features.map((f: any) => [f.properties.h3, f.properties.present])).toEqual([
-      [cells[4], 21],
       [cells[5], 25],
       [cells[6], 29],
     ]);
-    expect(h.json.suppressed_hexagons).toBe(4);
+    expect(h.json.suppressed_hexagons).toBe(5);
     expectKAnonymous(h.json, 20);
   });
 
@@ -66,14 +69,14 @@ describe('HTTP API on a hand-made database', () => {
   });
 
   it('bounded responses: rows capped with truncated, too many hexagons → 413', async () => {
-    const get = await start({ maxRows: 1, maxFeatures: 3 });
+    const get = await start({ maxRows: 1, maxFeatures: 2 });
     const w = await get('/api/v1/windows?res=9');
     expect(w.json).toMatchObject({ count: 1, truncated: true });
     expect(w.json.windows[0].start).toBe(new Date(SMALL_W2).toISOString()); // the latest kept
     const q = await get('/api/v1/queries/heatmap?res=9');
     expect(q.json).toMatchObject({ row_count: 1, truncated: true });
-    expect((await get(`/api/v1/heatmap?res=9&window=${SMALL_W1}`)).status).toBe(200); // 3 hexagons
-    const big = await get(`/api/v1/heatmap?res=9&window=${SMALL_W2}`); // 4 hexagons
+    expect((await get(`/api/v1/heatmap?res=9&window=${SMALL_W1}`)).status).toBe(200); // 2 hexagons
+    const big = await get(`/api/v1/heatmap?res=9&window=${SMALL_W2}`); // 3 hexagons
     expect(big.status).toBe(413);
     expect(big.json.error).toBe('response_too_large');
   });

@@ -13,6 +13,7 @@ describe('JobsConfig', () => {
     expect(c.timeZone).toBe('UTC');
     expect(c.jobs.map((j) => [j.definition.name, j.schedule.expression, j.policy, j.enabled])).toEqual([
       ['export_heatmaps', '1-59/15 * * * *', 'catch_up', true],
+      ['release', '2-59/15 * * * *', 'skip', true],
       ['lake_compaction', '20 * * * *', 'skip', true],
       ['daily_report', '30 2 * * *', 'catch_up', true],
       ['retention', '45 3 * * *', 'skip', true],
@@ -29,7 +30,7 @@ describe('JobsConfig', () => {
 
   it('time zone per config and per job', () => {
     const c = resolveJobsConfig({ timeZone: 'Europe/Rome', jobs: { daily_report: { timeZone: 'Asia/Shanghai' } } }, JOB_REGISTRY);
-    expect(c.jobs.map((j) => j.timeZone)).toEqual(['Europe/Rome', 'Europe/Rome', 'Asia/Shanghai', 'Europe/Rome']);
+    expect(c.jobs.map((j) => j.timeZone)).toEqual(['Europe/Rome', 'Europe/Rome', 'Europe/Rome', 'Asia/Shanghai', 'Europe/Rome']);
   });
 
   it.each([

@@ -123,7 +123,7 @@ describe('shipped jobs on a simulated day', () => {
     await store.insert({ job: 'export_heatmaps', scheduledFor: last, attempt: 1, status: 'succeeded', trigger: 'schedule', owner: 'earlier', started: last, finished: last, rows: 0, error: null, detail: null });
     const only = join(dir, 'start.json');
     const cfg = JSON.parse(readFileSync(config, 'utf8'));
-    for (const j of ['lake_compaction', 'daily_report', 'retention']) cfg.jobs[j].enabled = false;
+    for (const j of ['release', 'lake_compaction', 'daily_report', 'retention']) cfg.jobs[j] = { ...cfg.jobs[j], enabled: false };
     writeFileSync(only, JSON.stringify(cfg));
     const child = spawnCli(['jobs', 'start', '--config', only], env);
     let stderr = '';

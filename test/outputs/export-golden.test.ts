@@ -44,32 +44,45 @@ afterAll(() => {
 });
 
 describe('heatmap exports (golden files)', () => {
-  it('res 9 with k = 20: cells below k are suppressed and counted', async () => {
+  // The release at k = 20, by hand (as in test/http/limits.test.ts). Res-8 parents A = {0, 1},
+  // B = {2, 3, 4, 5}, C = {6}. Window 1 (5, 9, 13, 17, 21, 25, 29): elements 4, 5, 6, B's remainder
+  // {2, 3} = 30; A's 14 passes up to res 5 and takes the smallest element, cell 4: {0, 1, 4} = 35.
+  // Window 2 (30, 27, 24, 21, 18, 15, 12): elements 0–3, B's remainder {4, 5} = 33; C's 12 takes
+  // cell 3 (21) at the top: {3, 6} = 33.
+  it('res 9 with k = 20: only release elements of one cell show; the rest counted as suppressed', async () => {
     const r = await queryHeatmap(db.connection, { res: 9, k: 20 });
     expect(r.cells.every((c) => c.present >= 20)).toBe(true);
-    // window 1: 5,9,13,17,21,25,29 → 3 kept; window 2: 30,27,24,21,18,15,12 → 4 kept
-    expect(r.cells.length).toBe(7);
-    expect(r.suppressed).toBe(7);
-    expect(r.suppressedPresent).toBe(5 + 9 + 13 + 17 + 18 + 15 + 12);
+    // window 1: cells 5, 6 (cell 4's 21 went into A's remainder); window 2: cells 0, 1, 2 (cell 3 into C's)
+    expect(r.cells.map((c) => c.present)).toEqual([25, 29, 30, 27, 24]);
+    expect(r.suppressed).toBe(5 + 4);
+    expect(r.suppressedPresent).toBe(119 + 147 - (25 + 29) - (30 + 27 + 24));
     golden('heatmap-res9-k20.geojson', JSON.stringify(heatmapToGeoJson(r.cells), null, 1) + '\n');
     golden('heatmap-res9-k20.csv', heatmapToCsv(r.cells));
   });
 
-  it('res 8 sums the res-9 children before applying k', async () => {
+  it('res 8: the sum of the elements fitting in each parent; parent − shown children is 0 or ≥ k', async () => {
     const r = await queryHeatmap(db.connection, { res: 8, k: 20 });
-    // expected by hand from the fixture: group the 7 children by parent, sum, keep sums ≥ 20
     const disk = gridDisk(latLngToCell(45.4642, 9.19, 9), 1).sort();
-    const expected: [number, string, number][] = [];
-    for (const [ws, present] of [[T0, (i: number) => 5 + 4 * i], [T0 + W, (i: number) => 30 - 3 * i]] as const) {
-      const sums = new Map<string, number>();
-      disk.forEach((h3, i) => sums.set(cellToParent(h3, 8), (sums.get(cellToParent(h3, 8)) ?? 0) + present(i)));
-      for (const [p, n] of [...sums].sort()) if (n >= 20) expected.push([ws, p, n]);
-    }
+    const [A, B, C] = [disk[0]!, disk[2]!, disk[6]!].map((c) => cellToParent(c, 8));
+    const expected: [number, string, number][] = [
+      [T0, B!, 25 + 30], // cell 5 + remainder {2, 3}
+      [T0, C!, 29],
+      [T0 + W, A!, 30 + 27],
+      [T0 + W, B!, 24 + 33], // cell 2 + remainder {4, 5}; cell 3 went into the res-7 element {3, 6}
+    ];
+    expected.sort((x, y) => x[0] - y[0] || (BigInt('0x' + x[1]) < BigInt('0x' + y[1]) ? -1 : 1));
     expect(r.cells.map((c) => [c.windowStart, c.h3, c.present])).toEqual(expected);
+    const r9 = await queryHeatmap(db.connection, { res: 9, k: 20 });
+    for (const p of r.cells) {
+      const kids = r9.cells.filter((c) => c.windowStart === p.windowStart && cellToParent(c.h3, 8) === p.h3).reduce((s, c) => s + c.present, 0);
+      const rest = p.present - kids;
+      expect(rest === 0 || rest >= 20, `${p.h3}: ${p.present} − ${kids}`).toBe(true);
+    }
     golden('heatmap-res8-k20.geojson', JSON.stringify(heatmapToGeoJson(r.cells), null, 1) + '\n');
   });
 
   it('time range filter and k below 2 rejected', async () => {
+    // an operator's export at k = 2 builds its own release at k = 2 (each cell ≥ 2 is an element)
     const r = await queryHeatmap(db.connection, { res: 9, k: 2, from: T0 + W, to: T0 + 2 * W });
     expect(new Set(r.cells.map((c) => c.windowStart))).toEqual(new Set([T0 + W]));
     expect(r.cells.length).toBe(7);

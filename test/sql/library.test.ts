@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureRelease } from '../../src/privacy/duckdb/ensure-release.ts';
 import {
   DEFAULT_SQL_DIR,
   formatResult,
@@ -83,6 +84,7 @@ describe('listQueries / loadQuery', () => {
   });
 
   it('every file declares exactly the parameters its SQL uses', async () => {
+    await ensureRelease(db.connection, { k: 20 });
     for (const info of listQueries()) {
       const query = loadQuery(info.name);
       const prepared = await db.connection.prepare(query.sql);

@@ -45,36 +45,38 @@ describe('every sql/ file runs on the fixture', () => {
 });
 
 describe('heatmap', () => {
-  it('sums children into the parent cell and suppresses counts below k', async () => {
-    const { p8, c3, c4, c5 } = db.cells;
-    const [p3, p4, p5] = [c3, c4, c5].map((c) => cellToParent(c, 8));
-    expect(new Set([p8, p3, p4, p5]).size).toBe(4);
+  // The release at k = 20 (docs/privacy.md), by hand. All five cells share one res-5 parent; c1, c2 share p8.
+  // LW1: c1 30 and c3 20 are elements; c4 3 + c5 2 pass up to res 5 (5 < 20) and take the smallest
+  //      element there, c3: an element {c3, c4, c5} of 25 anchored at res 5.
+  // LW2: c3 40 is an element; c1 10 passes up and takes c3 at res 5: {c1, c3} 50 at res 5.
+  // W1:  c3 25 is an element; c1 15 + c2 10 = 25 is p8's remainder element (res 8).
+  // W2:  c3 30 is an element; p8's 9 passes up and takes c3 at res 5: {c1, c2, c3} 39 at res 5.
+  it('a hexagon is the sum of the release elements fitting in it; secondary suppression hides c3 where a remainder took it', async () => {
+    const { p8, c3 } = db.cells;
+    const p3 = cellToParent(c3, 8);
     const rows = await run('heatmap', { res: 8, k: 20 });
     const got = rows.map((r) => [iso(r.window_start), r.h3_hex, r.present, r.res]);
     const byH3 = (a: [number, string, number][]) => a.sort((x, y) => x[0] - y[0] || (big(x[1]) < big(y[1]) ? -1 : 1));
     const expected = byH3([
-      [LW1, p8, 30], // c1 30 (c2 has none)
-      [LW1, p3, 20],
-      [LW2, p3, 40], // p8 = 10 < 20 suppressed
-      [W1, p8, 25], // c1 15 + c2 10
+      [LW1, p8, 30], // c1 30; c3 went into the res-5 remainder
+      [W1, p8, 25], // the remainder element c1 15 + c2 10
       [W1, p3, 25],
-      [W2, p3, 30], // p8 = 5 + 4 = 9 suppressed
     ]).map(([ws, h, n]) => [at(ws), h, BigInt(n), 8]);
     expect(got).toEqual(expected);
     expect(rows[0]!.h3).toBe(big(rows[0]!.h3_hex as string));
     expect(rows.every((r) => iso(r.window_end) === at(Date.parse(iso(r.window_start)) + 15 * M))).toBe(true);
   });
 
-  it('at the base resolution with k = 2 keeps every cell of 2 or more; from/to bound window starts', async () => {
-    expect(await run('heatmap', { res: 9, k: 2 })).toHaveLength(12);
-    const w1 = await run('heatmap', { res: 9, k: 2, from: at(W1), to: at(W2) });
-    expect(w1.map((r) => [r.h3_hex, r.present])).toEqual(
-      [
-        [db.cells.c1, 15n],
-        [db.cells.c2, 10n],
-        [db.cells.c3, 25n],
-      ].sort((a, b) => (big(a[0] as string) < big(b[0] as string) ? -1 : 1)),
-    );
+  it('k below the release k gives the release; a raised k drops elements; from/to bound window starts', async () => {
+    expect((await run('heatmap', { res: 9, k: 2 })).map((r) => [r.h3_hex, r.present])).toEqual([
+      [db.cells.c1, 30n],
+      [db.cells.c3, 25n],
+    ]);
+    expect((await run('heatmap', { res: 8, k: 26 })).map((r) => [iso(r.window_start), r.present])).toEqual([[at(LW1), 30n]]);
+    const w1 = await run('heatmap', { res: 9, k: 20, from: at(W1), to: at(W2) });
+    expect(w1.map((r) => [r.h3_hex, r.present])).toEqual([[db.cells.c3, 25n]]);
+    // res 5: every element fits; the city per window is the whole release
+    expect((await run('heatmap', { res: 5, k: 20 })).map((r) => r.present)).toEqual([55n, 50n, 50n, 39n]);
   });
 
   it('rejects a resolution finer than the stored base', async () => {
@@ -86,17 +88,17 @@ describe('top_cells', () => {
   it('ranks by peak present after k suppression', async () => {
     const rows = await run('top_cells', { k: 20 });
     expect(rows.map((r) => [r.rank, r.h3_hex, r.peak_present, iso(r.peak_window_start), r.mean_present, r.windows])).toEqual([
-      [1n, db.cells.c3, 40n, at(LW2), 28.75, 4n],
-      [2n, db.cells.c1, 30n, at(LW1), 30, 1n],
+      [1n, db.cells.c1, 30n, at(LW1), 30, 1n],
+      [2n, db.cells.c3, 25n, at(W1), 25, 1n],
     ]);
-    expect((await run('top_cells', { k: 20, n: 1 })).map((r) => r.h3_hex)).toEqual([db.cells.c3]);
+    expect((await run('top_cells', { k: 20, n: 1 })).map((r) => r.h3_hex)).toEqual([db.cells.c1]);
   });
 
   it('aggregates to a coarser resolution', async () => {
     const rows = await run('top_cells', { k: 20, res: 8 });
     expect(rows.map((r) => [r.h3_hex, r.peak_present, r.mean_present, r.windows])).toEqual([
-      [cellToParent(db.cells.c3, 8), 40n, 28.75, 4n],
       [db.cells.p8, 30n, 27.5, 2n],
+      [cellToParent(db.cells.c3, 8), 25n, 25, 1n],
     ]);
   });
 });
@@ -106,7 +108,7 @@ describe('zone queries', () => {
     const rows = await run('zone_totals', { zone_system: 'test', k: 20 });
     expect(rows.map((r) => [r.zone_id, r.zone_name, r.cells, r.windows, r.mean_present, r.peak_present, r.peak_window_start && iso(r.peak_window_start), r.mean_per_km2])).toEqual([
       ['A', 'Zone A', 2n, 2n, 27.5, 30n, at(LW1), 27.5], // 30 and 25 reach k; 10 and 9 do not
-      ['B', 'Zone B', 1n, 4n, 28.75, 40n, at(LW2), 14.4], // 20, 40, 25, 30 over 2 km²
+      ['B', 'Zone B', 1n, 1n, 25, 25n, at(W1), 12.5], // only W1's c3 element lies in B alone
       ['C', 'Zone C', 1n, 0n, null, null, null, null], // only 2 people, once
     ]);
   });
@@ -115,7 +117,7 @@ describe('zone queries', () => {
     const rows = await run('zone_totals', { zone_system: 'test', k: 20, from: at(W1), to: at(W2 + 15 * M) });
     expect(rows.map((r) => [r.zone_id, r.windows, r.mean_present, r.peak_present])).toEqual([
       ['A', 1n, 25, 25n],
-      ['B', 2n, 27.5, 30n],
+      ['B', 1n, 25, 25n],
       ['C', 0n, null, null],
     ]);
   });
@@ -129,7 +131,7 @@ describe('zone queries', () => {
       [at(W2), 'A', null],
     ]);
     const b = await run('zone_timeseries', { zone_system: 'test', zone: 'B', k: 2 });
-    expect(b.map((r) => r.present)).toEqual([20n, 40n, 25n, 30n]);
+    expect(b.map((r) => r.present)).toEqual([null, null, 25n, null]);
     expect(await run('zone_timeseries', { zone_system: 'test', zone: 'nope' })).toEqual([]);
   });
 
@@ -142,14 +144,15 @@ describe('zone queries', () => {
       [at(W1), 1n, 25n],
       [at(W2), 1n, null],
     ]);
-    expect((await run('area_timeseries', { cell: c1, k: 2 })).map((r) => r.present)).toEqual([30n, 10n, 15n, 5n]);
+    expect((await run('area_timeseries', { cell: c1, k: 2 })).map((r) => r.present)).toEqual([30n, null, null, null]);
     const ring = await run('area_timeseries', { cell: c1, ring: 1, k: 2 });
     expect(gridDisk(c1, 1)).toContain(db.cells.c2);
+    // the area sums elements fitting in one of its cells: W1's p8 element {c1, c2} spans two
     expect(ring.map((r) => [r.area_cells, r.present])).toEqual([
       [7n, 30n],
-      [7n, 10n],
-      [7n, 25n],
-      [7n, 9n],
+      [7n, null],
+      [7n, null],
+      [7n, null],
     ]);
     await expect(run('area_timeseries', { cell: 'not-a-cell' })).rejects.toThrow(/not a valid H3 cell/);
   });
@@ -158,29 +161,23 @@ describe('zone queries', () => {
 describe('week_over_week', () => {
   it('per cell: means per window of k-anonymised counts, this week vs the same hours a week before', async () => {
     const expected = [
-      ['c3', 27.5, 30, -2.5, -8.3], // (25 + 30) / 2 vs (20 + 40) / 2
-      ['c1', 0, 15, -15, -100], // 15, 5 < k vs (30 + 0) / 2
+      ['c3', 12.5, 0, 12.5, null], // (25 + 0) / 2 vs nothing (c3 went into res-5 remainders last week)
+      ['c1', 0, 15, -15, -100], // nothing vs (30 + 0) / 2
     ];
     const names = Object.fromEntries(Object.entries(db.cells).map(([k, v]) => [v, k]));
     const shape = (rows: Record<string, unknown>[]) => rows.map((r) => [names[r.unit as string], r.this_week, r.last_week, r.change, r.change_pct]);
     expect(shape(await run('week_over_week', { k: 20, to: at(T + 30 * M), hours: 1 }))).toEqual(expected);
     expect(shape(await run('week_over_week', { k: 20 }))).toEqual(expected); // to = end of the latest window, 168 h
     const k2 = await run('week_over_week', { k: 2 });
-    expect(shape(k2)).toEqual([
-      ['c2', 7, 0, 7, null], // (10 + 4) / 2 vs nothing: no percentage
-      ['c5', 0, 1, -1, -100],
-      ['c4', 0, 1.5, -1.5, -100],
-      ['c3', 27.5, 30, -2.5, -8.3],
-      ['c1', 10, 20, -10, -50],
-    ]);
+    expect(shape(k2)).toEqual(expected); // k below the release's k gives the release
     expect(k2.every((r) => r.h3 === big(r.unit as string) && r.unit_name === null)).toBe(true);
   });
 
   it('per zone', async () => {
     const rows = await run('week_over_week', { zone_system: 'test', k: 20 });
     expect(rows.map((r) => [r.unit, r.unit_name, r.h3, r.this_week, r.last_week, r.change, r.change_pct])).toEqual([
+      ['B', 'Zone B', null, 12.5, 0, 12.5, null], // (25 + 0) / 2 vs nothing
       ['A', 'Zone A', null, 12.5, 15, -2.5, -16.7], // (25 + 0) / 2 vs (30 + 0) / 2
-      ['B', 'Zone B', null, 27.5, 30, -2.5, -8.3],
     ]);
   });
 

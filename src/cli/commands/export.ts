@@ -10,8 +10,10 @@ import { parseTimeArg } from '../time-arg.ts';
 
 const HELP = `Usage: citypulse export heatmap --db FILE --out PATH [options]
 
-Exports the population heatmap — devices present per hexagon and window — for dashboards.
-Cells with fewer than k people are suppressed (k-anonymity) and counted in the summary.
+Exports the population heatmap — devices present per hexagon and window — for dashboards, from the
+window's differencing-safe release (docs/privacy.md): each hexagon is the sum of the release elements
+of at least k people that fit in it, so no hexagon minus its children reveals 1..k−1 people. Hexagons
+that show nothing are counted in the summary.
 
 Options:
   --db FILE              DuckDB file written by ingest/stream (opened read-only)
@@ -76,7 +78,7 @@ async function exportHeatmap(rest: string[], ctx: CommandContext): Promise<numbe
     const windows = new Set(result.cells.map((c) => c.windowStart)).size;
     ctx.stdout.write(
       `heatmap  ${result.cells.length} hexagons over ${windows} windows at res ${res} → ${out} (${format})\n` +
-        `k-anon   ${result.suppressed} (window, hexagon) cells below k=${k} suppressed (${result.suppressedPresent} device-presences withheld)\n`,
+        `k-anon   ${result.suppressed} (window, hexagon) cells with people show nothing at k=${k} (${result.suppressedPresent} device-presences withheld at res ${res})\n`,
     );
   } finally {
     db.close();

@@ -9,6 +9,8 @@ import { createJobsCommand } from './jobs.ts';
 import type { JobDefinition } from '../../jobs/job-definition.ts';
 import { mergeCommand } from './merge.ts';
 import { publishCommand } from './publish.ts';
+import { releaseCommand } from './release.ts';
+import { retentionCommand } from './retention.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
 import { sqlCommand } from './sql.ts';
@@ -36,6 +38,7 @@ export function createCommands(app: CliApp = {}): Command[] {
     alertsCommand,
     mergeCommand,
     exportCommand,
+    releaseCommand,
     sqlCommand,
     serveCommand,
     zonesCommand,
@@ -43,5 +46,6 @@ export function createCommands(app: CliApp = {}): Command[] {
     createJobsCommand(app.jobs ?? []),
     auditCommand,
     tokensCommand,
+    retentionCommand,
   ];
 }

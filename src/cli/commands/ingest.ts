@@ -1,3 +1,5 @@
+import { checkKeyFingerprint } from '../../privacy/duckdb/check-key-fingerprint.ts';
+import { keyFingerprint } from '../../privacy/key-fingerprint.ts';
 import { createReadStream, statSync } from 'node:fs';
 import { runIngest } from '../../../pipelines/run-ingest.ts';
 import { PIPELINE_FLAGS, PIPELINE_FLAGS_HELP, keyLoadedEvent, loadCells, pseudonymiserFromEnv, windowConfigFromFlags } from '../flags/pipeline-flags.ts';
@@ -71,7 +73,7 @@ export const ingestCommand: Command = {
     const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution, ledger: ledger ? createAlertLedgerRecorder(ledger) : undefined });
     if (alerting) plugins.push(alerting);
     if (v.lake) plugins.push(createLakeWriter({ dir: v.lake }));
-    const { pseudonymiser, key } = pseudonymiserFromEnv(ctx.env, v['key-file']);
+    const { pseudonymiser, key, rotateEveryMs } = pseudonymiserFromEnv(ctx.env, v['key-file'], v['rotate-every'] as string | undefined);
     const log = logOf(ctx);
     log(keyLoadedEvent(key));
     const fileFp = from === '-' ? null : await fileFingerprint(from, ctx.signal);
@@ -81,10 +83,11 @@ export const ingestCommand: Command = {
       const conn = db.connection;
       if (v.replace) {
         const runs = await countRuns(conn);
-        for (const t of [...PIPELINE_TABLES, 'ingest_sources']) await conn.run(`DROP TABLE IF EXISTS ${t}`);
+        for (const t of [...PIPELINE_TABLES, 'ingest_sources', 'db_meta']) await conn.run(`DROP TABLE IF EXISTS ${t}`);
         log({ type: 'ingest.replaced', source: from === '-' ? 'stdin' : from, runs });
       }
       await conn.run(SCHEMA_SQL);
+      await checkKeyFingerprint(conn, keyFingerprint(key.key, rotateEveryMs), key.path ?? 'from $CITYPULSE_KEY');
       await checkIngestTarget(conn, { fingerprint: fileFp, settings: wc, db: dbPath });
       if (fileFp) await recordIngestSource(conn, { fingerprint: fileFp, source: from, bytes: total ?? null, runId: null });
       const progress = new Progress({ stream: ctx.stderr, label: 'ingest', total, unit: 'bytes' , log: logOf(ctx) });

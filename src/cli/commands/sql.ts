@@ -1,7 +1,12 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ensureAnalystTables } from '../../outputs/duckdb/ensure-analyst-tables.ts';
-import { openDatabase } from '../../outputs/duckdb/open.ts';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { DEFAULT_K } from '../../outputs/export/k-anonymity.ts';
+import { ensureRelease } from '../../privacy/duckdb/ensure-release.ts';
+import { checkReadOnlySql } from '../../sql/check-read-only-sql.ts';
+import { DEFAULT_SQL_DIR } from '../../sql/default-sql-dir.ts';
+import { openAnalystDatabase } from '../../sql/open-analyst-database.ts';
 import { formatResult, listQueries, loadQuery, parseQuery, RESULT_FORMATS, runQuery, writeParquet, type NamedQuery, type QueryInfo, type ResultFormat } from '../../sql/index.ts';
 import { UsageError, logOf, parseCommandArgs, type Command, type CommandContext, dispatchSubcommand } from '../command.ts';
 
@@ -21,7 +26,9 @@ sql run NAME|FILE|-      run a query by name (sql/NAME.sql), by path, or read SQ
 
 Options of run:
   --param key=value      a parameter (repeat for each); unknown or missing ones are errors
-  --db FILE              DuckDB file written by ingest/stream, opened read-only (other readers may
+  --db FILE              the analyst database (citypulse release), or a raw one written by ingest/
+                         stream; opened read-only and sandboxed: no SQL writes, attaches, loads or
+                         reads a file outside --allow, and no SET changes that (other readers may
                          share it; while a stream holds it, query a copy or the Parquet lake —
                          see docs/lake.md). Required for a query that reads the pipeline's or the
                          analyst tables (every query of sql/); without it, SQL runs in an empty
@@ -30,13 +37,19 @@ Options of run:
                          json: an array of row objects; 64-bit integers exact; timestamps ISO 8601
   --out PATH             write to a file (required for parquet) instead of stdout
   --dir DIR              query folder (default: the repository's sql/)
+  --allow DIR            a folder SQL may read files from, e.g. the Parquet lake (repeat for more);
+                         nothing else is readable, and nothing is writable
+  --raw                  operators only: run your own SQL against a RAW database (presence, dead
+                         letters …); says so on stderr. Without it, a raw database answers only the
+                         library's queries, which read the release (docs/privacy.md)
   -h, --help             this help
 
 Examples:
   citypulse sql list
   citypulse sql run heatmap --db out/demo/citypulse.duckdb --param res=8 --param k=20 --format csv
   citypulse sql run zone_totals --db out/demo/citypulse.duckdb --param zone_system=milan_nil --format json
-  echo "SELECT count(*) AS n FROM presence" | citypulse sql run - --db out/demo/citypulse.duckdb
+  echo "SELECT res, sum(present) FROM release_heatmap GROUP BY res" | citypulse sql run - --db out/demo/analyst.duckdb
+  echo "SELECT count(*) AS n FROM presence" | citypulse sql run - --db out/demo/citypulse.duckdb --raw
 `;
 
 export const sqlCommand: Command = {
@@ -77,6 +90,8 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
       format: { type: 'string', default: 'table' },
       out: { type: 'string' },
       dir: { type: 'string' },
+      allow: { type: 'string', multiple: true },
+      raw: { type: 'boolean' },
     },
     HELP,
     ctx,
@@ -92,15 +107,17 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
   const source = args.positionals[0]!;
   const query: NamedQuery = source === '-' ? parseQuery(await readAll(ctx.stdin), '<stdin>') : loadQuery(source, v.dir);
   if (v.db !== undefined && !existsSync(v.db)) throw new UsageError(`--db ${v.db}: no such file`);
-  const db = await openDatabase(v.db ?? ':memory:', { readOnly: v.db !== undefined, createSchema: false }).catch((cause: unknown) => {
+  const outFile = format === 'parquet' ? v.out : undefined;
+  const db = await openAnalystDatabase(v.db ?? ':memory:', { allowDirectories: v.allow ?? [], outputFile: outFile }).catch((cause: unknown) => {
     const message = (cause as Error).message ?? String(cause);
     if (!/lock/i.test(message)) throw cause;
     throw new Error(`${v.db} is held by a running writer (DuckDB allows one writer process and no readers beside it); query the Parquet lake or a copy instead, see docs/lake.md`, { cause });
   });
   try {
-    // Without --db the in-memory database holds no tables, so a query reading them fails (below)
+    // Without --db the in-memory database holds no tables, so a query reading them fails (explainMissingDb)
     // instead of silently returning 0 rows.
     if (v.db !== undefined) await ensureAnalystTables(db.connection, true);
+    await guardRawAccess(db.connection, query, v.db !== undefined, v.raw === true, ctx);
     if (v.out) mkdirSync(dirname(v.out), { recursive: true });
     if (format === 'parquet') {
       const rows = await writeParquet(db.connection, query, params, v.out!);
@@ -147,4 +164,23 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') throw new UsageError('sql run -: no SQL on standard input');
   return text;
+}
+
+/**
+ * Ad-hoc SQL (a file, stdin, or a query of another folder) runs only as a query (SELECT), and against
+ * a raw database only with --raw, which is announced. The library's own queries read the release.
+ */
+async function guardRawAccess(conn: DuckDBConnection, query: NamedQuery, isFile: boolean, raw: boolean, ctx: CommandContext): Promise<void> {
+  const tables = (await conn.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND table_name IN ('presence', 'release_meta')`)).getRowsJS().map((r) => r[0]);
+  const isRaw = isFile && tables.includes('presence') && !tables.includes('release_meta');
+  const library = query.path.startsWith(DEFAULT_SQL_DIR);
+  if (raw && isRaw) ctx.stderr.write('notice: --raw: reading the raw tables of an operator database (not released data)\n');
+  if (/\brelease_(elements|element_zones|meta)\b/.test(query.sql)) await ensureRelease(conn, { k: DEFAULT_K, anyK: true });
+  if (library) return;
+  if (isRaw && !raw) {
+    throw new UsageError(
+      'this is a raw operator database: analysts query the released data (citypulse release --db RAW --out ANALYST.duckdb, then sql run … --db ANALYST.duckdb) or the library queries; operators pass --raw',
+    );
+  }
+  await checkReadOnlySql(conn, query.sql, query.name);
 }

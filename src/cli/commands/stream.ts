@@ -1,3 +1,5 @@
+import { checkKeyFingerprint } from '../../privacy/duckdb/check-key-fingerprint.ts';
+import { keyFingerprint } from '../../privacy/key-fingerprint.ts';
 import { runStream } from '../../../pipelines/stream-runner.ts';
 import { PIPELINE_FLAGS, PIPELINE_FLAGS_HELP, keyLoadedEvent, loadCells, pseudonymiserFromEnv, windowConfigFromFlags } from '../flags/pipeline-flags.ts';
 import { createKafka } from '../../ingest/sources/kafka/kafka-client.ts';
@@ -86,7 +88,7 @@ export const streamCommand: Command = {
     const partitionIdleMs = dur('partition-idle');
     const checkpointIntervalMs = dur('checkpoint-every');
     const cells = loadCells(required(v, 'cells'), wc.resolution);
-    const { pseudonymiser, key } = pseudonymiserFromEnv(ctx.env, v['key-file']);
+    const { pseudonymiser, key, rotateEveryMs } = pseudonymiserFromEnv(ctx.env, v['key-file'], v['rotate-every'] as string | undefined);
     const log = logOf(ctx);
     log(keyLoadedEvent(key));
     const plugins: WindowPlugin[] = [];
@@ -100,6 +102,12 @@ export const streamCommand: Command = {
       plugins.push(createHeadPublishing({ ledger, producer, topic: String(v['ledger-topic']), onError: (err) => ctx.stderr.write(`ledger: publishing a head failed (${err.message}); the next one follows\n`) }));
     }
     const db = await openDatabase(dbPath);
+    try {
+      await checkKeyFingerprint(db.connection, keyFingerprint(key.key, rotateEveryMs), key.path ?? 'from $CITYPULSE_KEY');
+    } catch (err) {
+      db.close();
+      throw err;
+    }
     const t0 = performance.now();
     const group = String(v.group);
     const dlqTopic = v['dead-letter-topic'] ? String(v['dead-letter-topic']) : null;

@@ -1,3 +1,4 @@
+import { resolveKeyFile } from '../../core/key-location.ts';
 import { readFileSync } from 'node:fs';
 import { parseDuration } from '../../core/duration.ts';
 import { UsageError } from '../command.ts';
@@ -16,6 +17,7 @@ export const PIPELINE_FLAGS = {
   'presence-timeout': { type: 'string', default: '60m' },
   res: { type: 'string', default: '9' },
   'key-file': { type: 'string' },
+  'rotate-every': { type: 'string' },
 } as const;
 
 /** Help text for {@link PIPELINE_FLAGS}. */
@@ -26,8 +28,11 @@ export const PIPELINE_FLAGS_HELP = `  --cells CSV              cell table: cell_
   --presence-timeout DUR   how long an event holds a device without a newer one (default 60m)
                            (every DUR takes a unit: ms, s, m, h or d — 90s, 15m, 1h; a bare number is refused)
   --res N                  base H3 resolution 0–15 (default 9)
-  --key-file PATH          pseudonymisation key file (default $CITYPULSE_KEY_FILE or .citypulse/pseudonym.key);
-                           $CITYPULSE_KEY overrides it. Created (mode 0600) when missing.`;
+  --key-file PATH          pseudonymisation key file (default $CITYPULSE_KEY_FILE, else
+                           <key dir>/pseudonym.key: $CITYPULSE_KEY_DIR or ~/.config/citypulse);
+                           $CITYPULSE_KEY overrides it. Created (mode 0600) when missing.
+  --rotate-every DUR       re-pseudonymise every DUR of event time (e.g. 30d): device ids change at
+                           each epoch; a database keeps the period it was written with (docs/privacy.md)`;
 
 /** Window config from the flags, with errors naming the flag. */
 export function windowConfigFromFlags(v: Record<string, unknown>): WindowConfig & { resolution: number } {
@@ -56,10 +61,16 @@ export function loadCells(path: string, resolution: number): CellTable {
 }
 
 /** The pseudonymiser from $CITYPULSE_KEY, --key-file, $CITYPULSE_KEY_FILE or the default key file. */
-export function pseudonymiserFromEnv(env: NodeJS.ProcessEnv, keyFileFlag?: string): { pseudonymiser: Pseudonymiser; key: LoadedKey } {
-  const keyFile = keyFileFlag ?? env.CITYPULSE_KEY_FILE ?? '.citypulse/pseudonym.key';
+export function pseudonymiserFromEnv(env: NodeJS.ProcessEnv, keyFileFlag?: string, rotateEvery?: string): { pseudonymiser: Pseudonymiser; key: LoadedKey; rotateEveryMs?: number } {
+  // One documented place, never relative to the current folder (src/core/key-location.ts).
+  const keyFile = resolveKeyFile(env, 'pseudonym.key', keyFileFlag ?? env.CITYPULSE_KEY_FILE);
   const key = loadOrCreateKey({ key: env.CITYPULSE_KEY, keyFile });
-  return { pseudonymiser: new Pseudonymiser({ key: key.key }), key };
+  let rotateEveryMs: number | undefined;
+  if (rotateEvery !== undefined) {
+    rotateEveryMs = parseDuration(rotateEvery, '--rotate-every');
+    if (rotateEveryMs < 3_600_000) throw new UsageError(`--rotate-every must be at least 1h, got ${rotateEvery}`);
+  }
+  return { pseudonymiser: new Pseudonymiser({ key: key.key, rotateEveryMs }), key, rotateEveryMs };
 }
 
 /** The log event saying where the key came from. Never carries the key. */

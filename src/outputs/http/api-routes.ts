@@ -60,7 +60,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     const key = `${res}:${k}`;
     let hit = windowsCache.get(key);
     if (!hit) {
-      hit = ctx.runner.run((conn) => queryWindows(conn, res, k));
+      hit = ctx.runner.run((conn) => queryWindows(conn, res, k, ctx.k));
       hit.catch(() => windowsCache.delete(key));
       windowsCache.set(key, hit);
     }
@@ -88,7 +88,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       handler: async (req) => {
         new QueryString(req.query, []);
         const [count, latest] = await ctx.runner.run(async (conn) => {
-          const r = await conn.runAndReadAll('SELECT count(DISTINCT window_start)::INTEGER, epoch_ms(max(window_end)) FROM presence');
+          const r = await conn.runAndReadAll('SELECT count(DISTINCT window_start)::INTEGER, epoch_ms(max(window_end)) FROM release_elements');
           return r.getRowsJS()[0] as [number, bigint | null];
         });
         return jsonReply({
@@ -125,7 +125,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
             res,
             base_res: w.baseRes,
             k,
-            note: `devices: devices present summed over the hexagons at res ${res} with at least k = ${k} of them; hexagons below k (suppressed_hexagons) are excluded from devices and from every heatmap`,
+            note: `devices: people in the released hexagons at res ${res}, each a sum of release elements of at least k = ${k} people (docs/privacy.md); hexagons with people that show nothing are counted in suppressed_hexagons`,
             bbox: w.bbox,
             count: sent.length,
             truncated: sent.length < all.length,
@@ -158,7 +158,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
         const key = `${res}:${k}:${format}:${win.start}`;
         const cached = heatmapCache.get(key);
         if (cached) return cached;
-        const result = await ctx.runner.run((conn) => queryHeatmap(conn, { res, k, from: win.start, to: win.start + 1 }));
+        const result = await ctx.runner.run((conn) => queryHeatmap(conn, { res, k, releaseK: ctx.k, from: win.start, to: win.start + 1 }));
         if (result.cells.length > ctx.maxFeatures) {
           throw new ApiError('response_too_large', `this window has ${result.cells.length} hexagons at res ${res}, more than the ${ctx.maxFeatures} a response holds; ask for a coarser res`);
         }

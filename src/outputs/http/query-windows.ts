@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { cellToBoundary } from 'h3-js';
 import { valueCodec } from '../duckdb/value-codec.ts';
+import { ensureRelease } from '../../privacy/duckdb/ensure-release.ts';
 
 /** One closed window as the API lists it, at one resolution and k. */
 export interface WindowSummary {
@@ -26,28 +27,38 @@ export interface WindowsResult {
 }
 
 /**
- * Every closed window in `presence` (the pipeline writes a window once it has closed), with the
- * devices present at resolution `res` after k-anonymity: counts of hexagons below k are excluded
- * and counted in `suppressedHexagons`. A `res` finer than the base resolution gives no windows.
+ * Every released window (the pipeline writes a window once it has closed), with the devices present
+ * at resolution `res` in the release (see `ensureRelease`; `releaseK` is the server's k, `k` a client's
+ * raised one): hexagons with people that show nothing are counted in `suppressedHexagons` (beside raw
+ * presence only). A `res` finer than the base resolution gives no windows.
  */
-export async function queryWindows(conn: DuckDBConnection, res: number, k: number): Promise<WindowsResult> {
-  const base = await conn.runAndReadAll('SELECT max(res)::INTEGER FROM presence');
-  const baseRes = (base.getRowsJS()[0]?.[0] as number | null) ?? null;
+export async function queryWindows(conn: DuckDBConnection, res: number, k: number, releaseK = k): Promise<WindowsResult> {
+  const source = await ensureRelease(conn, { k: releaseK });
+  const baseRes = source.baseRes;
   // Finer than the stored cells: nothing to show (callers report the base resolution).
   if (baseRes === null || res > baseRes) return { windows: [], bbox: null, baseRes };
+  // Released hexagons (sums of whole elements ≥ k), and beside raw presence the hexagons showing nothing.
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE http_window_cells AS
-     SELECT epoch_ms(window_start) AS ws, epoch_ms(window_end) AS we,
-            h3_cell_to_parent(h3, $res::INTEGER) AS cell, sum(present)::BIGINT AS present
-     FROM presence GROUP BY ALL`,
-    { res },
+     WITH released AS (
+       SELECT epoch_ms(window_start) AS ws, epoch_ms(window_end) AS we,
+              h3_cell_to_parent(anchor, $res::INTEGER) AS cell, sum(present)::BIGINT AS present
+       FROM release_elements WHERE anchor_res >= $res AND present >= $k GROUP BY ALL
+     )
+     SELECT * FROM released
+     ${source.mode === 'computed' ? `UNION ALL
+     SELECT epoch_ms(window_start), epoch_ms(window_end), h3_cell_to_parent(h3, $res::INTEGER) AS cell, 0::BIGINT
+     FROM presence p WHERE present > 0
+       AND NOT EXISTS (SELECT 1 FROM released r WHERE r.ws = epoch_ms(p.window_start) AND r.cell = h3_cell_to_parent(p.h3, $res::INTEGER))
+     GROUP BY ALL` : ''}`,
+    { res, k },
   );
   try {
     const w = await conn.runAndReadAll(
       `SELECT ws, we,
               coalesce(sum(present) FILTER (WHERE present >= $k), 0)::BIGINT,
               count(*) FILTER (WHERE present >= $k)::INTEGER,
-              count(*) FILTER (WHERE present > 0 AND present < $k)::INTEGER,
+              count(*) FILTER (WHERE present < $k)::INTEGER,
               coalesce(max(present) FILTER (WHERE present >= $k), 0)::BIGINT
        FROM temp.http_window_cells GROUP BY ws, we ORDER BY ws`,
       { k },

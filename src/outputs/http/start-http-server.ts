@@ -12,6 +12,7 @@ import { auditRoutes } from './audit-routes.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { silentHttpLogger, type HttpLogger } from './http-log.ts';
 import { QueryCatalogue } from './query-catalogue.ts';
+import { ensureRelease } from '../../privacy/duckdb/ensure-release.ts';
 import { QueryRunner } from './query-runner.ts';
 import type { Reply } from './reply.ts';
 
@@ -88,6 +89,8 @@ export async function startHttpServer(config: HttpServerConfig): Promise<Running
   try {
     await checkPresenceTable(db);
     await ensureAnalystTables(db.connection, true);
+    // Every route reads the release (analyst database, or TEMP tables built here from raw presence).
+    await ensureRelease(db.connection, { k });
     const runner = new QueryRunner({ connection: db.connection, timeoutMs: config.queryTimeoutMs });
     const routes = compileRoutes([
       ...apiRoutes({
@@ -169,8 +172,8 @@ async function openReadOnly(path: string): Promise<Database> {
 }
 
 async function checkPresenceTable(db: Database): Promise<void> {
-  const r = await db.connection.runAndReadAll(`SELECT count(*)::INTEGER FROM duckdb_tables() WHERE table_name = 'presence' AND database_name = current_database()`);
-  if ((r.getRowsJS()[0]![0] as number) === 0) throw new Error(`${db.path} has no presence table: not a database written by citypulse ingest/stream/merge`);
+  const r = await db.connection.runAndReadAll(`SELECT count(*)::INTEGER FROM duckdb_tables() WHERE table_name IN ('presence', 'release_meta') AND database_name = current_database()`);
+  if ((r.getRowsJS()[0]![0] as number) === 0) throw new Error(`${db.path} has no presence table: not a database written by citypulse ingest/stream/merge or release`);
 }
 
 interface CompiledRoute {
