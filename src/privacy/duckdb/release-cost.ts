@@ -1,6 +1,6 @@
 import { unitOfElement } from '../release/released-totals.ts';
 import type { ComputedReleases } from './compute-releases.ts';
-import type { ZoneCellMaps } from './write-releases.ts';
+import type { ZoneCellMaps } from './zone-cell-maps.ts';
 
 /** The cost of a release for one kind of unit: people in the input vs people in released figures. */
 export interface ReleaseCostRow {

@@ -7,7 +7,8 @@ import { releaseCost, type ReleaseCostRow } from './release-cost.ts';
 import { RELEASE_TABLES_SQL } from './release-tables.ts';
 
 /** Zone systems as base cell → zone id, per system. */
-export type ZoneCellMaps = Map<string, Map<bigint, string>>;
+export type { ZoneCellMaps } from './zone-cell-maps.ts';
+import type { ZoneCellMaps } from './zone-cell-maps.ts';
 
 /** Reads `zone_cells` of `conn` (empty when the table is missing). */
 export async function readZoneCells(conn: DuckDBConnection): Promise<ZoneCellMaps> {
