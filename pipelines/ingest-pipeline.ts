@@ -2,8 +2,9 @@ import { DEAD_LETTER_REASONS, type DeadLetterReason } from '../schemas/events.ts
 import type { LocatedEvent } from '../schemas/events.ts';
 import type { CellTable } from '../src/locate/cell-table.ts';
 import { RecordLocator, isDeadLetter } from '../src/locate/record-locator.ts';
-import type { DeadLetter, PipelineSink } from '../src/outputs/sink.ts';
+import type { DeadLetter, PipelineSink } from '../src/core/pipeline-sink.ts';
 import type { Pseudonymiser } from '../src/privacy/pseudonymiser.ts';
+import type { DeviceConsumer, DeviceConsumerPlugin, DeviceWindow } from '../src/window/device-window.ts';
 import { PresenceEngine, type PresenceEngineSnapshot } from '../src/window/presence-engine.ts';
 import type { PresenceRow } from '../src/window/presence-row.ts';
 import { DEFAULT_WINDOW_CONFIG, windowStart, type WindowConfig } from '../src/window/window-config.ts';
@@ -21,6 +22,13 @@ export interface IngestPipelineConfig extends Partial<WindowConfig> {
   idleTimeoutMs?: number;
   /** Called with the rows of every batch of windows that closes (alerts and exports hook in here). */
   onWindowsClosed?: (rows: readonly PresenceRow[]) => void;
+  /**
+   * Per-device consumers of closed windows (see `src/window/device-window.ts`): each gets a fresh
+   * instance, every closed window's {@link DeviceWindow}s, and its outputs go to the sink's
+   * `deviceOutputs` under its name; its state is part of {@link PipelineSnapshot}. Default none
+   * (then no DeviceWindow is built).
+   */
+  deviceConsumers?: readonly DeviceConsumerPlugin<unknown, never>[];
 }
 
 /** Counters of one pipeline run. */
@@ -43,6 +51,8 @@ export interface PipelineSnapshot {
   engine: PresenceEngineSnapshot;
   watermarks: [string, number][];
   stats: PipelineStats;
+  /** State of each device consumer by name (absent when none is registered, and in older checkpoints). */
+  consumers?: Record<string, unknown>;
 }
 
 /**
@@ -57,6 +67,7 @@ export class IngestPipeline {
   readonly #engine: PresenceEngine;
   readonly #watermarks: Watermarks;
   readonly #onClosed?: (rows: readonly PresenceRow[]) => void;
+  readonly #consumers: readonly DeviceConsumer[];
   #wallNow: number;
   #windowsClosedSeen = new Set<number>();
   stats: PipelineStats;
@@ -72,7 +83,11 @@ export class IngestPipeline {
     this.#sink = config.sink;
     this.#now = config.now ?? Date.now;
     this.#wallNow = this.#now();
-    this.#engine = new PresenceEngine(this.config);
+    this.#consumers = createConsumers(config.deviceConsumers ?? []);
+    this.#engine = new PresenceEngine({
+      ...this.config,
+      ...(this.#consumers.length > 0 ? { onDeviceWindows: (s: number, e: number, d: DeviceWindow[]) => this.#onDeviceWindows(s, e, d) } : {}),
+    });
     this.#watermarks = new Watermarks({ latenessMs: this.config.latenessMs, idleTimeoutMs: config.idleTimeoutMs });
     if (config.onWindowsClosed) this.#onClosed = config.onWindowsClosed;
     this.stats = emptyStats();
@@ -182,9 +197,21 @@ export class IngestPipeline {
     return this.#emit(this.#engine.advance(this.#watermarks.current(now)));
   }
 
-  /** End of a finite input: closes every window. */
+  /** End of a finite input: closes every window, then lets device consumers emit what is still open. */
   finish(): number {
-    return this.#emit(this.#engine.flush());
+    const n = this.#emit(this.#engine.flush());
+    for (const c of this.#consumers) {
+      const out = c.finish?.() ?? [];
+      if (out.length > 0) this.#sink.deviceOutputs?.(c.name, out);
+    }
+    return n;
+  }
+
+  #onDeviceWindows(s: number, e: number, devices: DeviceWindow[]): void {
+    for (const c of this.#consumers) {
+      const out = c.onWindow(s, e, devices);
+      if (out.length > 0) this.#sink.deviceOutputs?.(c.name, out);
+    }
   }
 
   #emit(rows: PresenceRow[]): number {
@@ -213,7 +240,9 @@ export class IngestPipeline {
 
   /** Plain-data state, for checkpoints stored in the same transaction as results and offsets. */
   snapshot(): PipelineSnapshot {
-    return { engine: this.#engine.snapshot(), watermarks: this.#watermarks.snapshot(), stats: structuredClone(this.stats) };
+    const snap: PipelineSnapshot = { engine: this.#engine.snapshot(), watermarks: this.#watermarks.snapshot(), stats: structuredClone(this.stats) };
+    if (this.#consumers.length > 0) snap.consumers = Object.fromEntries(this.#consumers.map((c) => [c.name, c.snapshot()]));
+    return snap;
   }
 
   /** Restores a {@link snapshot}. */
@@ -221,7 +250,23 @@ export class IngestPipeline {
     this.#engine.restore(s.engine);
     this.#watermarks.restore(s.watermarks, now);
     this.stats = structuredClone(s.stats);
+    for (const c of this.#consumers) {
+      const state = s.consumers?.[c.name];
+      if (state !== undefined) c.restore(state);
+    }
   }
+}
+
+/** One consumer per plugin, named after the plugin; names must be unique (they key outputs and state). */
+function createConsumers(plugins: readonly DeviceConsumerPlugin<unknown, never>[]): DeviceConsumer[] {
+  const names = new Set<string>();
+  return plugins.map((p) => {
+    if (names.has(p.name)) throw new RangeError(`two device consumers are named '${p.name}'`);
+    names.add(p.name);
+    const c = p.create();
+    if (c.name !== p.name) throw new RangeError(`device consumer plugin '${p.name}' made a consumer named '${c.name}'`);
+    return c;
+  });
 }
 
 function emptyStats(): PipelineStats {

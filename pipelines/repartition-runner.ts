@@ -5,7 +5,7 @@ import { deadLetterMessage, type DeadLetterMessage } from '../src/ingest/sources
 import { ensureTopic } from '../src/ingest/sources/kafka/ensure-topic.ts';
 import type { CellTable } from '../src/locate/cell-table.ts';
 import { RecordLocator, isDeadLetter } from '../src/locate/record-locator.ts';
-import type { DeadLetter } from '../src/outputs/sink.ts';
+import type { DeadLetter } from '../src/core/pipeline-sink.ts';
 import type { Pseudonymiser } from '../src/privacy/pseudonymiser.ts';
 
 /** Configuration of {@link startRepartition}. */

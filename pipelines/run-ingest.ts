@@ -3,10 +3,11 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LineBatch } from '../src/ingest/sources/line-batches.ts';
 import { DuckDbSink, tsValue } from '../src/outputs/duckdb/duckdb-sink.ts';
 import type { WindowPlugin } from '../src/outputs/window-plugin.ts';
+import type { DeviceConsumerPlugin } from '../src/window/device-window.ts';
 import { IngestPipeline, type IngestPipelineConfig, type PipelineStats } from './ingest-pipeline.ts';
 
 /** Configuration of {@link runIngest}. */
-export interface RunIngestConfig extends Omit<IngestPipelineConfig, 'sink'> {
+export interface RunIngestConfig extends Omit<IngestPipelineConfig, 'sink' | 'deviceConsumers'> {
   /** Connection to the DuckDB database (tables created by openDatabase). */
   connection: DuckDBConnection;
   /** Batches of lines, e.g. from `lineBatches(createReadStream(file))` or the simulator. */
@@ -21,6 +22,8 @@ export interface RunIngestConfig extends Omit<IngestPipelineConfig, 'sink'> {
   flushEvery?: number;
   /** Consumers of closed windows (alerts, lake, exports), driven after every batch. */
   plugins?: WindowPlugin[];
+  /** Per-device consumers (see `src/window/device-window.ts`); their outputs are stored by their `store`. */
+  deviceConsumers?: readonly DeviceConsumerPlugin<unknown, DuckDBConnection>[];
 }
 
 /** What {@link runIngest} returns. */
@@ -39,7 +42,9 @@ export interface IngestSummary {
 export async function runIngest(config: RunIngestConfig): Promise<IngestSummary> {
   const { connection, batches, sourceName, onProgress, signal } = config;
   const flushEvery = config.flushEvery ?? 50_000;
-  const sink = new DuckDbSink({ connection });
+  const deviceConsumers = config.deviceConsumers ?? [];
+  for (const p of deviceConsumers) await p.init?.(connection);
+  const sink = new DuckDbSink({ connection, deviceConsumers });
   const runId = randomUUID();
   const started = Date.now();
   const plugins = config.plugins ?? [];

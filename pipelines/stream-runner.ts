@@ -7,9 +7,11 @@ import { ARROW_STREAM_CONTENT_TYPE, decodeArrowMessage } from '../src/ingest/dec
 import { readEnvelope } from './repartition-runner.ts';
 import { deadLetterMessage, type DeadLetterMessage } from '../src/ingest/sources/kafka/dead-letter-message.ts';
 import { StateChangelog } from '../src/ingest/sources/kafka/state-changelog.ts';
-import { StreamStore, encodeState } from '../src/outputs/duckdb/stream-store.ts';
+import { StreamStore } from '../src/outputs/duckdb/stream-store.ts';
+import { encodeState } from '../src/core/state-codec.ts';
 import type { WindowPlugin } from '../src/outputs/window-plugin.ts';
 import type { Pseudonymiser } from '../src/privacy/pseudonymiser.ts';
+import type { DeviceConsumerPlugin } from '../src/window/device-window.ts';
 import type { WindowConfig } from '../src/window/window-config.ts';
 import { IngestPipeline, type PipelineSnapshot, type PipelineStats } from './ingest-pipeline.ts';
 
@@ -37,6 +39,11 @@ export interface StreamConfig extends Partial<WindowConfig> {
   /** Share window state through a compacted topic so a partition can move between processes. Default true. */
   handoff?: boolean;
   plugins?: WindowPlugin[];
+  /**
+   * Per-device consumers (see `src/window/device-window.ts`): one instance per partition; outputs are
+   * stored by their `store` inside the checkpoint transaction, state travels in the partition snapshot.
+   */
+  deviceConsumers?: readonly DeviceConsumerPlugin<unknown, DuckDBConnection>[];
   /**
    * What the topics carry: `records` (signalling/location JSON or Arrow, the default) or `located`
    * (envelopes of the repartition stage: already validated, pseudonymised and located).
@@ -100,6 +107,8 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
   const meta = await store.meta();
   let publishedUntil = meta.publishedUntil;
   const plugins = config.plugins ?? [];
+  const deviceConsumers = config.deviceConsumers ?? [];
+  for (const d of deviceConsumers) await d.init?.(config.connection);
   for (const p of plugins) {
     const s = meta.pluginState?.[p.name];
     if (s !== undefined && p.restore) p.restore(s);
@@ -134,6 +143,7 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
       cells: config.cells,
       pseudonymiser: config.pseudonymiser,
       sink: p,
+      deviceConsumers,
       ...(config.windowMs !== undefined ? { windowMs: config.windowMs } : {}),
       ...(config.latenessMs !== undefined ? { latenessMs: config.latenessMs } : {}),
       ...(config.presenceTimeoutMs !== undefined ? { presenceTimeoutMs: config.presenceTimeoutMs } : {}),
@@ -200,6 +210,11 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
     });
     const prev = publishedUntil;
     await store.commit(batch, until, prev, async (rows) => {
+      for (const d of deviceConsumers) {
+        if (!d.store) continue;
+        const out = batch.flatMap((b) => b.device.get(d.name) ?? []);
+        if (out.length > 0) await d.store(config.connection, out);
+      }
       if (rows.length > 0) for (const pl of plugins) pl.onWindowsClosed(rows);
       for (const pl of plugins) await pl.flush(config.connection);
       const states: Record<string, unknown> = {};

@@ -1,7 +1,7 @@
 import { createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { publishFile } from '../../src/cli/commands/publish.ts';
+import { publishFile } from '../../src/ingest/sources/kafka/publish-file.ts';
 import type { PublishEncoding } from '../../src/ingest/encode/message-batcher.ts';
 import { ensureBroker, stopBroker, type BrokerOptions } from '../../test/kafka/broker.ts';
 import type { BenchContext } from './context.ts';

@@ -4,7 +4,7 @@ import { validateRecord } from '../../src/ingest/validate.ts';
 import { lineBatches } from '../../src/ingest/sources/line-batches.ts';
 import { CellTable } from '../../src/locate/cell-table.ts';
 import { locateRecord } from '../../src/locate/locator.ts';
-import type { DeadLetter, LateRecord, PipelineSink } from '../../src/outputs/sink.ts';
+import type { DeadLetter, LateRecord, PipelineSink } from '../../src/core/pipeline-sink.ts';
 import { Pseudonymiser } from '../../src/privacy/pseudonymiser.ts';
 import type { PresenceRow } from '../../src/window/presence-row.ts';
 import { LineWriter } from '../lib/line-writer.ts';

@@ -1,7 +1,7 @@
 import type { LocatedEvent } from '../../schemas/events.ts';
 import type { Rejection } from '../ingest/errors.ts';
 import { validateRecord } from '../ingest/validate.ts';
-import type { DeadLetter } from '../outputs/sink.ts';
+import type { DeadLetter } from '../core/pipeline-sink.ts';
 import type { Pseudonymiser } from '../privacy/pseudonymiser.ts';
 import { redactPayload } from '../privacy/redact.ts';
 import type { CellTable } from './cell-table.ts';

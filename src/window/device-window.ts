@@ -6,6 +6,29 @@
  * {@link DeviceWindow}. Consumers are pure code over plain data (stays → trips → OD, home/work,
  * traffic); they run in `ingest` and `stream` alike, and their state is checkpointed with the window
  * state (exactly-once across `kill -9`, carried through the changelog when a partition moves).
+ *
+ * How a capability plugs in (stays/trips/OD, home/work, traffic):
+ *
+ * ```ts
+ * const stays: DeviceConsumerPlugin<Stay, DuckDBConnection> = {
+ *   name: 'stays',
+ *   create: () => new StayDetector(cfg),           // pure, one per pipeline (per partition)
+ *   init: (conn) => conn.run(CREATE_STAYS_SQL),      // its own tables, created when missing
+ *   store: (conn, rows) => appendStays(conn, rows),  // its outputs, in its own tables
+ * };
+ * await runIngest({ ..., deviceConsumers: [stays] });   // or runStream({ ..., deviceConsumers: [stays] })
+ * ```
+ *
+ * - `ingest` (`runIngest`): outputs are buffered by the DuckDB sink and stored with the presence rows.
+ * - `stream` (`runStream`): outputs are buffered per partition and stored inside the checkpoint
+ *   transaction, with the offsets and the pipeline snapshot — which holds each consumer's
+ *   {@link DeviceConsumer.snapshot} — so outputs and state are exactly-once across `kill -9` and travel
+ *   through the state changelog when a partition moves.
+ * - Other workers (a future worker pool, a PostgreSQL sink) use the same plugin with their own `Conn`.
+ *
+ * With no consumer registered the engine builds no {@link DeviceWindow} at all (no cost).
+ *
+ * Device ids are pseudonymous (the pseudonymiser ran before windows): never raw IMSIs.
  */
 
 /** One located event of a device inside a window. */
@@ -53,4 +76,26 @@ export interface DeviceConsumer<Out = unknown> {
 }
 
 /** Makes a fresh consumer: a pipeline (one per partition) calls it once. */
-export type DeviceConsumerFactory = () => DeviceConsumer;
+export type DeviceConsumerFactory<Out = unknown> = () => DeviceConsumer<Out>;
+
+/**
+ * A device consumer as registered with a pipeline (`IngestPipeline`, `runIngest`, `runStream`): its
+ * factory plus an optional adapter that stores its outputs. `Conn` is the store's connection type
+ * (`DuckDBConnection` in `ingest` and `stream`); the window layer never touches it.
+ */
+export interface DeviceConsumerPlugin<Out = unknown, Conn = unknown> {
+  /**
+   * Short stable name, unique per pipeline: keys the consumer's outputs in the sink and its state in
+   * the pipeline snapshot. Should equal the consumer's own {@link DeviceConsumer.name}.
+   */
+  readonly name: string;
+  /** Makes the consumer (called once per pipeline: once in `ingest`, once per partition in `stream`). */
+  create: DeviceConsumerFactory<Out>;
+  /** Creates the consumer's tables when missing (idempotent); called once before the first {@link store}. */
+  init?(conn: Conn): Promise<void>;
+  /**
+   * Writes a batch of outputs (in emission order). Under `stream` this runs inside the checkpoint
+   * transaction: do not BEGIN/COMMIT here. Without `store`, outputs are counted and dropped.
+   */
+  store?(conn: Conn, rows: readonly Out[]): Promise<void>;
+}

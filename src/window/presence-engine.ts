@@ -1,4 +1,5 @@
 import type { LocatedEvent } from '../../schemas/events.ts';
+import type { DeviceEvent, DeviceWindow } from './device-window.ts';
 import type { PresenceRow } from './presence-row.ts';
 import { checkWindowConfig, windowStart, type WindowConfig } from './window-config.ts';
 
@@ -7,6 +8,8 @@ interface TimelineEvent {
   ts: number;
   h3: string;
   holds: boolean;
+  /** The event's kind (a shared string: no copy per event). */
+  kind: string;
 }
 
 /** A device's state: its last event before the open windows (it may still hold) and the open events. */
@@ -38,8 +41,22 @@ const scratch = { cells: [] as (string | null)[], dwell: [] as number[], lastEnd
 export interface PresenceEngineSnapshot {
   closedUntil: number | null;
   minTs: number | null;
-  /** [device, prevTs|null, prevH3|null, pending as [ts, h3, holds][]] */
-  devices: [string, number | null, string | null, [number, string, boolean][]][];
+  /** [device, prevTs|null, prevH3|null, pending as [ts, h3, holds, kind][]] (kind absent in older snapshots) */
+  devices: [string, number | null, string | null, [number, string, boolean, string?][]][];
+}
+
+/** Receives the {@link DeviceWindow}s of each window the engine closes, windows in order. */
+export type DeviceWindowListener = (windowStart: number, windowEnd: number, devices: DeviceWindow[]) => void;
+
+/** Configuration of a {@link PresenceEngine}. */
+export interface PresenceEngineConfig extends WindowConfig {
+  /** Base H3 resolution of the cells (stored in the rows). */
+  resolution: number;
+  /**
+   * Called once per closed window with every device the engine held in it (present somewhere or with
+   * an event in it). Default none: then no {@link DeviceWindow} is ever built (no cost).
+   */
+  onDeviceWindows?: DeviceWindowListener;
 }
 
 /**
@@ -59,12 +76,14 @@ export class PresenceEngine {
   readonly #cfg: WindowConfig;
   readonly #res: number;
   readonly #devices = new Map<string, DeviceState>();
+  readonly #onDevices: DeviceWindowListener | null;
   #closedUntil = -Infinity;
   #minTs = Infinity;
 
-  constructor(config: WindowConfig & { resolution: number }) {
+  constructor(config: PresenceEngineConfig) {
     this.#cfg = checkWindowConfig(config);
     this.#res = config.resolution;
+    this.#onDevices = config.onDeviceWindows ?? null;
   }
 
   /** End of the last closed window: windows ending at or before it are final. -Infinity before any. */
@@ -85,7 +104,7 @@ export class PresenceEngine {
   /** Adds an event. Returns false, and keeps nothing, when its window is already closed. */
   add(ev: LocatedEvent): boolean {
     if (this.isLate(ev.ts)) return false;
-    const te: TimelineEvent = { ts: ev.ts, h3: ev.h3, holds: ev.kind !== 'detach' };
+    const te: TimelineEvent = { ts: ev.ts, h3: ev.h3, holds: ev.kind !== 'detach', kind: ev.kind };
     let st = this.#devices.get(ev.device);
     if (!st) {
       st = { device: ev.device, prevTs: -Infinity, prevH3: null, pending: [te] };
@@ -158,6 +177,8 @@ export class PresenceEngine {
     const dwell = scratch.dwell;
     const lastEnd = scratch.lastEnd;
     const seen = scratch.seen;
+    const collect = this.#onDevices !== null;
+    const devices: DeviceWindow[] = [];
 
     for (const st of this.#devices.values()) {
       const p = st.pending;
@@ -168,7 +189,11 @@ export class PresenceEngine {
         // Fast path: only the previous event's hold can reach into this window.
         if (st.prevH3 !== null) {
           const holdEnd = Math.min(st.prevTs + T, p.length > 0 ? p[0]!.ts : Infinity);
-          if (Math.min(holdEnd, e) - Math.max(st.prevTs, s) > 0) bucket(st.prevH3).present++;
+          const ov = Math.min(holdEnd, e) - Math.max(st.prevTs, s);
+          if (ov > 0) {
+            bucket(st.prevH3).present++;
+            if (collect) devices.push({ device: st.device, windowStart: s, windowEnd: e, dominant: st.prevH3, dwell: [[st.prevH3, ov]], events: [] });
+          }
         }
         if (p.length === 0 && (st.prevH3 === null || st.prevTs + T <= e)) this.#devices.delete(st.device);
         continue;
@@ -225,6 +250,7 @@ export class PresenceEngine {
         }
       }
       if (best >= 0) bucket(cells[best]!).present++;
+      if (collect) devices.push(deviceWindow(st.device, s, e, best >= 0 ? cells[best]! : null, nCells, p, k));
       cells.fill(null, 0, nCells);
       seen.fill(null, 0, nSeen);
 
@@ -236,6 +262,7 @@ export class PresenceEngine {
       if (st.pending.length === 0 && (st.prevH3 === null || st.prevTs + T <= e)) this.#devices.delete(st.device);
     }
 
+    if (collect) this.#onDevices!(s, e, devices);
     const keys = [...acc.keys()].sort();
     for (const h3 of keys) {
       const a = acc.get(h3)!;
@@ -247,7 +274,7 @@ export class PresenceEngine {
   snapshot(): PresenceEngineSnapshot {
     const devices: PresenceEngineSnapshot['devices'] = [];
     for (const [d, st] of this.#devices) {
-      devices.push([d, Number.isFinite(st.prevTs) ? st.prevTs : null, st.prevH3, st.pending.map((e) => [e.ts, e.h3, e.holds])]);
+      devices.push([d, Number.isFinite(st.prevTs) ? st.prevTs : null, st.prevH3, st.pending.map((e) => [e.ts, e.h3, e.holds, e.kind])]);
     }
     return {
       closedUntil: Number.isFinite(this.#closedUntil) ? this.#closedUntil : null,
@@ -266,8 +293,17 @@ export class PresenceEngine {
         device: d,
         prevTs: prevTs ?? -Infinity,
         prevH3,
-        pending: pending.length === 0 ? NO_EVENTS : pending.map(([ts, h3, holds]) => ({ ts, h3, holds })),
+        pending: pending.length === 0 ? NO_EVENTS : pending.map(([ts, h3, holds, kind]) => ({ ts, h3, holds, kind: kind ?? (holds ? 'unknown' : 'detach') })),
       });
     }
   }
+}
+
+/** The {@link DeviceWindow} of a device from the close scratch (cells/dwell of its holds, its first `k` events). */
+function deviceWindow(device: string, s: number, e: number, dominant: string | null, nCells: number, p: readonly TimelineEvent[], k: number): DeviceWindow {
+  const dwell: [string, number][] = [];
+  for (let j = 0; j < nCells; j++) dwell.push([scratch.cells[j]!, scratch.dwell[j]!]);
+  const events: DeviceEvent[] = [];
+  for (let i = 0; i < k; i++) events.push({ ts: p[i]!.ts, h3: p[i]!.h3, kind: p[i]!.kind });
+  return { device, windowStart: s, windowEnd: e, dominant, dwell, events };
 }

@@ -10,7 +10,7 @@ import type { Alert } from '../../schemas/alert.ts';
 import { parseAreas } from '../../src/alerts/areas/parse-areas.ts';
 import type { WatchedArea } from '../../src/alerts/areas/watched-area.ts';
 import { createAlerting } from '../../src/alerts/plugin/create-alerting.ts';
-import { publishFile } from '../../src/cli/commands/publish.ts';
+import { publishFile } from '../../src/ingest/sources/kafka/publish-file.ts';
 import { CellTable } from '../../src/locate/cell-table.ts';
 import { openDatabase, type Database } from '../../src/outputs/duckdb/open.ts';
 import { Pseudonymiser } from '../../src/privacy/pseudonymiser.ts';

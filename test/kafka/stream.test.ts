@@ -92,6 +92,32 @@ describe.skipIf(broker.skipped)('citypulse stream against a real Kafka broker', 
     expect(d.dead).toEqual([]);
   }, 300_000);
 
+  it('five kill -9 in a row during start-up and group join, then an --exit-when-idle run, equal the reference', async () => {
+    const topic = uniqueTopic('startkill');
+    await publish(topic, 4);
+    const db = join(dir, 'startkill.duckdb');
+    const group = `g-${topic}`;
+    const logs: string[] = [];
+    let killed = 0;
+    // From "process starting" (no connection yet) through group join to the first checkpoints.
+    for (const delay of [400, 1200, 2000, 2800, 3600]) {
+      const child = spawnCli(streamArgs(topic, group, db, ['--checkpoint-every', '200ms']), env);
+      const done = waitExit(child);
+      const timer = setTimeout(() => child.kill('SIGKILL'), delay);
+      const r = await done;
+      clearTimeout(timer);
+      logs.push(`[kill at ${delay} ms] ` + r.stderr.split('\n').filter((l) => !l.includes('Connection error')).slice(-8).join('\n'));
+      if (r.signal === 'SIGKILL') killed++;
+      else expect(r.code, r.stderr).toBe(0);
+    }
+    expect(killed).toBe(5);
+    const last = await cli(streamArgs(topic, group, db), env);
+    expect(last.code, last.stderr).toBe(0);
+    const d = await compareDatabases(refDb, db);
+    expect(d.presence, `${logs.join('\n---\n').slice(-6000)}\n---\n${last.stderr.slice(-3000)}`).toEqual([]);
+    expect(d.dead).toEqual([]);
+  }, 300_000);
+
   it('two processes in one group split the partitions; merged, they equal one process', async () => {
     const topic = uniqueTopic('scale');
     await publish(topic, 4);

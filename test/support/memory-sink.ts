@@ -1,4 +1,4 @@
-import type { DeadLetter, LateRecord, PipelineSink } from '../../src/outputs/sink.ts';
+import type { DeadLetter, LateRecord, PipelineSink } from '../../src/core/pipeline-sink.ts';
 import type { PresenceRow } from '../../src/window/presence-row.ts';
 
 /** A sink that keeps everything in arrays, for pure pipeline tests. */

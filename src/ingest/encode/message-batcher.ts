@@ -41,7 +41,9 @@ interface Pending {
 }
 
 /**
- * Turns NDJSON lines into Kafka messages. Batched encodings keep every device in one partition:
+ * Turns NDJSON lines into Kafka messages. `ndjson` keys each message by its subscriber and splits a
+ * line whose JSON array mixes subscribers into one message per subscriber ({@link splitBySubscriber}).
+ * Batched encodings keep every device in one partition:
  * records are grouped by the partition of their own subscriber key (the partition `ndjson` would
  * choose), so per-partition results still add up exactly and order within a device is kept.
  * What cannot be batched faithfully (a line that does not parse, a record without a string `imsi`,
@@ -76,10 +78,7 @@ export class MessageBatcher {
     } catch {
       return [{ key: null, value: line, records: 1 }];
     }
-    if (this.#cfg.encoding === 'ndjson') {
-      const first = Array.isArray(value) ? value[0] : value;
-      return [{ key: imsiOf(first), value: line, records: Array.isArray(value) ? value.length : 1 }];
-    }
+    if (this.#cfg.encoding === 'ndjson') return splitBySubscriber(value, line);
     const out: OutMessage[] = [];
     if (Array.isArray(value)) for (const r of value) this.#add(r, JSON.stringify(r) ?? 'null', out);
     else this.#add(value, line, out);
@@ -130,6 +129,32 @@ export class MessageBatcher {
       out.push({ key: null, partition, value: `[${p.texts.join(',')}]`, records: p.texts.length });
     }
   }
+}
+
+/**
+ * `ndjson` messages of one line: the line itself, keyed by its subscriber, when all its records share
+ * one subscriber; else one message per subscriber (a JSON array of that subscriber's records, in line
+ * order; a record without a string `imsi` alone and unkeyed), so a device never lands in a partition
+ * that is not its own. Exported for tests.
+ */
+export function splitBySubscriber(value: unknown, line: string): OutMessage[] {
+  if (!Array.isArray(value)) return [{ key: imsiOf(value), value: line, records: 1 }];
+  const first = imsiOf(value[0]);
+  if (first !== null && value.every((r) => imsiOf(r) === first)) return [{ key: first, value: line, records: value.length }];
+  const groups = new Map<string, unknown[]>();
+  const out: OutMessage[] = [];
+  for (const r of value) {
+    const imsi = imsiOf(r);
+    if (imsi === null) {
+      out.push({ key: null, value: JSON.stringify(r) ?? 'null', records: 1 });
+      continue;
+    }
+    let g = groups.get(imsi);
+    if (!g) groups.set(imsi, (g = []));
+    g.push(r);
+  }
+  for (const [imsi, recs] of groups) out.push({ key: imsi, value: JSON.stringify(recs.length === 1 ? recs[0] : recs), records: recs.length });
+  return out;
 }
 
 function imsiOf(record: unknown): string | null {

@@ -1,6 +1,7 @@
 import { timestampTZValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import type { DeviceConsumerPlugin } from '../../window/device-window.ts';
 import type { PresenceRow } from '../../window/presence-row.ts';
-import type { DeadLetter, LateRecord, PipelineSink } from '../sink.ts';
+import type { DeadLetter, LateRecord, PipelineSink } from '../../core/pipeline-sink.ts';
 import { withAppender } from './with-appender.ts';
 
 /** H3 hex string → UBIGINT value. */
@@ -32,6 +33,8 @@ export interface DuckDbSinkConfig {
   connection: DuckDBConnection;
   /** Clock for `ingested_at`. Default Date.now. */
   now?: () => number;
+  /** Device consumers whose outputs this sink stores (through their `store`). Default none. */
+  deviceConsumers?: readonly DeviceConsumerPlugin<unknown, DuckDBConnection>[];
 }
 
 /**
@@ -44,12 +47,23 @@ export class DuckDbSink implements PipelineSink {
   #presence: PresenceRow[] = [];
   #dead: DeadLetter[] = [];
   #late: LateRecord[] = [];
-  /** Totals written, for summaries. */
-  readonly written = { presence: 0, deadLetters: 0, late: 0 };
+  readonly #stores = new Map<string, DeviceConsumerPlugin<unknown, DuckDBConnection>>();
+  #device = new Map<string, unknown[]>();
+  #deviceBuffered = 0;
+  /** Totals written, for summaries (`deviceOutputs`: outputs of device consumers, stored or not). */
+  readonly written = { presence: 0, deadLetters: 0, late: 0, deviceOutputs: 0 };
 
   constructor(config: DuckDbSinkConfig) {
     this.#conn = config.connection;
     this.#now = config.now ?? Date.now;
+    for (const p of config.deviceConsumers ?? []) this.#stores.set(p.name, p);
+  }
+
+  deviceOutputs(consumer: string, rows: readonly unknown[]): void {
+    let buf = this.#device.get(consumer);
+    if (!buf) this.#device.set(consumer, (buf = []));
+    for (const r of rows) buf.push(r);
+    this.#deviceBuffered += rows.length;
   }
 
   presence(rows: readonly PresenceRow[]): void {
@@ -66,10 +80,19 @@ export class DuckDbSink implements PipelineSink {
 
   /** Rows waiting for {@link flush}. */
   get buffered(): number {
-    return this.#presence.length + this.#dead.length + this.#late.length;
+    return this.#presence.length + this.#dead.length + this.#late.length + this.#deviceBuffered;
   }
 
   async flush(): Promise<void> {
+    if (this.#deviceBuffered > 0) {
+      const device = this.#device;
+      this.#device = new Map();
+      this.#deviceBuffered = 0;
+      for (const [name, rows] of device) {
+        await this.#stores.get(name)?.store?.(this.#conn, rows);
+        this.written.deviceOutputs += rows.length;
+      }
+    }
     if (this.#presence.length > 0) {
       const rows = this.#presence;
       this.#presence = [];

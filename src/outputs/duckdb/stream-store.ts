@@ -1,11 +1,12 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { blobValue, type DuckDBConnection } from '@duckdb/node-api';
-import type { DeadLetter, LateRecord } from '../sink.ts';
+import type { DeadLetter, LateRecord } from '../../core/pipeline-sink.ts';
 import type { PresenceRow } from '../../window/presence-row.ts';
 import { DuckDbSink, appendPresenceColumns, tsValue } from './duckdb-sink.ts';
 import { STREAM_SCHEMA_SQL } from './stream-schema.ts';
 import { withAppender } from './with-appender.ts';
 import { SCHEMA_SQL } from './schema.ts';
+import { withTransaction } from './with-transaction.ts';
+import { decodeState } from '../../core/state-codec.ts';
 
 /** One partition's share of a checkpoint. */
 export interface PartitionCheckpoint {
@@ -13,21 +14,11 @@ export interface PartitionCheckpoint {
   partition: number;
   /** Next offset to read (as a decimal string: Kafka offsets are 64-bit). */
   nextOffset: string;
-  /** Pipeline state at `nextOffset`, encoded with {@link encodeState} (once: the changelog reuses it). */
+  /** Pipeline state at `nextOffset`, encoded with `encodeState` (src/core/state-codec.ts) (once: the changelog reuses it). */
   state: Uint8Array;
   rows: PresenceRow[];
   dead: DeadLetter[];
   lates: LateRecord[];
-}
-
-/** Encodes state as gzip JSON. */
-export function encodeState(state: unknown): Uint8Array {
-  return gzipSync(Buffer.from(JSON.stringify(state)), { level: 1 });
-}
-
-/** Decodes {@link encodeState}. */
-export function decodeState<T>(blob: Uint8Array): T {
-  return JSON.parse(gunzipSync(blob).toString('utf8')) as T;
 }
 
 /**
@@ -87,8 +78,7 @@ export class StreamStore {
     inTransaction: (published: PresenceRow[]) => Promise<Record<string, unknown> | null>,
   ): Promise<PresenceRow[]> {
     const conn = this.#conn;
-    await conn.run('BEGIN TRANSACTION');
-    try {
+    return withTransaction(conn, async () => {
       const touched = new Set<number>();
       const partials = parts.filter((p) => p.rows.length > 0);
       if (partials.length > 0) {
@@ -125,12 +115,8 @@ export class StreamStore {
         `INSERT OR REPLACE INTO stream_meta (consumer_group, published_until, plugin_state) VALUES ($1, $2, $3)`,
         [this.#group, publishUntil === null ? null : tsValue(publishUntil), pluginState ? JSON.stringify(pluginState) : null],
       );
-      await conn.run('COMMIT');
       return published;
-    } catch (err) {
-      await conn.run('ROLLBACK').catch(() => {});
-      throw err;
-    }
+    });
   }
 
   /** Rebuilds `presence` rows of publishable windows from the partials; returns the new rows. */

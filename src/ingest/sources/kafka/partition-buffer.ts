@@ -1,4 +1,4 @@
-import type { DeadLetter, LateRecord, PipelineSink } from '../../../outputs/sink.ts';
+import type { DeadLetter, LateRecord, PipelineSink } from '../../../core/pipeline-sink.ts';
 import type { PresenceRow } from '../../../window/presence-row.ts';
 
 /**
@@ -9,6 +9,15 @@ export class PartitionBuffer implements PipelineSink {
   rows: PresenceRow[] = [];
   dead: DeadLetter[] = [];
   lates: LateRecord[] = [];
+  /** Device consumers' outputs by consumer name, in emission order. */
+  device = new Map<string, unknown[]>();
+  #deviceCount = 0;
+  deviceOutputs(consumer: string, rows: readonly unknown[]): void {
+    let buf = this.device.get(consumer);
+    if (!buf) this.device.set(consumer, (buf = []));
+    for (const r of rows) buf.push(r);
+    this.#deviceCount += rows.length;
+  }
   presence(rows: readonly PresenceRow[]): void {
     for (const r of rows) this.rows.push(r);
   }
@@ -20,14 +29,17 @@ export class PartitionBuffer implements PipelineSink {
   }
   async flush(): Promise<void> {}
   /** Takes everything buffered, leaving the buffer empty. */
-  drain(): { rows: PresenceRow[]; dead: DeadLetter[]; lates: LateRecord[] } {
-    const out = { rows: this.rows, dead: this.dead, lates: this.lates };
+  drain(): { rows: PresenceRow[]; dead: DeadLetter[]; lates: LateRecord[]; device: Map<string, unknown[]> } {
+    const out = { rows: this.rows, dead: this.dead, lates: this.lates, device: this.device };
     this.rows = [];
     this.dead = [];
     this.lates = [];
+    this.device = new Map();
+    this.#deviceCount = 0;
     return out;
   }
+  /** Everything buffered (rows, dead letters, late events, device outputs). */
   get size(): number {
-    return this.rows.length + this.dead.length + this.lates.length;
+    return this.rows.length + this.dead.length + this.lates.length + this.#deviceCount;
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { ensureTopic } from './ensure-topic.ts';
-import { decodeState } from '../../../outputs/duckdb/stream-store.ts';
+import { decodeState } from '../../../core/state-codec.ts';
 
 /** Configuration of a {@link StateChangelog}. */
 export interface StateChangelogConfig {

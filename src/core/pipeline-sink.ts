@@ -23,12 +23,18 @@ export interface LateRecord extends LateEvent {
 
 /**
  * Where the pipeline's results go. Calls buffer; {@link flush} makes them durable. Implementations:
- * DuckDB (src/outputs/duckdb/duckdb-sink.ts); tests may collect in memory.
+ * DuckDB (src/outputs/duckdb/duckdb-sink.ts), one Kafka partition's checkpoint buffer
+ * (src/ingest/sources/kafka/partition-buffer.ts); tests may collect in memory.
  */
 export interface PipelineSink {
   presence(rows: readonly PresenceRow[]): void;
   deadLetter(dl: DeadLetter): void;
   late(le: LateRecord): void;
+  /**
+   * Outputs of the device consumer named `consumer` (see `src/window/device-window.ts`), in emission
+   * order. Optional: a sink without it drops device outputs (only pipelines with device consumers emit).
+   */
+  deviceOutputs?(consumer: string, rows: readonly unknown[]): void;
   /** Writes everything buffered. */
   flush(): Promise<void>;
 }
