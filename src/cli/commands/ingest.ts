@@ -10,6 +10,8 @@ import { formatIngestSummary } from './ingest-summary.ts';
 import { ALERT_FLAGS, ALERT_FLAGS_HELP, alertingFromFlags } from '../../alerts/cli-flags.ts';
 import { createLakeWriter } from '../../outputs/lake/index.ts';
 import type { WindowPlugin } from '../../outputs/window-plugin.ts';
+import { MOBILITY_FLAGS, MOBILITY_FLAGS_HELP, mobilityFromFlags } from '../../mobility/cli-flags.ts';
+import { MOBILITY_TABLES } from '../../mobility/duckdb/mobility-schema.ts';
 
 const HELP = `Usage: citypulse ingest --from FILE|- --cells CSV --db FILE [options]
 
@@ -25,6 +27,7 @@ ${PIPELINE_FLAGS_HELP}
   --lake DIR               also write closed windows as hive-partitioned Parquet under DIR
                            (DIR/presence/date=…/hour=…/…parquet; docs/lake.md)
 ${ALERT_FLAGS_HELP}
+${MOBILITY_FLAGS_HELP}
   -h, --help               this help
 
 Example:
@@ -36,7 +39,7 @@ export const ingestCommand: Command = {
   summary: 'NDJSON file or stdin → presence windows in DuckDB',
   help: HELP,
   async run(argv, ctx) {
-    const args = parseCommandArgs(argv, { ...PIPELINE_FLAGS, ...ALERT_FLAGS, from: { type: 'string' }, replace: { type: 'boolean' }, lake: { type: 'string' } }, HELP, ctx);
+    const args = parseCommandArgs(argv, { ...PIPELINE_FLAGS, ...ALERT_FLAGS, ...MOBILITY_FLAGS, from: { type: 'string' }, replace: { type: 'boolean' }, lake: { type: 'string' } }, HELP, ctx);
     if (!args) return 0;
     const v = args.values;
     const from = required(v, 'from');
@@ -56,13 +59,14 @@ export const ingestCommand: Command = {
     const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution });
     if (alerting) plugins.push(alerting);
     if (v.lake) plugins.push(createLakeWriter({ dir: v.lake }));
+    const deviceConsumers = mobilityFromFlags(v);
     const { pseudonymiser, key } = pseudonymiserFromEnv(ctx.env, v['key-file']);
     ctx.stderr.write(describeKey(key) + '\n');
 
     const stream = from === '-' ? ctx.stdin : createReadStream(from, { highWaterMark: 1 << 20 });
     const db = await openDatabase(dbPath, { createSchema: false });
     try {
-      if (v.replace) for (const t of PIPELINE_TABLES) await db.connection.run(`DROP TABLE IF EXISTS ${t}`);
+      if (v.replace) for (const t of [...PIPELINE_TABLES, ...MOBILITY_TABLES]) await db.connection.run(`DROP TABLE IF EXISTS ${t}`);
       await db.connection.run(SCHEMA_SQL);
       const progress = new Progress({ stream: ctx.stderr, label: 'ingest', total, unit: 'bytes' });
       const summary = await runIngest({
@@ -74,6 +78,7 @@ export const ingestCommand: Command = {
         sourceName: from === '-' ? 'stdin' : from,
         signal: ctx.signal,
         plugins,
+        deviceConsumers,
         onProgress: (s, bytes) => progress.update(bytes, `${formatCount(s.records)} records, ${formatCount(s.accepted)} accepted`),
       });
       progress.finish(`${formatCount(summary.stats.records)} records`);

@@ -9,6 +9,7 @@ import { parseDuration } from '../duration.ts';
 import { formatCount } from '../progress.ts';
 import { ALERT_FLAGS, ALERT_FLAGS_HELP, alertingFromFlags } from '../../alerts/cli-flags.ts';
 import { DEFAULT_ALERT_TOPIC } from '../../alerts/delivery/kafka-alert-publisher.ts';
+import { MOBILITY_FLAGS, MOBILITY_FLAGS_HELP, mobilityFromFlags } from '../../mobility/cli-flags.ts';
 import { createLakeWriter } from '../../outputs/lake/index.ts';
 import type { WindowPlugin } from '../../outputs/window-plugin.ts';
 
@@ -38,6 +39,7 @@ ${PIPELINE_FLAGS_HELP}
   --lake DIR               also write published windows as hive-partitioned Parquet under DIR
 ${ALERT_FLAGS_HELP}
                            (under stream, alerts also go to the topic ${DEFAULT_ALERT_TOPIC} by default)
+${MOBILITY_FLAGS_HELP}
   -h, --help               this help
 
 Scale-out: run several processes with the same --group, each with its own --db; merge their files
@@ -54,6 +56,7 @@ export const streamCommand: Command = {
       {
         ...PIPELINE_FLAGS,
         ...ALERT_FLAGS,
+        ...MOBILITY_FLAGS,
         lake: { type: 'string' },
         brokers: { type: 'string' },
         topics: { type: 'string' },
@@ -81,6 +84,7 @@ export const streamCommand: Command = {
     const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution, brokers, defaultTopic: DEFAULT_ALERT_TOPIC });
     if (alerting) plugins.push(alerting);
     if (v.lake) plugins.push(createLakeWriter({ dir: String(v.lake) }));
+    const deviceConsumers = mobilityFromFlags(v);
     const dur = (flag: string) => {
       try {
         return parseDuration(String(v[flag as keyof typeof v]), `--${flag}`);
@@ -120,6 +124,7 @@ export const streamCommand: Command = {
         deadLetterTopic: repartitioner ? null : dlqTopic,
         handoff: !v['no-handoff'],
         plugins,
+        deviceConsumers,
         signal: ctx.signal,
         log: (m) => ctx.stderr.write(`stream: ${m}\n`),
         onCheckpoint: (p) =>

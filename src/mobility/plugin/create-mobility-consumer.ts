@@ -26,7 +26,7 @@ interface MobilitySnapshot {
  * @example
  * pipelineConfig.deviceConsumers = [createMobilityConsumer({ maxTripMs: 2 * 3_600_000 })];
  */
-export function createMobilityConsumer(config: MobilityConfig = {}): DeviceConsumerFactory {
+export function createMobilityConsumer(config: MobilityConfig = {}): DeviceConsumerFactory<MobilityRecord> {
   const cfg = resolveMobilityConfig(config);
   return () => new MobilityConsumer(cfg);
 }
