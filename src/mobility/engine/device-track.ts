@@ -265,16 +265,19 @@ function placeAt(c: Candidate, t: number, cfg: ResolvedMobilityConfig): [number,
 }
 
 /**
- * Within the roam radius: a fix against the GPS centre (gpsRadiusM, plus gridSlackM because the
- * pipeline snaps fixes to the base H3 cell), a cell event against the cell centre (cellRadiusM);
- * against the other kind's centre when its own has none yet (crossRadiusM for a cell event near
- * fixes, cellRadiusM for a fix near cell sites).
+ * Within the roam radius. A fix: within gpsRadiusM of the GPS centre (plus gridSlackM, because the
+ * pipeline snaps fixes to their base H3 cell), or within cellRadiusM of the cell centre while the
+ * stay has no fix yet. A cell event: within cellRadiusM of the cell centre, or within crossRadiusM
+ * of the GPS centre (the serving site may be a cell range away from the phone).
  */
 function isInside(c: Candidate, p: TrackPoint, cfg: ResolvedMobilityConfig): boolean {
-  const own = p.gps ? c.gps : c.cell;
-  const [lat, lng] = centreOf(own.n > 0 ? own : p.gps ? c.cell : c.gps, p.ts, cfg);
-  const r = own.n > 0 ? (p.gps ? cfg.gpsRadiusM + cfg.gridSlackM : cfg.cellRadiusM) : p.gps ? cfg.cellRadiusM : cfg.crossRadiusM;
-  return distanceM(lat, lng, p.lat, p.lng) <= r;
+  const near = (k: Centre, r: number) => {
+    if (k.n === 0) return false;
+    const [lat, lng] = centreOf(k, p.ts, cfg);
+    return distanceM(lat, lng, p.lat, p.lng) <= r;
+  };
+  if (p.gps) return c.gps.n > 0 ? near(c.gps, cfg.gpsRadiusM + cfg.gridSlackM) : near(c.cell, cfg.cellRadiusM);
+  return near(c.cell, cfg.cellRadiusM) || near(c.gps, cfg.crossRadiusM);
 }
 
 function minDwell(c: Candidate, cfg: ResolvedMobilityConfig): number {
