@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryOdHourly } from '../../src/mobility/duckdb/query-od-hourly.ts';
 import { ensureMobilityTables, writeMobilityRecords } from '../../src/mobility/duckdb/write-mobility-records.ts';
 import { openDatabase } from '../../src/outputs/duckdb/open.ts';
+import { loadQuery, runQuery } from '../../src/sql/index.ts';
 import { storeZoneSystem } from '../../src/outputs/duckdb/store-zone-system.ts';
 import { mapZoneCells } from '../../src/zones/map-zone-cells.ts';
 import { readZoneFeatures } from '../../src/zones/read-zone-features.ts';
@@ -116,6 +117,23 @@ describe('OD from the trajectory tables', () => {
       // Stays home, work, home: pairs h→w, w→h (h→h is the same place) — here all-pairs equals consecutive.
       expect(sum(cons.cells)).toBe(20);
       expect(sum(all.cells)).toBe(20);
+    } finally {
+      d.close();
+    }
+  });
+
+  it('sql/od_matrix.sql gives the hourly zone OD with pairs below k left out', async () => {
+    const d = await openDatabase(db, { readOnly: true });
+    try {
+      const r = await runQuery(d.connection, loadQuery('od_matrix'), { zone_system: 'two', k: 3 });
+      const got = r.rows.map((row) => [(row[0] as Date).toISOString(), row[1], row[2], Number(row[3])]);
+      const cells = (await queryOdHourly(d.connection, { space: { zones: 'two' }, variant: 'consecutive' })).cells;
+      expect(got).toEqual(cells.filter((c) => c.trips >= 3).map((c) => [new Date(c.hour).toISOString(), c.origin, c.destination, c.trips]));
+      expect(got).toEqual([
+        ['2026-03-02T07:00:00.000Z', 'W', 'E', 6],
+        ['2026-03-02T11:00:00.000Z', 'E', 'W', 3],
+        ['2026-03-02T12:00:00.000Z', 'E', 'W', 5],
+      ]);
     } finally {
       d.close();
     }
