@@ -39,7 +39,7 @@ describe('trajectory invariants (randomised)', () => {
         expect(base.od.reduce((s, o) => s + o.trips, 0)).toBe(base.trips.length);
         // Streaming == batch: another window size, and JSON checkpoints restored every few windows.
         const other = runConsumer(evs, { windowMs: windowMin * M, restoreEvery });
-        const key = (r: { device: string }) => JSON.stringify(r);
+        const key = (r: object) => JSON.stringify(r);
         // At the end of a finite input, whether the last silence already exceeded the bridged gap
         // depends on where the last window ends: 'open' and 'silence' are then the same stay.
         const stayKey = (r: { device: string; endReason: string }) => key({ ...r, endReason: r.endReason === 'open' ? 'silence' : r.endReason });
