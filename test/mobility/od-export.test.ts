@@ -3,14 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryOdHourly } from '../../src/mobility/duckdb/query-od-hourly.ts';
-import { ensureMobilityTables, writeMobilityRecords } from '../../src/mobility/duckdb/write-mobility-records.ts';
 import { openDatabase } from '../../src/outputs/duckdb/open.ts';
 import { loadQuery, runQuery } from '../../src/sql/index.ts';
-import { storeZoneSystem } from '../../src/outputs/duckdb/store-zone-system.ts';
-import { mapZoneCells } from '../../src/zones/map-zone-cells.ts';
-import { readZoneFeatures } from '../../src/zones/read-zone-features.ts';
 import { cli } from '../support/cli.ts';
-import { dayEvents, runConsumer, type GenDay } from './track-helpers.ts';
+import { buildCommuterDb } from './commuter-db.ts';
 
 const GOLDEN = new URL('./golden/', import.meta.url).pathname;
 const REGEN = process.env.REGEN === '1';
@@ -24,46 +20,10 @@ function golden(name: string, text: string) {
   expect(text).toBe(readFileSync(path, 'utf8'));
 }
 
-/** Two zones split at 4 km east of the origin of the helper grid: West and East. */
-const ZONES = {
-  type: 'FeatureCollection',
-  features: [
-    { type: 'Feature', properties: { id: 'W', name: 'West' }, geometry: { type: 'Polygon', coordinates: [[[9.15, 45.43], [9.2414, 45.43], [9.2414, 45.53], [9.15, 45.53], [9.15, 45.43]]] } },
-    { type: 'Feature', properties: { id: 'E', name: 'East' }, geometry: { type: 'Polygon', coordinates: [[[9.2414, 45.43], [9.33, 45.43], [9.33, 45.53], [9.2414, 45.53], [9.2414, 45.43]]] } },
-  ],
-};
-
-/** Commuters: 5 from (0,0) to (8,0) and back, 3 from (1,3) to (8,0), 2 from (8,0) to (0,3); staggered by device. */
-function commuters(): GenDay {
-  const day: GenDay = [];
-  const add = (n: number, home: [number, number], work: [number, number], homeMin: number) => {
-    for (let i = 0; i < n; i++) {
-      day.push({
-        places: [{ x: home[0], y: home[1], stayMin: homeMin + 7 * i }, { x: work[0], y: work[1], stayMin: 240 }, { x: home[0], y: home[1], stayMin: 120 }],
-        gapMin: 20, pingPong: i % 2 === 0, fixes: i % 3 === 0,
-      });
-    }
-  };
-  add(5, [0, 0], [8, 0], 90);
-  add(3, [1, 3], [8, 0], 60);
-  add(2, [8, 0], [0, 3], 100);
-  return day;
-}
-
 let streamingOd: { hour: number; origin: string; destination: string; trips: number }[] = [];
 
 beforeAll(async () => {
-  const r = runConsumer(dayEvents(commuters()));
-  streamingOd = r.od;
-  const d = await openDatabase(db);
-  try {
-    await ensureMobilityTables(d.connection);
-    await writeMobilityRecords(d.connection, r.records);
-    const { zones } = readZoneFeatures(ZONES);
-    await storeZoneSystem(d.connection, 'two', mapZoneCells(zones, { res: 9 }));
-  } finally {
-    d.close();
-  }
+  streamingOd = await buildCommuterDb(db);
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
