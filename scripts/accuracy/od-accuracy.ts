@@ -25,7 +25,7 @@ export const odAccuracy: AccuracyProduct = {
     const city = await simulateCity(join(dir, 'city'), sim);
     const withDb = join(dir, 'with.duckdb'), withoutDb = join(dir, 'without.duckdb'), stillDb = join(dir, 'still.duckdb');
     for (const f of [withDb, withoutDb, stillDb]) rmSync(f, { force: true });
-    const withRun = await ingestCity(city, withDb, [mobilityPlugin() as never]);
+    const withRun = await ingestCity(city, withDb, [mobilityPlugin(ctx.mobility) as never]);
     const withoutRun = await ingestCity(city, withoutDb, []);
     await loadCityZones(city, withDb, ZS);
 
@@ -77,7 +77,7 @@ export const odAccuracy: AccuracyProduct = {
 
     // Phantom trips: nobody moves, phones still ping-pong.
     const still = await simulateCity(join(dir, 'still'), { ...sim, stayHome: true });
-    await ingestCity(still, stillDb, [mobilityPlugin() as never]);
+    await ingestCity(still, stillDb, [mobilityPlugin(ctx.mobility) as never]);
     await loadCityZones(still, stillDb, ZS);
     const sdb = await openDatabase(stillDb);
     let phantomInter = 0, phantomAll = 0, oscillations = 0;
