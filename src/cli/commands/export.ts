@@ -7,6 +7,7 @@ import { HEATMAP_FORMATS, writeHeatmap, type HeatmapFormat } from '../../outputs
 import { DEFAULT_K } from '../../outputs/export/k-anonymity.ts';
 import { UsageError, dispatchSubcommand, parseCommandArgs, required, type Command, type CommandContext } from '../command.ts';
 import { parseTimeArg } from '../time-arg.ts';
+import { exportOd } from './export-od.ts';
 
 const HELP = `Usage: citypulse export heatmap --db FILE --out PATH [options]
 
@@ -32,15 +33,17 @@ Options:
 GeoJSON features are hexagon polygons with properties h3 (hex), window_start, present.
 CSV columns: window_start,window_end,h3,hex_id,res,lat,lng,present (hex_id is what Kepler.gl reads).
 
+Also: citypulse export od … — origin–destination matrices (see citypulse export od --help).
+
 Example:
   citypulse export heatmap --db out/demo/citypulse.duckdb --res 8 --format geojson --out out/demo/heatmap.geojson
 `;
 
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'export heatmap: GeoJSON / CSV / Parquet for dashboards, k-anonymised',
+  summary: 'export heatmap | od: GeoJSON / CSV / Parquet for dashboards, k-anonymised',
   help: HELP,
-  run: (argv, ctx) => dispatchSubcommand('export', argv, ctx, HELP, { heatmap: exportHeatmap }),
+  run: (argv, ctx) => dispatchSubcommand('export', argv, ctx, HELP, { heatmap: exportHeatmap, od: exportOd }),
 };
 
 async function exportHeatmap(rest: string[], ctx: CommandContext): Promise<number> {

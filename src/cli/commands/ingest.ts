@@ -24,6 +24,8 @@ import { publishedHead } from '../../audit/duckdb/published-head.ts';
 import { readHeads } from '../../audit/duckdb/read-ledger.ts';
 import { createKafka } from '../../ingest/sources/kafka/kafka-client.ts';
 import { brokersArg } from '../../core/brokers.ts';
+import { MOBILITY_FLAGS, MOBILITY_FLAGS_HELP, mobilityFromFlags } from '../flags/mobility-flags.ts';
+import { MOBILITY_TABLES } from '../../mobility/duckdb/mobility-schema.ts';
 
 const HELP = `Usage: citypulse ingest --from FILE|- --cells CSV --db FILE [options]
 
@@ -44,6 +46,7 @@ ${PIPELINE_FLAGS_HELP}
                            (DIR/presence/date=…/hour=…/…parquet; docs/lake.md)
 ${ALERT_FLAGS_HELP}
 ${LEDGER_FLAGS_HELP}
+${MOBILITY_FLAGS_HELP}
   -h, --help               this help
 
 Example:
@@ -57,7 +60,7 @@ export const ingestCommand: Command = {
   summary: 'NDJSON file or stdin → presence windows in DuckDB',
   help: HELP,
   async run(argv, ctx) {
-    const args = parseCommandArgs(argv, { ...PIPELINE_FLAGS, ...ALERT_FLAGS, ...LEDGER_FLAGS, from: { type: 'string' }, replace: { type: 'boolean' }, lake: { type: 'string' } }, HELP, ctx);
+    const args = parseCommandArgs(argv, { ...PIPELINE_FLAGS, ...ALERT_FLAGS, ...LEDGER_FLAGS, ...MOBILITY_FLAGS, from: { type: 'string' }, replace: { type: 'boolean' }, lake: { type: 'string' } }, HELP, ctx);
     if (!args) return 0;
     const v = args.values;
     const from = required(v, 'from');
@@ -73,6 +76,7 @@ export const ingestCommand: Command = {
     const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution, ledger: ledger ? createAlertLedgerRecorder(ledger) : undefined });
     if (alerting) plugins.push(alerting);
     if (v.lake) plugins.push(createLakeWriter({ dir: v.lake }));
+    const deviceConsumers = mobilityFromFlags(v);
     const { pseudonymiser, key, rotateEveryMs } = pseudonymiserFromEnv(ctx.env, v['key-file'], v['rotate-every'] as string | undefined);
     const log = logOf(ctx);
     log(keyLoadedEvent(key));
@@ -83,7 +87,7 @@ export const ingestCommand: Command = {
       const conn = db.connection;
       if (v.replace) {
         const runs = await countRuns(conn);
-        for (const t of [...PIPELINE_TABLES, 'ingest_sources', 'db_meta']) await conn.run(`DROP TABLE IF EXISTS ${t}`);
+        for (const t of [...PIPELINE_TABLES, 'ingest_sources', 'db_meta', ...MOBILITY_TABLES]) await conn.run(`DROP TABLE IF EXISTS ${t}`);
         log({ type: 'ingest.replaced', source: from === '-' ? 'stdin' : from, runs });
       }
       await conn.run(SCHEMA_SQL);
@@ -103,6 +107,7 @@ export const ingestCommand: Command = {
           sourceName: from === '-' ? 'stdin' : from,
           signal: ctx.signal,
           plugins,
+          deviceConsumers,
           onProgress: (s, bytes) => progress.update(bytes, `${formatCount(s.records)} records, ${formatCount(s.accepted)} accepted`),
         });
       let summary;

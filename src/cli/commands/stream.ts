@@ -14,6 +14,7 @@ import { LEDGER_FLAGS, LEDGER_FLAGS_HELP, ledgerFromFlags } from '../flags/ledge
 import { createAlertLedgerRecorder } from '../../audit/plugin/alert-ledger-recorder.ts';
 import { createHeadPublishing } from '../../audit/plugin/head-publishing.ts';
 import { DEFAULT_ALERT_TOPIC } from '../../alerts/delivery/kafka-alert-publisher.ts';
+import { MOBILITY_FLAGS, MOBILITY_FLAGS_HELP, mobilityFromFlags } from '../flags/mobility-flags.ts';
 import { createLakeWriter } from '../../outputs/lake/index.ts';
 import type { WindowPlugin } from '../../outputs/window-plugin.ts';
 
@@ -45,6 +46,7 @@ ${PIPELINE_FLAGS_HELP}
 ${ALERT_FLAGS_HELP}
 ${LEDGER_FLAGS_HELP}
                            (under stream, alerts also go to the topic ${DEFAULT_ALERT_TOPIC} by default)
+${MOBILITY_FLAGS_HELP}
   -h, --help               this help
 
 Scale-out: run several processes with the same --group, each with its own --db; merge their files
@@ -62,6 +64,7 @@ export const streamCommand: Command = {
         ...PIPELINE_FLAGS,
         ...ALERT_FLAGS,
         ...LEDGER_FLAGS,
+        ...MOBILITY_FLAGS,
         lake: { type: 'string' },
         brokers: { type: 'string' },
         topics: { type: 'string' },
@@ -101,6 +104,7 @@ export const streamCommand: Command = {
       const producer = createKafka({ brokers, clientId: 'citypulse-ledger-heads' }).producer({ allowAutoTopicCreation: true });
       plugins.push(createHeadPublishing({ ledger, producer, topic: String(v['ledger-topic']), onError: (err) => ctx.stderr.write(`ledger: publishing a head failed (${err.message}); the next one follows\n`) }));
     }
+    const deviceConsumers = mobilityFromFlags(v);
     const db = await openDatabase(dbPath);
     try {
       await checkKeyFingerprint(db.connection, keyFingerprint(key.key, rotateEveryMs), key.path ?? 'from $CITYPULSE_KEY');
@@ -140,6 +144,7 @@ export const streamCommand: Command = {
         deadLetterTopic: repartitioner ? null : dlqTopic,
         handoff: !v['no-handoff'],
         plugins,
+        deviceConsumers,
         signal: ctx.signal,
         log: (message) => log({ type: 'stream.note', component: 'stream', message }),
         onCheckpoint: (p) =>

@@ -3,45 +3,17 @@ import { queryHeatmap } from '../export/heatmap-query.ts';
 import { heatmapToCsv, heatmapToGeoJson } from '../export/heatmap-writers.ts';
 import { ApiError } from './api-error.ts';
 import { unknownZoneSystem } from '../../zones/unknown-zone-system.ts';
-import type { DashboardPage } from './dashboard-page.ts';
+import { odRoute } from './od-route.ts';
 import { openApiDocument } from './openapi.ts';
-import type { QueryCatalogue } from './query-catalogue.ts';
 import { queryAlerts } from './query-alerts.ts';
-import type { QueryRunner } from './query-runner.ts';
 import { QueryString } from './query-string.ts';
 import { queryWindows, type WindowsResult } from './query-windows.ts';
 import { listZoneSystems, zoneOutlines } from './query-zones.ts';
 import { jsonReply, type Reply } from './reply.ts';
 import { zoneAttribution } from './zone-attribution.ts';
 
-/** What the routes work with: the database (through the runner) and the server's limits. */
-export interface ApiContext {
-  runner: QueryRunner;
-  catalogue: QueryCatalogue;
-  page: DashboardPage;
-  /** The database file (only its name is shown to clients). */
-  dbPath: string;
-  k: number;
-  maxRows: number;
-  maxFeatures: number;
-  /** Cache-Control max-age of data responses, s. */
-  cacheSeconds: number;
-  version: string;
-  startedAt: number;
-}
-
-/** One request as a route sees it. */
-export interface RouteRequest {
-  /** Path parameters (`:system` → `params.system`), URL-decoded. */
-  params: Record<string, string>;
-  query: URLSearchParams;
-}
-
-/** A GET route: a path with `:name` segments and its handler. */
-export interface Route {
-  path: string;
-  handler(req: RouteRequest): Promise<Reply>;
-}
+export type { ApiContext, RouteRequest, Route } from './api-route-types.ts';
+import type { ApiContext, Route } from './api-route-types.ts';
 
 const HEATMAP_API_FORMATS = ['geojson', 'csv'] as const;
 const MAX_RES = 15;
@@ -249,5 +221,6 @@ export function apiRoutes(ctx: ApiContext): Route[] {
         return jsonReply({ k, count: alerts.length, truncated, alerts }, maxAge);
       },
     },
+    odRoute(ctx),
   ];
 }

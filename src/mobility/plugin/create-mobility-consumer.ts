@@ -1,0 +1,91 @@
+import type { DeviceConsumer, DeviceConsumerFactory, DeviceWindow } from '../../window/device-window.ts';
+import {
+  advanceTrack, finishTrack, isIdle, newDeviceTrack, pushPoint, type DeviceTrackState, type TrackOutput,
+} from '../engine/device-track.ts';
+import { resolveMobilityConfig, type MobilityConfig } from '../engine/mobility-config.ts';
+import { OdHourAccumulator } from '../engine/od-hour-accumulator.ts';
+import { odPublicationBoundMs } from '../engine/od-publication-bound.ts';
+import type { MobilityRecord } from './mobility-record.ts';
+import { toTrackPoint } from './to-track-point.ts';
+
+/** Name of the consumer: keys its checkpointed state and its outputs. */
+export const MOBILITY_CONSUMER = 'mobility';
+
+interface MobilitySnapshot {
+  tracks: DeviceTrackState[];
+  od: [number, [string, number][]][];
+  now: number;
+}
+
+/**
+ * The trajectory layer on the pipeline's device-level seam: each closed window's device events go
+ * through the ping-pong filter and stay detector (src/mobility/engine); ended stays, trips and the
+ * hourly OD that became final come out as {@link MobilityRecord}s. Same code under `ingest` and
+ * `stream`; the state is plain data for checkpoints.
+ *
+ * @example
+ * pipelineConfig.deviceConsumers = [createMobilityConsumer({ maxTripMs: 2 * 3_600_000 })];
+ */
+export function createMobilityConsumer(config: MobilityConfig = {}): DeviceConsumerFactory<MobilityRecord> {
+  const cfg = resolveMobilityConfig(config);
+  return () => new MobilityConsumer(cfg);
+}
+
+class MobilityConsumer implements DeviceConsumer<MobilityRecord> {
+  readonly name = MOBILITY_CONSUMER;
+  readonly #cfg: ReturnType<typeof resolveMobilityConfig>;
+  #tracks = new Map<string, DeviceTrackState>();
+  #od: OdHourAccumulator;
+  #now = Number.MIN_SAFE_INTEGER;
+
+  constructor(cfg: ReturnType<typeof resolveMobilityConfig>) {
+    this.#cfg = cfg;
+    this.#od = new OdHourAccumulator(odPublicationBoundMs(cfg));
+  }
+
+  onWindow(_windowStart: number, windowEnd: number, devices: readonly DeviceWindow[]): readonly MobilityRecord[] {
+    const out: TrackOutput = { stays: [], trips: [] };
+    const sorted = [...devices].sort((a, b) => (a.device < b.device ? -1 : a.device > b.device ? 1 : 0));
+    for (const d of sorted) {
+      if (d.events.length === 0) continue;
+      let s = this.#tracks.get(d.device);
+      if (!s) this.#tracks.set(d.device, (s = newDeviceTrack(d.device)));
+      for (const e of d.events) pushPoint(s, toTrackPoint(e), this.#cfg, out);
+    }
+    this.#now = Math.max(this.#now, windowEnd);
+    for (const [id, s] of this.#tracks) {
+      advanceTrack(s, windowEnd, this.#cfg, out);
+      if (isIdle(s, windowEnd, this.#cfg)) this.#tracks.delete(id);
+    }
+    return this.#records(out, windowEnd);
+  }
+
+  finish(): readonly MobilityRecord[] {
+    const out: TrackOutput = { stays: [], trips: [] };
+    for (const s of this.#tracks.values()) finishTrack(s, this.#cfg, out);
+    this.#tracks.clear();
+    return this.#records(out, Infinity);
+  }
+
+  snapshot(): MobilitySnapshot {
+    return structuredClone({ tracks: [...this.#tracks.values()], od: this.#od.snapshot(), now: this.#now });
+  }
+
+  restore(state: unknown): void {
+    const s = structuredClone(state) as MobilitySnapshot;
+    this.#tracks = new Map(s.tracks.map((t) => [t.device, t]));
+    this.#od.restore(s.od);
+    this.#now = s.now;
+  }
+
+  #records(out: TrackOutput, now: number): MobilityRecord[] {
+    const recs: MobilityRecord[] = [];
+    for (const row of out.stays) recs.push({ table: 'stays', row });
+    for (const row of out.trips) {
+      this.#od.add(row);
+      recs.push({ table: 'trips', row });
+    }
+    for (const row of this.#od.publish(now)) recs.push({ table: 'od_h3_hourly', row });
+    return recs;
+  }
+}

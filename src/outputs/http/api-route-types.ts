@@ -1,0 +1,33 @@
+import type { DashboardPage } from './dashboard-page.ts';
+import type { QueryCatalogue } from './query-catalogue.ts';
+import type { QueryRunner } from './query-runner.ts';
+import type { Reply } from './reply.ts';
+
+/** What the routes work with: the database (through the runner) and the server's limits. */
+export interface ApiContext {
+  runner: QueryRunner;
+  catalogue: QueryCatalogue;
+  page: DashboardPage;
+  /** The database file (only its name is shown to clients). */
+  dbPath: string;
+  k: number;
+  maxRows: number;
+  maxFeatures: number;
+  /** Cache-Control max-age of data responses, s. */
+  cacheSeconds: number;
+  version: string;
+  startedAt: number;
+}
+
+/** One request as a route sees it. */
+export interface RouteRequest {
+  /** Path parameters (`:system` → `params.system`), URL-decoded. */
+  params: Record<string, string>;
+  query: URLSearchParams;
+}
+
+/** A GET route: a path with `:name` segments and its handler. */
+export interface Route {
+  path: string;
+  handler(req: RouteRequest): Promise<Reply>;
+}
