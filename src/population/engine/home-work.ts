@@ -1,0 +1,14 @@
+/** Home and work of one device over a period (operator-side, pseudonymous: table `home_work`). */
+export interface HomeWork {
+  device: string;
+  /** H3 cell of the home place, or null when no place reached the minimum evidence. */
+  home: string | null;
+  /** Distinct nights at the home place (0 without a home). */
+  homeNights: number;
+  /** H3 cell of the work place (weekday daytime, away from home), or null. */
+  work: string | null;
+  /** Distinct weekdays at the work place (0 without a work place). */
+  workDays: number;
+  /** Distinct nights with any qualifying stay (evidence of presence at night). */
+  nightsSeen: number;
+}
