@@ -18,6 +18,8 @@ export function resolveSimConfig(config: SimConfig = {}): ResolvedSimConfig {
     tauMs: 54 * 60_000,
     stringTsRate: 0.05,
     arrayRate: 0.22,
+    pingPongPerHour: 1.5,
+    stayHome: false,
     ...stripUndefined(config),
   };
   const int = (k: keyof ResolvedSimConfig, min: number, max: number) => {
@@ -39,6 +41,8 @@ export function resolveSimConfig(config: SimConfig = {}): ResolvedSimConfig {
   share('badRate', 0.5);
   share('stringTsRate');
   share('arrayRate');
+  share('pingPongPerHour', 60);
+  if (typeof c.stayHome !== 'boolean') throw new TypeError(`SimConfig.stayHome: expected a boolean, got ${c.stayHome}`);
   if (DAY % c.windowMs !== 0 || c.windowMs % 60_000 !== 0) {
     throw new RangeError(`SimConfig.windowMs: ${c.windowMs} ms must be whole minutes and divide a day`);
   }

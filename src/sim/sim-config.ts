@@ -44,6 +44,15 @@ export interface SimConfig {
   stringTsRate?: number;
   /** Share of multi-record activity bursts sent as one JSON array line (≈ 2 % of lines). [0.22] */
   arrayRate?: number;
+  /**
+   * Ping-pong episodes per hour of a stationary, attached phone: it is handed over to a neighbouring
+   * cell and back after a short dwell (exponential, mean 40 s, at most 4 min). Measured ping-pong
+   * shares are 10–40 % of all handovers (Iovan et al. 2013; Wu et al. 2014); 1.5 per hour gives
+   * about that share here. 0 disables it. [1.5]
+   */
+  pingPongPerHour?: number;
+  /** Nobody leaves home (no trips, no planted scenarios): the phantom-trip scenario of the OD accuracy. [false] */
+  stayHome?: boolean;
 }
 
 /** A {@link SimConfig} with every default filled in (`zones` stays optional). */

@@ -55,7 +55,7 @@ export class Simulation {
     this.config = resolveSimConfig(config);
     this.city = city ?? createCity(this.config);
     this.end = this.config.start + this.config.days * DAY;
-    const { scenarios, venues } = resolveScenarios(this.config, this.city);
+    const { scenarios, venues } = resolveScenarios(this.config.stayHome ? { ...this.config, scenarios: [] } : this.config, this.city);
     this.#picker = new ZonePicker(this.city.zones);
     const subs = createSubscribers(this.config, this.#picker);
     assignAttendees(scenarios, venues, subs, this.config.seed);
@@ -126,6 +126,7 @@ export class Simulation {
       start: c.start,
       tauMs: c.tauMs,
       arrayRate: c.arrayRate,
+      pingPongPerHour: c.pingPongPerHour,
       sink,
     };
     const devices = this.subscribers.map((s) => new Device(s, c.seed, world));
@@ -176,7 +177,9 @@ export class Simulation {
       const rng = Rng.seeded(c.seed, 0xda7, d.sub.index, day);
       const cur = d.segs[d.seg];
       const planStart = cur && cur.moving && cur.to > dayStart ? cur.to : dayStart;
-      const acts = dailyActivities(d.sub, dayStart, weekend, rng, this.#picker);
+      const all = dailyActivities(d.sub, dayStart, weekend, rng, this.#picker);
+      // stayHome: the day's first and last stops are both home, so the plan is one stay.
+      const acts = c.stayHome ? [all[0]!, all[all.length - 1]!] : all;
       const plan = buildDayPlan(d.sub, dayStart, planStart, d.attached, acts, rng);
       d.setPlan(plan, dayStart);
       if (!truth.trip) continue;

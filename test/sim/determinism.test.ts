@@ -71,7 +71,7 @@ describe('citypulse simulate', () => {
     }
     const [a, b] = outs.map(files);
     expect([...a!.keys()].sort()).toEqual(
-      ['/cells.csv', '/events.ndjson', '/truth/bad_lines.csv', '/truth/positions.csv', '/truth/scenarios.json', '/truth/trips.csv', '/zones.geojson'],
+      ['/cells.csv', '/events.ndjson', '/truth/bad_lines.csv', '/truth/od-zones.csv', '/truth/positions.csv', '/truth/scenarios.json', '/truth/trips.csv', '/zones.geojson'],
     );
     for (const [name, bytes] of a!) expect(bytes.equals(b!.get(name)!), name).toBe(true);
     const positions = a!.get('/truth/positions.csv')!.toString().split('\n');

@@ -5,7 +5,8 @@ let run: ReturnType<typeof runSim>;
 let devices: Map<string, Parsed[]>;
 
 beforeAll(() => {
-  run = runSim({ seed: 5, subscribers: 1_500 });
+  // Ping-pong off: these cases check the nearest-cell model; ping-pong has its own case below.
+  run = runSim({ seed: 5, subscribers: 1_500, pingPongPerHour: 0 });
   const signalling = parseRecords(run.lines).filter((p) => 'cell' in p.rec);
   devices = byImsi(signalling);
   for (const list of devices.values()) list.sort((a, b) => a.ts - b.ts);
@@ -117,5 +118,46 @@ describe('several days', () => {
     const commuters = (d: number) =>
       r.truth.trips.filter((t) => t.departTs >= day0 + d * 24 * H + 6 * H && t.departTs < day0 + d * 24 * H + 9 * H).length;
     expect(commuters(0)).toBeGreaterThan(2 * commuters(2)); // Friday vs Sunday mornings
+  });
+});
+
+describe('ping-pong of stationary phones', () => {
+  it('hands a sleeping phone over to a neighbouring site and back within 4 minutes, about 1.5 times an hour', () => {
+    const r = runSim({ seed: 5, subscribers: 300 });
+    const sites = new Map(r.sim.city.cells.map((c) => [c.cellId, c]));
+    const devs = byImsi(parseRecords(r.lines).filter((p) => 'cell' in p.rec));
+    let episodes = 0, hours = 0;
+    for (const list of devs.values()) {
+      list.sort((a, b) => a.ts - b.ts);
+      const night = list.filter((p) => p.ts >= at(2) && p.ts <= at(4.5));
+      if (night.length === 0) continue;
+      hours += 2.5;
+      // Every handover of a sleeping phone is half of an out-and-back pair: to a neighbouring site's
+      // cell, then back to the cell it came from within 4 minutes.
+      // (The first one may be the end of an episode that began before 02:00.)
+      const from = list.indexOf(night[0]!);
+      let first = true;
+      for (let i = from; i < list.length && list[i]!.ts <= at(4.5) - 4 * MIN; i++) {
+        const out = list[i]!;
+        if (out.rec.event !== 'handover') continue;
+        const before = list[i - 1]!, back = list.slice(i + 1).find((p) => p.rec.event === 'handover');
+        const paired = back !== undefined && back.rec.cell === before.rec.cell && back.ts - out.ts <= 4 * MIN;
+        if (first && !paired) {
+          first = false;
+          continue;
+        }
+        first = false;
+        expect(back?.rec.cell).toBe(before.rec.cell);
+        expect(back!.ts - out.ts).toBeLessThanOrEqual(4 * MIN);
+        const a = sites.get(before.rec.cell as string)!, b = sites.get(out.rec.cell as string)!;
+        expect(a.siteId).not.toBe(b.siteId);
+        expect(haversine(a.lat, a.lon, b.lat, b.lon)).toBeLessThan(5_000);
+        episodes++;
+        i = list.indexOf(back!);
+      }
+    }
+    const rate = episodes / hours;
+    expect(rate).toBeGreaterThan(0.7);
+    expect(rate).toBeLessThan(2.2);
   });
 });

@@ -11,6 +11,7 @@ import type { SimConfig } from '../../sim/sim-config.ts';
 import { Simulation } from '../../sim/simulation.ts';
 import { scenariosJson } from '../../sim/truth/scenarios-json.ts';
 import { TRUTH_CSV } from '../../sim/truth/truth-csv.ts';
+import { TruthOd } from '../../sim/truth/truth-od.ts';
 import type { TruthSink } from '../../sim/truth/truth-sink.ts';
 import { type Command, parseCommandArgs, required, UsageError } from '../command.ts';
 import { formatDuration, parseDuration } from '../duration.ts';
@@ -30,6 +31,7 @@ Writes:
   DIR/truth/positions.csv    window_start,imsi,h3 — res-9 cell where each device spent most of
                              each window (absent while the phone was off)
   DIR/truth/trips.csv        imsi,depart_ts,arrive_ts,from_zone,to_zone,mode
+  DIR/truth/od-zones.csv     origin,destination,departure_hour,trips: the true OD over zones.geojson
   DIR/truth/scenarios.json   the planted events: venue, start/peakStart/peakEnd/end, expectedPeople
   DIR/truth/bad_lines.csv    line,reason — every bad line and its dead-letter reason (with --bad-rate)
 
@@ -48,6 +50,8 @@ Options:
   --fix-rate X        share of devices that also send GPS fixes (0–1)               default 0.2
   --window DUR        ground-truth window, e.g. 15m, 1h (whole minutes dividing a day) default 15m
   --disorder DUR      maximum arrival delay of a record after its event time        default 30s
+  --ping-pong R       ping-pong episodes per hour of a stationary phone (0 disables)   default 1.5
+  --stay-home         nobody leaves home (phantom-trip check of the OD accuracy)
   -h, --help          this help
 
 Example:
@@ -65,6 +69,8 @@ const OPTIONS = {
   'fix-rate': { type: 'string' },
   window: { type: 'string' },
   disorder: { type: 'string' },
+  'ping-pong': { type: 'string' },
+  'stay-home': { type: 'boolean' },
 } as const;
 
 /** `citypulse simulate`: writes a simulated feed, its cell table, zones and ground truth. */
@@ -86,11 +92,13 @@ export const simulateCommand: Command = {
       fixRate: num(v['fix-rate'], 'fix-rate'),
       windowMs: v.window === undefined ? undefined : duration(v.window, 'window'),
       disorderMs: v.disorder === undefined ? undefined : duration(v.disorder, 'disorder'),
+      pingPongPerHour: num(v['ping-pong'], 'ping-pong'),
+      stayHome: v['stay-home'] === true ? true : undefined,
     };
     try {
       resolveSimConfig(config);
     } catch (err) {
-      const flags: Record<string, string> = { badRate: 'bad-rate', fixRate: 'fix-rate', windowMs: 'window', disorderMs: 'disorder' };
+      const flags: Record<string, string> = { badRate: 'bad-rate', fixRate: 'fix-rate', windowMs: 'window', disorderMs: 'disorder', pingPongPerHour: 'ping-pong' };
       throw new UsageError((err as Error).message.replace(/^SimConfig\.(\w+)/, (_, k: string) => `--${flags[k] ?? k}`));
     }
     if (v.zones !== undefined) {
@@ -115,9 +123,13 @@ export const simulateCommand: Command = {
     const positions = new Sink(join(out, 'truth', 'positions.csv'), TRUTH_CSV.positions.header);
     const trips = new Sink(join(out, 'truth', 'trips.csv'), TRUTH_CSV.trips.header);
     const bad = c.badRate > 0 ? new Sink(join(out, 'truth', 'bad_lines.csv'), TRUTH_CSV.badLines.header) : null;
+    const od = new TruthOd();
     const truth: TruthSink = {
       position: (p) => positions.add(TRUTH_CSV.positions.row(p)),
-      trip: (t) => trips.add(TRUTH_CSV.trips.row(t)),
+      trip: (t) => {
+        trips.add(TRUTH_CSV.trips.row(t));
+        od.add(t);
+      },
       ...(bad ? { badLine: (b) => bad.add(TRUTH_CSV.badLines.row(b)) } : {}),
     };
     const sinks = [events, positions, trips, ...(bad ? [bad] : [])];
@@ -141,6 +153,7 @@ export const simulateCommand: Command = {
       ctx.stderr.write(`simulate: interrupted; ${out} holds a partial run\n`);
       return 130;
     }
+    await writeFile(join(out, 'truth', 'od-zones.csv'), od.csv());
     const ms = performance.now() - began;
     const st = sim.stats;
     ctx.stdout.write(

@@ -22,6 +22,7 @@ export class SiteIndex {
   readonly #ids: Int32Array;
   /** Result of the last search. */
   #best = -1;
+  #second = -1;
   #bestD2 = Infinity;
   #secondD2 = Infinity;
   /** Safe distance (m) found by the last {@link serve}; read it right after the call. */
@@ -82,17 +83,36 @@ export class SiteIndex {
     this.#search(x, y, t);
     const i = this.#best;
     if (i < 0) return -1;
+    const k = this.#sector(i, x, y);
     const dx = x - this.#xs[i]!, dy = y - this.#ys[i]!;
     const d = this.#dirs;
     const o = i * 6;
     const s0 = dx * d[o]! + dy * d[o + 1]!, s1 = dx * d[o + 2]! + dy * d[o + 3]!, s2 = dx * d[o + 4]! + dy * d[o + 5]!;
-    const k = s0 >= s1 ? (s0 >= s2 ? 0 : 2) : s1 >= s2 ? 1 : 2;
     const d1 = Math.sqrt(this.#bestD2);
     // The best sector is within 60° of the bearing; its edges are 60° either side of its azimuth.
     const cos = d1 > 0 ? Math.min(1, (k === 0 ? s0 : k === 1 ? s1 : s2) / d1) : 1;
     const toEdge = Math.PI / 3 - Math.acos(cos);
     this.margin = Math.min((Math.sqrt(this.#secondD2) - d1) / 2, d1 * Math.sin(Math.max(0, toEdge)));
     return i * 3 + k;
+  }
+
+  /**
+   * The cell of the second-nearest site valid at `t` whose sector faces (x, y), as `site × 3 + sector`
+   * (-1 when there is none): where a stationary phone at (x, y) ping-pongs to.
+   */
+  neighbour(x: number, y: number, t: number): number {
+    this.#search(x, y, t);
+    const j = this.#second;
+    return j < 0 ? -1 : j * 3 + this.#sector(j, x, y);
+  }
+
+  /** The sector of site `i` whose azimuth points most nearly at (x, y). */
+  #sector(i: number, x: number, y: number): number {
+    const dx = x - this.#xs[i]!, dy = y - this.#ys[i]!;
+    const d = this.#dirs;
+    const o = i * 6;
+    const s0 = dx * d[o]! + dy * d[o + 1]!, s1 = dx * d[o + 2]! + dy * d[o + 3]!, s2 = dx * d[o + 4]! + dy * d[o + 5]!;
+    return s0 >= s1 ? (s0 >= s2 ? 0 : 2) : s1 >= s2 ? 1 : 2;
   }
 
   /** The cell id of a {@link serve} result. */
@@ -105,7 +125,7 @@ export class SiteIndex {
     const bx = Math.floor((x - this.#minX) / BUCKET);
     const by = Math.floor((y - this.#minY) / BUCKET);
     const maxR = Math.max(this.#nx, this.#ny) + Math.abs(bx) + Math.abs(by);
-    let best = -1, bestD2 = Infinity, secondD2 = Infinity;
+    let best = -1, second = -1, bestD2 = Infinity, secondD2 = Infinity;
     for (let r = 0; r <= maxR; r++) {
       for (let gy = by - r; gy <= by + r; gy++) {
         if (gy < 0 || gy >= this.#ny) continue;
@@ -118,8 +138,8 @@ export class SiteIndex {
             if (t < this.#from[i]! || t >= this.#to[i]!) continue;
             const dx = this.#xs[i]! - x, dy = this.#ys[i]! - y;
             const d2 = dx * dx + dy * dy;
-            if (d2 < bestD2) (secondD2 = bestD2), (bestD2 = d2), (best = i);
-            else if (d2 < secondD2) secondD2 = d2;
+            if (d2 < bestD2) (secondD2 = bestD2), (second = best), (bestD2 = d2), (best = i);
+            else if (d2 < secondD2) (secondD2 = d2), (second = i);
           }
         }
       }
@@ -127,6 +147,7 @@ export class SiteIndex {
       if (secondD2 <= (r * BUCKET) ** 2) break;
     }
     this.#best = best;
+    this.#second = second;
     this.#bestD2 = bestD2;
     this.#secondD2 = secondD2;
   }

@@ -12,5 +12,7 @@ export interface DeviceWorld {
   tauMs: number;
   /** Share of multi-record bursts sent as one JSON-array line. */
   arrayRate: number;
+  /** Ping-pong episodes per hour of a stationary phone (0: none). */
+  pingPongPerHour: number;
   sink: RecordSink;
 }

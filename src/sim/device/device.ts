@@ -54,11 +54,17 @@ export class Device {
   #nextTau = Infinity;
   #nextBurst = Infinity;
   #nextFix = Infinity;
+  /** Next ping-pong action (start or end of an episode). */
+  #nextPing = Infinity;
+  /** The serving cell to return to while a ping-pong episode lasts, else ''. */
+  #pingFrom = '';
+  readonly #pingRng: Rng;
   readonly #pos: XY = { x: 0, y: 0 };
 
   constructor(sub: Subscriber, seed: number, world: DeviceWorld) {
     this.sub = sub;
     this.#rng = Rng.seeded(seed, 0xde7, sub.index);
+    this.#pingRng = Rng.seeded(seed, 0x9199, sub.index);
     this.#world = world;
     this.attached = !sub.nightOff;
   }
@@ -81,6 +87,7 @@ export class Device {
         this.#nextTau = t + Math.floor(this.#rng.next() * this.#world.tauMs);
         this.#nextBurst = this.#burstAfter(t);
         this.#nextFix = this.#fixAfter(t);
+        if (!this.segs[0]!.moving) this.#nextPing = this.#pingAfter(t);
       }
     } else this.#nextSwitch = Number.isFinite(plan.attachAt) ? plan.attachAt : t;
     this.#refresh();
@@ -94,25 +101,66 @@ export class Device {
     else if (t === this.#nextMove) this.#moveCheck(t);
     else if (t === this.#nextTau) this.#emit(t, 'tau', this.#cellAt(t));
     else if (t === this.#nextBurst) this.#burst(t);
+    else if (t === this.#nextPing) this.#ping(t);
     else this.#fix(t);
     this.#refresh();
   }
 
   #refresh(): void {
-    this.next = Math.min(this.#nextSeg, this.#nextSwitch, this.#nextMove, this.#nextTau, this.#nextBurst, this.#nextFix);
+    this.next = Math.min(this.#nextSeg, this.#nextSwitch, this.#nextMove, this.#nextTau, this.#nextBurst, this.#nextFix, this.#nextPing);
   }
 
   #advance(t: number): void {
     const s = this.segs[++this.seg]!;
     this.#nextSeg = s.to;
     if (s.moving) {
+      if (this.#pingFrom !== '') this.#cell = this.#pingFrom;
+      this.#pingFrom = '';
+      this.#nextPing = Infinity;
       this.#speed = s.length / (s.to - s.from);
       this.#nextMove = t + MIN_CHECK;
       if (this.attached && this.sub.fixes) this.#nextFix = Math.min(this.#nextFix, t + Math.round(this.#rng.range(20, 60) * S));
     } else {
       this.#nextMove = Infinity;
-      if (this.attached) this.#handover(t);
+      if (this.attached) {
+        this.#handover(t);
+        this.#nextPing = this.#pingAfter(t);
+      }
     }
+  }
+
+  /** Next ping-pong episode of a stationary phone (Poisson, {@link DeviceWorld.pingPongPerHour}). */
+  #pingAfter(t: number): number {
+    const rate = this.#world.pingPongPerHour;
+    return rate > 0 ? t + 1 + Math.floor(this.#pingRng.exp(H / rate)) : Infinity;
+  }
+
+  /**
+   * A ping-pong episode of a stationary phone: handed over to the neighbouring site's cell facing it,
+   * then back after a short dwell (exponential, mean 40 s, at most 4 min). Records in between go
+   * to the neighbour, as on a real network.
+   */
+  #ping(t: number): void {
+    if (this.#pingFrom !== '') {
+      const back = this.#pingFrom;
+      this.#pingFrom = '';
+      this.#cell = back;
+      this.#emit(t, 'handover', back);
+      this.#nextPing = this.#pingAfter(t);
+      return;
+    }
+    const from = this.#cellAt(t);
+    this.segs[this.seg]!.locate(t, this.#pos);
+    const code = this.#world.index.neighbour(this.#pos.x, this.#pos.y, t);
+    const to = code < 0 ? '' : this.#world.index.cellId(code);
+    if (to === '' || to === from) {
+      this.#nextPing = this.#pingAfter(t);
+      return;
+    }
+    this.#pingFrom = from;
+    this.#cell = to;
+    this.#emit(t, 'handover', to);
+    this.#nextPing = t + 1_000 + Math.floor(Math.min(4 * MIN - 1_000, this.#pingRng.exp(40 * S)));
   }
 
   /**
@@ -166,9 +214,11 @@ export class Device {
 
   #switch(t: number): void {
     if (this.attached) {
+      if (this.#pingFrom !== '') this.#cell = this.#pingFrom;
+      this.#pingFrom = '';
       this.#emit(t, 'detach', this.#cellAt(t));
       this.attached = false;
-      this.#nextTau = this.#nextBurst = this.#nextFix = this.#nextSwitch = Infinity;
+      this.#nextTau = this.#nextBurst = this.#nextFix = this.#nextSwitch = this.#nextPing = Infinity;
       return;
     }
     this.attached = true;
@@ -176,6 +226,7 @@ export class Device {
     this.#emit(t, 'attach', this.#cellAt(t));
     this.#nextBurst = this.#burstAfter(t);
     this.#nextFix = this.#fixAfter(t);
+    if (!this.segs[this.seg]!.moving) this.#nextPing = this.#pingAfter(t);
     this.#nextSwitch = this.detachAt > t ? this.detachAt : Infinity;
   }
 

@@ -1,0 +1,99 @@
+// The accuracy command: `npm run accuracy -- [--product od] [--city demo|milan|all] [--subscribers N]
+// [--seed S] [--work DIR]`. Simulates each city, runs the pipeline and compares its products with
+// the simulator's ground truth; prints a Markdown table per city. Not a test: nothing asserts here.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { FeatureCollection } from 'geojson';
+import type { SimConfig } from '../../src/sim/sim-config.ts';
+import type { AccuracyProduct } from './accuracy-product.ts';
+import { odAccuracy } from './od-accuracy.ts';
+
+/** Every product with an accuracy check; later issues add population and traffic here. */
+const PRODUCTS: Record<string, AccuracyProduct> = { od: odAccuracy };
+const CITIES = ['demo', 'milan'] as const;
+type City = (typeof CITIES)[number];
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** The Milan districts (NIL), read from ../shared/data/milan/ relative to the repository. */
+const MILAN = join(HERE, '..', '..', '..', 'shared', 'data', 'milan', 'nil_districts.geojson');
+
+const HELP = `Usage: npm run accuracy -- [options]
+
+Measures products against the simulator's ground truth and prints the figures.
+
+Options:
+  --product P      ${Object.keys(PRODUCTS).join(' | ')} | all (default all)
+  --city C         demo (the main job's generated city) | milan (NIL districts from
+                   ../shared/data/milan/nil_districts.geojson) | all (default all)
+  --subscribers N  simulated devices per city (default 4000)
+  --seed S         simulator seed (default 1)
+  --work DIR       scratch folder (default: a temp folder, removed afterwards)
+  -h, --help       this help
+
+Products:
+${Object.values(PRODUCTS).map((p) => `  ${p.name.padEnd(6)} ${p.summary}`).join('\n')}
+`;
+
+async function main(): Promise<number> {
+  let v;
+  try {
+    v = parseArgs({
+      options: {
+        product: { type: 'string', default: 'all' }, city: { type: 'string', default: 'all' },
+        subscribers: { type: 'string', default: '4000' }, seed: { type: 'string', default: '1' },
+        work: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (err) {
+    process.stderr.write(`accuracy: ${(err as Error).message}\n${HELP}`);
+    return 2;
+  }
+  if (v.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const products = v.product === 'all' ? Object.values(PRODUCTS) : [PRODUCTS[v.product!]];
+  if (products.some((p) => !p)) return usage(`--product must be one of ${Object.keys(PRODUCTS).join(', ')}, all; got ${v.product}`);
+  const cities = (v.city === 'all' ? [...CITIES] : [v.city]) as City[];
+  if (cities.some((c) => !CITIES.includes(c))) return usage(`--city must be one of ${CITIES.join(', ')}, all; got ${v.city}`);
+  const subscribers = Number(v.subscribers), seed = Number(v.seed);
+  if (!Number.isInteger(subscribers) || subscribers < 1) return usage(`--subscribers must be a positive integer, got ${v.subscribers}`);
+  if (!Number.isInteger(seed)) return usage(`--seed must be an integer, got ${v.seed}`);
+  const work = v.work ?? mkdtempSync(join(tmpdir(), 'citypulse-accuracy-'));
+  try {
+    for (const city of cities) {
+      const sim: SimConfig = { seed, subscribers, start: Date.UTC(2026, 2, 2) };
+      if (city === 'milan') {
+        try {
+          sim.zones = JSON.parse(readFileSync(MILAN, 'utf8')) as FeatureCollection;
+        } catch (err) {
+          process.stderr.write(`accuracy: cannot read the Milan districts at ${MILAN}: ${(err as Error).message}\n`);
+          return 1;
+        }
+      }
+      for (const p of products) {
+        const t0 = performance.now();
+        process.stderr.write(`accuracy: ${p!.name} on ${city} (${subscribers} devices, seed ${seed}) …\n`);
+        const report = await p!.run({ workDir: join(work, city), log: (m) => process.stderr.write(`  ${m}\n`) }, sim);
+        process.stdout.write(`\n### ${p!.name} — ${city} (${subscribers} devices, seed ${seed}, ${((performance.now() - t0) / 1000).toFixed(0)} s)\n\n| figure | value | target |\n|---|---:|---|\n`);
+        for (const f of report.figures) {
+          const val = Number.isInteger(f.value) ? String(f.value) : f.value.toFixed(3);
+          process.stdout.write(`| ${f.name} | ${val} | ${f.target ?? ''} |\n`);
+        }
+      }
+    }
+  } finally {
+    if (!v.work) rmSync(work, { recursive: true, force: true });
+  }
+  return 0;
+}
+
+function usage(msg: string): number {
+  process.stderr.write(`accuracy: ${msg}\n`);
+  return 2;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,92 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, open, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FeatureCollection } from 'geojson';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { runIngest, type IngestSummary } from '../../pipelines/run-ingest.ts';
+import { lineBatches } from '../../src/ingest/sources/line-batches.ts';
+import { CellTable } from '../../src/locate/cell-table.ts';
+import { openDatabase } from '../../src/outputs/duckdb/open.ts';
+import { storeZoneSystem } from '../../src/outputs/duckdb/store-zone-system.ts';
+import { Pseudonymiser } from '../../src/privacy/pseudonymiser.ts';
+import { cellTableCsv } from '../../src/sim/city/cell-table-csv.ts';
+import { zonesToGeoJson } from '../../src/sim/city/zones-to-geojson.ts';
+import type { SimConfig } from '../../src/sim/sim-config.ts';
+import { Simulation } from '../../src/sim/simulation.ts';
+import type { TrueTrip } from '../../src/sim/truth/truth-sink.ts';
+import type { DeviceConsumerPlugin } from '../../src/window/device-window.ts';
+import { mapZoneCells } from '../../src/zones/map-zone-cells.ts';
+import { readZoneFeatures } from '../../src/zones/read-zone-features.ts';
+
+/** A simulated city written to disk, with its ground-truth trips. */
+export interface SimulatedCity {
+  dir: string;
+  events: string;
+  cells: CellTable;
+  zones: FeatureCollection;
+  trips: TrueTrip[];
+  records: number;
+  sim: Simulation;
+}
+
+/** Simulates `config` into `dir` (events.ndjson, cells.csv, zones.geojson) keeping the true trips in memory. */
+export async function simulateCity(dir: string, config: SimConfig): Promise<SimulatedCity> {
+  await mkdir(dir, { recursive: true });
+  const sim = new Simulation(config);
+  const trips: TrueTrip[] = [];
+  const events = join(dir, 'events.ndjson');
+  const parts: string[] = [];
+  let size = 0;
+  const fh = await open(events, 'w');
+  try {
+    for (const chunk of sim.chunks({ trip: (t) => trips.push(t) })) {
+      const text = chunk.join('\n') + '\n';
+      parts.push(text);
+      size += text.length;
+      if (size > 8 << 20) {
+        await fh.write(parts.join(''));
+        parts.length = 0;
+        size = 0;
+      }
+    }
+    await fh.write(parts.join(''));
+  } finally {
+    await fh.close();
+  }
+  const csv = cellTableCsv(sim.city.cells);
+  await writeFile(join(dir, 'cells.csv'), csv);
+  const zones = zonesToGeoJson(sim.city.zones);
+  await writeFile(join(dir, 'zones.geojson'), JSON.stringify(zones));
+  return { dir, events, cells: CellTable.fromCsv(csv, 9), zones, trips, records: sim.stats.records, sim };
+}
+
+/** A fixed key: the accuracy run links pseudonyms back to the simulator's IMSIs, nothing leaves it. */
+export const ACCURACY_PSEUDONYMISER = new Pseudonymiser({ key: new TextEncoder().encode('citypulse-accuracy-run-key-0001') });
+
+/** Ingests a simulated city's file into `dbPath` with the given device consumers. */
+export async function ingestCity(city: SimulatedCity, dbPath: string, deviceConsumers: DeviceConsumerPlugin<unknown, DuckDBConnection>[]): Promise<IngestSummary> {
+  const db = await openDatabase(dbPath);
+  try {
+    return await runIngest({
+      cells: city.cells,
+      pseudonymiser: ACCURACY_PSEUDONYMISER,
+      connection: db.connection,
+      batches: lineBatches(createReadStream(city.events, { highWaterMark: 1 << 20 })),
+      sourceName: city.events,
+      deviceConsumers,
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/** Loads the city's zones into `dbPath` as zone system `name`. */
+export async function loadCityZones(city: SimulatedCity, dbPath: string, name: string): Promise<void> {
+  const db = await openDatabase(dbPath);
+  try {
+    const { zones } = readZoneFeatures(city.zones, { idProp: 'id', nameProp: 'name' });
+    await storeZoneSystem(db.connection, name, mapZoneCells(zones, { res: 9, onOverlap: 'first' }));
+  } finally {
+    db.close();
+  }
+}
