@@ -10,6 +10,9 @@ import { formatIngestSummary } from './ingest-summary.ts';
 import { ALERT_FLAGS, ALERT_FLAGS_HELP, alertingFromFlags } from '../../alerts/cli-flags.ts';
 import { createLakeWriter } from '../../outputs/lake/index.ts';
 import type { WindowPlugin } from '../../outputs/window-plugin.ts';
+import type { DeviceConsumerPlugin } from '../../window/device-window.ts';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { populationPlugin } from '../../population/plugin/population-plugin.ts';
 import { MOBILITY_FLAGS, MOBILITY_FLAGS_HELP, mobilityFromFlags } from '../../mobility/cli-flags.ts';
 import { MOBILITY_TABLES } from '../../mobility/duckdb/mobility-schema.ts';
 
@@ -59,14 +62,14 @@ export const ingestCommand: Command = {
     const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution });
     if (alerting) plugins.push(alerting);
     if (v.lake) plugins.push(createLakeWriter({ dir: v.lake }));
-    const deviceConsumers = mobilityFromFlags(v);
+    const deviceConsumers = [...mobilityFromFlags(v), populationPlugin() as DeviceConsumerPlugin<unknown, DuckDBConnection>];
     const { pseudonymiser, key } = pseudonymiserFromEnv(ctx.env, v['key-file']);
     ctx.stderr.write(describeKey(key) + '\n');
 
     const stream = from === '-' ? ctx.stdin : createReadStream(from, { highWaterMark: 1 << 20 });
     const db = await openDatabase(dbPath, { createSchema: false });
     try {
-      if (v.replace) for (const t of [...PIPELINE_TABLES, ...MOBILITY_TABLES]) await db.connection.run(`DROP TABLE IF EXISTS ${t}`);
+      if (v.replace) for (const t of [...PIPELINE_TABLES, ...MOBILITY_TABLES, 'device_mcc', 'home_work']) await db.connection.run(`DROP TABLE IF EXISTS ${t}`);
       await db.connection.run(SCHEMA_SQL);
       const progress = new Progress({ stream: ctx.stderr, label: 'ingest', total, unit: 'bytes' });
       const summary = await runIngest({

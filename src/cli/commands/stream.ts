@@ -9,6 +9,9 @@ import { parseDuration } from '../duration.ts';
 import { formatCount } from '../progress.ts';
 import { ALERT_FLAGS, ALERT_FLAGS_HELP, alertingFromFlags } from '../../alerts/cli-flags.ts';
 import { DEFAULT_ALERT_TOPIC } from '../../alerts/delivery/kafka-alert-publisher.ts';
+import type { DeviceConsumerPlugin } from '../../window/device-window.ts';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { populationPlugin } from '../../population/plugin/population-plugin.ts';
 import { MOBILITY_FLAGS, MOBILITY_FLAGS_HELP, mobilityFromFlags } from '../../mobility/cli-flags.ts';
 import { createLakeWriter } from '../../outputs/lake/index.ts';
 import type { WindowPlugin } from '../../outputs/window-plugin.ts';
@@ -84,7 +87,7 @@ export const streamCommand: Command = {
     const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution, brokers, defaultTopic: DEFAULT_ALERT_TOPIC });
     if (alerting) plugins.push(alerting);
     if (v.lake) plugins.push(createLakeWriter({ dir: String(v.lake) }));
-    const deviceConsumers = mobilityFromFlags(v);
+    const deviceConsumers = [...mobilityFromFlags(v), populationPlugin() as DeviceConsumerPlugin<unknown, DuckDBConnection>];
     const dur = (flag: string) => {
       try {
         return parseDuration(String(v[flag as keyof typeof v]), `--${flag}`);
