@@ -67,3 +67,12 @@ describe('detectHomeWork', () => {
     expect(() => resolvePopulationConfig({ timeZone: 'Mars/Olympus' })).toThrow(/PopulationConfig.timeZone/);
   });
 });
+
+describe('minimum evidence as a share of the period', () => {
+  it('a guest of 3 nights has a home over a week, none over 4 weeks (3 < ⌈0.25 × 28⌉)', () => {
+    const cfg = resolvePopulationConfig();
+    const stays = [0, 1, 2].map((d) => stay('g', HOME, day(d, 21), day(d + 1, 6)));
+    expect(detectHomeWork(stays, cfg, undefined, 7)[0]).toMatchObject({ home: 'home', homeNights: 3 });
+    expect(detectHomeWork(stays, cfg, undefined, 28)[0]).toMatchObject({ home: null });
+  });
+});

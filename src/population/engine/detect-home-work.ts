@@ -19,12 +19,14 @@ interface PlaceTally {
  * - A night `N` is local `[N nightStartHour, N+1 nightEndHour)` in `cfg.timeZone`; a stay counts
  *   night `N` at its place when it overlaps that night by ≥ `minNightOverlapMs`.
  * - Home = the place with the most distinct nights (ties: most night time, then smallest cell id),
- *   only when it has ≥ `minHomeNights` nights (a device seen briefly has no home).
+ *   only when it has ≥ max(`minHomeNights`, ⌈`minHomeNightShare` × `periodNights`⌉) nights (a device
+ *   seen briefly has no home).
  * - Work = among places ≥ `minWorkDistanceM` from home, the one with the most distinct weekdays
  *   (Mon–Fri) on which a stay overlaps local `[dayStartHour, dayEndHour)` by ≥ `minDayOverlapMs`
  *   (ties as above), only with ≥ `minWorkDays` days.
  */
-export function detectHomeWork(stays: readonly PlaceStay[], cfg: ResolvedPopulationConfig, clock = new ZonedClock(cfg.timeZone)): HomeWork[] {
+export function detectHomeWork(stays: readonly PlaceStay[], cfg: ResolvedPopulationConfig, clock = new ZonedClock(cfg.timeZone), periodNights = 0): HomeWork[] {
+  const minNights = Math.max(cfg.minHomeNights, Math.ceil(cfg.minHomeNightShare * periodNights));
   const byDevice = new Map<string, Map<string, PlaceTally>>();
   for (const s of stays) {
     let places = byDevice.get(s.device);
@@ -43,7 +45,7 @@ export function detectHomeWork(stays: readonly PlaceStay[], cfg: ResolvedPopulat
   for (const [device, places] of [...byDevice].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const nightsSeen = new Set<number>();
     for (const t of places.values()) for (const [n, ms] of t.nights) if (ms >= cfg.minNightOverlapMs) nightsSeen.add(n);
-    const home = best(places, (t) => t.nights, cfg.minNightOverlapMs, cfg.minHomeNights, () => true);
+    const home = best(places, (t) => t.nights, cfg.minNightOverlapMs, minNights, () => true);
     const homeT = home ? places.get(home.h3)! : null;
     const work = best(places, (t) => t.days, cfg.minDayOverlapMs, cfg.minWorkDays, (h3, t) =>
       !homeT || (h3 !== home!.h3 && distanceM(homeT.lat, homeT.lng, t.lat, t.lng) >= cfg.minWorkDistanceM));

@@ -19,6 +19,12 @@ export interface PopulationConfig {
   minDayOverlapMs?: number;
   /** Minimum evidence for a home: distinct nights at the place. [3] */
   minHomeNights?: number;
+  /**
+   * Minimum evidence for a home as a share of the nights in the period (FlowKit's HomeLocationMonthly
+   * asks for 15 days of a month): home needs max(minHomeNights, ⌈share × nights⌉) nights, so a guest
+   * of a few nights has no home. [0.25]
+   */
+  minHomeNightShare?: number;
   /** Minimum evidence for a work place: distinct weekdays at the place. [3] */
   minWorkDays?: number;
   /** Least distance between work and home centres, m ("away from home"). [500] */
@@ -40,6 +46,7 @@ export const DEFAULT_POPULATION_CONFIG: ResolvedPopulationConfig = {
   minNightOverlapMs: H,
   minDayOverlapMs: 2 * H,
   minHomeNights: 3,
+  minHomeNightShare: 0.25,
   minWorkDays: 3,
   minWorkDistanceM: 500,
 };
@@ -59,6 +66,7 @@ export function resolvePopulationConfig(config: PopulationConfig = {}): Resolved
   }
   if (c.nightStartHour < 12 || c.nightEndHour > 12) throw new RangeError(`PopulationConfig: a night must span midnight (start ≥ 12, end ≤ 12), got ${c.nightStartHour}–${c.nightEndHour}`);
   if (c.dayStartHour >= c.dayEndHour) throw new RangeError(`PopulationConfig: dayStartHour ${c.dayStartHour} must be before dayEndHour ${c.dayEndHour}`);
+  if (!(c.minHomeNightShare >= 0 && c.minHomeNightShare <= 1)) throw new RangeError(`PopulationConfig.minHomeNightShare: expected a share in [0, 1], got ${c.minHomeNightShare}`);
   for (const k of ['minNightOverlapMs', 'minDayOverlapMs', 'minWorkDistanceM'] as const) {
     if (!(Number.isFinite(c[k]) && c[k] >= 0)) throw new RangeError(`PopulationConfig.${k}: expected a finite number ≥ 0, got ${c[k]}`);
   }

@@ -21,6 +21,17 @@ export interface PopulationRequest {
   marketShare?: number;
   /** Census population per zone (optional). */
   census?: ReadonlyMap<string, number> | null;
+  /** The period, epoch ms (default: from the first stay start to the last stay end). */
+  from?: number;
+  to?: number;
+}
+
+/** Nights in the period (whole days between its ends). */
+function periodNights(input: PopulationInput, req: PopulationRequest): number {
+  let a = req.from ?? Infinity, b = req.to ?? -Infinity;
+  if (req.from === undefined) for (const s of input.stays) a = Math.min(a, s.start);
+  if (req.to === undefined) for (const s of input.stays) b = Math.max(b, s.end);
+  return b > a ? Math.round((b - a) / 86_400_000) : 0;
 }
 
 /** One released row of `export population`. */
@@ -57,7 +68,7 @@ const r1 = (x: number) => Math.round(x * 10) / 10;
  */
 export function buildPopulation(input: PopulationInput, req: PopulationRequest): PopulationResult {
   const clock = new ZonedClock(req.config.timeZone);
-  const homeWork = detectHomeWork(input.stays, req.config, clock);
+  const homeWork = detectHomeWork(input.stays, req.config, clock, periodNights(input, req));
   const homeMcc = resolveHomeMcc(req.homeMcc, input.mcc);
   const { zones, origins } = classifyPopulation(
     { stays: input.stays, homeWork, mcc: input.mcc, homeMcc: homeMcc?.mcc ?? '', zoneOf: input.zoneOf }, req.config, clock);
