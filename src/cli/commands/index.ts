@@ -7,6 +7,7 @@ import { ingestCommand } from './ingest.ts';
 import { jobsCommand } from './jobs.ts';
 import { mergeCommand } from './merge.ts';
 import { publishCommand } from './publish.ts';
+import { reportCommand } from './report.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
 import { sqlCommand } from './sql.ts';
@@ -26,6 +27,7 @@ export const commands: Command[] = [
   alertsCommand,
   mergeCommand,
   exportCommand,
+  reportCommand,
   sqlCommand,
   serveCommand,
   zonesCommand,
