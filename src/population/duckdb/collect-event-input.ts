@@ -47,7 +47,8 @@ export async function collectEventInput(conn: DuckDBConnection, q: EventQuery): 
   let baseline: EventReportInput['baseline'] = null;
   for (const b of q.baselineFrom !== undefined ? [q.baselineFrom] : [q.from - 7 * DAY, q.from - DAY, q.from + DAY]) {
     const o = await occupancy(conn, q.area, b, b + len);
-    if (o.length > 0) {
+    // Data over at least half the span's windows (a span touching the edge of the data is no baseline).
+    if (o.length > 0 && (q.baselineFrom !== undefined || o.length >= Math.max(1, occ.length / 2))) {
       baseline = { from: b, occupancy: o };
       break;
     }
