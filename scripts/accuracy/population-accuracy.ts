@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { mobilityPlugin } from '../../src/mobility/plugin/mobility-plugin.ts';
 import { openDatabase } from '../../src/outputs/duckdb/open.ts';
+import { homeZone, workZone } from '../../src/population/engine/classify-population.ts';
 import { resolvePopulationConfig } from '../../src/population/engine/population-config.ts';
 import { readPopulationInput } from '../../src/population/duckdb/read-population-input.ts';
 import { buildPopulation } from '../../src/population/export/build-population.ts';
@@ -62,7 +63,7 @@ export const populationAccuracy: AccuracyProduct = {
       if (h.kind !== 'resident') continue;
       residents++;
       bump(trueRes, h.home_zone!);
-      const hz = d?.home ? zoneOfCell(d.home) : null;
+      const hz = d ? homeZone(d, { zoneOf: zoneOfCell }) : null;
       if (hz !== null) {
         withHome++;
         if (hz === h.home_zone) homeRight++;
@@ -70,7 +71,7 @@ export const populationAccuracy: AccuracyProduct = {
       if (h.work_zone !== '' && h.work_zone !== h.home_zone) bump(trueWork, h.work_zone!);
       if (h.work_zone !== '') {
         workers++;
-        const wz = d?.work ? zoneOfCell(d.work) : null;
+        const wz = d ? workZone(d, { zoneOf: zoneOfCell }) : null;
         if (wz !== null) {
           withWork++;
           if (wz === h.work_zone) workRight++;
@@ -82,7 +83,7 @@ export const populationAccuracy: AccuracyProduct = {
     const roamerDevices = new Set(homes.filter((h) => h.kind === 'roamer').map((h) => ACCURACY_PSEUDONYMISER.pseudonym(h.imsi!)));
     // Roamers are never residents: the residents counted equal the domestic devices with a home in a zone.
     let domesticHomes = 0;
-    for (const h of result.homeWork) if (!roamerDevices.has(h.device) && h.home !== null && zoneOfCell(h.home) !== null) domesticHomes++;
+    for (const h of result.homeWork) if (!roamerDevices.has(h.device) && homeZone(h, { zoneOf: zoneOfCell }) !== null) domesticHomes++;
     roamersAsResidents = [...estRes.values()].reduce((a, b) => a + b, 0) - domesticHomes;
     const trueVisitors = new Map<string, number>(), estVisitors = new Map<string, number>();
     const trueByOrigin = new Map<string, number>(), estByOrigin = new Map<string, number>();
@@ -144,7 +145,7 @@ function parseCsv(text: string): Record<string, string>[] {
   return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i]!, v])));
 }
 
-async function zoneMapper(dbPath: string): Promise<(h3: string) => string | null> {
+async function zoneMapper(dbPath: string): Promise<(h3: string, lat: number, lng: number) => string | null> {
   const db = await openDatabase(dbPath, { readOnly: true });
   try {
     const input = await readPopulationInput(db.connection, { zones: ZS }, 0, 1);

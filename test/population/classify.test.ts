@@ -13,7 +13,9 @@ const at = (d: number, h: number) => T0 + d * 24 * H + h * H;
 const ZONE: Record<string, string> = { h1: 'A', h2: 'A', w1: 'B', c1: 'C', x: 'OUT' };
 const zoneOf = (h3: string) => (h3 === 'x' ? null : ZONE[h3] ?? null);
 const s = (device: string, h3: string, start: number, end: number): PlaceStay => ({ device, h3, start, end, lat: 45, lng: 9 });
-const hw = (device: string, home: string | null, work: string | null = null): HomeWork => ({ device, home, homeNights: home ? 5 : 0, work, workDays: work ? 5 : 0, nightsSeen: 5 });
+const hw = (device: string, home: string | null, work: string | null = null): HomeWork => ({
+  device, home, homeAt: home ? [45, 9] : null, homeNights: home ? 5 : 0, work, workAt: work ? [45, 9] : null, workDays: work ? 5 : 0, nightsSeen: 5,
+});
 
 describe('classifyPopulation', () => {
   const cfg = resolvePopulationConfig();

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { latLngToCell } from 'h3-js';
 import type { WatchedArea } from '../../alerts/areas/watched-area.ts';
+import { homeZone } from '../engine/classify-population.ts';
 import { detectHomeWork } from '../engine/detect-home-work.ts';
 import { mccCountry } from '../engine/mcc-countries.ts';
 import type { ResolvedPopulationConfig } from '../engine/population-config.ts';
@@ -63,7 +64,7 @@ export async function collectEventInput(conn: DuckDBConnection, q: EventQuery): 
   for (const h of homeWork) {
     const m = all.mcc.get(h.device);
     if (home && m !== undefined && m !== home.mcc) origin.set(h.device, mccCountry(m) ?? 'unknown');
-    else origin.set(h.device, (h.home && all.zoneOf(h.home)) ?? 'unknown');
+    else origin.set(h.device, homeZone(h, all) ?? 'unknown');
   }
   return {
     area: { id: q.area.id, name: q.area.name, capacity: q.area.capacity },

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { cellToBoundary, cellToLatLng, cellToParent, getResolution, latLngToCell } from 'h3-js';
+import { cellToBoundary, cellToParent, getResolution, latLngToCell } from 'h3-js';
 import type { PlaceStay } from '../engine/place-stay.ts';
 
 /** Where people are counted: a loaded zone system, or an H3 resolution (≤ the stay resolution). */
@@ -11,8 +11,8 @@ export interface PopulationInput {
   stays: PlaceStay[];
   /** MCC per device (`device_mcc`; empty when the table is missing). */
   mcc: Map<string, string>;
-  /** Zone of a place (its H3 cell's centre), or null outside the zone system. */
-  zoneOf: (h3: string) => string | null;
+  /** Zone of a place: the zone holding its centre (lat, lng), or the H3 parent of its cell; null outside. */
+  zoneOf: (h3: string, lat: number, lng: number) => string | null;
   /** Every zone of the space with its geometry (GeoJSON), for GeoJSON output and maps. */
   geometry: (zone: string) => object | null;
 }
@@ -58,12 +58,10 @@ export async function readPopulationInput(conn: DuckDBConnection, space: Populat
   }
   return {
     stays, mcc,
-    zoneOf: (h3) => {
-      let z = memo.get(h3);
-      if (z === undefined) {
-        const [lat, lng] = cellToLatLng(h3);
-        memo.set(h3, (z = byCell.get(latLngToCell(lat, lng, zres)) ?? null));
-      }
+    zoneOf: (_h3, lat, lng) => {
+      const c = latLngToCell(lat, lng, zres);
+      let z = memo.get(c);
+      if (z === undefined) memo.set(c, (z = byCell.get(c) ?? null));
       return z;
     },
     geometry: (zone) => geo.get(zone) ?? null,

@@ -16,8 +16,8 @@ export interface ClassifyInput {
   mcc: ReadonlyMap<string, string>;
   /** The network's own MCC: any other MCC is an inbound roamer. */
   homeMcc: string;
-  /** Zone of a place (stay H3 cell), or null outside the zone system. */
-  zoneOf: (h3: string) => string | null;
+  /** Zone of a place (its H3 cell and centre), or null outside the zone system. */
+  zoneOf: (h3: string, lat: number, lng: number) => string | null;
 }
 
 /** The classification's result, per zone and per zone × origin (true counts: release with {@link ksafeBreakdown}). */
@@ -37,7 +37,7 @@ export function classifyPopulation(input: ClassifyInput, cfg: ResolvedPopulation
   /** device → zone → overnight? */
   const visits = new Map<string, Map<string, boolean>>();
   for (const s of input.stays) {
-    const z = input.zoneOf(s.h3);
+    const z = input.zoneOf(s.h3, s.lat, s.lng);
     if (z === null) continue;
     let m = visits.get(s.device);
     if (!m) visits.set(s.device, (m = new Map()));
@@ -53,16 +53,16 @@ export function classifyPopulation(input: ClassifyInput, cfg: ResolvedPopulation
   const origins = new Map<string, number>();
   for (const h of input.homeWork) {
     if (roaming(h.device, input)) continue;
-    const hz = h.home === null ? null : input.zoneOf(h.home);
-    const wz = h.work === null ? null : input.zoneOf(h.work);
+    const hz = homeZone(h, input);
+    const wz = workZone(h, input);
     if (hz !== null) get(hz).residents++;
     if (wz !== null && wz !== hz) get(wz).workers++;
   }
   for (const [device, m] of visits) {
     const h = hw.get(device);
     const roamer = roaming(device, input);
-    const hz = roamer || !h?.home ? null : input.zoneOf(h.home);
-    const wz = roamer || !h?.work ? null : input.zoneOf(h.work);
+    const hz = roamer || !h ? null : homeZone(h, input);
+    const wz = roamer || !h ? null : workZone(h, input);
     const origin = roamer ? (mccCountry(input.mcc.get(device)!) ?? 'unknown') : (hz ?? 'unknown');
     for (const [zone, overnight] of m) {
       if (zone === hz || zone === wz) continue;
@@ -86,6 +86,16 @@ export function classifyPopulation(input: ClassifyInput, cfg: ResolvedPopulation
       return { zone, origin, visitors };
     }).sort((a, b) => (a.zone < b.zone ? -1 : a.zone > b.zone ? 1 : a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : 0)),
   };
+}
+
+/** Zone of a device's home (its centre), or null. */
+export function homeZone(h: HomeWork, input: Pick<ClassifyInput, 'zoneOf'>): string | null {
+  return h.home === null || h.homeAt === null ? null : input.zoneOf(h.home, h.homeAt[0], h.homeAt[1]);
+}
+
+/** Zone of a device's work place (its centre), or null. */
+export function workZone(h: HomeWork, input: Pick<ClassifyInput, 'zoneOf'>): string | null {
+  return h.work === null || h.workAt === null ? null : input.zoneOf(h.work, h.workAt[0], h.workAt[1]);
 }
 
 function roaming(device: string, input: ClassifyInput): boolean {

@@ -7,6 +7,10 @@ import { quarterPieces, ZonedClock } from './zoned-clock.ts';
 interface PlaceTally {
   lat: number;
   lng: number;
+  /** Duration-weighted sums of the stays' centres. */
+  w: number;
+  wLat: number;
+  wLng: number;
   /** Overlap with each night (keyed by the local day the night starts on), ms. */
   nights: Map<number, number>;
   /** Overlap with each weekday's daytime (keyed by local day), ms. */
@@ -32,7 +36,11 @@ export function detectHomeWork(stays: readonly PlaceStay[], cfg: ResolvedPopulat
     let places = byDevice.get(s.device);
     if (!places) byDevice.set(s.device, (places = new Map()));
     let t = places.get(s.h3);
-    if (!t) places.set(s.h3, (t = { lat: s.lat, lng: s.lng, nights: new Map(), days: new Map() }));
+    if (!t) places.set(s.h3, (t = { lat: s.lat, lng: s.lng, w: 0, wLat: 0, wLng: 0, nights: new Map(), days: new Map() }));
+    const w = Math.max(1, s.end - s.start);
+    t.w += w;
+    t.wLat += w * s.lat;
+    t.wLng += w * s.lng;
     for (const [a, b] of quarterPieces(s.start, s.end)) {
       const { day, hour, weekday } = clock.local(a);
       const ms = b - a;
@@ -49,7 +57,14 @@ export function detectHomeWork(stays: readonly PlaceStay[], cfg: ResolvedPopulat
     const homeT = home ? places.get(home.h3)! : null;
     const work = best(places, (t) => t.days, cfg.minDayOverlapMs, cfg.minWorkDays, (h3, t) =>
       !homeT || (h3 !== home!.h3 && distanceM(homeT.lat, homeT.lng, t.lat, t.lng) >= cfg.minWorkDistanceM));
-    out.push({ device, home: home?.h3 ?? null, homeNights: home?.count ?? 0, work: work?.h3 ?? null, workDays: work?.count ?? 0, nightsSeen: nightsSeen.size });
+    const centre = (h3: string | undefined): [number, number] | null => {
+      const t = h3 === undefined ? undefined : places.get(h3);
+      return t ? [t.wLat / t.w, t.wLng / t.w] : null;
+    };
+    out.push({
+      device, home: home?.h3 ?? null, homeAt: centre(home?.h3), homeNights: home?.count ?? 0,
+      work: work?.h3 ?? null, workAt: centre(work?.h3), workDays: work?.count ?? 0, nightsSeen: nightsSeen.size,
+    });
   }
   return out;
 }
