@@ -1,8 +1,11 @@
+import type { MobilityConfig } from '../../src/mobility/engine/mobility-config.ts';
 import type { SimConfig } from '../../src/sim/sim-config.ts';
 
 /** Where a product may write its scratch files. */
 export interface AccuracyContext {
   workDir: string;
+  /** Overrides of the trajectory layer's config (`--set key=value`), for experiments. */
+  mobility: MobilityConfig;
   log(message: string): void;
 }
 

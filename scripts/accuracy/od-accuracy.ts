@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { queryOdHourly } from '../../src/mobility/duckdb/query-od-hourly.ts';
 import { mobilityPlugin } from '../../src/mobility/plugin/mobility-plugin.ts';
@@ -22,8 +23,9 @@ export const odAccuracy: AccuracyProduct = {
   async run(ctx: AccuracyContext, sim: SimConfig): Promise<AccuracyReport> {
     const dir = join(ctx.workDir, 'od');
     const city = await simulateCity(join(dir, 'city'), sim);
-    const withDb = join(dir, 'with.duckdb'), withoutDb = join(dir, 'without.duckdb');
-    const withRun = await ingestCity(city, withDb, [mobilityPlugin() as never]);
+    const withDb = join(dir, 'with.duckdb'), withoutDb = join(dir, 'without.duckdb'), stillDb = join(dir, 'still.duckdb');
+    for (const f of [withDb, withoutDb, stillDb]) rmSync(f, { force: true });
+    const withRun = await ingestCity(city, withDb, [mobilityPlugin(ctx.mobility) as never]);
     const withoutRun = await ingestCity(city, withoutDb, []);
     await loadCityZones(city, withDb, ZS);
 
@@ -75,8 +77,7 @@ export const odAccuracy: AccuracyProduct = {
 
     // Phantom trips: nobody moves, phones still ping-pong.
     const still = await simulateCity(join(dir, 'still'), { ...sim, stayHome: true });
-    const stillDb = join(dir, 'still.duckdb');
-    await ingestCity(still, stillDb, [mobilityPlugin() as never]);
+    await ingestCity(still, stillDb, [mobilityPlugin(ctx.mobility) as never]);
     await loadCityZones(still, stillDb, ZS);
     const sdb = await openDatabase(stillDb);
     let phantomInter = 0, phantomAll = 0, oscillations = 0;

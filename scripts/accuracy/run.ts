@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { FeatureCollection } from 'geojson';
+import { resolveMobilityConfig } from '../../src/mobility/engine/mobility-config.ts';
 import type { SimConfig } from '../../src/sim/sim-config.ts';
 import type { AccuracyProduct } from './accuracy-product.ts';
 import { odAccuracy } from './od-accuracy.ts';
@@ -32,6 +33,7 @@ Options:
   --subscribers N  simulated devices per city (default 4000)
   --seed S         simulator seed (default 1)
   --work DIR       scratch folder (default: a temp folder, removed afterwards)
+  --set KEY=VALUE  override a MobilityConfig field, e.g. --set cellRadiusM=800 (repeatable)
   -h, --help       this help
 
 Products:
@@ -45,7 +47,7 @@ async function main(): Promise<number> {
       options: {
         product: { type: 'string', default: 'all' }, city: { type: 'string', default: 'all' },
         subscribers: { type: 'string', default: '4000' }, seed: { type: 'string', default: '1' },
-        work: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        work: { type: 'string' }, set: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
       },
     }).values;
   } catch (err) {
@@ -63,6 +65,17 @@ async function main(): Promise<number> {
   const subscribers = Number(v.subscribers), seed = Number(v.seed);
   if (!Number.isInteger(subscribers) || subscribers < 1) return usage(`--subscribers must be a positive integer, got ${v.subscribers}`);
   if (!Number.isInteger(seed)) return usage(`--seed must be an integer, got ${v.seed}`);
+  const mobility: Record<string, number> = {};
+  for (const kv of v.set ?? []) {
+    const m = /^(\w+)=(-?[\d.]+)$/.exec(kv);
+    if (!m) return usage(`--set expects KEY=NUMBER, got ${kv}`);
+    mobility[m[1]!] = Number(m[2]);
+  }
+  try {
+    resolveMobilityConfig(mobility);
+  } catch (err) {
+    return usage(`--set: ${(err as Error).message}`);
+  }
   const work = v.work ?? mkdtempSync(join(tmpdir(), 'citypulse-accuracy-'));
   try {
     for (const city of cities) {
@@ -77,8 +90,8 @@ async function main(): Promise<number> {
       }
       for (const p of products) {
         const t0 = performance.now();
-        process.stderr.write(`accuracy: ${p!.name} on ${city} (${subscribers} devices, seed ${seed}) …\n`);
-        const report = await p!.run({ workDir: join(work, city), log: (m) => process.stderr.write(`  ${m}\n`) }, sim);
+        process.stderr.write(`accuracy: ${p!.name} on ${city} (${subscribers} devices, seed ${seed}) ${JSON.stringify(mobility)} …\n`);
+        const report = await p!.run({ workDir: join(work, city), mobility, log: (m) => process.stderr.write(`  ${m}\n`) }, sim);
         process.stdout.write(`\n### ${p!.name} — ${city} (${subscribers} devices, seed ${seed}, ${((performance.now() - t0) / 1000).toFixed(0)} s)\n\n| figure | value | target |\n|---|---:|---|\n`);
         for (const f of report.figures) {
           const val = Number.isInteger(f.value) ? String(f.value) : f.value.toFixed(3);

@@ -14,6 +14,7 @@ import { zonesToGeoJson } from '../../src/sim/city/zones-to-geojson.ts';
 import type { SimConfig } from '../../src/sim/sim-config.ts';
 import { Simulation } from '../../src/sim/simulation.ts';
 import type { TrueTrip, TruthSink } from '../../src/sim/truth/truth-sink.ts';
+import { TRUTH_CSV } from '../../src/sim/truth/truth-csv.ts';
 import type { DeviceConsumerPlugin } from '../../src/window/device-window.ts';
 import { mapZoneCells } from '../../src/zones/map-zone-cells.ts';
 import { readZoneFeatures } from '../../src/zones/read-zone-features.ts';
@@ -56,6 +57,7 @@ export async function simulateCity(dir: string, config: SimConfig, truth: Omit<T
   } finally {
     await fh.close();
   }
+  await writeFile(join(dir, 'trips.csv'), TRUTH_CSV.trips.header + trips.map((t) => TRUTH_CSV.trips.row(t)).join(''));
   const csv = cellTableCsv(sim.city.cells);
   await writeFile(join(dir, 'cells.csv'), csv);
   const zones = zonesToGeoJson(sim.city.zones);

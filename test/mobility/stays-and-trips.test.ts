@@ -92,7 +92,7 @@ describe('stays and trips, hand-computed', () => {
       ['08:00', cellAt(0.4), 'fix'], ['08:02', cellAt(1.6), 'fix'], ['08:04', cellAt(2.8), 'fix'],
       ['08:06', cellAt(4.0), 'fix'], ['08:08', cellAt(5.2), 'fix'], ['08:10', cellAt(6), 'fix'],
       ['08:15', cellAt(6), 'fix'], ['08:20', cellAt(6), 'fix'], ['08:25', cellAt(6), 'fix'], ['08:30', cellAt(6), 'fix'],
-      ['08:31', cellAt(6.5), 'fix'], ['08:33', cellAt(7.5), 'fix'],
+      ['08:31', cellAt(7), 'fix'], ['08:33', cellAt(8), 'fix'],
     ]));
     expect(r2.stays.map((s) => [min(s.start), min(s.end), s.source, s.endReason])).toEqual([
       [420, 482, 'mixed', 'departure'],

@@ -75,3 +75,38 @@ export function split(records: MobilityRecord[]): RunResult {
 
 /** Minutes since T0 of an epoch ms, for compact assertions. */
 export const min = (t: number) => (t - T0) / M;
+
+/** A generated day: per device, places (km on a grid) with stay minutes, event gap, ping-pong, fixes. */
+export type GenDay = { places: { x: number; y: number; stayMin: number }[]; gapMin: number; pingPong: boolean; fixes: boolean }[];
+
+/** The located events of a generated day: handovers every 2 min on moves, periodic events at stays. */
+export function dayEvents(day: GenDay): LocatedEvent[] {
+  const out: LocatedEvent[] = [];
+  day.forEach((d, di) => {
+    const device = `dev${di}`;
+    let t = T0 + 6 * 60 * M;
+    let prev: { x: number; y: number } | null = null;
+    for (const p of d.places) {
+      if (prev) {
+        // Move: a handover every 2 min along the straight line.
+        const steps = Math.max(1, Math.round(Math.hypot(p.x - prev.x, p.y - prev.y) * 2));
+        for (let i = 1; i <= steps; i++) {
+          t += 2 * M;
+          out.push({ ts: t, device, h3: cellAt(prev.x + ((p.x - prev.x) * i) / steps, prev.y + ((p.y - prev.y) * i) / steps), kind: 'handover' });
+        }
+      }
+      const end = t + p.stayMin * M;
+      for (let s = t + M; s < end; s += d.gapMin * M) {
+        out.push({ ts: s, device, h3: cellAt(p.x, p.y), kind: d.fixes && (s / M) % 3 === 0 ? 'fix' : 'tau' });
+        if (d.pingPong && s + 90_000 < end) {
+          out.push({ ts: s + 30_000, device, h3: cellAt(p.x + 1.2, p.y), kind: 'handover' });
+          out.push({ ts: s + 90_000, device, h3: cellAt(p.x, p.y), kind: 'handover' });
+        }
+      }
+      t = end;
+      prev = p;
+    }
+  });
+  return out;
+}
+

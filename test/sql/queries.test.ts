@@ -26,6 +26,7 @@ describe('every sql/ file runs on the fixture', () => {
     zone_totals: { zone_system: 'test' },
     zone_timeseries: { zone_system: 'test', zone: 'A' },
     area_timeseries: { cell: 'placeholder' },
+    od_matrix: { zone_system: 'test' },
   };
   for (const q of listQueries()) {
     it(`${q.name}: header complete, returns the declared columns`, async () => {

@@ -5,21 +5,34 @@ import type { Stay, StayEndReason } from './stay.ts';
 import type { TrackPoint } from './track-point.ts';
 import type { Trip } from './trip.ts';
 
-/** A place a device may be staying at: the points seen inside its roam radius. */
-interface Candidate {
-  start: number;
+/**
+ * Time-weighted centre of one kind of point (cell events or GPS fixes): each point weighs the time
+ * until the next point of its kind, capped by the bridged gap; the last one's weight is still open.
+ */
+interface Centre {
+  n: number;
   lastTs: number;
   lastLat: number;
   lastLng: number;
-  lastH3: string;
-  /** Time-weighted sums of the inside points before the last one (its weight is still open). */
   wSum: number;
   latSum: number;
   lngSum: number;
+}
+
+/**
+ * A place a device may be staying at: the points seen inside its roam radius. Cell events sit at
+ * the serving site, up to a cell range away from the phone, while fixes sit at the phone: each kind
+ * keeps its own centre and a point is compared with the centre of its kind (of the other kind, with
+ * {@link ResolvedMobilityConfig.crossRadiusM}, when its own has none yet).
+ */
+interface Candidate {
+  start: number;
+  lastTs: number;
+  lastH3: string;
+  cell: Centre;
+  gps: Centre;
   events: number;
   oscillations: number;
-  cellEvents: number;
-  gpsEvents: number;
   /** The place, frozen when the candidate became a stay (dwell ≥ minimum). */
   place: { h3: string; lat: number; lng: number } | null;
 }
@@ -32,7 +45,8 @@ interface PreviousStay {
   lastTs: number;
   /** First event after the stay (the departure), null until seen. */
   departTs: number | null;
-  gpsOnly: boolean;
+  /** The place was fixed by GPS (precise) rather than by cell sites. */
+  hasGps: boolean;
 }
 
 /** Plain-data (JSON) state of one device's trajectory. */
@@ -82,26 +96,17 @@ function place(s: DeviceTrackState, p: TrackPoint, cfg: ResolvedMobilityConfig, 
     if (p.detach) endCandidate(s, p.ts, 'detach', null, cfg, out);
     return;
   }
-  const [lat, lng] = centreAt(c, p.ts, cfg);
-  const inside = distanceM(lat, lng, p.lat, p.lng) <= radius(c, p.gps, cfg);
-  if (inside) {
+  if (isInside(c, p, cfg)) {
     if (s.exc.length > 0) {
       // Came back before the excursion could be real: oscillation, absorbed into the stay.
       c.events += s.exc.length;
       c.oscillations += s.exc.length;
       s.exc = [];
     }
-    const w = Math.min(p.ts - c.lastTs, cfg.maxGapMs);
-    c.wSum += w;
-    c.latSum += w * c.lastLat;
-    c.lngSum += w * c.lastLng;
+    addToCentre(p.gps ? c.gps : c.cell, p, cfg);
     c.lastTs = p.ts;
-    c.lastLat = p.lat;
-    c.lastLng = p.lng;
     c.lastH3 = p.h3;
     c.events++;
-    if (p.gps) c.gpsEvents++;
-    else c.cellEvents++;
     if (!c.place && p.ts - c.start >= minDwell(c, cfg)) confirm(s, c, p.ts, cfg, out);
     if (p.detach) endCandidate(s, p.ts, 'detach', null, cfg, out);
     return;
@@ -141,7 +146,7 @@ export function isIdle(s: DeviceTrackState, now: number, cfg: ResolvedMobilityCo
  */
 function excursionDeadline(s: DeviceTrackState, cfg: ResolvedMobilityConfig): number {
   const c = s.cand!, exc = s.exc, first = exc[0]!, last = exc[exc.length - 1]!;
-  const [lat, lng] = centreAt(c, first.ts, cfg);
+  const [lat, lng] = placeAt(c, first.ts, cfg);
   let deadline = -Infinity;
   const cells = new Set<string>();
   let far = 0;
@@ -188,21 +193,21 @@ function endCandidate(
     lng: c.place.lng,
     events: c.events,
     oscillations: c.oscillations,
-    source: c.gpsEvents === 0 ? 'cell' : c.cellEvents === 0 ? 'gps' : 'mixed',
+    source: c.gps.n === 0 ? 'cell' : c.cell.n === 0 ? 'gps' : 'mixed',
     endReason: reason,
   });
-  s.prev = { h3: c.place.h3, lat: c.place.lat, lng: c.place.lng, lastTs: c.lastTs, departTs, gpsOnly: c.cellEvents === 0 };
+  s.prev = { h3: c.place.h3, lat: c.place.lat, lng: c.place.lng, lastTs: c.lastTs, departTs, hasGps: c.gps.n > 0 };
 }
 
 /** The candidate dwelled long enough: freeze its place and link a trip from the previous stay. */
 function confirm(s: DeviceTrackState, c: Candidate, at: number, cfg: ResolvedMobilityConfig, out: TrackOutput): void {
-  const [lat, lng] = centreAt(c, at, cfg);
+  const [lat, lng] = placeAt(c, at, cfg);
   const h3 = latLngToCell(lat, lng, cfg.stayRes);
   c.place = { h3, lat, lng };
   const prev = s.prev;
   if (!prev || prev.departTs === null || c.start - prev.departTs > cfg.maxTripMs) return;
   const d = distanceM(prev.lat, prev.lng, lat, lng);
-  const r = prev.gpsOnly && c.cellEvents === 0 ? cfg.gpsRadiusM : cfg.cellRadiusM;
+  const r = prev.hasGps && c.gps.n > 0 ? cfg.gpsRadiusM + cfg.gridSlackM : cfg.cellRadiusM;
   if (prev.h3 === h3 || d <= r) return;
   out.trips.push({
     device: s.device,
@@ -220,24 +225,61 @@ function confirm(s: DeviceTrackState, c: Candidate, at: number, cfg: ResolvedMob
 }
 
 function startCandidate(p: TrackPoint): Candidate {
-  return {
-    start: p.ts, lastTs: p.ts, lastLat: p.lat, lastLng: p.lng, lastH3: p.h3, wSum: 0, latSum: 0, lngSum: 0,
-    events: 1, oscillations: 0, cellEvents: p.gps ? 0 : 1, gpsEvents: p.gps ? 1 : 0, place: null,
+  const c: Candidate = { start: p.ts, lastTs: p.ts, lastH3: p.h3, cell: emptyCentre(), gps: emptyCentre(), events: 1, oscillations: 0, place: null };
+  const k = p.gps ? c.gps : c.cell;
+  k.n = 1;
+  k.lastTs = p.ts;
+  k.lastLat = p.lat;
+  k.lastLng = p.lng;
+  return c;
+}
+
+function emptyCentre(): Centre {
+  return { n: 0, lastTs: 0, lastLat: 0, lastLng: 0, wSum: 0, latSum: 0, lngSum: 0 };
+}
+
+function addToCentre(k: Centre, p: TrackPoint, cfg: ResolvedMobilityConfig): void {
+  if (k.n > 0) {
+    const w = Math.min(p.ts - k.lastTs, cfg.maxGapMs);
+    k.wSum += w;
+    k.latSum += w * k.lastLat;
+    k.lngSum += w * k.lastLng;
+  }
+  k.n++;
+  k.lastTs = p.ts;
+  k.lastLat = p.lat;
+  k.lastLng = p.lng;
+}
+
+/** Time-weighted centre of one kind as of `t`. */
+function centreOf(k: Centre, t: number, cfg: ResolvedMobilityConfig): [number, number] {
+  const w = Math.max(0, Math.min(t - k.lastTs, cfg.maxGapMs));
+  const total = k.wSum + w;
+  if (total === 0) return [k.lastLat, k.lastLng];
+  return [(k.latSum + w * k.lastLat) / total, (k.lngSum + w * k.lastLng) / total];
+}
+
+/** The stay's place as of `t`: the GPS centre when there are fixes (precise), else the cell centre. */
+function placeAt(c: Candidate, t: number, cfg: ResolvedMobilityConfig): [number, number] {
+  return centreOf(c.gps.n > 0 ? c.gps : c.cell, t, cfg);
+}
+
+/**
+ * Within the roam radius. A fix: within gpsRadiusM of the GPS centre (plus gridSlackM, because the
+ * pipeline snaps fixes to their base H3 cell), or within cellRadiusM of the cell centre while the
+ * stay has no fix yet. A cell event: within cellRadiusM of the cell centre, or within crossRadiusM
+ * of the GPS centre (the serving site may be a cell range away from the phone).
+ */
+function isInside(c: Candidate, p: TrackPoint, cfg: ResolvedMobilityConfig): boolean {
+  const near = (k: Centre, r: number) => {
+    if (k.n === 0) return false;
+    const [lat, lng] = centreOf(k, p.ts, cfg);
+    return distanceM(lat, lng, p.lat, p.lng) <= r;
   };
-}
-
-/** Time-weighted centre as of `t`: each inside point weighs the time until the next (capped by the gap). */
-function centreAt(c: Candidate, t: number, cfg: ResolvedMobilityConfig): [number, number] {
-  const w = Math.max(0, Math.min(t - c.lastTs, cfg.maxGapMs));
-  const total = c.wSum + w;
-  if (total === 0) return [c.lastLat, c.lastLng];
-  return [(c.latSum + w * c.lastLat) / total, (c.lngSum + w * c.lastLng) / total];
-}
-
-function radius(c: Candidate, gps: boolean, cfg: ResolvedMobilityConfig): number {
-  return c.cellEvents > 0 || !gps ? cfg.cellRadiusM : cfg.gpsRadiusM;
+  if (p.gps) return c.gps.n > 0 ? near(c.gps, cfg.gpsRadiusM + cfg.gridSlackM) : near(c.cell, cfg.cellRadiusM);
+  return near(c.cell, cfg.cellRadiusM) || near(c.gps, cfg.crossRadiusM);
 }
 
 function minDwell(c: Candidate, cfg: ResolvedMobilityConfig): number {
-  return c.cellEvents > 0 ? cfg.cellMinDwellMs : cfg.gpsMinDwellMs;
+  return c.cell.n > 0 ? cfg.cellMinDwellMs : cfg.gpsMinDwellMs;
 }

@@ -8,6 +8,16 @@ export interface MobilityConfig {
   cellRadiusM?: number;
   /** Roam radius of a stay seen only through GPS fixes, m (Li et al. 2008; scikit-mobility 0.2 km). [200] */
   gpsRadiusM?: number;
+  /**
+   * Tolerance added to the GPS radius because the pipeline snaps fixes to their base H3 cell
+   * (res 9: adjacent centres ≈ 300 m apart), m. [320]
+   */
+  gridSlackM?: number;
+  /**
+   * Radius for a cell event against a stay seen so far only through fixes, m: the serving site may
+   * be a cell range away from the phone. [2000]
+   */
+  crossRadiusM?: number;
   /** Minimum dwell of a stay when cell events are involved, ms. [15 min] */
   cellMinDwellMs?: number;
   /** Minimum dwell of a GPS-only stay, ms (Li et al. 2008; scikit-mobility 20 min). [20 min] */
@@ -39,6 +49,8 @@ const MIN = 60_000;
 export const DEFAULT_MOBILITY_CONFIG: ResolvedMobilityConfig = {
   cellRadiusM: 1000,
   gpsRadiusM: 200,
+  gridSlackM: 320,
+  crossRadiusM: 2000,
   cellMinDwellMs: 15 * MIN,
   gpsMinDwellMs: 20 * MIN,
   maxGapMs: 108 * MIN,

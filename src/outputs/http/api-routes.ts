@@ -3,6 +3,7 @@ import { queryHeatmap } from '../export/heatmap-query.ts';
 import { heatmapToCsv, heatmapToGeoJson } from '../export/heatmap-writers.ts';
 import { ApiError } from './api-error.ts';
 import type { DashboardPage } from './dashboard-page.ts';
+import { odRoute } from './od-route.ts';
 import { openApiDocument } from './openapi.ts';
 import type { QueryCatalogue } from './query-catalogue.ts';
 import { queryAlerts } from './query-alerts.ts';
@@ -248,5 +249,6 @@ export function apiRoutes(ctx: ApiContext): Route[] {
         return jsonReply({ k, count: alerts.length, truncated, alerts }, maxAge);
       },
     },
+    odRoute(ctx),
   ];
 }

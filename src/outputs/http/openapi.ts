@@ -116,6 +116,32 @@ export function openApiDocument(o: OpenApiOptions): Schema {
         responses: { '200': { description: 'Alert events (schemas/alert.schema.json); counts of events below k are null and below_k is true', ...jsonContent(ref('AlertList')) }, ...errors(400, 500) },
       },
     },
+    '/api/v1/od': {
+      get: {
+        summary: 'Origin–destination flows between zones or H3 cells (trajectory layer), released differencing-safe with k',
+        operationId: 'od',
+        parameters: [
+          param('zones', 'a loaded zone system (give zones or res)', { type: 'string' }),
+          param('res', 'H3 resolution of the ends, 0–8 (give zones or res)', { type: 'integer', minimum: 0, maximum: 8 }),
+          param('by', 'time aggregation: hour, day or total (default)', { type: 'string', enum: ['hour', 'day', 'total'], default: 'total' }),
+          param('variant', 'consecutive trips (default) or all ordered pairs of stays within a day', { type: 'string', enum: ['consecutive', 'all-pairs'], default: 'consecutive' }),
+          param('from', 'first departure included', time('from')),
+          param('to', 'departures before this', time('to')),
+          param('format', 'geojson (default) or csv', { type: 'string', enum: ['geojson', 'csv'], default: 'geojson' }),
+          kParam,
+        ],
+        responses: {
+          '200': {
+            description: `Flows with at least k trips (at most ${o.maxFeatures}); a day or total is the sum of its released hours (days) plus the remainder only when ≥ k. Header X-Citypulse-Withheld-Trips counts what was not released.`,
+            content: {
+              'application/geo+json': { schema: { type: 'object', description: 'FeatureCollection of LineString flows (Point within one zone) with properties origin, destination, departure_hour|departure_day, trips, trips_expanded' } },
+              'text/csv': { schema: { type: 'string', description: 'header origin,destination[,departure_hour|departure_day],trips,trips_expanded,origin_lat,origin_lng,destination_lat,destination_lng' } },
+            },
+          },
+          ...errors(400, 404, 413, 500),
+        },
+      },
+    },
     '/': {
       get: { summary: 'The dashboard: one self-contained HTML page (no external resources)', operationId: 'dashboard', responses: { '200': { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } } } },
     },

@@ -142,6 +142,11 @@ export class Device {
    */
   #ping(t: number): void {
     if (this.#pingFrom !== '') {
+      if (this.#lastSignal >= t) {
+        // A burst on the neighbour is still sending: the phone goes back once it is done.
+        this.#nextPing = this.#lastSignal + 1_000;
+        return;
+      }
       const back = this.#pingFrom;
       this.#pingFrom = '';
       this.#cell = back;
