@@ -4,6 +4,7 @@ import { heatmapToCsv, heatmapToGeoJson } from '../export/heatmap-writers.ts';
 import { ApiError } from './api-error.ts';
 import type { DashboardPage } from './dashboard-page.ts';
 import { odRoute } from './od-route.ts';
+import { populationRoutes } from './population-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import type { QueryCatalogue } from './query-catalogue.ts';
 import { queryAlerts } from './query-alerts.ts';
@@ -250,5 +251,6 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       },
     },
     odRoute(ctx),
+    ...populationRoutes(ctx),
   ];
 }
