@@ -13,7 +13,53 @@
     res: 8, k: 20, baseRes: 9, windows: [], index: 0, bbox: null, max: 1,
     zoneSystems: [], zoneSystem: '', outlines: null, alerts: [],
     playing: false, seq: 0, cache: new Map(), project: null,
+    flows: false, flowCache: new Map(),
   };
+
+  // The flow layer: OD flows (GET /api/v1/od, released with k) departing in the window's hour, between
+  // the selected zone system's centroids (or res-7 cells without one), width by trips.
+  async function drawFlows(w, seq) {
+    const g = $('flows');
+    const box = $('flows-box');
+    if (!state.flows) { g.replaceChildren(); box.hidden = true; return; }
+    const hour = Math.floor(w.start / 3600000) * 3600000;
+    const space = state.zoneSystem ? `zones=${encodeURIComponent(state.zoneSystem)}` : 'res=7';
+    const key = `${space}|${hour}`;
+    if (!state.flowCache.has(key)) {
+      if (state.flowCache.size > 100) state.flowCache.delete(state.flowCache.keys().next().value);
+      state.flowCache.set(key, api(`api/v1/od?${space}&by=hour&from=${hour}&to=${hour + 3600000}`).catch(() => null));
+    }
+    const fc = await state.flowCache.get(key);
+    if (seq !== state.seq) return;
+    const lines = fc ? fc.features.filter((f) => f.geometry.type === 'LineString') : [];
+    const top = lines.reduce((m, f) => Math.max(m, f.properties.trips), 1);
+    const frag = document.createDocumentFragment();
+    for (const f of lines) {
+      const [[x1, y1], [x2, y2]] = f.geometry.coordinates.map((c) => state.project(c));
+      const l = document.createElementNS(SVG, 'line');
+      l.setAttribute('x1', x1.toFixed(1)); l.setAttribute('y1', y1.toFixed(1));
+      l.setAttribute('x2', x2.toFixed(1)); l.setAttribute('y2', y2.toFixed(1));
+      l.setAttribute('class', 'flow');
+      l.setAttribute('stroke-width', (1 + 7 * f.properties.trips / top).toFixed(1));
+      l.dataset.trips = String(f.properties.trips);
+      l.dataset.od = `${f.properties.origin} → ${f.properties.destination}`;
+      frag.append(l);
+    }
+    g.replaceChildren(frag);
+    const items = (fc ? fc.features : []).slice().sort((a, b) => b.properties.trips - a.properties.trips).slice(0, 8).map((f) => {
+      const li = document.createElement('li');
+      li.textContent = `${f.properties.origin} → ${f.properties.destination}: ${fmtInt(f.properties.trips)}`;
+      return li;
+    });
+    if (items.length === 0) {
+      const li = document.createElement('li');
+      li.className = 'muted';
+      li.textContent = fc ? `No flow reaches k = ${state.k} in this hour.` : 'No trips in this database (ingest with --trajectory on).';
+      items.push(li);
+    }
+    $('flow-list').replaceChildren(...items);
+    box.hidden = false;
+  }
 
   async function api(path) {
     const r = await fetch(path, { headers: { accept: 'application/json' } });
@@ -240,11 +286,12 @@
     map.dataset.res = String(state.res);
     map.dataset.features = String(fc.features.length);
     const url = new URL(location.href);
-    url.hash = `window=${map.dataset.window}&res=${state.res}${state.zoneSystem ? `&zones=${encodeURIComponent(state.zoneSystem)}` : ''}`;
+    url.hash = `window=${map.dataset.window}&res=${state.res}${state.zoneSystem ? `&zones=${encodeURIComponent(state.zoneSystem)}` : ''}${state.flows ? '&flows=1' : ''}`;
     history.replaceState(null, '', url);
     showError('');
     document.body.dataset.state = 'ready';
     void drawDistricts(w, seq);
+    void drawFlows(w, seq);
   }
 
   function safeRender() {
@@ -343,6 +390,9 @@
     $('zone-system').addEventListener('change', async (e) => {
       try { await selectZoneSystem(e.target.value); await render(); } catch (err) { showError(err.message); }
     });
+    state.flows = hash.get('flows') === '1';
+    $('flows-toggle').checked = state.flows;
+    $('flows-toggle').addEventListener('change', (e) => { state.flows = e.target.checked; void safeRender(); });
     $('map').addEventListener('mousemove', tooltip);
     $('map').addEventListener('mouseleave', () => { $('tooltip').hidden = true; });
     await render();
