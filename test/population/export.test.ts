@@ -10,6 +10,10 @@ import { POPULATION_TABLES_SQL } from '../../src/population/duckdb/population-sc
 import { mapZoneCells } from '../../src/zones/map-zone-cells.ts';
 import { readZoneFeatures } from '../../src/zones/read-zone-features.ts';
 import { cli } from '../support/cli.ts';
+import { ApiError } from '../../src/outputs/http/api-error.ts';
+import type { ApiContext } from '../../src/outputs/http/api-routes.ts';
+import { populationRoutes } from '../../src/outputs/http/population-routes.ts';
+import { QueryRunner } from '../../src/outputs/http/query-runner.ts';
 
 const GOLDEN = new URL('./golden/', import.meta.url).pathname;
 const REGEN = process.env.REGEN === '1';
@@ -99,5 +103,26 @@ describe('citypulse export population / origins', () => {
     const r2 = await cli(['export', 'origins', '--db', dbPath, '--res', '7', '--time-zone', 'Mars/Base', '--out', join(dir, 'x.csv')]);
     expect(r2.stderr).toMatch(/--time-zone/);
     expect((await cli(['export', 'population', '--help'])).stdout).toMatch(/Usage: citypulse export population/);
+  }, 60_000);
+});
+
+describe('GET /api/v1/population and /api/v1/origins', () => {
+  it('serve the same k-safe figures as the exports; k below the server k is refused', async () => {
+    const db = await openDatabase(dbPath, { readOnly: true });
+    try {
+      // Only the fields these routes read; the runner is the real one over the real database.
+      const ctx = { runner: new QueryRunner({ connection: db.connection }), k: 3, cacheSeconds: 0 } as unknown as ApiContext;
+      const routes = new Map(populationRoutes(ctx).map((r) => [r.path, r]));
+      const get = async (path: string, q: string) => JSON.parse(String((await routes.get(path)!.handler({ params: {}, query: new URLSearchParams(q) })).body));
+      const pop = await get('/api/v1/population', 'zones=test');
+      expect(pop.k).toBe(3);
+      expect(pop.zones.map((z: { zone: string; residents: number; workers: number; roamers: number }) => [z.zone, z.residents, z.workers, z.roamers])).toEqual([['E', 3, 6, 3], ['W', 6, 0, 0]]);
+      expect((await get('/api/v1/origins', 'zones=test')).origins).toEqual([{ zone: 'E', origin: 'FR', visitors: 3 }, { zone: 'W', origin: 'E', visitors: 3 }]);
+      expect((await get('/api/v1/population', 'zones=test&k=4')).zones).toEqual([]);
+      await expect(get('/api/v1/population', 'zones=test&k=2')).rejects.toBeInstanceOf(ApiError);
+      await expect(get('/api/v1/population', 'zones=nope')).rejects.toThrow(/no such zone system/);
+    } finally {
+      db.close();
+    }
   }, 60_000);
 });
