@@ -25,12 +25,12 @@ interface Notebook {
   nbformat: number;
 }
 
-const NOTEBOOKS = ['data_quality', 'district_timeseries', 'population_heatmap'];
+const NOTEBOOKS = ['data_quality', 'district_timeseries', 'od_flows', 'population_heatmap'];
 const read = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Notebook;
 const text = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join('') : (v ?? ''));
 
 describe('committed notebooks', () => {
-  it('are the three tslab notebooks', () => {
+  it('are the four tslab notebooks', () => {
     expect(readdirSync(join(ROOT, 'notebooks')).filter((f) => f.endsWith('.ipynb')).sort()).toEqual(NOTEBOOKS.map((n) => `${n}.ipynb`));
   });
 
