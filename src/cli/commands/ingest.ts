@@ -69,7 +69,7 @@ export const ingestCommand: Command = {
     const stream = from === '-' ? ctx.stdin : createReadStream(from, { highWaterMark: 1 << 20 });
     const db = await openDatabase(dbPath, { createSchema: false });
     try {
-      if (v.replace) for (const t of [...PIPELINE_TABLES, ...MOBILITY_TABLES, 'device_mcc', 'home_work']) await db.connection.run(`DROP TABLE IF EXISTS ${t}`);
+      if (v.replace) for (const t of [...PIPELINE_TABLES, ...MOBILITY_TABLES, 'device_mcc']) await db.connection.run(`DROP TABLE IF EXISTS ${t}`);
       await db.connection.run(SCHEMA_SQL);
       const progress = new Progress({ stream: ctx.stderr, label: 'ingest', total, unit: 'bytes' });
       const summary = await runIngest({

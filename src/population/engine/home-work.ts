@@ -1,4 +1,4 @@
-/** Home and work of one device over a period (operator-side, pseudonymous: table `home_work`). */
+/** Home and work of one device over a period (operator-side, pseudonymous; computed from `stays`, not stored). */
 export interface HomeWork {
   device: string;
   /** H3 cell of the home place, or null when no place reached the minimum evidence. */
