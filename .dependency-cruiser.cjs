@@ -14,7 +14,7 @@ const CORE = ['^schemas/', '^src/core/'];
  * HTTP, alert delivery, pipeline plugins, releases and exports, ingest sources. They belong to the
  * adapters layer wherever they sit.
  */
-const ADAPTER_FOLDERS = ['^src/[^/]+/(duckdb|postgres|kafka|http|delivery|plugin|tail|release|export|sources)/'];
+const ADAPTER_FOLDERS = ['^src/[^/]+/(duckdb|postgres|kafka|http|delivery|plugin|tail|release|export|sources|report)/'];
 
 /**
  * stages: the pure per-record steps of the pipeline over plain data — decode and validate

@@ -117,6 +117,19 @@ for (const [fmt, ext] of [['geojson', 'geojson'], ['csv', 'csv'], ['parquet', 'p
   exports.push(`${file}\n    ${text.trim().split('\n').join('\n    ')}`);
 }
 
+// The event report of the planted stadium event (docs/population.md): 2 h before it starts to 2 h after.
+const stadium = (JSON.parse(readFileSync(join(sim, 'truth', 'scenarios.json'), 'utf8')) as { id: string; kind: string; start: string; end: string }[])
+  .find((sc) => sc.kind === 'stadium');
+let eventText = '';
+const eventPath = join(out, 'event-stadium.html');
+if (stadium) {
+  eventText = await step('event report of the stadium', [
+    'report', 'event', '--db', db, '--areas', areasPath, '--area', stadium.id, '--zones', 'districts', '--k', values.k,
+    '--from', new Date(Date.parse(stadium.start) - 2 * 3_600_000).toISOString(), '--to', new Date(Date.parse(stadium.end) + 2 * 3_600_000).toISOString(),
+    '--out', eventPath,
+  ]);
+}
+
 // The map picture: the busiest window of the day at res 8.
 const database = await openDatabase(db, { readOnly: true });
 let picture = '';
@@ -159,6 +172,8 @@ ingest
     ${ingestText.trim().split('\n').join('\n    ')}
 busiest window
     ${busiest || '(none above k)'}
+event report of the stadium
+    ${eventText.trim().split('\n').join('\n    ') || '(no stadium planted)'}
 crowd alerts (${alerts.length} events; ${new Set(alerts.map((a) => a.alert_id)).size} incidents)
     ${alerts.filter((a) => a.state !== 'ongoing').slice(0, 12).map((a) => `${String(a.window_start).slice(11, 16)}Z  ${String(a.state).padEnd(10)} ${String(a.level).padEnd(8)} ${String(a.kind).padEnd(9)} ${a.area_name}  ${a.people}/${a.capacity}`).join('\n    ')}
 
@@ -166,7 +181,7 @@ files
     ${db}   (tables presence, dead_letters, late_events, zones, zone_cells, cells)
     ${exports.join('\n    ')}
     ${picture}   (map of the busiest window — open it in a browser)
-    ${alertsPath}   (crowd alerts as NDJSON; also in the table alerts; watched areas: ${areasPath})
+    ${stadium ? `${eventPath}   (event report of the stadium, with its .json)\n    ` : ''}${alertsPath}   (crowd alerts as NDJSON; also in the table alerts; watched areas: ${areasPath})
     ${sim}/   (simulated events, cell table, districts and ground truth)
 
 next

@@ -71,4 +71,10 @@ export interface LocatedEvent {
   h3: string;
   /** Signalling kind, or `fix` for location events. */
   kind: string;
+  /**
+   * Mobile Country Code of the subscriber (first 3 digits of the IMSI), kept before pseudonymisation:
+   * a non-identifying attribute (tells inbound roamers from domestic devices). Absent when the IMSI
+   * does not start with 3 digits.
+   */
+  mcc?: string;
 }

@@ -13,7 +13,7 @@ import { cellTableCsv } from '../../src/sim/city/cell-table-csv.ts';
 import { zonesToGeoJson } from '../../src/sim/city/zones-to-geojson.ts';
 import type { SimConfig } from '../../src/sim/sim-config.ts';
 import { Simulation } from '../../src/sim/simulation.ts';
-import type { TrueTrip } from '../../src/sim/truth/truth-sink.ts';
+import type { TrueTrip, TruthSink } from '../../src/sim/truth/truth-sink.ts';
 import { TRUTH_CSV } from '../../src/sim/truth/truth-csv.ts';
 import type { DeviceConsumerPlugin } from '../../src/window/device-window.ts';
 import { mapZoneCells } from '../../src/zones/map-zone-cells.ts';
@@ -30,8 +30,11 @@ export interface SimulatedCity {
   sim: Simulation;
 }
 
-/** Simulates `config` into `dir` (events.ndjson, cells.csv, zones.geojson) keeping the true trips in memory. */
-export async function simulateCity(dir: string, config: SimConfig): Promise<SimulatedCity> {
+/**
+ * Simulates `config` into `dir` (events.ndjson, cells.csv, zones.geojson) keeping the true trips in
+ * memory; `truth` receives the other truth callbacks (e.g. population visits).
+ */
+export async function simulateCity(dir: string, config: SimConfig, truth: Omit<TruthSink, 'trip'> = {}): Promise<SimulatedCity> {
   await mkdir(dir, { recursive: true });
   const sim = new Simulation(config);
   const trips: TrueTrip[] = [];
@@ -40,7 +43,7 @@ export async function simulateCity(dir: string, config: SimConfig): Promise<Simu
   let size = 0;
   const fh = await open(events, 'w');
   try {
-    for (const chunk of sim.chunks({ trip: (t) => trips.push(t) })) {
+    for (const chunk of sim.chunks({ ...truth, trip: (t) => trips.push(t) })) {
       const text = chunk.join('\n') + '\n';
       parts.push(text);
       size += text.length;

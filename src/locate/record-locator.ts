@@ -34,6 +34,8 @@ export class RecordLocator {
     const device = this.#pseudo.pseudonym(rec.imsi, rec.ts);
     const ev = locateRecord(rec, device, this.#cells);
     if ('reason' in ev) return this.deadLetter(source, position, raw ?? safeStringify(value), ev, rec.ts);
+    const mcc = mccOf(rec.imsi);
+    if (mcc !== null) ev.mcc = mcc;
     return ev;
   }
 
@@ -53,6 +55,12 @@ export class RecordLocator {
 /** True when a {@link RecordLocator.locate} result is a dead letter. */
 export function isDeadLetter(v: LocatedEvent | DeadLetter): v is DeadLetter {
   return 'reason' in v;
+}
+
+/** The MCC (first 3 digits) of an IMSI, or null when it does not start with 3 digits. Never the IMSI. */
+function mccOf(imsi: string): string | null {
+  const c0 = imsi.charCodeAt(0), c1 = imsi.charCodeAt(1), c2 = imsi.charCodeAt(2);
+  return c0 >= 48 && c0 <= 57 && c1 >= 48 && c1 <= 57 && c2 >= 48 && c2 <= 57 ? imsi.slice(0, 3) : null;
 }
 
 function safeStringify(v: unknown): string {

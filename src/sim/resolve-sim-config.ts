@@ -20,6 +20,9 @@ export function resolveSimConfig(config: SimConfig = {}): ResolvedSimConfig {
     arrayRate: 0.22,
     pingPongPerHour: 1.5,
     stayHome: false,
+    visitors: 0,
+    roamerShare: 0.4,
+    nightsAwayRate: 0,
     ...stripUndefined(config),
   };
   const int = (k: keyof ResolvedSimConfig, min: number, max: number) => {
@@ -42,6 +45,9 @@ export function resolveSimConfig(config: SimConfig = {}): ResolvedSimConfig {
   share('stringTsRate');
   share('arrayRate');
   share('pingPongPerHour', 60);
+  int('visitors', 0, 10_000_000);
+  share('roamerShare');
+  share('nightsAwayRate');
   if (typeof c.stayHome !== 'boolean') throw new TypeError(`SimConfig.stayHome: expected a boolean, got ${c.stayHome}`);
   if (DAY % c.windowMs !== 0 || c.windowMs % 60_000 !== 0) {
     throw new RangeError(`SimConfig.windowMs: ${c.windowMs} ms must be whole minutes and divide a day`);

@@ -53,6 +53,12 @@ export interface SimConfig {
   pingPongPerHour?: number;
   /** Nobody leaves home (no trips, no planted scenarios): the phantom-trip scenario of the OD accuracy. [false] */
   stayHome?: boolean;
+  /** Extra visitor devices on top of `subscribers` (population analysis; docs/population.md). [0] */
+  visitors?: number;
+  /** Share of the visitors that are inbound roamers (foreign MCC). [0.4] */
+  roamerShare?: number;
+  /** Chance per resident and night of sleeping away from home (at a place in another zone). [0] */
+  nightsAwayRate?: number;
 }
 
 /** A {@link SimConfig} with every default filled in (`zones` stays optional). */

@@ -9,7 +9,10 @@ import { type BadLineFallback, makeBadLine } from './output/make-bad-line.ts';
 import type { PendingLine } from './output/pending-line.ts';
 import { buildDayPlan } from './people/build-day-plan.ts';
 import { createSubscribers } from './people/create-subscribers.ts';
-import { dailyActivities } from './people/daily-activities.ts';
+import { createVisitors } from './people/create-visitors.ts';
+import type { Place } from './people/place.ts';
+import { visitorDay } from './people/visitor-day.ts';
+import { dailyActivities, type Activity } from './people/daily-activities.ts';
 import type { Subscriber } from './people/subscriber.ts';
 import { ZonePicker } from './people/zone-picker.ts';
 import { resolveSimConfig } from './resolve-sim-config.ts';
@@ -49,6 +52,8 @@ export class Simulation {
   /** Event time generated so far in the current run, epoch ms (for progress). */
   simulatedUntil: number;
   readonly #picker: ZonePicker;
+  /** Residents who slept away from home last night → where (only with nightsAwayRate > 0). */
+  readonly #away = new Map<number, Place>();
 
   /** Builds the city (unless given one made with {@link createCity} from the same config) and the people. */
   constructor(config: SimConfig = {}, city?: City) {
@@ -59,6 +64,7 @@ export class Simulation {
     this.#picker = new ZonePicker(this.city.zones);
     const subs = createSubscribers(this.config, this.#picker);
     assignAttendees(scenarios, venues, subs, this.config.seed);
+    if (this.config.visitors > 0) subs.push(...createVisitors(this.config, this.#picker));
     this.scenarios = scenarios;
     this.subscribers = subs;
     this.stats = emptyStats(subs.length);
@@ -150,6 +156,7 @@ export class Simulation {
       return out;
     };
     this.simulatedUntil = c.start;
+    this.#away.clear();
     for (let day = 0; day < c.days; day++) {
       const dayStart = c.start + day * DAY;
       this.#planDay(devices, day, dayStart, truth);
@@ -168,6 +175,29 @@ export class Simulation {
     if (rest.length > 0) yield rest;
   }
 
+  /**
+   * Nights away (population truth): a resident who slept elsewhere starts the day there; with chance
+   * `nightsAwayRate` the day ends at a place in another zone instead of home (a friend's, a trip).
+   */
+  #nightsAway(sub: Subscriber, acts: Activity[], day: number): Activity[] {
+    const out = [...acts];
+    const away = this.#away.get(sub.index);
+    if (away) {
+      out[0] = { ...out[0]!, place: away };
+      this.#away.delete(sub.index);
+    }
+    const r = Rng.seeded(this.config.seed, 0xa3a7, sub.index, day);
+    if (day < this.config.days - 1 && r.chance(this.config.nightsAwayRate)) {
+      const z = this.#picker.zone('weight', r, sub.home.x, sub.home.y, 8_000);
+      if (z !== sub.home.zone) {
+        const place = this.#picker.point(z, r);
+        out[out.length - 1] = { place, until: Infinity };
+        this.#away.set(sub.index, place);
+      }
+    }
+    return out;
+  }
+
   /** Plans every device's day; reports its trips. */
   #planDay(devices: Device[], day: number, dayStart: number, truth: TruthSink): void {
     const c = this.config, zones = this.city.zones;
@@ -177,11 +207,35 @@ export class Simulation {
       const rng = Rng.seeded(c.seed, 0xda7, d.sub.index, day);
       const cur = d.segs[d.seg];
       const planStart = cur && cur.moving && cur.to > dayStart ? cur.to : dayStart;
-      const all = dailyActivities(d.sub, dayStart, weekend, rng, this.#picker);
-      // stayHome: the day's first and last stops are both home, so the plan is one stay.
-      const acts = c.stayHome ? [all[0]!, all[all.length - 1]!] : all;
+      const vd = d.sub.visit ? visitorDay(d.sub, day, dayStart, rng, this.#picker) : null;
+      let acts;
+      if (vd) acts = vd.acts;
+      else {
+        const all = dailyActivities(d.sub, dayStart, weekend, rng, this.#picker);
+        // stayHome: the day's first and last stops are both home, so the plan is one stay.
+        acts = c.stayHome ? [all[0]!, all[all.length - 1]!] : all;
+        if (c.nightsAwayRate > 0 && !c.stayHome) acts = this.#nightsAway(d.sub, acts, day);
+      }
       const plan = buildDayPlan(d.sub, dayStart, planStart, d.attached, acts, rng);
+      if (vd) {
+        const segs = plan.segments, lastStay = segs[segs.length - 1]!;
+        if (!vd.present) {
+          plan.attachAt = dayStart + 2 * DAY;
+          plan.detachAt = d.attached ? dayStart : Infinity;
+        } else {
+          plan.attachAt = vd.arrives ? (d.sub.visit!.kind === 'day_visitor' ? Math.max(planStart, segs[0]!.to - 5 * 60_000) : vd.attachAt) : -Infinity;
+          plan.detachAt = vd.departs ? lastStay.from + 10 * 60_000 : Infinity;
+        }
+      }
       d.setPlan(plan, dayStart);
+      if (truth.visit && (!vd || vd.present)) {
+        const on = Math.max(dayStart, plan.attachAt), off = Math.min(dayStart + DAY, plan.detachAt);
+        for (const s of plan.segments) {
+          if (s.moving) continue;
+          const a = Math.max(s.from, on), b = Math.min(s.to, off);
+          if (b - a >= 20 * 60_000 && zones[s.fromZone]) truth.visit({ imsi: d.sub.imsi, zone: zones[s.fromZone]!.id, start: a, end: b });
+        }
+      }
       if (!truth.trip) continue;
       for (const s of plan.segments) {
         if (!s.moving) continue;

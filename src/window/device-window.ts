@@ -52,6 +52,8 @@ export interface DeviceWindow {
   dwell: readonly (readonly [h3: string, ms: number])[];
   /** The device's located events with `ts` in the window, in event-time order (arrival among equal ts). */
   events: readonly DeviceEvent[];
+  /** Mobile Country Code of the device (non-identifying, from its IMSI before pseudonymisation), when known. */
+  mcc?: string;
 }
 
 /**

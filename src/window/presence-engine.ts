@@ -22,6 +22,8 @@ interface DeviceState {
   prevH3: string | null;
   /** Events with ts ≥ `closedUntil`, sorted by ts, arrival order among equal ts. */
   pending: TimelineEvent[];
+  /** The device's MCC (a non-identifying attribute of its events), when known. */
+  mcc?: string;
 }
 
 /** Counts of one H3 cell in the window being closed. */
@@ -41,8 +43,8 @@ const scratch = { cells: [] as (string | null)[], dwell: [] as number[], lastEnd
 export interface PresenceEngineSnapshot {
   closedUntil: number | null;
   minTs: number | null;
-  /** [device, prevTs|null, prevH3|null, pending as [ts, h3, holds, kind][]] (kind absent in older snapshots) */
-  devices: [string, number | null, string | null, [number, string, boolean, string?][]][];
+  /** [device, prevTs|null, prevH3|null, pending as [ts, h3, holds, kind][], mcc?] (kind and mcc absent in older snapshots) */
+  devices: [string, number | null, string | null, [number, string, boolean, string?][], string?][];
 }
 
 /** Receives the {@link DeviceWindow}s of each window the engine closes, windows in order. */
@@ -115,6 +117,7 @@ export class PresenceEngine {
     } else {
       this.#insert(st.pending, te);
     }
+    if (ev.mcc !== undefined) st.mcc = ev.mcc;
     if (ev.ts < this.#minTs) this.#minTs = ev.ts;
     return true;
   }
@@ -250,7 +253,7 @@ export class PresenceEngine {
         }
       }
       if (best >= 0) bucket(cells[best]!).present++;
-      if (collect) devices.push(deviceWindow(st.device, s, e, best >= 0 ? cells[best]! : null, nCells, p, k));
+      if (collect) devices.push(deviceWindow(st.device, s, e, best >= 0 ? cells[best]! : null, nCells, p, k, st.mcc));
       cells.fill(null, 0, nCells);
       seen.fill(null, 0, nSeen);
 
@@ -274,7 +277,8 @@ export class PresenceEngine {
   snapshot(): PresenceEngineSnapshot {
     const devices: PresenceEngineSnapshot['devices'] = [];
     for (const [d, st] of this.#devices) {
-      devices.push([d, Number.isFinite(st.prevTs) ? st.prevTs : null, st.prevH3, st.pending.map((e) => [e.ts, e.h3, e.holds, e.kind])]);
+      const pending = st.pending.map((e): [number, string, boolean, string?] => [e.ts, e.h3, e.holds, e.kind]);
+      devices.push(st.mcc === undefined ? [d, Number.isFinite(st.prevTs) ? st.prevTs : null, st.prevH3, pending] : [d, Number.isFinite(st.prevTs) ? st.prevTs : null, st.prevH3, pending, st.mcc]);
     }
     return {
       closedUntil: Number.isFinite(this.#closedUntil) ? this.#closedUntil : null,
@@ -288,8 +292,9 @@ export class PresenceEngine {
     this.#devices.clear();
     this.#closedUntil = snap.closedUntil ?? -Infinity;
     this.#minTs = snap.minTs ?? Infinity;
-    for (const [d, prevTs, prevH3, pending] of snap.devices) {
+    for (const [d, prevTs, prevH3, pending, mcc] of snap.devices) {
       this.#devices.set(d, {
+        ...(mcc === undefined ? {} : { mcc }),
         device: d,
         prevTs: prevTs ?? -Infinity,
         prevH3,
@@ -300,10 +305,10 @@ export class PresenceEngine {
 }
 
 /** The {@link DeviceWindow} of a device from the close scratch (cells/dwell of its holds, its first `k` events). */
-function deviceWindow(device: string, s: number, e: number, dominant: string | null, nCells: number, p: readonly TimelineEvent[], k: number): DeviceWindow {
+function deviceWindow(device: string, s: number, e: number, dominant: string | null, nCells: number, p: readonly TimelineEvent[], k: number, mcc: string | undefined): DeviceWindow {
   const dwell: [string, number][] = [];
   for (let j = 0; j < nCells; j++) dwell.push([scratch.cells[j]!, scratch.dwell[j]!]);
   const events: DeviceEvent[] = [];
   for (let i = 0; i < k; i++) events.push({ ts: p[i]!.ts, h3: p[i]!.h3, kind: p[i]!.kind });
-  return { device, windowStart: s, windowEnd: e, dominant, dwell, events };
+  return mcc === undefined ? { device, windowStart: s, windowEnd: e, dominant, dwell, events } : { device, windowStart: s, windowEnd: e, dominant, dwell, events, mcc };
 }

@@ -18,6 +18,7 @@ describe('JobsConfig', () => {
       ['daily_report', '30 2 * * *', 'catch_up', true],
       ['retention', '45 3 * * *', 'skip', true],
       ['od_daily', '15 6 * * *', 'catch_up', true],
+      ['event_report', '0 3 * * *', 'catch_up', true],
     ]);
     expect(c.jobs[0]).toMatchObject({ retry: { maxAttempts: 3, backoffMs: 30_000, maxBackoffMs: 900_000 }, leaseMs: 1_800_000, graceMs: 300_000, maxCatchUp: 96 });
     expect(c.jobs.find((j) => j.definition.name === 'retention')!.options).toMatchObject({ maxAgeMs: 30 * 86_400_000 });
@@ -31,7 +32,7 @@ describe('JobsConfig', () => {
 
   it('time zone per config and per job', () => {
     const c = resolveJobsConfig({ timeZone: 'Europe/Rome', jobs: { daily_report: { timeZone: 'Asia/Shanghai' } } }, JOB_REGISTRY);
-    expect(c.jobs.map((j) => j.timeZone)).toEqual(['Europe/Rome', 'Europe/Rome', 'Europe/Rome', 'Asia/Shanghai', 'Europe/Rome', 'Europe/Rome']);
+    expect(c.jobs.map((j) => j.timeZone)).toEqual(['Europe/Rome', 'Europe/Rome', 'Europe/Rome', 'Asia/Shanghai', 'Europe/Rome', 'Europe/Rome', 'Europe/Rome']);
   });
 
   it.each([

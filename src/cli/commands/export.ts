@@ -8,6 +8,8 @@ import { DEFAULT_K } from '../../outputs/export/k-anonymity.ts';
 import { UsageError, dispatchSubcommand, parseCommandArgs, required, type Command, type CommandContext } from '../command.ts';
 import { parseTimeArg } from '../time-arg.ts';
 import { exportOd } from './export-od.ts';
+import { exportOrigins } from './export-origins.ts';
+import { exportPopulation } from './export-population.ts';
 
 const HELP = `Usage: citypulse export heatmap --db FILE --out PATH [options]
 
@@ -34,6 +36,8 @@ GeoJSON features are hexagon polygons with properties h3 (hex), window_start, pr
 CSV columns: window_start,window_end,h3,hex_id,res,lat,lng,present (hex_id is what Kepler.gl reads).
 
 Also: citypulse export od … — origin–destination matrices (see citypulse export od --help).
+      citypulse export population … — residents, workers, visitors per zone (export population --help).
+      citypulse export origins … — visitors per zone by origin (export origins --help).
 
 Example:
   citypulse export heatmap --db out/demo/citypulse.duckdb --res 8 --format geojson --out out/demo/heatmap.geojson
@@ -41,9 +45,9 @@ Example:
 
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'export heatmap | od: GeoJSON / CSV / Parquet for dashboards, k-anonymised',
+  summary: 'export heatmap | od | population | origins: GeoJSON / CSV / Parquet for dashboards, k-anonymised',
   help: HELP,
-  run: (argv, ctx) => dispatchSubcommand('export', argv, ctx, HELP, { heatmap: exportHeatmap, od: exportOd }),
+  run: (argv, ctx) => dispatchSubcommand('export', argv, ctx, HELP, { heatmap: exportHeatmap, od: exportOd, population: exportPopulation, origins: exportOrigins }),
 };
 
 async function exportHeatmap(rest: string[], ctx: CommandContext): Promise<number> {

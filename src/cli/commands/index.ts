@@ -11,6 +11,7 @@ import { mergeCommand } from './merge.ts';
 import { publishCommand } from './publish.ts';
 import { releaseCommand } from './release.ts';
 import { retentionCommand } from './retention.ts';
+import { reportCommand } from './report.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
 import { sqlCommand } from './sql.ts';
@@ -39,6 +40,7 @@ export function createCommands(app: CliApp = {}): Command[] {
     mergeCommand,
     exportCommand,
     releaseCommand,
+    reportCommand,
     sqlCommand,
     serveCommand,
     zonesCommand,

@@ -12,6 +12,7 @@ import { Simulation } from '../../sim/simulation.ts';
 import { scenariosJson } from '../../sim/truth/scenarios-json.ts';
 import { TRUTH_CSV } from '../../sim/truth/truth-csv.ts';
 import { TruthOd } from '../../sim/truth/truth-od.ts';
+import { PopulationTruth } from '../../sim/truth/population-truth.ts';
 import type { TruthSink } from '../../sim/truth/truth-sink.ts';
 import { type Command, logOf, parseCommandArgs, required, UsageError } from '../command.ts';
 import { formatDuration, parseDuration } from '../../core/duration.ts';
@@ -34,6 +35,9 @@ Writes:
   DIR/truth/od-zones.csv     origin,destination,departure_hour,trips: the true OD over zones.geojson
   DIR/truth/scenarios.json   the planted events: venue, start/peakStart/peakEnd/end, expectedPeople
   DIR/truth/bad_lines.csv    line,reason — every bad line and its dead-letter reason (with --bad-rate)
+  DIR/truth/homes.csv        imsi,kind,mcc,country,home_zone,work_zone — each device's true class,
+                             home and work zone (population truth; docs/population.md)
+  DIR/truth/visitors.csv     zone,origin,visitors — true visitors per zone by origin
 
 Options:
   --out DIR           output folder (created; files in it are overwritten)          required
@@ -52,6 +56,10 @@ Options:
   --disorder DUR      maximum arrival delay of a record after its event time        default 30s
   --ping-pong R       ping-pong episodes per hour of a stationary phone (0 disables)   default 1.5
   --stay-home         nobody leaves home (phantom-trip check of the OD accuracy)
+  --visitors N        extra visitor devices: domestic day and overnight visitors and inbound
+                      roamers (foreign MCCs), each in the city for one visit      default 0
+  --roamer-share X    share of the visitors that are inbound roamers (0–1)          default 0.4
+  --nights-away X     chance per resident and night of sleeping away from home      default 0
   -h, --help          this help
 
 Example:
@@ -71,6 +79,9 @@ const OPTIONS = {
   disorder: { type: 'string' },
   'ping-pong': { type: 'string' },
   'stay-home': { type: 'boolean' },
+  visitors: { type: 'string' },
+  'roamer-share': { type: 'string' },
+  'nights-away': { type: 'string' },
 } as const;
 
 /** `citypulse simulate`: writes a simulated feed, its cell table, zones and ground truth. */
@@ -94,11 +105,14 @@ export const simulateCommand: Command = {
       disorderMs: v.disorder === undefined ? undefined : duration(v.disorder, 'disorder'),
       pingPongPerHour: num(v['ping-pong'], 'ping-pong'),
       stayHome: v['stay-home'] === true ? true : undefined,
+      visitors: num(v.visitors, 'visitors'),
+      roamerShare: num(v['roamer-share'], 'roamer-share'),
+      nightsAwayRate: num(v['nights-away'], 'nights-away'),
     };
     try {
       resolveSimConfig(config);
     } catch (err) {
-      const flags: Record<string, string> = { badRate: 'bad-rate', fixRate: 'fix-rate', windowMs: 'window', disorderMs: 'disorder', pingPongPerHour: 'ping-pong' };
+      const flags: Record<string, string> = { badRate: 'bad-rate', fixRate: 'fix-rate', windowMs: 'window', disorderMs: 'disorder', pingPongPerHour: 'ping-pong', roamerShare: 'roamer-share', nightsAwayRate: 'nights-away' };
       throw new UsageError((err as Error).message.replace(/^SimConfig\.(\w+)/, (_, k: string) => `--${flags[k] ?? k}`));
     }
     if (v.zones !== undefined) {
@@ -123,7 +137,9 @@ export const simulateCommand: Command = {
     const trips = new Sink(join(out, 'truth', 'trips.csv'), TRUTH_CSV.trips.header);
     const bad = c.badRate > 0 ? new Sink(join(out, 'truth', 'bad_lines.csv'), TRUTH_CSV.badLines.header) : null;
     const od = new TruthOd();
+    const pop = new PopulationTruth(sim.subscribers, sim.city.zones);
     const truth: TruthSink = {
+      visit: (x) => pop.visit(x),
       position: (p) => positions.add(TRUTH_CSV.positions.row(p)),
       trip: (t) => {
         trips.add(TRUTH_CSV.trips.row(t));
@@ -153,6 +169,8 @@ export const simulateCommand: Command = {
       return 130;
     }
     await writeFile(join(out, 'truth', 'od-zones.csv'), od.csv());
+    await writeFile(join(out, 'truth', 'homes.csv'), pop.homesCsv());
+    await writeFile(join(out, 'truth', 'visitors.csv'), pop.visitorsCsv());
     const ms = performance.now() - began;
     const st = sim.stats;
     ctx.stdout.write(

@@ -1,6 +1,6 @@
 import { consistencyProofFromDb, inclusionProofsFromDb } from '../../audit/duckdb/proofs-from-db.ts';
 import { readHeads, readLatestHead } from '../../audit/duckdb/read-ledger.ts';
-import type { Route } from './api-routes.ts';
+import type { Route } from './api-route-types.ts';
 import { ApiError } from './api-error.ts';
 import type { QueryRunner } from './query-runner.ts';
 import { QueryString } from './query-string.ts';

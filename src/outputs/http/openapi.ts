@@ -144,6 +144,56 @@ export function openApiDocument(o: OpenApiOptions): Schema {
         },
       },
     },
+    '/api/v1/population': {
+      get: {
+        summary: 'Residents, workers, visitors, roamers and served population per zone or H3 cell (docs/population.md), k-safe',
+        operationId: 'population',
+        parameters: [
+          param('zones', 'a loaded zone system (give zones or res)', { type: 'string' }),
+          param('res', 'H3 resolution, 0–8 (give zones or res)', { type: 'integer', minimum: 0, maximum: 8 }),
+          param('from', 'start of the period', time('from')),
+          param('to', 'end of the period', time('to')),
+          param('time_zone', 'IANA time zone of nights and working hours (default UTC)', { type: 'string', default: 'UTC' }),
+          kParam,
+        ],
+        responses: {
+          '200': { description: 'Zones whose every label is 0 or ≥ k (others dropped whole, counted in suppressed_zones)', content: { 'application/json': { schema: { type: 'object' } } } },
+          ...errors(400, 404, 500),
+        },
+      },
+    },
+    '/api/v1/origins': {
+      get: {
+        summary: 'Visitors per zone by origin (home zone, roamer country, unknown), k-safe (small origins pooled into other)',
+        operationId: 'origins',
+        parameters: [
+          param('zones', 'a loaded zone system (give zones or res)', { type: 'string' }),
+          param('res', 'H3 resolution, 0–8 (give zones or res)', { type: 'integer', minimum: 0, maximum: 8 }),
+          param('from', 'start of the period', time('from')),
+          param('to', 'end of the period', time('to')),
+          param('time_zone', 'IANA time zone of nights and working hours (default UTC)', { type: 'string', default: 'UTC' }),
+          kParam,
+        ],
+        responses: { '200': { description: 'Rows zone, origin, visitors', content: { 'application/json': { schema: { type: 'object' } } } }, ...errors(400, 404, 500) },
+      },
+    },
+    '/api/v1/event-report': {
+      get: {
+        summary: 'Major-event report of one zone: attendance, peak occupancy, arrivals/departures, dwell, origins, baseline day',
+        operationId: 'eventReport',
+        parameters: [
+          param('zones', 'a loaded zone system', { type: 'string' }, true),
+          param('zone', 'the zone id (the watched area)', { type: 'string' }, true),
+          param('from', 'start of the event span', time('from'), true),
+          param('to', 'end of the event span', time('to'), true),
+          param('baseline', 'start of the baseline span (default: 7 days before, else 1 day before/after)', time('baseline')),
+          param('people_per_device', 'expansion (default 1)', { type: 'number', exclusiveMinimum: 0, default: 1 }),
+          param('time_zone', 'IANA time zone (default UTC)', { type: 'string', default: 'UTC' }),
+          kParam,
+        ],
+        responses: { '200': { description: 'The event report (counts in [1, k) are null)', content: { 'application/json': { schema: { type: 'object' } } } }, ...errors(400, 404, 500) },
+      },
+    },
     '/': {
       get: { summary: 'The dashboard: one self-contained HTML page (no external resources)', operationId: 'dashboard', responses: { '200': { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } } } },
     },

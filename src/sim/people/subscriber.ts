@@ -1,4 +1,5 @@
 import type { Place } from './place.ts';
+import type { Visit } from './visit.ts';
 
 /** Daily-routine types. */
 export const PERSONAS = ['worker', 'student', 'stayer'] as const;
@@ -16,7 +17,7 @@ export interface Appointment {
 /** A simulated subscriber: who they are and the places of their life. Immutable over the run. */
 export interface Subscriber {
   index: number;
-  /** 15 digits, MCC-MNC 22201 first. */
+  /** 15 digits, MCC-MNC 22201 first (a foreign MCC for inbound roamers). */
   imsi: string;
   persona: Persona;
   home: Place;
@@ -30,4 +31,6 @@ export interface Subscriber {
   /** Also emits GPS location fixes. */
   fixes: boolean;
   appointment: Appointment | null;
+  /** Set for visitors (population analysis): they are in the city only during the visit. */
+  visit?: Visit;
 }

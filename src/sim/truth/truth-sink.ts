@@ -22,6 +22,15 @@ export interface TrueTrip {
   mode: TravelMode;
 }
 
+/** A stay of a device in a zone while its phone was on (population truth), epoch ms. */
+export interface TrueVisit {
+  imsi: string;
+  /** Zone id. */
+  zone: string;
+  start: number;
+  end: number;
+}
+
 /** A deliberately bad line and the dead-letter reason the pipeline should give it. */
 export interface BadLine {
   /** 1-based line number in the NDJSON output. */
@@ -38,4 +47,6 @@ export interface TruthSink {
   position?(p: TruePosition): void;
   trip?(t: TrueTrip): void;
   badLine?(b: BadLine): void;
+  /** Stays of ≥ 20 min in a zone with the phone on (population truth), when a day is planned. */
+  visit?(v: TrueVisit): void;
 }

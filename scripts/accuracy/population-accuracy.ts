@@ -1,0 +1,156 @@
+import { join } from 'node:path';
+import { mobilityPlugin } from '../../src/mobility/plugin/mobility-plugin.ts';
+import { openDatabase } from '../../src/outputs/duckdb/open.ts';
+import { homeZone, workZone } from '../../src/population/engine/classify-population.ts';
+import { resolvePopulationConfig } from '../../src/population/engine/population-config.ts';
+import { readPopulationInput } from '../../src/population/duckdb/read-population-input.ts';
+import { buildPopulation } from '../../src/population/export/build-population.ts';
+import { populationPlugin } from '../../src/population/plugin/population-plugin.ts';
+import type { SimConfig } from '../../src/sim/sim-config.ts';
+import { PopulationTruth } from '../../src/sim/truth/population-truth.ts';
+import type { TrueVisit } from '../../src/sim/truth/truth-sink.ts';
+import type { AccuracyContext, AccuracyProduct, AccuracyReport } from './accuracy-product.ts';
+import { bump, cpc } from './metrics.ts';
+import { ACCURACY_PSEUDONYMISER, ingestCity, loadCityZones, simulateCity } from './simulated-city.ts';
+
+const ZS = 'accuracy';
+/** Zones with fewer true devices than this are left out of the per-zone error figures (noise). */
+const MIN_ZONE = 20;
+
+/** Days simulated for the population product (two weeks, as the issue asks). */
+export const POPULATION_DAYS = 14;
+
+/**
+ * Population accuracy (docs/population.md) on two simulated weeks with visitors (30 % of the
+ * subscribers on top: 40 % of them inbound roamers) and 5 % nights away: detected home/work zone
+ * right, residents and workers per zone, visitors by origin (domestic home zone, roamer country,
+ * unknown), roamers never residents. The simulator's truth is keyed by IMSI; the run pseudonymises
+ * those IMSIs with the ingest key to join.
+ */
+export const populationAccuracy: AccuracyProduct = {
+  name: 'population',
+  summary: 'home/work detection, residents/workers per zone, visitors by origin against the simulator truth',
+  async run(ctx: AccuracyContext, sim: SimConfig): Promise<AccuracyReport> {
+    const dir = join(ctx.workDir, 'population');
+    const cfg: SimConfig = { ...sim, days: POPULATION_DAYS, visitors: Math.round((sim.subscribers ?? 4000) * 0.3), nightsAwayRate: 0.05 };
+    const visits: TrueVisit[] = [];
+    ctx.log(`simulate ${POPULATION_DAYS} days, ${cfg.subscribers} residents + ${cfg.visitors} visitors`);
+    const city = await simulateCity(join(dir, 'city'), cfg, { visit: (v) => visits.push(v) });
+    const dbPath = join(dir, 'population.duckdb');
+    ctx.log(`ingest ${city.records} records`);
+    await ingestCity(city, dbPath, [mobilityPlugin() as never, populationPlugin() as never]);
+    await loadCityZones(city, dbPath, ZS);
+
+    const truth = new PopulationTruth(city.sim.subscribers, city.sim.city.zones);
+    for (const v of visits) truth.visit(v);
+    const homes = parseCsv(truth.homesCsv());
+    const db = await openDatabase(dbPath, { readOnly: true });
+    let result;
+    try {
+      const input = await readPopulationInput(db.connection, { zones: ZS });
+      result = buildPopulation(input, { config: resolvePopulationConfig(), k: 2, from: cfg.start, to: (cfg.start ?? 0) + POPULATION_DAYS * 86_400_000 });
+    } finally {
+      db.close();
+    }
+    const zoneOfCell = await zoneMapper(dbPath);
+    const hw = new Map(result.homeWork.map((h) => [h.device, h]));
+
+    let residents = 0, withHome = 0, homeRight = 0, workers = 0, withWork = 0, workRight = 0, roamersAsResidents = 0;
+    const trueRes = new Map<string, number>(), trueWork = new Map<string, number>();
+    for (const h of homes) {
+      const dev = ACCURACY_PSEUDONYMISER.pseudonym(h.imsi!);
+      const d = hw.get(dev);
+      if (h.kind !== 'resident') continue;
+      residents++;
+      bump(trueRes, h.home_zone!);
+      const hz = d ? homeZone(d, { zoneOf: zoneOfCell }) : null;
+      if (hz !== null) {
+        withHome++;
+        if (hz === h.home_zone) homeRight++;
+      }
+      if (h.work_zone !== '' && h.work_zone !== h.home_zone) bump(trueWork, h.work_zone!);
+      if (h.work_zone !== '') {
+        workers++;
+        const wz = d ? workZone(d, { zoneOf: zoneOfCell }) : null;
+        if (wz !== null) {
+          withWork++;
+          if (wz === h.work_zone) workRight++;
+        }
+      }
+    }
+    const estRes = new Map(result.zones.map((z) => [z.zone, z.residents]));
+    const estWork = new Map(result.zones.map((z) => [z.zone, z.workers]));
+    const roamerDevices = new Set(homes.filter((h) => h.kind === 'roamer').map((h) => ACCURACY_PSEUDONYMISER.pseudonym(h.imsi!)));
+    // Roamers are never residents: the residents counted equal the domestic devices with a home in a zone.
+    let domesticHomes = 0;
+    for (const h of result.homeWork) if (!roamerDevices.has(h.device) && homeZone(h, { zoneOf: zoneOfCell }) !== null) domesticHomes++;
+    roamersAsResidents = [...estRes.values()].reduce((a, b) => a + b, 0) - domesticHomes;
+    const trueVisitors = new Map<string, number>(), estVisitors = new Map<string, number>();
+    const trueByOrigin = new Map<string, number>(), estByOrigin = new Map<string, number>();
+    for (const r of parseCsv(truth.visitorsCsv())) {
+      bump(trueVisitors, `${r.zone}|${r.origin}`, Number(r.visitors));
+      bump(trueByOrigin, originClass(r.origin!), Number(r.visitors));
+    }
+    for (const o of result.origins) {
+      bump(estVisitors, `${o.zone}|${o.origin}`, o.visitors);
+      bump(estByOrigin, originClass(o.origin), o.visitors);
+    }
+    const roamerCountries = [...trueByOrigin.keys()].filter((k) => /^[A-Z]{2}$/.test(k));
+    const figures: AccuracyReport['figures'] = [
+      { name: 'simulated days / residents / visitors', value: POPULATION_DAYS },
+      { name: 'residents with a detected home (enough evidence)', value: withHome / residents },
+      { name: 'home zone right (of residents with enough evidence)', value: withHome ? homeRight / withHome : NaN, target: '≥ 0.95' },
+      { name: 'workers/students with a detected work place', value: workers ? withWork / workers : NaN },
+      { name: 'work zone right (of those detected)', value: withWork ? workRight / withWork : NaN },
+      ...zoneErrors('residents per zone', estRes, trueRes, 0.05),
+      ...zoneErrors('workers per zone', estWork, trueWork, 0.10),
+      { name: 'visitors: CPC over (zone, origin)', value: cpc(estVisitors, trueVisitors) },
+      ...[...trueByOrigin.keys()].filter((k) => !roamerCountries.includes(k)).sort().map((k) => ({
+        name: `visitors from ${k} (all zones): relative error`, value: relErr(estByOrigin.get(k) ?? 0, trueByOrigin.get(k)!), target: '≤ 0.15',
+      })),
+      ...roamerCountries.sort().map((k) => ({
+        name: `roamer visitors from ${k} (all zones): relative error`, value: relErr(estByOrigin.get(k) ?? 0, trueByOrigin.get(k)!), target: '≤ 0.15',
+      })),
+      { name: 'roamers counted as residents', value: roamersAsResidents, target: '0' },
+    ];
+    figures[0]!.name = `simulated days (${cfg.subscribers} residents, ${cfg.visitors} visitors)`;
+    return { figures };
+  },
+};
+
+/** Domestic origins grouped: a zone id → `domestic (zone of the system)`; countries and `unknown` as they are. */
+function originClass(o: string): string {
+  return /^[A-Z]{2}$/.test(o) || o === 'unknown' ? o : 'domestic residents of other zones';
+}
+
+function relErr(est: number, truth: number): number {
+  return truth === 0 ? (est === 0 ? 0 : Infinity) : Math.abs(est - truth) / truth;
+}
+
+function zoneErrors(label: string, est: Map<string, number>, truth: Map<string, number>, tol: number): AccuracyReport['figures'] {
+  const zs = [...truth].filter(([, v]) => v >= MIN_ZONE).map(([z]) => z);
+  const errs = zs.map((z) => relErr(est.get(z) ?? 0, truth.get(z)!)).sort((a, b) => a - b);
+  const tot = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  return [
+    { name: `${label}: zones with ≥ ${MIN_ZONE} true`, value: zs.length },
+    { name: `${label}: share of those zones within ${tol * 100} %`, value: errs.filter((e) => e <= tol).length / Math.max(1, errs.length), target: '1' },
+    { name: `${label}: median relative error`, value: errs[Math.floor(errs.length / 2)] ?? NaN },
+    { name: `${label}: total relative error`, value: relErr(tot(est), tot(truth)), target: `≤ ${tol}` },
+  ];
+}
+
+function parseCsv(text: string): Record<string, string>[] {
+  const [head, ...lines] = text.trim().split('\n');
+  const cols = head!.split(',');
+  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i]!, v])));
+}
+
+async function zoneMapper(dbPath: string): Promise<(h3: string, lat: number, lng: number) => string | null> {
+  const db = await openDatabase(dbPath, { readOnly: true });
+  try {
+    const input = await readPopulationInput(db.connection, { zones: ZS }, 0, 1);
+    return input.zoneOf;
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,86 @@
+import { parseAreas } from '../../alerts/areas/parse-areas.ts';
+import { resolvePopulationConfig } from '../../population/engine/population-config.ts';
+import { collectEventInput } from '../../population/duckdb/collect-event-input.ts';
+import { readPopulationInput, type PopulationSpace } from '../../population/duckdb/read-population-input.ts';
+import { buildPopulation } from '../../population/export/build-population.ts';
+import { buildEventReport } from '../../population/report/build-event-report.ts';
+import { ApiError } from './api-error.ts';
+import type { ApiContext, Route } from './api-route-types.ts';
+import { QueryString } from './query-string.ts';
+import { jsonReply } from './reply.ts';
+
+function space(q: QueryString): PopulationSpace {
+  const zones = q.get('zones');
+  if ((zones === undefined) === (q.get('res') === undefined)) throw new ApiError('bad_parameter', 'give exactly one of zones=NAME or res=R', { parameter: 'zones' });
+  return zones !== undefined ? { zones } : { res: q.int('res', 0, 8, 7) };
+}
+
+function config(q: QueryString) {
+  try {
+    return resolvePopulationConfig({ timeZone: q.get('time_zone') });
+  } catch (err) {
+    throw new ApiError('bad_parameter', (err as Error).message, { parameter: 'time_zone' });
+  }
+}
+
+/**
+ * Population routes (docs/population.md), k-safe with the server's k or a stricter one:
+ *
+ * - `GET /api/v1/population?zones=NAME|res=R[&from&to&k&time_zone]`: residents, workers, visitors,
+ *   roamers, served per zone (zones with a label in [1, k) dropped whole);
+ * - `GET /api/v1/origins?…`: visitors per zone by origin (small origins pooled into `other`);
+ * - `GET /api/v1/event-report?zones=NAME&zone=ID&from&to[&baseline&k&people_per_device]`: the event
+ *   report (JSON) of one zone of a loaded system as the watched area.
+ */
+export function populationRoutes(ctx: ApiContext): Route[] {
+  const notFound = (err: unknown): never => {
+    if (err instanceof RangeError) throw new ApiError('not_found', err.message);
+    throw err;
+  };
+  const population = async (req: { query: URLSearchParams }) => {
+    const q = new QueryString(req.query, ['zones', 'res', 'from', 'to', 'k', 'time_zone']);
+    const sp = space(q), k = q.k(ctx.k), cfg = config(q), from = q.time('from'), to = q.time('to');
+    const r = await ctx.runner.run(async (conn) => buildPopulation(await readPopulationInput(conn, sp, from, to), { config: cfg, k, from, to })).catch(notFound);
+    return { r, k };
+  };
+  return [
+    {
+      path: '/api/v1/population',
+      handler: async (req) => {
+        const { r, k } = await population(req);
+        return jsonReply({ k, suppressed_zones: r.suppressedZones.length, zones: r.released }, ctx.cacheSeconds);
+      },
+    },
+    {
+      path: '/api/v1/origins',
+      handler: async (req) => {
+        const { r, k } = await population(req);
+        return jsonReply({ k, suppressed_zones: r.suppressedOriginZones.length, origins: r.releasedOrigins }, ctx.cacheSeconds);
+      },
+    },
+    {
+      path: '/api/v1/event-report',
+      handler: async (req) => {
+        const q = new QueryString(req.query, ['zones', 'zone', 'from', 'to', 'baseline', 'k', 'people_per_device', 'time_zone']);
+        const system = q.get('zones'), zone = q.get('zone');
+        if (system === undefined) throw new ApiError('bad_parameter', 'zones=NAME is required', { parameter: 'zones' });
+        if (zone === undefined) throw new ApiError('bad_parameter', 'zone=ID is required', { parameter: 'zone' });
+        const from = q.time('from'), to = q.time('to');
+        if (from === undefined || to === undefined || !(to > from)) throw new ApiError('bad_parameter', 'from and to are required, to after from', { parameter: 'to' });
+        const ppdRaw = q.get('people_per_device');
+        const ppd = ppdRaw === undefined ? 1 : Number(ppdRaw);
+        if (!(ppd > 0 && Number.isFinite(ppd))) throw new ApiError('bad_parameter', `people_per_device must be a positive number, got ${ppdRaw}`, { parameter: 'people_per_device' });
+        const k = q.k(ctx.k), cfg = config(q), baselineFrom = q.time('baseline');
+        const data = await ctx.runner.run(async (conn) => {
+          const g = (await conn.runAndReadAll('SELECT zone_name, geometry_geojson FROM zones WHERE zone_system = $s AND zone_id = $z', { s: system, z: zone })).getRowsJS();
+          if (g.length === 0) throw new RangeError(`no zone ${zone} in zone system ${system}`);
+          const res = (await conn.runAndReadAll('SELECT coalesce(max(res), 9) FROM presence')).getRowsJS()[0]![0];
+          const [area] = parseAreas({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: JSON.parse(String(g[0]![1])), properties: { id: zone, name: String(g[0]![0]), capacity: 1 } }] }, { resolution: Number(res) });
+          const input = await collectEventInput(conn, { area: area!, from, to, baselineFrom, space: { zones: system }, config: cfg, k, peoplePerDevice: ppd });
+          return buildEventReport({ ...input, area: { ...input.area, capacity: null } });
+        }).catch(notFound);
+        return jsonReply(data, ctx.cacheSeconds);
+      },
+    },
+  ];
+}

@@ -1,0 +1,69 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { cellToBoundary, cellToParent, getResolution, latLngToCell } from 'h3-js';
+import type { PlaceStay } from '../engine/place-stay.ts';
+
+/** Where people are counted: a loaded zone system, or an H3 resolution (≤ the stay resolution). */
+export type PopulationSpace = { zones: string } | { res: number };
+
+/** What the population products read from a database written by ingest/stream. */
+export interface PopulationInput {
+  /** Stays overlapping `[from, to)`. */
+  stays: PlaceStay[];
+  /** MCC per device (`device_mcc`; empty when the table is missing). */
+  mcc: Map<string, string>;
+  /** Zone of a place: the zone holding its centre (lat, lng), or the H3 parent of its cell; null outside. */
+  zoneOf: (h3: string, lat: number, lng: number) => string | null;
+  /** Every zone of the space with its geometry (GeoJSON), for GeoJSON output and maps. */
+  geometry: (zone: string) => object | null;
+}
+
+async function hasTable(conn: DuckDBConnection, t: string): Promise<boolean> {
+  const r = await conn.runAndReadAll('SELECT count(*) FROM duckdb_tables() WHERE table_name = $t', { t });
+  return Number(r.getRowsJS()[0]![0]) > 0;
+}
+
+/**
+ * Reads stays overlapping `[from, to)`, device MCCs and the zone mapping. Throws a RangeError naming
+ * what is missing (no `stays` table, unknown zone system) — the CLI turns it into a usage error.
+ */
+export async function readPopulationInput(conn: DuckDBConnection, space: PopulationSpace, from = -8.64e15, to = 8.64e15): Promise<PopulationInput> {
+  if (!(await hasTable(conn, 'stays'))) throw new RangeError('the database has no stays table: ingest or stream with the trajectory layer first (docs/mobility.md)');
+  const rows = (await conn.runAndReadAll(
+    `SELECT device, epoch_ms(start_ts), epoch_ms(end_ts), lower(hex(h3)), lat, lng FROM stays
+     WHERE epoch_ms(end_ts) > $from AND epoch_ms(start_ts) < $to ORDER BY device, start_ts`, { from, to })).getRowsJS();
+  const stays: PlaceStay[] = rows.map(([device, s, e, h3, lat, lng]) => ({
+    device: String(device), start: Math.max(Number(s), from), end: Math.min(Number(e), to), h3: String(h3), lat: Number(lat), lng: Number(lng),
+  }));
+  const mcc = new Map<string, string>();
+  if (await hasTable(conn, 'device_mcc')) {
+    for (const [d, m] of (await conn.runAndReadAll('SELECT device, mcc FROM device_mcc')).getRowsJS()) mcc.set(String(d), String(m));
+  }
+  if ('res' in space) {
+    const res = space.res;
+    return {
+      stays, mcc,
+      zoneOf: (h3) => (getResolution(h3) >= res ? cellToParent(h3, res) : null),
+      geometry: (zone) => ({ type: 'Polygon', coordinates: [cellToBoundary(zone, true).concat([cellToBoundary(zone, true)[0]!])] }),
+    };
+  }
+  if (!(await hasTable(conn, 'zone_cells'))) throw new RangeError(`--zones ${space.zones}: no zone system is loaded (citypulse zones load)`);
+  const cells = (await conn.runAndReadAll('SELECT lower(hex(h3)), zone_id FROM zone_cells WHERE zone_system = $z', { z: space.zones })).getRowsJS();
+  if (cells.length === 0) throw new RangeError(`--zones ${space.zones}: no such zone system in the database (citypulse zones load)`);
+  const byCell = new Map(cells.map(([h, z]) => [String(h), String(z)]));
+  const zres = getResolution(String(cells[0]![0]));
+  const memo = new Map<string, string | null>();
+  const geo = new Map<string, object>();
+  for (const [z, g] of (await conn.runAndReadAll('SELECT zone_id, geometry_geojson FROM zones WHERE zone_system = $z', { z: space.zones })).getRowsJS()) {
+    geo.set(String(z), JSON.parse(String(g)) as object);
+  }
+  return {
+    stays, mcc,
+    zoneOf: (_h3, lat, lng) => {
+      const c = latLngToCell(lat, lng, zres);
+      let z = memo.get(c);
+      if (z === undefined) memo.set(c, (z = byCell.get(c) ?? null));
+      return z;
+    },
+    geometry: (zone) => geo.get(zone) ?? null,
+  };
+}

@@ -1,0 +1,115 @@
+import type { HomeWork } from './home-work.ts';
+import { mccCountry } from './mcc-countries.ts';
+import type { OriginCount } from './origin-count.ts';
+import type { PlaceStay } from './place-stay.ts';
+import type { ResolvedPopulationConfig } from './population-config.ts';
+import type { ZonePopulation } from './zone-population.ts';
+import { quarterPieces, ZonedClock } from './zoned-clock.ts';
+
+/** The per-device facts classification reads. */
+export interface ClassifyInput {
+  /** Stays inside the period. */
+  stays: readonly PlaceStay[];
+  /** Home/work per device over the period ({@link detectHomeWork}). */
+  homeWork: readonly HomeWork[];
+  /** MCC per device (from the located events); devices without one are domestic. */
+  mcc: ReadonlyMap<string, string>;
+  /** The network's own MCC: any other MCC is an inbound roamer. */
+  homeMcc: string;
+  /** Zone of a place (its H3 cell and centre), or null outside the zone system. */
+  zoneOf: (h3: string, lat: number, lng: number) => string | null;
+}
+
+/** The classification's result, per zone and per zone × origin (true counts: release with {@link ksafeBreakdown}). */
+export interface Classification {
+  zones: ZonePopulation[];
+  origins: OriginCount[];
+}
+
+/**
+ * Residents, workers, domestic day/overnight visitors and inbound roamers per zone, and visitors by
+ * origin (docs/population.md). A device is in at most one class per zone: resident (home there, never
+ * a roamer) › worker (work there) › roamer (foreign MCC, any stay there) › overnight visitor (a stay
+ * there overlapping a night by ≥ `minNightOverlapMs`) › day visitor (any other stay there).
+ */
+export function classifyPopulation(input: ClassifyInput, cfg: ResolvedPopulationConfig, clock = new ZonedClock(cfg.timeZone)): Classification {
+  const hw = new Map(input.homeWork.map((h) => [h.device, h]));
+  /** device → zone → overnight? */
+  const visits = new Map<string, Map<string, boolean>>();
+  for (const s of input.stays) {
+    const z = input.zoneOf(s.h3, s.lat, s.lng);
+    if (z === null) continue;
+    let m = visits.get(s.device);
+    if (!m) visits.set(s.device, (m = new Map()));
+    if (m.get(z) === true) continue;
+    m.set(z, nightOverlap(s, cfg, clock) >= cfg.minNightOverlapMs);
+  }
+  const zones = new Map<string, ZonePopulation>();
+  const get = (zone: string): ZonePopulation => {
+    let p = zones.get(zone);
+    if (!p) zones.set(zone, (p = { zone, residents: 0, workers: 0, dayVisitors: 0, overnightVisitors: 0, roamers: 0, visitors: 0, served: 0 }));
+    return p;
+  };
+  const origins = new Map<string, number>();
+  for (const h of input.homeWork) {
+    if (roaming(h.device, input)) continue;
+    const hz = homeZone(h, input);
+    const wz = workZone(h, input);
+    if (hz !== null) get(hz).residents++;
+    if (wz !== null && wz !== hz) get(wz).workers++;
+  }
+  for (const [device, m] of visits) {
+    const h = hw.get(device);
+    const roamer = roaming(device, input);
+    const hz = roamer || !h ? null : homeZone(h, input);
+    const wz = roamer || !h ? null : workZone(h, input);
+    const origin = roamer ? (mccCountry(input.mcc.get(device)!) ?? 'unknown') : (hz ?? 'unknown');
+    for (const [zone, overnight] of m) {
+      if (zone === hz || zone === wz) continue;
+      const p = get(zone);
+      if (roamer) p.roamers++;
+      else if (overnight) p.overnightVisitors++;
+      else p.dayVisitors++;
+      if (overnight) p.served++;
+      const key = `${zone}\u0000${origin}`;
+      origins.set(key, (origins.get(key) ?? 0) + 1);
+    }
+  }
+  for (const p of zones.values()) {
+    p.visitors = p.dayVisitors + p.overnightVisitors + p.roamers;
+    p.served += p.residents + p.workers;
+  }
+  return {
+    zones: [...zones.values()].sort((a, b) => (a.zone < b.zone ? -1 : a.zone > b.zone ? 1 : 0)),
+    origins: [...origins].map(([k, visitors]) => {
+      const [zone, origin] = k.split('\u0000') as [string, string];
+      return { zone, origin, visitors };
+    }).sort((a, b) => (a.zone < b.zone ? -1 : a.zone > b.zone ? 1 : a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : 0)),
+  };
+}
+
+/** Zone of a device's home (its centre), or null. */
+export function homeZone(h: HomeWork, input: Pick<ClassifyInput, 'zoneOf'>): string | null {
+  return h.home === null || h.homeAt === null ? null : input.zoneOf(h.home, h.homeAt[0], h.homeAt[1]);
+}
+
+/** Zone of a device's work place (its centre), or null. */
+export function workZone(h: HomeWork, input: Pick<ClassifyInput, 'zoneOf'>): string | null {
+  return h.work === null || h.workAt === null ? null : input.zoneOf(h.work, h.workAt[0], h.workAt[1]);
+}
+
+function roaming(device: string, input: ClassifyInput): boolean {
+  const m = input.mcc.get(device);
+  return m !== undefined && m !== input.homeMcc;
+}
+
+/** Longest overlap of a stay with one night, ms. */
+function nightOverlap(s: PlaceStay, cfg: ResolvedPopulationConfig, clock: ZonedClock): number {
+  const per = new Map<number, number>();
+  for (const [a, b] of quarterPieces(s.start, s.end)) {
+    const { day, hour } = clock.local(a);
+    const n = hour >= cfg.nightStartHour ? day : hour < cfg.nightEndHour ? day - 1 : null;
+    if (n !== null) per.set(n, (per.get(n) ?? 0) + b - a);
+  }
+  return Math.max(0, ...per.values());
+}

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { classifyPopulation } from '../../src/population/engine/classify-population.ts';
+import { expansionFactors } from '../../src/population/engine/expansion-factors.ts';
+import type { HomeWork } from '../../src/population/engine/home-work.ts';
+import { ksafeBreakdown } from '../../src/population/engine/ksafe-breakdown.ts';
+import type { PlaceStay } from '../../src/population/engine/place-stay.ts';
+import { resolvePopulationConfig } from '../../src/population/engine/population-config.ts';
+import { resolveHomeMcc } from '../../src/population/engine/resolve-home-mcc.ts';
+
+const H = 3_600_000;
+const T0 = Date.UTC(2026, 2, 2);
+const at = (d: number, h: number) => T0 + d * 24 * H + h * H;
+const ZONE: Record<string, string> = { h1: 'A', h2: 'A', w1: 'B', c1: 'C', x: 'OUT' };
+const zoneOf = (h3: string) => (h3 === 'x' ? null : ZONE[h3] ?? null);
+const s = (device: string, h3: string, start: number, end: number): PlaceStay => ({ device, h3, start, end, lat: 45, lng: 9 });
+const hw = (device: string, home: string | null, work: string | null = null): HomeWork => ({
+  device, home, homeAt: home ? [45, 9] : null, homeNights: home ? 5 : 0, work, workAt: work ? [45, 9] : null, workDays: work ? 5 : 0, nightsSeen: 5,
+});
+
+describe('classifyPopulation', () => {
+  const cfg = resolvePopulationConfig();
+  const input = {
+    homeWork: [hw('r1', 'h1', 'w1'), hw('r2', 'h2'), hw('r3', 'c1', 'w1'), hw('fr', 'c1'), hw('n', null), hw('o', 'x', 'h1')],
+    stays: [
+      s('r1', 'h1', at(0, 20), at(1, 7)), s('r1', 'w1', at(1, 9), at(1, 17)), s('r1', 'c1', at(1, 18), at(1, 19)), // day visit to C
+      s('r2', 'h2', at(0, 20), at(1, 7)), s('r2', 'c1', at(2, 21), at(3, 6)), // overnight in C
+      s('r3', 'c1', at(0, 20), at(1, 7)), s('r3', 'w1', at(1, 9), at(1, 17)), s('r3', 'h1', at(1, 12), at(1, 13)), // day visitor in A from C
+      s('fr', 'c1', at(0, 20), at(1, 7)), s('fr', 'h1', at(1, 10), at(1, 12)), // French roamer: never resident
+      s('n', 'h1', at(1, 10), at(1, 11)), // no home: origin unknown
+      s('o', 'h1', at(1, 9), at(1, 17)), // home outside the zone system, works in A
+    ],
+    mcc: new Map([['r1', '222'], ['r2', '222'], ['r3', '222'], ['fr', '208'], ['n', '222']]),
+    homeMcc: '222',
+    zoneOf,
+  };
+  const r = classifyPopulation(input, cfg);
+
+  it('hand-computed zone classes', () => {
+    expect(r.zones).toEqual([
+      { zone: 'A', residents: 2, workers: 1, dayVisitors: 2, overnightVisitors: 0, roamers: 1, visitors: 3, served: 3 },
+      { zone: 'B', residents: 0, workers: 2, dayVisitors: 0, overnightVisitors: 0, roamers: 0, visitors: 0, served: 2 },
+      { zone: 'C', residents: 1, workers: 0, dayVisitors: 1, overnightVisitors: 1, roamers: 1, visitors: 3, served: 3 },
+    ]);
+  });
+
+  it('origins: home zone, roamer country, or unknown', () => {
+    expect(r.origins).toEqual([
+      { zone: 'A', origin: 'C', visitors: 1 },
+      { zone: 'A', origin: 'FR', visitors: 1 },
+      { zone: 'A', origin: 'unknown', visitors: 1 },
+      { zone: 'C', origin: 'A', visitors: 2 },
+      { zone: 'C', origin: 'FR', visitors: 1 },
+    ]);
+  });
+
+  it('home MCC: configured, or the most seen (and says so)', () => {
+    expect(resolveHomeMcc('222', input.mcc)).toEqual({ mcc: '222', source: 'config' });
+    expect(resolveHomeMcc(undefined, input.mcc)).toEqual({ mcc: '222', source: 'most-seen' });
+    expect(resolveHomeMcc(undefined, new Map())).toBeNull();
+    expect(() => resolveHomeMcc('22', input.mcc)).toThrow(/3 digits/);
+  });
+});
+
+describe('ksafeBreakdown', () => {
+  it('drops the whole zone when one label is in [1, k)', () => {
+    const rows = [
+      { zone: 'A', counts: { residents: 12, workers: 2, visitors: 9 } },
+      { zone: 'B', counts: { residents: 5, workers: 0, visitors: 7 } },
+    ];
+    const r = ksafeBreakdown(rows, 5);
+    expect(r.suppressedZones).toEqual(['A']);
+    expect(r.released).toEqual([{ zone: 'B', counts: { residents: 5, workers: 0, visitors: 7 } }]);
+  });
+
+  it('pools small origins into `other`, then releases only when the pool is 0 or ≥ k', () => {
+    const r = ksafeBreakdown([
+      { zone: 'A', counts: { B: 10, FR: 2, DE: 3 } }, // pool 5 ≥ 5: released
+      { zone: 'C', counts: { A: 10, FR: 2 } }, // pool 2 < 5: dropped whole
+      { zone: 'D', counts: { A: 6 } },
+    ], 5, { label: 'other' });
+    expect(r.released).toEqual([{ zone: 'A', counts: { B: 10, other: 5 } }, { zone: 'D', counts: { A: 6 } }]);
+    expect(r.suppressedZones).toEqual(['C']);
+    // Never leaks by difference: every released number is 0 or ≥ k and the labels sum to the zone total.
+    for (const z of r.released) for (const v of Object.values(z.counts)) expect(v === 0 || v >= 5).toBe(true);
+  });
+
+  it('randomised: released counts are never in [1, k) and sums are kept', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 200; i++) {
+      const counts: Record<string, number> = {};
+      for (let j = 0; j < 6; j++) counts[`o${j}`] = Math.floor(rnd() * 12);
+      const k = 2 + Math.floor(rnd() * 8);
+      const r = ksafeBreakdown([{ zone: 'z', counts }], k, { label: 'other' });
+      for (const z of r.released) {
+        for (const v of Object.values(z.counts)) expect(v === 0 || v >= k).toBe(true);
+        expect(Object.values(z.counts).reduce((a, b) => a + b, 0)).toBe(Object.values(counts).reduce((a, b) => a + b, 0));
+      }
+    }
+  });
+});
+
+describe('expansionFactors', () => {
+  it('census ÷ residents where known, else 1 ÷ market share', () => {
+    const f = expansionFactors(new Map([['A', 40], ['B', 0]]), new Map([['A', 1000], ['B', 500]]), 0.25);
+    expect(f('A')).toBe(25);
+    expect(f('B')).toBe(4);
+    expect(f('Z')).toBe(4);
+    expect(() => expansionFactors(new Map(), null, 0)).toThrow(/market share/);
+  });
+});

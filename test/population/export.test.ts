@@ -1,0 +1,128 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { latLngToCell } from 'h3-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MOBILITY_TABLES_SQL } from '../../src/mobility/duckdb/mobility-schema.ts';
+import { openDatabase } from '../../src/outputs/duckdb/open.ts';
+import { storeZoneSystem } from '../../src/outputs/duckdb/store-zone-system.ts';
+import { POPULATION_TABLES_SQL } from '../../src/population/duckdb/population-schema.ts';
+import { mapZoneCells } from '../../src/zones/map-zone-cells.ts';
+import { readZoneFeatures } from '../../src/zones/read-zone-features.ts';
+import { cli } from '../support/cli.ts';
+import { ApiError } from '../../src/outputs/http/api-error.ts';
+import type { ApiContext } from '../../src/outputs/http/api-routes.ts';
+import { populationRoutes } from '../../src/outputs/http/population-routes.ts';
+import { QueryRunner } from '../../src/outputs/http/query-runner.ts';
+
+const GOLDEN = new URL('./golden/', import.meta.url).pathname;
+const REGEN = process.env.REGEN === '1';
+function golden(name: string, text: string) {
+  const path = join(GOLDEN, name);
+  if (REGEN || !existsSync(path)) writeFileSync(path, text);
+  expect(text).toBe(readFileSync(path, 'utf8'));
+}
+
+const H = 3_600_000;
+const MON = Date.UTC(2026, 2, 2);
+const at = (d: number, h: number) => MON + d * 24 * H + h * H;
+const W = { lat: 45.46, lng: 9.14 }, E = { lat: 45.46, lng: 9.22 };
+const square = (id: string, lng0: number, lng1: number) => ({
+  type: 'Feature', properties: { id, name: id === 'W' ? 'West' : 'East' },
+  geometry: { type: 'Polygon', coordinates: [[[lng0, 45.42], [lng1, 45.42], [lng1, 45.5], [lng0, 45.5], [lng0, 45.42]]] },
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'citypulse-population-'));
+const dbPath = join(dir, 'pop.duckdb');
+
+/**
+ * Hand-made fixture: r1–r6 live in W and work in E (Mon–Thu), r7–r9 live in E and spend Tuesday
+ * afternoon in W, f1–f3 are French roamers (MCC 208) spending two afternoons in E.
+ * Expected (k = 3): W residents 6, day visitors 3 (origin E); E residents 3, workers 6, roamers 3 (FR).
+ */
+beforeAll(async () => {
+  const db = await openDatabase(dbPath);
+  const c = db.connection;
+  await c.run(MOBILITY_TABLES_SQL);
+  await c.run(POPULATION_TABLES_SQL);
+  const rows: string[] = [];
+  const stay = (dev: string, p: { lat: number; lng: number }, s: number, e: number) => {
+    const h = BigInt('0x' + latLngToCell(p.lat, p.lng, 8)).toString();
+    rows.push(`('${dev}', make_timestamptz(${s * 1000}), make_timestamptz(${e * 1000}), make_timestamptz(${e * 1000}), ${h}, ${p.lat}, ${p.lng}, 10, 0, 'cell', 'departure')`);
+  };
+  for (let i = 1; i <= 9; i++) {
+    const home = i <= 6 ? W : E;
+    for (let d = 0; d < 4; d++) {
+      stay(`r${i}`, home, at(d, 18), at(d + 1, 7.5));
+      if (i <= 6) stay(`r${i}`, E, at(d + 1, 8.5), at(d + 1, 17));
+    }
+    if (i > 6) stay(`r${i}`, W, at(1, 13), at(1, 16));
+  }
+  for (let i = 1; i <= 3; i++) for (const d of [1, 2]) stay(`f${i}`, E, at(d, 13), at(d, 17));
+  await c.run(`INSERT INTO stays VALUES ${rows.join(',\n')}`);
+  await c.run(`INSERT INTO device_mcc VALUES ${[...Array(9)].map((_, i) => `('r${i + 1}', '222')`).join(',')}, ('f1','208'), ('f2','208'), ('f3','208')`);
+  const { zones } = readZoneFeatures({ type: 'FeatureCollection', features: [square('W', 9.1, 9.18), square('E', 9.18, 9.26)] } as never, { idProp: 'id', nameProp: 'name' });
+  await storeZoneSystem(c, 'test', mapZoneCells(zones, { res: 9, onOverlap: 'first' }));
+  db.close();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('citypulse export population / origins', () => {
+  it('hand-computed population per zone, golden CSV and GeoJSON', async () => {
+    const out = join(dir, 'population.csv');
+    const r = await cli(['export', 'population', '--db', dbPath, '--zones', 'test', '--k', '3', '--market-share', '0.5', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/population 2 zones/);
+    expect(r.stdout).toMatch(/home MCC 222 \(not configured: the MCC seen most in the input\)/);
+    const csv = readFileSync(out, 'utf8');
+    expect(csv.split('\n')[1]).toBe('E,3,6,3,0,0,3,9,2,6,12,6,18');
+    expect(csv.split('\n')[2]).toBe('W,6,0,3,3,0,0,6,2,12,0,6,12');
+    golden('population.csv', csv);
+    const gj = join(dir, 'population.geojson');
+    expect((await cli(['export', 'population', '--db', dbPath, '--zones', 'test', '--k', '3', '--out', gj])).code).toBe(0);
+    golden('population.geojson', readFileSync(gj, 'utf8'));
+  }, 60_000);
+
+  it('origins: home zone and roamer country; k-safe drop of a whole zone', async () => {
+    const out = join(dir, 'origins.csv');
+    const r = await cli(['export', 'origins', '--db', dbPath, '--zones', 'test', '--k', '3', '--home-mcc', '222', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/home MCC 222 \(--home-mcc\)/);
+    golden('origins.csv', readFileSync(out, 'utf8'));
+    expect(readFileSync(out, 'utf8')).toBe('zone,origin,visitors,visitors_expanded\nE,FR,3,3\nW,E,3,3\n');
+    // k = 4: every label of both zones is 3 → both zones dropped whole, nothing by difference.
+    const r4 = await cli(['export', 'population', '--db', dbPath, '--zones', 'test', '--k', '4', '--out', join(dir, 'p4.csv')]);
+    expect(r4.stdout).toMatch(/population 0 zones .* 2 zones dropped whole/);
+  }, 60_000);
+
+  it('names the bad flag', async () => {
+    const r = await cli(['export', 'population', '--db', dbPath, '--zones', 'nope', '--out', join(dir, 'x.csv')]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/--zones nope: no such zone system/);
+    const r2 = await cli(['export', 'origins', '--db', dbPath, '--res', '7', '--time-zone', 'Mars/Base', '--out', join(dir, 'x.csv')]);
+    expect(r2.stderr).toMatch(/--time-zone/);
+    expect((await cli(['export', 'population', '--help'])).stdout).toMatch(/Usage: citypulse export population/);
+  }, 60_000);
+});
+
+describe('GET /api/v1/population and /api/v1/origins', () => {
+  it('serve the same k-safe figures as the exports; k below the server k is refused', async () => {
+    const db = await openDatabase(dbPath, { readOnly: true });
+    try {
+      // Only the fields these routes read; the runner is the real one over the real database.
+      const ctx = { runner: new QueryRunner({ connection: db.connection }), k: 3, cacheSeconds: 0 } as unknown as ApiContext;
+      const routes = new Map(populationRoutes(ctx).map((r) => [r.path, r]));
+      const get = async (path: string, q: string) => JSON.parse(String((await routes.get(path)!.handler({ params: {}, query: new URLSearchParams(q) })).body));
+      const pop = await get('/api/v1/population', 'zones=test');
+      expect(pop.k).toBe(3);
+      expect(pop.zones.map((z: { zone: string; residents: number; workers: number; roamers: number }) => [z.zone, z.residents, z.workers, z.roamers])).toEqual([['E', 3, 6, 3], ['W', 6, 0, 0]]);
+      expect((await get('/api/v1/origins', 'zones=test')).origins).toEqual([{ zone: 'E', origin: 'FR', visitors: 3 }, { zone: 'W', origin: 'E', visitors: 3 }]);
+      expect((await get('/api/v1/population', 'zones=test&k=4')).zones).toEqual([]);
+      await expect(get('/api/v1/population', 'zones=test&k=2')).rejects.toBeInstanceOf(ApiError);
+      await expect(get('/api/v1/population', 'zones=nope')).rejects.toThrow(/no such zone system/);
+    } finally {
+      db.close();
+    }
+  }, 60_000);
+});
