@@ -16,7 +16,7 @@ export interface AnalystDatabaseOptions {
  * are registered before the lock. `path` `:memory:` gives an empty database.
  */
 export async function openAnalystDatabase(path: string, options: AnalystDatabaseOptions = {}): Promise<Database> {
-  const db = await openDatabase(path, { readOnly: path !== ':memory:', createSchema: path === ':memory:' });
+  const db = await openDatabase(path, { readOnly: path !== ':memory:', createSchema: false });
   try {
     const quote = (p: string) => `'${resolve(p).replaceAll("'", "''")}'`;
     const dirs = (options.allowDirectories ?? []).map((d) => quote(d.endsWith('/') ? d : `${d}/`));

@@ -110,7 +110,7 @@ describe('ingest into a database that already holds runs', () => {
     const ingest = await runMain(['--log-format', 'json', 'ingest', '--from', join(dir, 'json', 'events.ndjson'), '--cells', join(dir, 'json', 'cells.csv'), '--db', join(dir, 'json.duckdb')]);
     expect([sim.code, ingest.code]).toEqual([0, 0]);
     const events = [sim.err, ingest.err].flatMap((t) => t.trim().split('\n')).map((l) => JSON.parse(l) as { type: string; level: string; time: string });
-    expect(events.map((e) => e.type)).toEqual(['progress', 'key.loaded', 'progress']);
+    expect(events.map((e) => e.type)).toEqual(['progress', 'key.loaded', 'progress', 'ledger.note']);
     for (const e of events) expect(e.time).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(ingest.out).toMatch(/^records in/); // results stay plain text on stdout
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -42,7 +42,9 @@ describe('key management', () => {
     const args = ['ingest', '--from', join(dir, 'in.ndjson'), '--cells', join(dir, 'cells.csv'), '--db', db];
     const keyA = 'aa'.repeat(16);
     expect((await cli(args, { CITYPULSE_KEY: keyA })).code).toBe(0);
-    expect((await cli(args, { CITYPULSE_KEY: keyA })).code).toBe(0); // same key: fine
+    // Same key, another input (the same input again is refused as a duplicate, issue 9): fine.
+    writeFileSync(join(dir, 'in2.ndjson'), readFileSync(join(dir, 'in.ndjson'), 'utf8') + '\n');
+    expect((await cli(args.map((a) => (a.endsWith('in.ndjson') ? join(dir, 'in2.ndjson') : a)), { CITYPULSE_KEY: keyA })).code).toBe(0);
     const other = await cli(args, { CITYPULSE_KEY: 'bb'.repeat(16) });
     expect(other.code).not.toBe(0);
     expect(other.err).toMatch(/written with another pseudonymisation key \(fingerprint [0-9a-f]{16}; .* has [0-9a-f]{16}\)/);

@@ -76,7 +76,7 @@ describe('citypulse sql', () => {
     // Issue 9: this used to answer [] from an empty in-memory database, as if the city were empty.
     const noDb = await cli(['sql', 'run', 'heatmap', '--format', 'json']);
     expect(noDb).toMatchObject({ code: 2, out: '' });
-    expect(noDb.err).toMatch(/^citypulse sql: query heatmap reads the table presence: give --db FILE/);
+    expect(noDb.err).toMatch(/^citypulse sql: query heatmap reads the table \w+: give --db FILE/);
     expect(noDb.err.trim().split('\n')).toHaveLength(1);
     // Scratch SQL without tables still runs in memory.
     expect((await cli(['sql', 'run', '-', '--format', 'csv'], 'SELECT 6 * 7 AS n')).out).toBe('n\n42\n');

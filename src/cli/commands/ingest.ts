@@ -131,7 +131,7 @@ export const ingestCommand: Command = {
         const s = summary.stats;
         const details = { run_id: summary.runId, source: from === '-' ? 'stdin' : basename(from), records: s.records, accepted: s.accepted, windows: s.windowsClosed, alerts: alerting?.stats.rowsWritten ?? 0 };
         const [index] = await withTransaction(db.connection, () => ledger.append(db.connection, [{ entry: { type: 'operation', at: new Date().toISOString(), op: 'ingest_run', details } }]));
-        ctx.stderr.write(`ledger: ${ledger.size} entries (this run: entry ${index}), head signed by key ${ledger.head!.key_id}\n`);
+        logOf(ctx)({ type: 'ledger.note', message: `${ledger.size} entries (this run: entry ${index}), head signed by key ${ledger.head!.key_id}` });
         if (v['ledger-topic']) {
           const topic = String(v['ledger-topic']);
           const message = await publishedHead(db.connection, ledger.head!, (await readHeads(db.connection)).slice(-33, -1).map((h) => h.size));
@@ -142,7 +142,7 @@ export const ingestCommand: Command = {
           } finally {
             await producer.disconnect();
           }
-          ctx.stderr.write(`ledger: head of size ${message.head.size} published to ${topic}\n`);
+          logOf(ctx)({ type: 'ledger.note', message: `head of size ${message.head.size} published to ${topic}` });
         }
       }
       ctx.stdout.write(formatIngestSummary(summary, dbPath));

@@ -140,7 +140,8 @@ async function run(argv: string[], ctx: CommandContext): Promise<number> {
 
 /** Without `--db`, a query that reads a table is a usage error naming `--db` (the in-memory database has none). */
 function explainMissingDb(err: unknown, query: NamedQuery, db: string | undefined): unknown {
-  const table = db === undefined && err instanceof Error ? /Table with name (\w+) does not exist/.exec(err.message)?.[1] : undefined;
+  const message = err instanceof Error ? err.message : '';
+  const table = db === undefined ? (/Table with name (\w+) does not exist/.exec(message)?.[1] ?? (/neither released tables nor presence/.test(message) ? 'presence' : undefined)) : undefined;
   if (!table) return err;
   return new UsageError(`query ${query.name} reads the table ${table}: give --db FILE, the DuckDB file ingest or stream wrote (without --db, SQL runs on an empty in-memory database)`);
 }
@@ -175,7 +176,7 @@ async function guardRawAccess(conn: DuckDBConnection, query: NamedQuery, isFile:
   const isRaw = isFile && tables.includes('presence') && !tables.includes('release_meta');
   const library = query.path.startsWith(DEFAULT_SQL_DIR);
   if (raw && isRaw) ctx.stderr.write('notice: --raw: reading the raw tables of an operator database (not released data)\n');
-  if (/\brelease_(elements|element_zones|meta)\b/.test(query.sql)) await ensureRelease(conn, { k: DEFAULT_K, anyK: true });
+  if (isFile && /\brelease_(elements|element_zones|meta)\b/.test(query.sql)) await ensureRelease(conn, { k: DEFAULT_K, anyK: true });
   if (library) return;
   if (isRaw && !raw) {
     throw new UsageError(

@@ -105,7 +105,7 @@ export const streamCommand: Command = {
     if (v['ledger-topic']) {
       if (!ledger) throw new UsageError('--ledger-topic needs the ledger (drop --no-ledger)');
       const producer = createKafka({ brokers, clientId: 'citypulse-ledger-heads' }).producer({ allowAutoTopicCreation: true });
-      plugins.push(createHeadPublishing({ ledger, producer, topic: String(v['ledger-topic']), onError: (err) => ctx.stderr.write(`ledger: publishing a head failed (${err.message}); the next one follows\n`) }));
+      plugins.push(createHeadPublishing({ ledger, producer, topic: String(v['ledger-topic']), onError: (err) => logOf(ctx)({ type: 'ledger.note', message: `publishing a head failed (${err.message}); the next one follows` }) }));
     }
     const deviceConsumers = [...mobilityFromFlags(v), populationPlugin() as DeviceConsumerPlugin<unknown, DuckDBConnection>];
     const db = await openDatabase(dbPath);

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { CommandContext } from '../command.ts';
+import { logOf, type CommandContext } from '../command.ts';
 import { withTransaction } from '../../outputs/duckdb/with-transaction.ts';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -43,7 +43,7 @@ export function ledgerKeyPath(env: CommandContext['env'], flag?: string): string
 export function ledgerFromFlags(values: Record<string, unknown>, ctx: Pick<CommandContext, 'env' | 'stderr'>): DuckDbLedger | null {
   if (values['no-ledger']) return null;
   const key = loadOrCreateEd25519Key(ledgerKeyPath(ctx.env, values['ledger-key'] as string | undefined));
-  if (key.created) ctx.stderr.write(`ledger: created the signing key ${key.path} (0600); export its public half with citypulse audit public-key\n`);
+  if (key.created) logOf(ctx)({ type: 'ledger.note', message: `created the signing key ${key.path} (0600); export its public half with citypulse audit public-key` });
   const initialEntries = key.created
     ? [{ entry: { type: 'operation' as const, at: new Date().toISOString(), op: 'key_created' as const, details: { key: 'ledger', key_id: keyIdOf(key.publicKey), file: basename(key.path) } } }]
     : [];

@@ -31,6 +31,7 @@ const OWN: { [T in OwnType]: { level: LogLevel | ((e: Own<T>) => LogLevel); text
   },
   'ingest.replaced': { level: 'info', text: (e) => `ingest: --replace: rebuilt the pipeline tables, dropping ${e.runs} earlier run${e.runs === 1 ? '' : 's'} (${e.source})` },
   'stream.note': { level: 'info', text: (e) => `${e.component}: ${e.message}` },
+  'ledger.note': { level: 'info', text: (e) => `ledger: ${e.message}` },
   'stream.checkpoint': {
     level: 'info',
     text: (p) =>

@@ -21,6 +21,7 @@ export type LogEvent =
   | { type: 'ingest.rejected-all'; source: string; records: number; deadLetters: number }
   | { type: 'ingest.replaced'; source: string; runs: number }
   | { type: 'stream.note'; component: 'stream' | 'repartition'; message: string }
+  | { type: 'ledger.note'; message: string }
   | { type: 'stream.checkpoint'; checkpoints: number; messages: number; accepted: number; deadLetters: number; late: number; publishedUntil: number | null }
   | { type: 'simulate.future'; start: number; end: number; share: number }
   | { type: 'simulate.interrupted'; out: string }

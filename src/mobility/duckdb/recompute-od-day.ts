@@ -1,3 +1,4 @@
+import { withTransaction } from '../../outputs/duckdb/with-transaction.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ensureMobilityTables } from './write-mobility-records.ts';
 
@@ -25,8 +26,7 @@ export async function recomputeOdDay(conn: DuckDBConnection, dayStartMs: number)
   await ensureMobilityTables(conn);
   const p = { from: dayStartMs, to: dayStartMs + DAY };
   const inDay = (col: string) => `epoch_ms(${col}) >= $from AND epoch_ms(${col}) < $to`;
-  await conn.run('BEGIN TRANSACTION');
-  try {
+  await withTransaction(conn, async () => {
     await conn.run(`DELETE FROM od_daily WHERE ${inDay('departure_hour')}`, p);
     await conn.run(
       `INSERT INTO od_daily
@@ -35,11 +35,7 @@ export async function recomputeOdDay(conn: DuckDBConnection, dayStartMs: number)
        FROM trips WHERE ${inDay('depart_ts')} GROUP BY ALL`,
       p,
     );
-    await conn.run('COMMIT');
-  } catch (err) {
-    await conn.run('ROLLBACK');
-    throw err;
-  }
+  });
   const [[trips, rows]] = (await conn.runAndReadAll(`SELECT coalesce(sum(trips), 0)::BIGINT, count(*)::BIGINT FROM od_daily WHERE ${inDay('departure_hour')}`, p)).getRowsJS() as [[bigint, bigint]];
   const [[mismatches]] = (await conn.runAndReadAll(
     `WITH b AS (SELECT departure_hour, origin, destination, trips FROM od_daily WHERE ${inDay('departure_hour')}),
