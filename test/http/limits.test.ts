@@ -1,6 +1,7 @@
 // The API on a hand-made database with known counts: hand-computed window totals, empty alerts and
 // zones, bounded responses, server errors without details, query time limit.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cellToParent } from 'h3-js';
@@ -79,6 +80,22 @@ describe('HTTP API on a hand-made database', () => {
     const big = await get(`/api/v1/heatmap?res=9&window=${SMALL_W2}`); // 3 hexagons
     expect(big.status).toBe(413);
     expect(big.json.error).toBe('response_too_large');
+  });
+
+  it('odd request targets (`//`, `//x/..//`) are answered, never crash the server', async () => {
+    const s = await startHttpServer({ dbPath, port: 0 });
+    servers.push(s);
+    const { port } = new URL(s.url);
+    const raw = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        http.get({ host: '127.0.0.1', port: Number(port), path }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        }).on('error', reject);
+      });
+    expect(await raw('//')).toBe(200); // the dashboard page, as for `/`
+    expect(await raw('//api/v1/nothing//')).toBe(404);
+    expect(await raw('/healthz')).toBe(200);
   });
 
   it('a failing query is a 500 without details; the log gets the cause', async () => {

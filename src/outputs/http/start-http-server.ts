@@ -206,10 +206,23 @@ interface HandleOptions {
   corsOrigins: ReadonlySet<string>;
 }
 
+/**
+ * The request's URL. Leading slashes collapse to one (`//` would otherwise read as a protocol-relative
+ * URL with no host and throw); a target that still cannot be read is answered 404 by the router.
+ */
+function requestUrl(raw: string | undefined): URL {
+  const target = (raw ?? '/').startsWith('/') ? `/${(raw ?? '/').replace(/^\/+/, '')}` : (raw ?? '/');
+  try {
+    return new URL(target, 'http://localhost');
+  } catch {
+    return new URL('/__unreadable_request_target__', 'http://localhost');
+  }
+}
+
 async function handle(req: IncomingMessage, res: ServerResponse, routes: CompiledRoute[], o: HandleOptions): Promise<void> {
   const started = performance.now();
   const method = req.method ?? 'GET';
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = requestUrl(req.url);
   let reply: Reply;
   let tokenName: string | null = null;
   try {
