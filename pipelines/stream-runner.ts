@@ -1,7 +1,7 @@
 import type { ConsumerGroupJoinEvent } from 'kafkajs';
 import { ConsumerSupervisor, bounded } from '../src/ingest/sources/kafka/consumer-supervisor.ts';
 import { createKafka } from '../src/ingest/sources/kafka/kafka-client.ts';
-import { partitionsCaughtUp } from '../src/ingest/sources/kafka/partitions-caught-up.ts';
+import { groupCaughtUp } from '../src/ingest/sources/kafka/partitions-caught-up.ts';
 import { StateChangelog } from '../src/ingest/sources/kafka/state-changelog.ts';
 import { subscriberPartitioner } from '../src/ingest/sources/kafka/subscriber-partitioner.ts';
 import { StreamStore } from '../src/outputs/duckdb/stream-store.ts';
@@ -107,7 +107,7 @@ async function supervise(cfg: ResolvedStreamConfig, table: PartitionTable, check
     if (cfg.exitWhenIdleMs === undefined || clock.now() - activity.lastMessageAt < cfg.exitWhenIdleMs || table.assigned.size === 0) continue;
     const check = async () =>
       (cfg.upstreamCaughtUp ? await cfg.upstreamCaughtUp() : true) &&
-      (await partitionsCaughtUp(admin, table.byTopic(), (t, p) => table.get(partitionKey(t, p))?.nextOffset));
+      (await groupCaughtUp(admin, cfg.groupId, cfg.topics, (t, p) => (table.assigned.has(partitionKey(t, p)) ? (table.get(partitionKey(t, p))?.nextOffset ?? -1n) : undefined)));
     const done = await Promise.race([check().catch(() => false), clock.sleep(STREAM_DEFAULTS.caughtUpTimeoutMs).then(() => false)]);
     if (done && !fatal()) return true;
   }
