@@ -45,6 +45,8 @@ describe.skipIf(!!broker.skipped)('alerting under stream (real broker)', () => {
   const alertsTopic = uniqueTopic('crowd-alerts');
   const dbs: Database[] = [];
   let reference: Record<string, unknown>[];
+  let firstPart: string[] = [];
+  let secondPart: string[] = [];
 
   beforeAll(async () => {
     const ref = await openDatabase(':memory:');
@@ -54,7 +56,23 @@ describe.skipIf(!!broker.skipped)('alerting under stream (real broker)', () => {
       batches: [{ lines, firstLine: 1, bytesRead: 0 }], plugins: [createAlerting({ areas })],
     });
     reference = await alertRows(ref);
-    await publishFile({ brokers: broker.brokers, topic: input, partitions: 3, batchSize: 5_000, stream: Readable.from(lines.map((l) => l + '\n')) });
+    // The input goes to the topic in two parts, split at an event time 90 min into the stadium's fill:
+    // the first run can then publish at most the windows of the first part, whatever batch sizes
+    // Kafka hands out (with everything on the topic, one batch per partition could publish the whole
+    // day in one checkpoint and the stop would never fall mid-surge).
+    const split = stadium.start + 90 * 60_000;
+    const at = lines.findIndex((l) => {
+      try {
+        const r = JSON.parse(l) as { ts?: unknown };
+        const ts = typeof r.ts === 'number' ? r.ts : Date.parse(String(r.ts));
+        return ts >= split;
+      } catch {
+        return false;
+      }
+    });
+    firstPart = lines.slice(0, at);
+    secondPart = lines.slice(at);
+    await publishFile({ brokers: broker.brokers, topic: input, partitions: 3, batchSize: 5_000, stream: Readable.from(firstPart.map((l) => l + '\n')) });
   }, 300_000);
   afterAll(() => dbs.forEach((d) => d.close()));
 
@@ -65,7 +83,7 @@ describe.skipIf(!!broker.skipped)('alerting under stream (real broker)', () => {
     const kafka = new Kafka({ clientId: 'alerts-stream-test', brokers: broker.brokers, logLevel: logLevel.NOTHING });
     const base = {
       brokers: broker.brokers, topics: [input], groupId: uniqueTopic('alerts-stream'), cells, pseudonymiser: new Pseudonymiser({ key: KEY }),
-      connection: db.connection, now: NOW, checkpointIntervalMs: 300, partitionIdleMs: 2_000, deadLetterTopic: null, handoff: false,
+      connection: db.connection, now: NOW, checkpointIntervalMs: 300, partitionIdleMs: 10_000, deadLetterTopic: null, handoff: false,
     };
     // First run: stop once the windows published reach an hour into the stadium's fill.
     const stop = new AbortController();
@@ -81,7 +99,10 @@ describe.skipIf(!!broker.skipped)('alerting under stream (real broker)', () => {
     // The stop fell inside the incident: opened before, resolved after.
     expect(mid.filter((r) => r.kind === 'capacity').map((r) => r.state)).toContain('open');
     expect(mid.filter((r) => r.kind === 'capacity').map((r) => r.state)).not.toContain('resolved');
-    // Second run resumes from the checkpoint (plugin state included) to the end of the input.
+    // The rest of the input arrives; the second run resumes from the checkpoint (plugin state
+    // included) to the end of the input.
+    expect(secondPart.length).toBeGreaterThan(0);
+    await publishFile({ brokers: broker.brokers, topic: input, partitions: 3, batchSize: 5_000, stream: Readable.from(secondPart.map((l) => l + '\n')) });
     await runStream({ ...base, exitWhenIdleMs: 3_000, plugins: [createAlerting({ areas, kafka: { producer: kafka.producer(), topic: alertsTopic } })] });
     const rows = await alertRows(db);
     expect(rows).toEqual(reference);
