@@ -1,24 +1,6 @@
 import type { Admin } from 'kafkajs';
 
 /**
- * True when every listed partition that holds messages has been read to its end: `position` (the
- * next offset to read, or undefined when unknown) has reached the partition's high watermark.
- */
-export async function partitionsCaughtUp(admin: Pick<Admin, 'fetchTopicOffsets'>, byTopic: ReadonlyMap<string, readonly number[]>, position: (topic: string, partition: number) => bigint | undefined): Promise<boolean> {
-  for (const [topic, ps] of byTopic) {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    for (const o of offsets) {
-      if (!ps.includes(o.partition)) continue;
-      const high = BigInt(o.high);
-      if (high === BigInt(o.low)) continue; // empty partition
-      const at = position(topic, o.partition);
-      if (at === undefined || at < high) return false;
-    }
-  }
-  return true;
-}
-
-/**
  * True when the whole consumer group has read every partition of `topics` that holds messages: an
  * assigned partition by this process's own `position`, any other by the group's committed offset in
  * Kafka. A partition still held by a member that died (its session not yet expired, so the group
