@@ -105,16 +105,6 @@ export class PartitionTable {
     });
   }
 
-  /** Assigned partitions grouped by topic. */
-  byTopic(): Map<string, number[]> {
-    const out = new Map<string, number[]>();
-    for (const k of this.#assigned) {
-      const [t, p] = splitPartitionKey(k);
-      out.set(t, [...(out.get(t) ?? []), p]);
-    }
-    return out;
-  }
-
   /** Sums of the live partitions' pipeline counters. */
   totals(): PartitionTotals {
     const t: PartitionTotals = { messages: 0, records: 0, accepted: 0, deadLetters: 0, late: 0 };
