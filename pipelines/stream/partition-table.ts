@@ -1,5 +1,5 @@
 import type { FrontierInput } from '../../src/window/publish-frontier.ts';
-import { partitionKey, splitPartitionKey, type PartitionState } from './partition-state.ts';
+import { partitionKey, type PartitionState } from './partition-state.ts';
 
 /** Totals over the live partitions, for progress reports. */
 export interface PartitionTotals {
