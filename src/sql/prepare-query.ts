@@ -21,11 +21,21 @@ const RELEASE_TABLES = /\brelease_(elements|element_zones|meta)\b/;
  * @throws QueryError naming the query, with a hint when a table that has to be loaded is missing.
  */
 export async function prepareQuery(conn: DuckDBConnection, q: NamedQuery, params: QueryParams, sql: string = q.sql): Promise<DuckDBPreparedStatement> {
-  let prepared: DuckDBPreparedStatement;
-  try {
+  return prepareAndBind(conn, q, params, async () => {
     // Queries of released data read the release: an analyst database's, or one built beside raw presence.
     if (RELEASE_TABLES.test(sql)) await ensureRelease(conn, { k: DEFAULT_K, anyK: true });
-    prepared = await conn.prepare(sql);
+    return conn.prepare(sql);
+  });
+}
+
+/**
+ * Runs `prepare` (a DuckDB failure becomes a QueryError naming `q`), then binds the query's parameters;
+ * destroys the statement when binding fails. The caller destroys it otherwise (in `finally`).
+ */
+export async function prepareAndBind(conn: DuckDBConnection, q: NamedQuery, params: QueryParams, prepare: () => Promise<DuckDBPreparedStatement>): Promise<DuckDBPreparedStatement> {
+  let prepared: DuckDBPreparedStatement;
+  try {
+    prepared = await prepare();
   } catch (cause) {
     throw wrapError(q, cause);
   }

@@ -1,8 +1,7 @@
-import { DuckDBTypeId, JSDuckDBValueConverter, type DuckDBConnection, type DuckDBExtractedStatements, type DuckDBPreparedStatement, type DuckDBValueConverter, type JS } from '@duckdb/node-api';
-import { bindQueryParams } from './bind-query-params.ts';
+import { DuckDBTypeId, JSDuckDBValueConverter, type DuckDBConnection, type DuckDBValueConverter, type JS } from '@duckdb/node-api';
 import { QueryError } from './query-error.ts';
 import type { NamedQuery } from './named-query.ts';
-import { prepareQuery, wrapError } from './prepare-query.ts';
+import { prepareAndBind, prepareQuery, wrapError } from './prepare-query.ts';
 import type { QueryParams } from './query-params.ts';
 import type { QueryResult } from './query-result.ts';
 
@@ -50,7 +49,7 @@ export async function runQuery(conn: DuckDBConnection, q: NamedQuery, params: Qu
   }
   if (statements.count === 0) throw new QueryError(`query ${q.name} (${q.path}) holds no SQL statement`, { query: q.name, path: q.path });
   for (let i = 0; i < statements.count - 1; i++) {
-    const before = await prepareExtracted(conn, statements, i, q, params);
+    const before = await prepareAndBind(conn, q, params, () => statements.prepare(i));
     try {
       await before.run();
     } catch (cause) {
@@ -59,7 +58,7 @@ export async function runQuery(conn: DuckDBConnection, q: NamedQuery, params: Qu
       before.destroySync();
     }
   }
-  const prepared = statements.count === 1 ? await prepareQuery(conn, q, params) : await prepareExtracted(conn, statements, statements.count - 1, q, params);
+  const prepared = statements.count === 1 ? await prepareQuery(conn, q, params) : await prepareAndBind(conn, q, params, () => statements.prepare(statements.count - 1));
   try {
     const reader = await prepared.runAndReadAll();
     const names = reader.columnNames();
@@ -72,22 +71,5 @@ export async function runQuery(conn: DuckDBConnection, q: NamedQuery, params: Qu
     throw wrapError(q, cause);
   } finally {
     prepared.destroySync();
-  }
-}
-
-/** Prepares statement `index` of a script and binds the query's parameters it uses. */
-async function prepareExtracted(conn: DuckDBConnection, statements: DuckDBExtractedStatements, index: number, q: NamedQuery, params: QueryParams): Promise<DuckDBPreparedStatement> {
-  let prepared: DuckDBPreparedStatement;
-  try {
-    prepared = await statements.prepare(index);
-  } catch (cause) {
-    throw wrapError(q, cause);
-  }
-  try {
-    await bindQueryParams(conn, prepared, q, params);
-    return prepared;
-  } catch (err) {
-    prepared.destroySync();
-    throw err;
   }
 }
