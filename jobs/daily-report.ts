@@ -74,6 +74,7 @@ export const dailyReportJob: JobDefinition<DailyReportOptions> = {
     return {
       rows: data.areas.rows.length,
       detail: { file, day: day.day, areas: data.areas.label, windows: data.city.length, deadLetters: data.quality.deadLetters.total, bytes: Buffer.byteLength(html) },
+      files: [file],
     };
   },
 };

@@ -61,6 +61,6 @@ export const eventReportJob: JobDefinition<EventReportJobOptions> = {
     } finally {
       db.close();
     }
-    return { rows: files.length, detail: { day: day.day, files } };
+    return { rows: files.length, detail: { day: day.day, files }, files };
   },
 };

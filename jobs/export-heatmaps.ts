@@ -79,6 +79,6 @@ export const exportHeatmapsJob: JobDefinition<ExportHeatmapsOptions> = {
     } finally {
       db.close();
     }
-    return { rows: cells, detail: { files: written.length, written, suppressed, k: o.k } };
+    return { rows: cells, detail: { files: written.length, written, suppressed, k: o.k }, files: written };
   },
 };

@@ -31,6 +31,6 @@ export const releaseJob: JobDefinition<ReleaseJobOptions> = {
     ctx.signal.throwIfAborted();
     const out = join(env.outDir, 'analyst', 'analyst.duckdb');
     const s = await releaseDatabase({ raw: env.db, out, k: o.k, topRes: o.topRes, to: ctx.scheduledFor });
-    return { rows: s.elements, detail: { out, windows: s.windows, people: s.people, withheld: s.withheld, cost: s.cost, k: o.k } };
+    return { rows: s.elements, detail: { out, windows: s.windows, people: s.people, withheld: s.withheld, cost: s.cost, k: o.k }, files: [out] };
   },
 };

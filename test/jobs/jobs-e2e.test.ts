@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ const db = join(dir, 'citypulse.duckdb');
 const outDir = join(dir, 'out');
 const lakeDir = join(dir, 'lake');
 const config = join(dir, 'jobs.json');
-const env = { CITYPULSE_KEY: '0123456789abcdef0123456789abcdef' };
+const env = { CITYPULSE_KEY: '0123456789abcdef0123456789abcdef', CITYPULSE_KEY_DIR: join(dir, 'keys') };
 
 async function ok(args: string[]) {
   const r = await cli(args, env);
@@ -101,6 +102,26 @@ describe('shipped jobs on a simulated day', () => {
     const runs = await query(`SELECT status, rows FROM job_runs WHERE job = 'daily_report' ORDER BY started`);
     expect(runs.map((r) => r[0])).toEqual(['succeeded', 'succeeded']);
     expect(runs[1]![1]).toBe(38n); // the simulated city's zones
+  });
+
+  it('every successful run is a signed job_run entry with the SHA-256 of the files it wrote', async () => {
+    const ledger = `${db}.admin-ledger.duckdb`;
+    const d = await openDatabase(ledger, { readOnly: true, h3: false });
+    let entries: { op?: string; details: { job: string; scheduled_for: string; rows: number; files: { name: string; sha256: string }[] } }[];
+    try {
+      entries = (await d.connection.runAndReadAll('SELECT entry FROM ledger ORDER BY idx')).getRowsJS().map(([e]) => JSON.parse(e as string));
+    } finally {
+      d.close();
+    }
+    const runs = entries.filter((e) => e.op === 'job_run').map((e) => e.details);
+    expect(runs.map((r) => r.job)).toEqual(['export_heatmaps', 'export_heatmaps', 'daily_report', 'daily_report']);
+    expect(runs[0]!.files).toHaveLength(8);
+    expect(runs[1]!.files).toEqual([]); // the re-run wrote nothing
+    const report = join(outDir, 'reports', 'daily_2026-03-02.html');
+    expect(runs[3]).toMatchObject({ scheduled_for: '2026-03-03T02:30:00.000Z', rows: 38, files: [{ name: 'daily_2026-03-02.html', sha256: createHash('sha256').update(readFileSync(report)).digest('hex') }] });
+    const v = await cli(['audit', 'verify', '--db', ledger], env);
+    expect(v.code, v.stderr).toBe(0);
+    expect(v.stdout).toMatch(/^intact: /);
   });
 
   it('lake_compaction: old hour partitions merged into one file each', async () => {

@@ -6,7 +6,7 @@ export const LEDGER_ENTRY_TYPES = ['alert', 'release', 'access', 'operation'] as
 export type LedgerEntryType = (typeof LEDGER_ENTRY_TYPES)[number];
 
 /** Operations that change state. */
-export const LEDGER_OPERATIONS = ['ingest_run', 'zones_loaded', 'cells_loaded', 'retention_run', 'key_created', 'token_created', 'token_revoked'] as const;
+export const LEDGER_OPERATIONS = ['ingest_run', 'zones_loaded', 'cells_loaded', 'retention_run', 'key_created', 'token_created', 'token_revoked', 'job_run'] as const;
 export type LedgerOperation = (typeof LEDGER_OPERATIONS)[number];
 
 /** An alert state change: which event, and the SHA-256 of its stored row (canonical JSON). */

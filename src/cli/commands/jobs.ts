@@ -15,11 +15,15 @@ import { UsageError, logOf, parseCommandArgs, type Command, type CommandContext,
 import { createCliLogger, jobLoggerOf } from '../log/create-cli-logger.ts';
 import { formatDuration } from '../../core/duration.ts';
 import { parseTimeArg } from '../time-arg.ts';
+import { fileDigests, recordAdminOperation } from '../flags/ledger-flags.ts';
+import { adminLedgerPath } from '../../access/token-files.ts';
+import { JobError } from '../../jobs/run/job-task.ts';
+import type { ScheduledJob } from '../../jobs/run/scheduled-job.ts';
 
 function help(registry: readonly JobDefinition[]): string {
   return `Usage: citypulse jobs start [--config FILE] [--db FILE] [--json]
        citypulse jobs list  [--config FILE] [--db FILE]
-       citypulse jobs run NAME [--for TIME] [--config FILE] [--db FILE] [--json]
+       citypulse jobs run NAME [--for TIME] [--config FILE] [--db FILE] [--json] [--no-ledger]
 
 Scheduled batch jobs over the pipeline's DuckDB file (node-cron timer, schedules in the configured
 time zone, DST-aware). Every attempt is recorded in the table job_runs; a job never runs twice at
@@ -40,6 +44,10 @@ Options:
   --for TIME      the slot to run for (RFC 3339 or epoch ms): the job's "now" — e.g. the windows
                   closed by then, the day before it for daily_report, the cut-off base for retention
   --json          log events as JSON lines (same as --log-format json)
+  --ledger-key FILE  Ed25519 key that signs the ledger (default $CITYPULSE_LEDGER_KEY_FILE, else
+                  <key dir>/ledger-ed25519.pem; created 0600)
+  --no-ledger     do not record runs: by default every successful run is a job_run entry (job, slot,
+                  rows, SHA-256 of each file written) in the signed ledger <db>.admin-ledger.duckdb
   -h, --help      this help
 
 Examples:
@@ -49,7 +57,7 @@ Examples:
 `;
 }
 
-const FLAGS = { config: { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean' } } as const;
+const FLAGS = { config: { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean' }, 'ledger-key': { type: 'string' }, 'no-ledger': { type: 'boolean' } } as const;
 
 /**
  * `citypulse jobs` over a job registry (the entry point passes `jobs/index.ts`'s JOB_REGISTRY, so the
@@ -87,8 +95,41 @@ function logger(ctx: CommandContext, json: boolean | undefined): JobLogger {
   return jobLoggerOf(createCliLogger({ stream: ctx.stderr, format: json ? 'json' : (ctx.logFormat ?? 'text'), timestamps: true }));
 }
 
-function makeScheduler(config: ResolvedJobsConfig, log: JobLogger, only?: (name: string) => boolean): Scheduler {
-  const jobs = toScheduledJobs(config).filter((j) => !only || only(j.name));
+/** Where each successful run is recorded: the admin ledger beside the database (null: `--no-ledger`). */
+interface RunLedger {
+  ctx: CommandContext;
+  keyFlag: string | undefined;
+}
+
+function runLedgerOf(values: { 'no-ledger'?: boolean; 'ledger-key'?: string }, ctx: CommandContext): RunLedger | null {
+  return values['no-ledger'] ? null : { ctx, keyFlag: values['ledger-key'] };
+}
+
+/**
+ * A successful run becomes a `job_run` operation in `<db>.admin-ledger.duckdb`: job, slot, attempt,
+ * rows, and the SHA-256 of every file it wrote. A run that cannot be recorded fails (retriably): the
+ * jobs are idempotent, and an unrecorded release is what the ledger exists to prevent.
+ */
+function recordingRuns(jobs: ScheduledJob[], db: string, ledger: RunLedger): ScheduledJob[] {
+  return jobs.map((j) => ({
+    ...j,
+    task: async (tctx) => {
+      const result = await j.task(tctx);
+      try {
+        await recordAdminOperation(db, ledger.ctx, 'job_run', {
+          job: j.name, scheduled_for: new Date(tctx.scheduledFor).toISOString(), attempt: tctx.attempt, rows: result.rows, files: fileDigests(result.files ?? []),
+        }, ledger.keyFlag);
+      } catch (err) {
+        throw new JobError(`${j.name} ran but could not be recorded in the ledger ${adminLedgerPath(db)}: ${(err as Error).message}`, { cause: err });
+      }
+      return result;
+    },
+  }));
+}
+
+function makeScheduler(config: ResolvedJobsConfig, log: JobLogger, only: ((name: string) => boolean) | undefined, ledger: RunLedger | null): Scheduler {
+  const bound = toScheduledJobs(config).filter((j) => !only || only(j.name));
+  const jobs = ledger ? recordingRuns(bound, config.env.db, ledger) : bound;
   const store = new DuckDbJobStore({ path: config.env.db, busyTimeoutMs: config.env.busyTimeoutMs });
   return new Scheduler({ jobs, store, owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, log });
 }
@@ -99,7 +140,7 @@ async function start(app: JobsApp, argv: string[], ctx: CommandContext): Promise
   const config = loadConfig(app, args.values);
   const enabled = new Set(config.jobs.filter((j) => j.enabled).map((j) => j.definition.name));
   const log = logger(ctx, args.values.json);
-  const scheduler = makeScheduler(config, log, (n) => enabled.has(n));
+  const scheduler = makeScheduler(config, log, (n) => enabled.has(n), runLedgerOf(args.values, ctx));
   logOf(ctx)({ type: 'jobs.scheduler.started', db: config.env.db, jobs: [...enabled], timeZone: config.timeZone });
   const tick = () => void scheduler.poll().catch((err: Error) => log({ type: 'scheduler.error', job: null, error: err.message }));
   const heartbeat = startCronHeartbeat(tick);
@@ -152,7 +193,7 @@ async function runOne(app: JobsApp, argv: string[], ctx: CommandContext): Promis
   if (!names.includes(name)) throw new UsageError(`unknown job "${name}" (known: ${names.join(', ')})`);
   const slot = parseTimeArg(args.values.for, '--for') ?? Date.now();
   const config = loadConfig(app, args.values);
-  const scheduler = makeScheduler(config, logger(ctx, args.values.json), (n) => n === name);
+  const scheduler = makeScheduler(config, logger(ctx, args.values.json), (n) => n === name, runLedgerOf(args.values, ctx));
   const onAbort = () => void scheduler.stop();
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   const started = performance.now();

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { logOf, type CommandContext } from '../command.ts';
 import { withTransaction } from '../../outputs/duckdb/with-transaction.ts';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { adminLedgerPath } from '../../access/token-files.ts';
 import { openDatabase } from '../../outputs/duckdb/open.ts';
 import type { LedgerEntry, LedgerOperation } from '../../audit/engine/ledger-entry.ts';
@@ -80,7 +80,7 @@ export async function recordRelease(
   release: { what: string; params: Record<string, unknown>; k: number | null; files: string[]; for: string | null },
   ledgerKeyFlag?: string,
 ): Promise<{ index: number; path: string }> {
-  const files = release.files.map((f) => ({ name: basename(f), sha256: createHash('sha256').update(readFileSync(f)).digest('hex') }));
+  const files = release.files.map(fileDigest);
   const path = adminLedgerPath(dbPath);
   const db = await openDatabase(path, { createSchema: false });
   try {
@@ -89,6 +89,37 @@ export async function recordRelease(
   } finally {
     db.close();
   }
+}
+
+/**
+ * Records an operation in the admin ledger beside the database, `<db>.admin-ledger.duckdb` (the one
+ * `tokens` and exports use): for processes that must not hold the database itself between their
+ * runs, such as the job scheduler. Resolves to the entry's index and the ledger's path.
+ */
+export async function recordAdminOperation(
+  dbPath: string,
+  ctx: Pick<CommandContext, 'env' | 'stderr'>,
+  op: LedgerOperation,
+  details: Record<string, unknown>,
+  ledgerKeyFlag?: string,
+): Promise<{ index: number; path: string }> {
+  const path = adminLedgerPath(dbPath);
+  const db = await openDatabase(path, { createSchema: false });
+  try {
+    const index = await recordEntry(db.connection, ctx, { type: 'operation', at: new Date().toISOString(), op, details }, ledgerKeyFlag);
+    return { index, path };
+  } finally {
+    db.close();
+  }
+}
+
+/** Name and SHA-256 of each file that exists (outputs a job or an export wrote). */
+export function fileDigests(files: readonly string[]): { name: string; sha256: string }[] {
+  return files.filter((f) => existsSync(f) && statSync(f).isFile()).map(fileDigest);
+}
+
+function fileDigest(file: string): { name: string; sha256: string } {
+  return { name: basename(file), sha256: createHash('sha256').update(readFileSync(file)).digest('hex') };
 }
 
 async function recordEntry(conn: DuckDBConnection, ctx: Pick<CommandContext, 'env' | 'stderr'>, entry: LedgerEntry, ledgerKeyFlag?: string): Promise<number> {

@@ -20,6 +20,11 @@ export interface JobResult {
   rows: number;
   /** Serialised as JSON unless it is a string. */
   detail?: unknown;
+  /**
+   * Files this run wrote for someone to read (reports, exports, the analyst database): `citypulse jobs`
+   * records each with its SHA-256 in the signed admin ledger beside the database.
+   */
+  files?: string[];
 }
 
 /** The code of a job, bound to its configuration. */
