@@ -19,7 +19,7 @@ export interface PostgresMirrorConfig extends PostgresSinkConfig {
  *    (so they commit — or not — with the offsets and window state: DuckDB stays the source of truth);
  * 2. after the commit every staged entry is merged and written to PostgreSQL in ONE transaction that
  *    also stores each partition's next offset (`citypulse_offsets`); a partition whose stored offset
- *    is not older is skipped, rows are upserted by key; then the entries are deleted from the outbox.
+ *    is newer is skipped, rows are upserted by key; then the entries are deleted from the outbox.
  *
  * A crash between 1 and 2 leaves the entries staged: the next start (or checkpoint) sends them. A
  * crash between the PostgreSQL commit and the outbox delete sends them again: skipped or upserted to

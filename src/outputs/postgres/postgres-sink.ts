@@ -26,7 +26,7 @@ export interface PostgresSinkConfig {
 export interface PostgresWriteResult {
   /** Partitions whose rows were written (their offset was newer than the stored one). */
   written: number;
-  /** Partitions skipped: PostgreSQL already holds their results up to this offset or further. */
+  /** Partitions skipped: PostgreSQL already holds their results up to a later offset. */
   skipped: number;
   presenceRows: number;
   odRows: number;
@@ -39,9 +39,9 @@ const h3dec = (hex: string) => BigInt(`0x${hex}`).toString();
 /**
  * The PostgreSQL side of the stream's mirror: creates the schema on first use (versioned, see
  * postgres-schema.ts) and writes merged checkpoints, each in ONE transaction holding every partition's
- * rows and its next offset. A partition whose stored offset is already at or past the batch's is
- * skipped (its rows are there: partitions are deterministic, so the same offset means the same rows),
- * and rows are upserted by key, so a replay writes nothing new.
+ * rows and its next offset. A partition whose stored offset is already past the batch's is skipped
+ * (its rows are there: a partition's results depend only on its messages, so a later offset holds
+ * every row of an earlier one), and rows are upserted by key, so a replay writes nothing new.
  */
 export class PostgresSink {
   readonly #cfg: Required<Omit<PostgresSinkConfig, 'log'>> & { log: (m: string) => void };
@@ -98,7 +98,7 @@ export class PostgresSink {
 
   /**
    * Writes a merged batch and the alerts in one transaction. Per partition (locked in order): rows and
-   * offset when the batch's offset is newer than the stored one, else nothing; the frontier of the
+   * offset unless the stored offset is newer than the batch's; the frontier of the
    * partitions for which this process is at least as far as the stored offset; alerts upserted.
    */
   async write(batch: MirrorBatch, alerts: readonly Record<string, unknown>[]): Promise<PostgresWriteResult> {
@@ -131,13 +131,16 @@ export class PostgresSink {
       }
       const fresh: BatchPartition[] = [];
       for (const p of batch.parts) {
-        if ((stored.get(`${p.topic}/${p.partition}`) ?? -1n) >= p.nextOffset) result.skipped++;
+        // Strictly older than what is stored: skipped (a zombie owner, a replay from further back).
+        // At an equal offset the rows are upserted again: a replay of the same checkpoint writes the
+        // same values, and the end of input closes the last windows without moving the offset.
+        if ((stored.get(`${p.topic}/${p.partition}`) ?? -1n) > p.nextOffset) result.skipped++;
         else fresh.push(p);
       }
       result.presenceRows = await this.#upsertPresence(c, fresh);
       result.odRows = await this.#upsertOd(c, fresh);
       for (const p of fresh) {
-        await c.query(`UPDATE ${q}.citypulse_offsets SET next_offset = $4, updated_at = now() WHERE consumer_group = $1 AND topic = $2 AND "partition" = $3`, [group, p.topic, p.partition, p.nextOffset.toString()]);
+        await c.query(`UPDATE ${q}.citypulse_offsets SET next_offset = GREATEST(next_offset, $4::bigint), updated_at = now() WHERE consumer_group = $1 AND topic = $2 AND "partition" = $3`, [group, p.topic, p.partition, p.nextOffset.toString()]);
         stored.set(`${p.topic}/${p.partition}`, p.nextOffset);
         result.written++;
       }

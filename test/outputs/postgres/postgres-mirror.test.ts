@@ -86,7 +86,7 @@ describe.skipIf(server.skipped)('PostgreSQL mirror (real PostgreSQL + DuckDB)', 
       // The released view: base cells with >= 20 people (k = 20), nothing else.
       const rel = await db.query<{ h3_hex: string; present: number }>('SELECT h3_hex, present FROM citypulse.presence_released ORDER BY 1');
       expect(rel.map((r) => `${r.h3_hex} ${r.present}`)).toEqual([`${A} 25`, `${C} 30`].sort());
-      // A replay of the same checkpoint (after a crash): the stored offsets are not older → skipped.
+      // A replay of the same checkpoint (after a crash): upserted again, the same values.
       await checkpoint(p, { parts: [part(0, 10, [row(0, A, 21), row(0, B, 5), row(1, A, 7)]), part(1, 8, [row(0, A, 4), row(0, C, 30)])], publishedUntil: T0 + W });
       // An older offset (a zombie owner, a replay from further back) with rows: skipped as well.
       await checkpoint(p, { parts: [part(1, 5, [row(0, A, 4)])], publishedUntil: T0 + W });
