@@ -14,7 +14,7 @@ export function postgresError(err: unknown, what: string, maskedUrl: string, fla
   const hint =
     code === 'ECONNREFUSED' ? ' (is the server running and listening there?)'
     : code === 'ENOTFOUND' ? ' (unknown host)'
-    : code === '3D000' ? ' (the database does not exist: create it first, e.g. createdb)'
+    : code === '3D000' ? ' (create it first: createdb, or CREATE DATABASE)'
     : code === '28P01' || code === '28000' ? ' (authentication failed: check the user and password)'
     : code === '42501' ? ' (the user lacks a privilege: it needs CREATE on the database, or the schema created by an owner)'
     : '';
