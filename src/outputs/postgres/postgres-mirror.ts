@@ -4,9 +4,12 @@ import { MirrorOutbox } from '../duckdb/mirror-outbox.ts';
 import { mergeMirrorEntries, toMirrorEntry, type MirrorEntry } from './mirror-entry.ts';
 import { PostgresSink, type PostgresSinkConfig, type PostgresWriteResult } from './postgres-sink.ts';
 
+/** Staged checkpoints merged into one PostgreSQL transaction at most (catching up after an outage). */
+const ENTRIES_PER_TRANSACTION = 32;
+
 /** Configuration of {@link createPostgresMirror}: the sink's, plus what to report. */
 export interface PostgresMirrorConfig extends PostgresSinkConfig {
-  /** After each delivery: what was written. */
+  /** After each PostgreSQL transaction: what was written. */
   onDelivered?: (r: PostgresWriteResult & { entries: number }) => void;
 }
 
@@ -53,14 +56,19 @@ export function createPostgresMirror(config: PostgresMirrorConfig): CheckpointMi
         return true;
       }
       try {
-        const batch = mergeMirrorEntries(entries.map((e) => JSON.parse(e.payload) as MirrorEntry));
-        const alerts = batch.alertsFrom === null ? [] : await outbox.alertsFrom(conn, batch.alertsFrom);
-        const r = await sink.write(batch, alerts);
-        await outbox.remove(conn, entries.at(-1)!.seq);
+        // Oldest first, a bounded number of checkpoints per PostgreSQL transaction (a long outage
+        // leaves many staged); each transaction is what consecutive checkpoints would have written.
+        for (let i = 0; i < entries.length; i += ENTRIES_PER_TRANSACTION) {
+          const chunk = entries.slice(i, i + ENTRIES_PER_TRANSACTION);
+          const batch = mergeMirrorEntries(chunk.map((e) => JSON.parse(e.payload) as MirrorEntry));
+          const alerts = batch.alertsFrom === null ? [] : await outbox.alertsFrom(conn, batch.alertsFrom);
+          const r = await sink.write(batch, alerts);
+          await outbox.remove(conn, chunk.at(-1)!.seq);
+          config.onDelivered?.({ ...r, entries: chunk.length });
+        }
         pending = false;
         if (failing) log(`PostgreSQL ${sink.server} reachable again: ${entries.length} staged checkpoints delivered`);
         failing = false;
-        config.onDelivered?.({ ...r, entries: entries.length });
         return true;
       } catch (err) {
         if (strict) throw err;
