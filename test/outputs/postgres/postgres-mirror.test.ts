@@ -164,6 +164,35 @@ describe.skipIf(server.skipped)('PostgreSQL mirror (real PostgreSQL + DuckDB)', 
     }
   });
 
+  it('a dead owner\'s staged entry, delivered after another process took the partition: skipped when behind, fills the gap when ahead', async () => {
+    const schema = 'moved';
+    const dead = await proc(':memory:', 'g4', schema);
+    const next = await proc(':memory:', 'g4', schema);
+    try {
+      // Partition 0: window w closes at offset 10 (w + 1), 10 people in cell A.
+      const upTo = (from: number, to: number) => [0, 1, 2, 3].filter((w) => 10 * (w + 1) > from && 10 * (w + 1) <= to).map((w) => row(w, A, 10 + w));
+      await checkpoint(dead, { parts: [part(0, 10, upTo(0, 10))], publishedUntil: T0 + W });
+      // The old owner commits offset 25 in DuckDB and dies before PostgreSQL (staged only).
+      await checkpoint(dead, { parts: [part(0, 25, upTo(10, 25))], publishedUntil: T0 + 2 * W }, false);
+      // The new owner resumed from the changelog at 10 (never past PostgreSQL) and reached 18.
+      await checkpoint(next, { parts: [part(0, 18, upTo(10, 18))], publishedUntil: T0 + W });
+      // The old owner restarts and delivers: ahead of the stored 18, its rows fill the gap.
+      await dead.mirror.deliver(dead.conn, true);
+      expect(await presence(schema)).toEqual(sorted([`0 ${A} 10/10/30`, `1 ${A} 11/11/33`]));
+      // The new owner's next checkpoint at 22 is older than the stored 25: skipped; at 40: written.
+      await checkpoint(next, { parts: [part(0, 22, upTo(18, 22))], publishedUntil: T0 + 2 * W });
+      await checkpoint(next, { parts: [part(0, 40, upTo(22, 40))], publishedUntil: T0 + 4 * W });
+      expect(await presence(schema)).toEqual(sorted([`0 ${A} 10/10/30`, `1 ${A} 11/11/33`, `2 ${A} 12/12/36`, `3 ${A} 13/13/39`]));
+      // And a stale entry behind the stored offset (the old owner staged 30, the new one is at 40): skipped.
+      await checkpoint(dead, { parts: [part(0, 30, upTo(25, 30).map((r) => ({ ...r, present: 99 })))] });
+      expect(await presence(schema)).toEqual(sorted([`0 ${A} 10/10/30`, `1 ${A} 11/11/33`, `2 ${A} 12/12/36`, `3 ${A} 13/13/39`]));
+      expect((await db.query<{ next_offset: string }>(`SELECT next_offset FROM ${schema}.citypulse_offsets`)).map((r) => r.next_offset)).toEqual(['40']);
+    } finally {
+      await dead.close();
+      await next.close();
+    }
+  });
+
   it('randomised: any interleaving of replays, crashes and redeliveries gives the sum of the partitions', async () => {
     let seed = 7;
     const rnd = (n: number) => ((seed = (seed * 16807) % 2147483647) % n);
