@@ -193,6 +193,35 @@ describe.skipIf(server.skipped)('PostgreSQL mirror (real PostgreSQL + DuckDB)', 
     }
   });
 
+  it('the Grafana recipe of docs/postgres.md: a role granted presence_released reads it and nothing beneath', async () => {
+    const schema = 'bi';
+    const role = `citypulse_test_pg_reader_${Math.floor(Math.random() * 1e9)}`;
+    const p = await proc(':memory:', 'g5', schema);
+    try {
+      await checkpoint(p, { parts: [part(0, 3, [row(0, A, 25), row(0, B, 19)])], publishedUntil: T0 + W });
+      await db.query(`CREATE ROLE ${role} LOGIN`);
+      await db.query(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
+      await db.query(`GRANT SELECT ON ${schema}.presence_released TO ${role}`);
+      const u = new URL(db.url);
+      u.username = role;
+      const pg = (await import('pg')).default;
+      const c = new pg.Client({ connectionString: u.toString() });
+      await c.connect();
+      try {
+        const r = await c.query(`SELECT h3_hex, present FROM ${schema}.presence_released`);
+        expect(r.rows).toEqual([{ h3_hex: A, present: 25 }]);
+        await expect(c.query(`SELECT * FROM ${schema}.presence`)).rejects.toThrow(/permission denied/);
+        await expect(c.query(`SELECT * FROM ${schema}.presence_partials`)).rejects.toThrow(/permission denied/);
+      } finally {
+        await c.end();
+      }
+    } finally {
+      await p.close();
+      await db.query(`DROP OWNED BY ${role}`).catch(() => {});
+      await db.query(`DROP ROLE IF EXISTS ${role}`);
+    }
+  });
+
   it('randomised: any interleaving of replays, crashes and redeliveries gives the sum of the partitions', async () => {
     let seed = 7;
     const rnd = (n: number) => ((seed = (seed * 16807) % 2147483647) % n);
