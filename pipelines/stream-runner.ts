@@ -50,7 +50,7 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
   const table = new PartitionTable((topic, partition) => restorePartition(cfg, store, changelog, topic, partition));
   const checkpointer = new Checkpointer({
     store, table, connection: cfg.connection, plugins: cfg.plugins, deviceConsumers: cfg.deviceConsumers, clock: cfg.clock,
-    partitionIdleMs: cfg.partitionIdleMs, publishedUntil: meta.publishedUntil, log: cfg.log, onFatal,
+    partitionIdleMs: cfg.partitionIdleMs, publishedUntil: meta.publishedUntil, log: cfg.log, onFatal, ...(cfg.mirror ? { mirror: cfg.mirror } : {}),
     effects: checkpointEffects(cfg, producer, changelog, () => supervisor.current),
     onCheckpoint: () => cfg.onCheckpoint?.(progress(table, checkpointer)),
   });
@@ -64,6 +64,11 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
     log: cfg.log,
   });
   try {
+    if (cfg.mirror) {
+      // Before consuming: the mirror's schema, and what an earlier run staged but did not deliver.
+      await cfg.mirror.init(cfg.connection);
+      await cfg.mirror.deliver(cfg.connection, true);
+    }
     await admin.connect();
     if (cfg.input === 'records') ctx.partitionerOf = partitionersOf(admin);
     if (producer) await producer.connect();
@@ -89,6 +94,7 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
     if (producer) await bounded(producer.disconnect(), STREAM_DEFAULTS.shutdown.otherMs);
     await bounded(admin.disconnect(), STREAM_DEFAULTS.shutdown.otherMs);
     for (const p of cfg.plugins) await p.close?.();
+    await cfg.mirror?.close();
   }
 }
 

@@ -4,6 +4,7 @@ import { encodeState } from '../../src/core/state-codec.ts';
 import type { DeadLetterMessage } from '../../src/ingest/sources/kafka/dead-letter-message.ts';
 import type { PartitionCheckpoint, StreamStore } from '../../src/outputs/duckdb/stream-store.ts';
 import type { WindowPlugin } from '../../src/outputs/window-plugin.ts';
+import type { CheckpointMirror } from '../../src/outputs/checkpoint-mirror.ts';
 import type { DeviceConsumerPlugin } from '../../src/window/device-window.ts';
 import type { PresenceRow } from '../../src/core/presence-row.ts';
 import { publishFrontier } from '../../src/window/publish-frontier.ts';
@@ -41,6 +42,11 @@ export interface CheckpointerConfig {
   /** Frontier stored by the previous run (`stream_meta.published_until`). */
   publishedUntil: number | null;
   effects?: CheckpointEffects;
+  /**
+   * A second store kept exactly-once with DuckDB (`--postgres`): staged inside the transaction,
+   * delivered after it and before the state changelog, which waits while the mirror is behind.
+   */
+  mirror?: CheckpointMirror;
   log?: (message: string) => void;
   /** Called after each checkpoint with how many there were so far. */
   onCheckpoint?: (checkpoints: number) => void;
@@ -108,13 +114,17 @@ export class Checkpointer {
     const { table, effects } = this.#c;
     const dirty = table.dirty();
     const until = publishFrontier(table.frontierInputs(this.#c.clock.now(), this.#c.partitionIdleMs), this.#published, final);
-    if (dirty.length === 0 && (until === null || until === this.#published)) return;
+    if (dirty.length === 0 && (until === null || until === this.#published)) {
+      // Nothing new, but a mirror that was unreachable may have staged checkpoints to catch up on.
+      if (this.#c.mirror?.pending) await this.#c.mirror.deliver(this.#c.connection, final);
+      return;
+    }
     const dlq = dirty.flatMap((p) => p.dlq);
     if (dlq.length > 0 && effects?.sendDeadLetters) await effects.sendDeadLetters(dlq);
     for (const p of dirty) p.dlq = [];
     const batch = dirty.map((p) => ({ topic: p.topic, partition: p.partition, nextOffset: String(p.nextOffset), state: encodeState(p.pipeline.snapshot()), ...p.buffer.drain() }));
     try {
-      await this.#c.store.commit(batch, until, this.#published, (rows) => this.#inTransaction(batch, rows));
+      await this.#c.store.commit(batch, until, this.#published, (rows) => this.#inTransaction(batch, rows, until, final));
     } catch (err) {
       // Rolled back: the drained results go with the next checkpoint.
       dirty.forEach((p, i) => p.buffer.putBack(batch[i]!));
@@ -122,7 +132,8 @@ export class Checkpointer {
     }
     if (until !== null) this.#published = until;
     for (const p of dirty) p.dirty = false;
-    const changelog = this.#afterCommit(batch, final);
+    const mirrored = this.#c.mirror ? await this.#c.mirror.deliver(this.#c.connection, final) : true;
+    const changelog = this.#afterCommit(batch, final, mirrored);
     if (final) await changelog;
     for (const pl of this.#c.plugins) await pl.afterCommit?.();
     this.#last = this.#c.clock.now();
@@ -131,8 +142,8 @@ export class Checkpointer {
   }
 
   /** Device outputs and window plugins write inside the transaction; returns the plugins' state. */
-  async #inTransaction(batch: (PartitionCheckpoint & { device: Map<string, unknown[]> })[], published: PresenceRow[]): Promise<Record<string, unknown> | null> {
-    const { connection, plugins, deviceConsumers } = this.#c;
+  async #inTransaction(batch: (PartitionCheckpoint & { device: Map<string, unknown[]> })[], published: PresenceRow[], until: number | null, final: boolean): Promise<Record<string, unknown> | null> {
+    const { connection, plugins, deviceConsumers, mirror, table } = this.#c;
     for (const d of deviceConsumers) {
       const out = batch.flatMap((b) => b.device.get(d.name) ?? []);
       if (out.length > 0 && d.store) await d.store(connection, out);
@@ -141,20 +152,26 @@ export class Checkpointer {
     for (const pl of plugins) await pl.flush(connection);
     const states: Record<string, unknown> = {};
     for (const pl of plugins) if (pl.snapshot) states[pl.name] = pl.snapshot();
+    if (mirror) {
+      const assigned = [...table.assigned].map((key) => ({ key, nextOffset: String(table.get(key)?.nextOffset ?? -1n) }));
+      await mirror.stage(connection, { parts: batch, assigned, publishedUntil: until, published, final });
+    }
     return Object.keys(states).length > 0 ? states : null;
   }
 
   /**
    * Offsets and changelog: best effort, not awaited except the final changelog (the returned promise):
    * DuckDB is already consistent, and a lagging copy only means a longer replay for the next owner.
+   * The changelog waits while the mirror is behind (`mirrored` false): another process must never
+   * resume a partition past what the mirror holds.
    */
-  #afterCommit(batch: PartitionCheckpoint[], final: boolean): Promise<void> {
+  #afterCommit(batch: PartitionCheckpoint[], final: boolean, mirrored = true): Promise<void> {
     const { effects, log } = this.#c;
     const offsets = batch.filter((b) => BigInt(b.nextOffset) >= 0n).map((b) => ({ topic: b.topic, partition: b.partition, offset: b.nextOffset }));
     if (offsets.length > 0 && !final && effects?.commitOffsets) {
       void effects.commitOffsets(offsets).catch((err: Error) => log?.(`offset commit to Kafka failed (harmless): ${err.message}`));
     }
-    if (!effects?.publishStates) return Promise.resolve();
+    if (!effects?.publishStates || !mirrored) return Promise.resolve();
     return effects.publishStates(batch).catch((err: Error) => log?.(`state changelog not updated (a moved partition replays further back): ${err.message}`));
   }
 }

@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { systemClock, type Clock } from '../../src/core/clock.ts';
 import type { CellTable } from '../../src/locate/cell-table.ts';
 import type { WindowPlugin } from '../../src/outputs/window-plugin.ts';
+import type { CheckpointMirror } from '../../src/outputs/checkpoint-mirror.ts';
 import type { Pseudonymiser } from '../../src/privacy/pseudonymiser.ts';
 import type { DeviceConsumerPlugin } from '../../src/window/device-window.ts';
 import type { WindowConfig } from '../../src/window/window-config.ts';
@@ -60,6 +61,11 @@ export interface StreamConfig extends Partial<WindowConfig> {
   sourcePartitions?: string[];
   /** With `exitWhenIdleMs`: also wait until this upstream stage (repartition) has caught up. */
   upstreamCaughtUp?: () => Promise<boolean>;
+  /**
+   * A second store kept exactly-once with the DuckDB checkpoints (`--postgres`,
+   * src/outputs/postgres/): initialised and caught up before consuming, closed at the end. Default none.
+   */
+  mirror?: CheckpointMirror;
   /** Processing time: checkpoint intervals, idleness, waits. Default the system clock. */
   clock?: Clock;
   /** Wall clock for timestamp plausibility. Default `clock.now`. */

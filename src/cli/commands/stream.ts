@@ -20,6 +20,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { populationPlugin } from '../../population/plugin/population-plugin.ts';
 import { createLakeWriter } from '../../outputs/lake/index.ts';
 import type { WindowPlugin } from '../../outputs/window-plugin.ts';
+import { POSTGRES_FLAGS, POSTGRES_FLAGS_HELP, postgresMirrorFromFlags } from '../flags/postgres-flags.ts';
 
 const HELP = `Usage: citypulse stream --brokers B --topics T1,T2 --group G --cells CSV --db FILE [options]
 
@@ -50,10 +51,12 @@ ${ALERT_FLAGS_HELP}
 ${LEDGER_FLAGS_HELP}
                            (under stream, alerts also go to the topic ${DEFAULT_ALERT_TOPIC} by default)
 ${MOBILITY_FLAGS_HELP}
+${POSTGRES_FLAGS_HELP}
   -h, --help               this help
 
 Scale-out: run several processes with the same --group, each with its own --db; merge their files
-with "citypulse merge --into FILE A.duckdb B.duckdb". See README "Kafka".
+with "citypulse merge --into FILE A.duckdb B.duckdb", or give them all the same --postgres: the
+PostgreSQL views sum the processes' rows with no merge step (docs/postgres.md). See README "Kafka".
 `;
 
 export const streamCommand: Command = {
@@ -68,6 +71,7 @@ export const streamCommand: Command = {
         ...ALERT_FLAGS,
         ...LEDGER_FLAGS,
         ...MOBILITY_FLAGS,
+        ...POSTGRES_FLAGS,
         lake: { type: 'string' },
         brokers: { type: 'string' },
         topics: { type: 'string' },
@@ -108,6 +112,7 @@ export const streamCommand: Command = {
       plugins.push(createHeadPublishing({ ledger, producer, topic: String(v['ledger-topic']), onError: (err) => logOf(ctx)({ type: 'ledger.note', message: `publishing a head failed (${err.message}); the next one follows` }) }));
     }
     const deviceConsumers = [...mobilityFromFlags(v), populationPlugin() as DeviceConsumerPlugin<unknown, DuckDBConnection>];
+    const mirror = postgresMirrorFromFlags(v, ctx.env, String(v.group), (message) => log({ type: 'stream.note', component: 'stream', message: `postgres: ${message}` }));
     const db = await openDatabase(dbPath);
     try {
       await checkKeyFingerprint(db.connection, keyFingerprint(key.key, rotateEveryMs), key.path ?? 'from $CITYPULSE_KEY');
@@ -148,6 +153,7 @@ export const streamCommand: Command = {
         handoff: !v['no-handoff'],
         plugins,
         deviceConsumers,
+        ...(mirror ? { mirror } : {}),
         signal: ctx.signal,
         log: (message) => log({ type: 'stream.note', component: 'stream', message }),
         onCheckpoint: (p) =>
