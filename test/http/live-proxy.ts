@@ -56,7 +56,7 @@ export async function startLiveProxy(upstream: string, publishedUntil: number): 
     if (path === '/api/v1/live') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
       res.write(': ping\n\n');
-      res.write(`event: hello\ndata: ${JSON.stringify({ mode: 'stream', publishedUntil: new Date(proxy.publishedUntil).toISOString() })}\n\n`);
+      res.write(`event: hello\ndata: ${JSON.stringify({ mode: 'stream', publishedUntil: Number.isFinite(proxy.publishedUntil) ? new Date(proxy.publishedUntil).toISOString() : null })}\n\n`);
       streams.add(res);
       res.on('close', () => streams.delete(res));
       return;
