@@ -233,6 +233,12 @@ describe.skipIf(skip)('duty-room dashboard in Chromium', () => {
     expect(known).toBeGreaterThan(0);
     expect(await page.locator('#zone-chart').getAttribute('data-points')).toBe(String(known));
     expect(await page.locator('#zone-chart line.now').count()).toBe(1);
+    // A click on the map picks the zone under it (MapLibre's zone layer under deck.gl's canvas).
+    const box = (await page.locator('#map').boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForFunction((t) => document.getElementById('zone-title')!.textContent !== t, `Zone: ${title}`, { timeout: 15_000 });
+    const picked = (await page.locator('#zone-title').textContent())!.replace(/^Zone: /, '');
+    expect(zones.features.map((f: any) => f.properties.zone_name)).toContain(picked);
   });
 
   it('flows and population layers: ArcLayer of the hour’s OD flows, population choropleth note', async () => {
