@@ -153,10 +153,13 @@ function deckLayers(v) {
     }));
   }
   const labels = [];
+  // A watched area's own label wins over the name of the zone beneath it.
+  const areaBoxes = v.layers.areas && v.areas ? v.areas.features.map((f) => boundsOf({ features: [f] })).filter(Boolean) : [];
+  const underArea = ([x, y]) => areaBoxes.some((b) => x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3]);
   if (v.layers.zones && v.outlines && v.zoom >= 12) {
     for (const f of v.outlines.features) {
       const p = labelPoint(f.geometry);
-      if (p) labels.push({ p, text: f.properties.zone_name, size: 11, colour: [70, 78, 92, 255] });
+      if (p && !underArea(p)) labels.push({ p, text: f.properties.zone_name, size: 11, colour: [70, 78, 92, 255] });
     }
   }
   if (v.layers.areas && v.areas) {
