@@ -11,7 +11,7 @@ export interface DashboardPage {
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
 /** The page's own code, inlined in this order into one module script. */
-const SCRIPTS = ['map-layers.js', 'dashboard.js'] as const;
+const SCRIPTS = ['map-layers.js', 'live-follow.js', 'zone-chart.js', 'dashboard.js'] as const;
 
 /**
  * Builds the dashboard page from `dashboard/` (HTML template, CSS and JS inlined into it). The map

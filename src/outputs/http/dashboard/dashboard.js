@@ -1,9 +1,9 @@
-// The citypulse duty-room dashboard (follows map-layers.js in the same inline module). Plain browser
+// The citypulse duty-room dashboard (the last part of one inline module: map-layers.js,
+// live-follow.js, zone-chart.js, then this file). Plain browser
 // JavaScript, no build step; nothing fetched but this server's /api/v1 and /vendor files.
 const $ = (id) => document.getElementById(id);
 const RESOLUTIONS = [7, 8, 9];
 const PLAY_MS = 900;
-const POLL_MS = 30_000;
 
 /**
  * The map layers the user can switch on and off. A layer named here gets a checkbox; its data is
@@ -97,124 +97,6 @@ function showError(message) {
   e.textContent = message;
   e.hidden = !message;
   if (message) document.body.dataset.state = 'error';
-}
-
-// ---- live / history --------------------------------------------------------------------------------
-
-function setMode(live) {
-  state.live = live;
-  document.body.dataset.mode = live ? 'live' : 'history';
-  $('back-live').hidden = live;
-  const via = { stream: 'server push', polling: `polling every ${POLL_MS / 1000} s`, connecting: 'connecting…' }[state.liveVia];
-  $('live-status').textContent = live ? `● live — following the latest window (${via})` : '◼ history — not following';
-}
-
-/** Leaves live mode: any explicit move in time (slider, buttons, an alert) does. */
-function toHistory() { if (state.live) setMode(false); }
-
-function latestIndex() {
-  // The latest window, or — when the last ones show nothing (a quiet night, the partial windows at
-  // the end of a finished run) — the latest one that has something to show.
-  let i = state.windows.length - 1;
-  while (i > 0 && state.windows[i].hexagons === 0) i--;
-  return Math.max(0, i);
-}
-
-async function backToLive() {
-  setMode(true);
-  await refreshWindows();
-  state.index = latestIndex();
-  await safeRender();
-}
-
-/** Re-reads the window list (and alerts); in live mode moves to `followStart` or the latest window. */
-async function refreshWindows(followStart) {
-  const keep = state.windows[state.index] && state.windows[state.index].start;
-  const [list, alerts] = await Promise.all([api(`api/v1/windows?res=${state.res}`, true), api('api/v1/alerts?limit=500', true)]);
-  applyWindows(list);
-  state.alerts = alerts.alerts;
-  const found = state.live
-    ? (followStart !== undefined ? state.windows.findIndex((w) => w.start === followStart) : -1)
-    : state.windows.findIndex((w) => w.start === keep);
-  state.index = found >= 0 ? found : state.live ? latestIndex() : Math.min(state.index, state.windows.length - 1);
-}
-
-function applyWindows(list) {
-  state.k = list.k;
-  state.baseRes = list.base_res;
-  state.bbox = list.bbox;
-  state.windows = list.windows.map((w) => ({ ...w, start: Date.parse(w.start), end: Date.parse(w.end) }));
-  const slider = $('window-slider');
-  slider.max = String(Math.max(0, state.windows.length - 1));
-}
-
-let pollTimer = null;
-function startPolling() {
-  state.liveVia = 'polling';
-  setMode(state.live);
-  if (pollTimer) return;
-  pollTimer = setInterval(async () => {
-    const before = state.windows.length && state.windows[state.windows.length - 1].start;
-    try {
-      await refreshWindows();
-      const after = state.windows.length && state.windows[state.windows.length - 1].start;
-      if (after !== before || state.live) await safeRender();
-    } catch { /* the next poll retries */ }
-  }, POLL_MS);
-}
-
-/**
- * Follows GET /api/v1/live (server-sent events: `hello`, `window`, `alert`). Read with fetch rather
- * than EventSource, which cannot send the bearer token. When the route is missing (citypulse serve
- * on a finished database) or the stream breaks, the page polls /api/v1/windows instead.
- */
-async function followLive() {
-  let r;
-  try {
-    r = await fetch('api/v1/live', { headers: authHeaders('text/event-stream'), cache: 'no-store' });
-  } catch { startPolling(); return; }
-  if (!r.ok || !r.body || !(r.headers.get('content-type') || '').startsWith('text/event-stream')) { startPolling(); return; }
-  state.liveVia = 'stream';
-  setMode(state.live);
-  if (pollTimer) { clearInterval(pollTimer); pollTimer = null; }
-  const reader = r.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += value.replace(/\r\n?/g, '\n');
-      let cut;
-      while ((cut = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        let event = 'message';
-        const data = [];
-        for (const line of block.split('\n')) {
-          if (line.startsWith(':')) continue; // a ping comment
-          const [field, ...rest] = line.split(':');
-          const v = rest.join(':').replace(/^ /, '');
-          if (field === 'event') event = v;
-          else if (field === 'data') data.push(v);
-        }
-        if (data.length) await onLiveEvent(event, JSON.parse(data.join('\n')));
-      }
-    }
-  } catch { /* broken stream: fall back below */ }
-  startPolling();
-}
-
-async function onLiveEvent(event, data) {
-  if (event === 'window') {
-    await refreshWindows(Date.parse(data.windowStart));
-    await safeRender();
-  } else if (event === 'alert') {
-    const i = state.alerts.findIndex((a) => a.alert_id === data.alert_id && a.seq === data.seq);
-    if (i >= 0) state.alerts[i] = data; else state.alerts.unshift(data);
-    state.alerts.sort((a, b) => Date.parse(b.window_start) - Date.parse(a.window_start) || b.seq - a.seq);
-    const w = state.windows[state.index];
-    if (w) drawAlerts(w);
-  }
 }
 
 // ---- drawing --------------------------------------------------------------------------------------
@@ -376,67 +258,6 @@ async function drawDistricts(w, seq) {
   if (items.length === 0) items.push(el('li', { class: 'muted' }, `No zone reaches k = ${state.k} in this window.`));
   $('districts').replaceChildren(...items);
   box.hidden = false;
-}
-
-/** The per-zone chart: people in the zone window by window, the selected window marked. */
-async function selectZone(zoneId) {
-  const map = state.map;
-  if (map && state.selectedZone !== null) map.setFeatureState({ source: 'zones', id: state.selectedZone }, { selected: false });
-  state.selectedZone = zoneId;
-  if (map && zoneId !== null) map.setFeatureState({ source: 'zones', id: zoneId }, { selected: true });
-  const box = $('zone-box');
-  if (zoneId === null) { box.hidden = true; return; }
-  const f = state.outlines && state.outlines.features.find((x) => x.properties.zone_id === zoneId);
-  $('zone-title').textContent = f ? `Zone: ${f.properties.zone_name}` : `Zone ${zoneId}`;
-  box.hidden = false;
-  let answer;
-  try {
-    answer = await cached(`series|${state.zoneSystem}|${zoneId}`, `api/v1/zones/${encodeURIComponent(state.zoneSystem)}/${encodeURIComponent(zoneId)}/series`);
-  } catch (err) {
-    $('zone-note').textContent = `Could not load the zone's series: ${err.message}`;
-    return;
-  }
-  if (state.selectedZone !== zoneId) return;
-  state.zoneSeries = answer.rows.map((r) => ({ t: Date.parse(r.window_start), v: r.present }));
-  drawZoneChart();
-}
-
-function drawZoneChart() {
-  const svg = $('zone-chart');
-  const pts = state.zoneSeries || [];
-  const NS = 'http://www.w3.org/2000/svg';
-  const W = 300, H = 110, L = 34, B = 16, T = 6;
-  svg.replaceChildren();
-  if (pts.length === 0) return;
-  const t0 = pts[0].t, t1 = pts[pts.length - 1].t || t0 + 1;
-  const vmax = Math.max(state.k, ...pts.map((p) => p.v || 0));
-  const x = (t) => L + ((W - L - 4) * (t - t0)) / Math.max(1, t1 - t0);
-  const y = (v) => H - B - ((H - B - T) * v) / vmax;
-  const mk = (tag, attrs, text) => {
-    const e = document.createElementNS(NS, tag);
-    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-    if (text !== undefined) e.textContent = text;
-    svg.append(e);
-    return e;
-  };
-  mk('line', { class: 'axis', x1: L, x2: W - 4, y1: H - B, y2: H - B });
-  mk('text', { x: L - 4, y: y(vmax) + 3, 'text-anchor': 'end' }, fmtInt(vmax));
-  mk('text', { x: L - 4, y: H - B, 'text-anchor': 'end' }, '0');
-  mk('text', { x: L, y: H - 3 }, timeFmt.format(new Date(t0)));
-  mk('text', { x: W - 4, y: H - 3, 'text-anchor': 'end' }, timeFmt.format(new Date(t1)));
-  // Windows below k are gaps, not zeros.
-  let d = '', pen = false;
-  for (const p of pts) {
-    if (p.v === null) { pen = false; continue; }
-    d += `${pen ? 'L' : 'M'}${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`;
-    pen = true;
-  }
-  mk('path', { class: 'line', d });
-  const w = state.windows[state.index];
-  if (w && w.start >= t0 && w.start <= t1) mk('line', { class: 'now', x1: x(w.start), x2: x(w.start), y1: T, y2: H - B });
-  const known = pts.filter((p) => p.v !== null).length;
-  $('zone-note').textContent = `${known} of ${pts.length} windows reach k = ${state.k} (gaps: fewer than k people, not shown).`;
-  svg.dataset.points = String(known);
 }
 
 async function loadFlows(w) {
