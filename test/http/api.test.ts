@@ -250,7 +250,7 @@ describe('citypulse HTTP API', () => {
     expect(head.text).toBe('');
   });
 
-  it('GET /: the dashboard page, self-contained, with a strict Content-Security-Policy', async () => {
+  it('GET /: the dashboard page, its libraries from this server only, with a strict Content-Security-Policy', async () => {
     const r = await get('/');
     expect(r.status).toBe(200);
     expect(r.type).toBe('text/html; charset=utf-8');
@@ -261,6 +261,7 @@ describe('citypulse HTTP API', () => {
     // No external resource: no src/href to another origin, no external fetch.
     expect(r.text).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);
     expect(r.text).not.toMatch(/fetch\(\s*['"`]https?:/);
-    expect(r.text).toContain('<svg id="map"');
+    expect(r.text).toContain('<div id="map"');
+    expect(r.text).toContain('<script src="vendor/deck.gl.min.js">');
   });
 });

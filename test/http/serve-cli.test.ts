@@ -1,7 +1,7 @@
 // `citypulse serve` as a process: prints its URL, answers, stops gracefully on SIGTERM and SIGINT;
 // refuses a missing file and a file held by a writer.
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,6 +63,14 @@ describe('citypulse serve', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no such file/);
     expect((await cli(['serve', '--db', dbPath, '--k', '1'])).code).toBe(2);
+    const noAreas = await cli(['serve', '--db', dbPath, '--areas', join(dir, 'nope.geojson')]);
+    expect(noAreas.code).toBe(2);
+    expect(noAreas.stderr).toMatch(/--areas .*nope\.geojson: no such file/);
+    // A file that is not watched areas: refused naming it and the problem (exit 2, an input error).
+    writeFileSync(join(dir, 'bad-areas.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: 'a' }, geometry: null }] }));
+    const bad = await cli(['serve', '--db', dbPath, '--port', '0', '--areas', join(dir, 'bad-areas.geojson')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/bad-areas\.geojson: feature 0/);
   });
 
   it('a file a writer holds: refused with the way out (a copy, a snapshot, the lake)', async () => {

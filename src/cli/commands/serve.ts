@@ -31,6 +31,8 @@ Options:
   --port N         TCP port, 0 for any free one (default 8080)
   --host H         interface (default 127.0.0.1; 0.0.0.0 for every interface)
   --k N            k-anonymity threshold, ≥ 2 (default ${DEFAULT_K}); clients may ask for more, never less
+  --areas FILE     watched areas (GeoJSON, as for ingest --areas): drawn on the dashboard with
+                   each window's occupancy against the alert levels; /api/v1/areas (default none)
   --log F          text | json | off (errors only) — request and error log on stderr
                    (default: the global --log-format, text)
 
@@ -58,6 +60,9 @@ Endpoints:
   GET /api/v1/zones  /api/v1/zones/SYSTEM  /api/v1/zones/SYSTEM/totals?from=&to=
   GET /api/v1/queries  /api/v1/queries/NAME?param=…   the named queries of sql/
   GET /api/v1/alerts?since=ISO            crowd-alert events
+  GET /api/v1/areas?window=latest|ISO     watched areas (--areas) and their occupancy in a window
+  GET /api/v1/zones/SYSTEM/ZONE/series    people in one zone, window by window
+  GET /vendor/…                           the dashboard's MapLibre GL, deck.gl and h3-js (from node_modules)
   GET /api/v1/audit/head                  the database ledger's latest signed tree head
   GET /api/v1/audit/proof/INDEX?size=N    an entry's inclusion proof
   GET /api/v1/audit/consistency?from=&to= a consistency proof between two sizes
@@ -84,6 +89,7 @@ async function serve(argv: string[], ctx: CommandContext): Promise<number> {
       host: { type: 'string', default: '127.0.0.1' },
       k: { type: 'string', default: String(DEFAULT_K) },
       log: { type: 'string' },
+      areas: { type: 'string' },
       ledger: { type: 'string' },
       'ledger-key': { type: 'string' },
       'token-key': { type: 'string' },
@@ -104,6 +110,7 @@ async function serve(argv: string[], ctx: CommandContext): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got ${v.port}`);
   const k = Number(v.k);
   if (!Number.isInteger(k) || k < 2) throw new UsageError(`--k must be an integer ≥ 2, got ${v.k}`);
+  if (v.areas !== undefined && !existsSync(v.areas)) throw new UsageError(`--areas ${v.areas}: no such file`);
   const log = (v.log ?? 'text') as LogFormat;
   if (!LOG_FORMATS.includes(log)) throw new UsageError(`--log must be one of ${LOG_FORMATS.join(', ')}`);
   const rate = Number(v.rate);
@@ -164,6 +171,7 @@ async function serve(argv: string[], ctx: CommandContext): Promise<number> {
     access: { verifier, rateLimit: { perSecond: rate, burst }, record },
     corsOrigins: origins,
     tls,
+    ...(v.areas !== undefined ? { areasFile: v.areas } : {}),
   }).catch((err) => {
     ledgerDb.close();
     throw err;

@@ -22,12 +22,15 @@ export interface AccessConfig {
 
 /** Paths anyone may read without a token: the page, health, the OpenAPI document. */
 const OPEN_PATHS = new Set(['/', '/healthz', '/api/v1/openapi.json']);
+/** Path prefix of the page's browser libraries (vendor-routes.ts), open like the page itself. */
+const OPEN_PREFIX = '/vendor/';
 
 /** Data routes by path prefix → the scope they need. Anything else under /api/ needs `admin`. */
 const ROUTE_SCOPES: [prefix: string, scope: Scope][] = [
   ['/api/v1/windows', 'heatmap:read'],
   ['/api/v1/heatmap', 'heatmap:read'],
   ['/api/v1/alerts', 'alerts:read'],
+  ['/api/v1/areas', 'alerts:read'],
   ['/api/v1/zones', 'population:read'],
   ['/api/v1/population', 'population:read'],
   ['/api/v1/od', 'od:read'],
@@ -38,7 +41,7 @@ const ROUTE_SCOPES: [prefix: string, scope: Scope][] = [
 
 /** The scope a path needs: null for the open paths, `admin` for any path not listed. */
 export function routeScope(pathname: string): Scope | null {
-  if (OPEN_PATHS.has(pathname)) return null;
+  if (OPEN_PATHS.has(pathname) || pathname.startsWith(OPEN_PREFIX)) return null;
   for (const [prefix, scope] of ROUTE_SCOPES) if (pathname === prefix || pathname.startsWith(prefix + '/')) return scope;
   return 'admin';
 }

@@ -1,3 +1,4 @@
+import type { WatchedArea } from '../../alerts/engine/watched-area.ts';
 import type { DashboardPage } from './dashboard-page.ts';
 import type { QueryCatalogue } from './query-catalogue.ts';
 import type { QueryRunner } from './query-runner.ts';
@@ -17,6 +18,8 @@ export interface ApiContext {
   cacheSeconds: number;
   version: string;
   startedAt: number;
+  /** Watched areas served by `/api/v1/areas` (`citypulse serve --areas FILE`). Default none. */
+  areas?: readonly WatchedArea[];
 }
 
 /** One request as a route sees it. */

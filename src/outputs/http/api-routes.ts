@@ -3,6 +3,7 @@ import { queryHeatmap } from '../export/heatmap-query.ts';
 import { heatmapToCsv, heatmapToGeoJson } from '../export/heatmap-writers.ts';
 import { ApiError } from './api-error.ts';
 import { unknownZoneSystem } from '../../zones/unknown-zone-system.ts';
+import { areasRoute } from './areas-route.ts';
 import { odRoute } from './od-route.ts';
 import { populationRoutes } from './population-routes.ts';
 import { openApiDocument } from './openapi.ts';
@@ -11,7 +12,9 @@ import { QueryString } from './query-string.ts';
 import { queryWindows, type WindowsResult } from './query-windows.ts';
 import { listZoneSystems, zoneOutlines } from './query-zones.ts';
 import { jsonReply, type Reply } from './reply.ts';
+import { vendorRoutes } from './vendor-routes.ts';
 import { zoneAttribution } from './zone-attribution.ts';
+import { zoneSeriesRoute } from './zone-series-route.ts';
 
 export type { ApiContext, RouteRequest, Route } from './api-route-types.ts';
 import type { ApiContext, Route } from './api-route-types.ts';
@@ -224,5 +227,8 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     },
     odRoute(ctx),
     ...populationRoutes(ctx),
+    areasRoute(ctx, ctx.areas ?? []),
+    zoneSeriesRoute(ctx),
+    ...vendorRoutes(),
   ];
 }

@@ -118,6 +118,28 @@ export function openApiDocument(o: OpenApiOptions): Schema {
         responses: { '200': { description: 'Alert events (schemas/alert.schema.json); counts of events below k are null and below_k is true', ...jsonContent(ref('AlertList')) }, ...errors(400, 500) },
       },
     },
+    '/api/v1/areas': {
+      get: {
+        summary: 'Watched areas (citypulse serve --areas) as the outline of their H3 cells, with capacity, alert levels in people and occupancy in a window, from the release',
+        operationId: 'listAreas',
+        parameters: [param('window', 'latest (default) or an instant inside the wanted window', { type: 'string', default: 'latest' }), kParam],
+        responses: { '200': { description: 'FeatureCollection; devices/people/occupancy are null when no release element of at least k people lies in the area', content: { 'application/geo+json': { schema: { type: 'object' } } } }, ...errors(400, 404, 500) },
+      },
+    },
+    '/api/v1/zones/{system}/{zone}/series': {
+      get: {
+        summary: 'People present in one zone window by window (named query zone_timeseries), k-anonymised',
+        operationId: 'zoneSeries',
+        parameters: [
+          { name: 'system', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'zone', in: 'path', required: true, description: 'zone id or name', schema: { type: 'string' } },
+          param('from', 'first window start included (default: all)', time('from')),
+          param('to', 'windows starting before this (default: all)', time('to')),
+          kParam,
+        ],
+        responses: { '200': { description: 'One row per window (present NULL below k)', ...jsonContent(ref('QueryAnswer')) }, ...errors(400, 404, 500) },
+      },
+    },
     '/api/v1/od': {
       get: {
         summary: 'Origin–destination flows between zones or H3 cells (trajectory layer), released differencing-safe with k',

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import { readAreasFile } from '../../alerts/areas/read-areas-file.ts';
 import { ensureAnalystTables } from '../duckdb/ensure-analyst-tables.ts';
 import { openDatabase, type Database } from '../duckdb/open.ts';
 import { checkK, DEFAULT_K } from '../export/k-anonymity.ts';
@@ -53,6 +54,11 @@ export interface HttpServerConfig {
   access?: AccessConfig;
   /** Origins allowed to read responses from a browser page (CORS). Default none. */
   corsOrigins?: readonly string[];
+  /**
+   * A watched-areas GeoJSON file (as for `ingest --areas`): served with each window's occupancy at
+   * `/api/v1/areas` and drawn on the dashboard. Read at the database's base resolution. Default none.
+   */
+  areasFile?: string;
   /** Serve HTTPS with this PEM certificate chain and key. Default plain HTTP. */
   tls?: { cert: string | Buffer; key: string | Buffer };
 }
@@ -92,6 +98,7 @@ export async function startHttpServer(config: HttpServerConfig): Promise<Running
     // Every route reads the release (analyst database, or TEMP tables built here from raw presence).
     await ensureRelease(db.connection, { k });
     const runner = new QueryRunner({ connection: db.connection, timeoutMs: config.queryTimeoutMs });
+    const areas = config.areasFile ? await readAreasFile(config.areasFile, await baseResolution(db)) : [];
     const routes = compileRoutes([
       ...apiRoutes({
         runner,
@@ -104,6 +111,7 @@ export async function startHttpServer(config: HttpServerConfig): Promise<Running
         cacheSeconds: config.cacheSeconds ?? 30,
         version: config.version ?? '0.1.0',
         startedAt: Date.now(),
+        areas,
       }),
       ...auditRoutes(runner),
     ]);
@@ -169,6 +177,13 @@ async function openReadOnly(path: string): Promise<Database> {
     }
     throw new Error(`cannot open ${path} read-only: ${message.split('\n')[0]}`, { cause });
   }
+}
+
+/** The base H3 resolution of the release (9 when unknown). */
+async function baseResolution(db: Database): Promise<number> {
+  const r = await db.connection.runAndReadAll('SELECT base_res FROM release_meta LIMIT 1');
+  const row = r.getRowsJS()[0];
+  return row ? Number(row[0]) : 9;
 }
 
 async function checkPresenceTable(db: Database): Promise<void> {

@@ -1,436 +1,458 @@
-// The citypulse dashboard: draws the API's k-anonymised hexagons as SVG paths (no map library, no
-// tiles, nothing fetched but this server's /api/v1). Plain browser JavaScript, no build step.
-'use strict';
-(() => {
-  const $ = (id) => document.getElementById(id);
-  const SVG = 'http://www.w3.org/2000/svg';
-  const RESOLUTIONS = [7, 8, 9];
-  const PLAY_MS = 700;
-  // The same viridis-like ramp as the SVG exports (src/outputs/export/heatmap-svg.ts).
-  const STOPS = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
+// The citypulse duty-room dashboard (the last part of one inline module: map-layers.js,
+// live-follow.js, zone-chart.js, then this file). Plain browser
+// JavaScript, no build step; nothing fetched but this server's /api/v1 and /vendor files.
+const $ = (id) => document.getElementById(id);
+const RESOLUTIONS = [7, 8, 9];
+const PLAY_MS = 900;
 
-  const state = {
-    res: 8, k: 20, baseRes: 9, windows: [], index: 0, bbox: null, max: 1,
-    zoneSystems: [], zoneSystem: '', outlines: null, alerts: [],
-    playing: false, seq: 0, cache: new Map(), project: null,
-    flows: false, flowCache: new Map(),
+/**
+ * The map layers the user can switch on and off. A layer named here gets a checkbox; its data is
+ * loaded by `load` (for the selected window) and drawn by deckLayers()/the map style.
+ * Extension point: the traffic layer (GET /api/v1/traffic, scope traffic:read) is added here as
+ * `{ id: 'traffic', label: 'traffic', on: false, load: loadTraffic }` with a deck.gl PathLayer in
+ * deckLayers() once that route exists; there is no traffic data to draw before then.
+ */
+const LAYERS = [
+  { id: 'heatmap', label: 'heatmap', on: true },
+  { id: 'zones', label: 'zones', on: true },
+  { id: 'areas', label: 'watched areas', on: true },
+  { id: 'flows', label: 'OD flows', on: false },
+  { id: 'population', label: 'population', on: false },
+];
+
+const state = {
+  res: 8, k: 20, baseRes: 9, windows: [], index: 0, bbox: null,
+  zoneSystems: [], zoneSystem: '', outlines: null, alerts: [], areas: null,
+  layers: Object.fromEntries(LAYERS.map((l) => [l.id, l.on])),
+  live: true, liveVia: 'connecting', playing: false, seq: 0,
+  heatmap: null, max: 1, flows: null, population: null, populationMetric: 'residents',
+  selectedZone: null, selectedAlert: null, focusArea: null,
+  cache: new Map(), map: null, overlay: null, zoom: 12, hover: null,
+};
+
+// The API token (citypulse tokens create) lives in sessionStorage: gone when the tab closes.
+const TOKEN_KEY = 'citypulse.token';
+const storedToken = () => { try { return sessionStorage.getItem(TOKEN_KEY) || ''; } catch { return ''; } };
+const authHeaders = (accept) => {
+  const headers = { accept };
+  const token = storedToken();
+  if (token) headers.authorization = `Bearer ${token}`;
+  return headers;
+};
+
+async function api(path, fresh = false) {
+  const r = await fetch(path, { headers: authHeaders('application/json'), cache: fresh ? 'no-cache' : 'default' });
+  const body = await r.json().catch(() => null);
+  if (!r.ok) {
+    const err = new Error((body && body.detail) || `${r.status} ${r.statusText}`);
+    err.auth = r.status === 401 || r.status === 403;
+    err.status = r.status;
+    throw err;
+  }
+  return body;
+}
+/** A cached GET (per key); a failure is not cached. */
+function cached(key, path) {
+  if (!state.cache.has(key)) {
+    if (state.cache.size > 400) state.cache.delete(state.cache.keys().next().value);
+    const p = api(path);
+    p.catch(() => state.cache.delete(key));
+    state.cache.set(key, p);
+  }
+  return state.cache.get(key);
+}
+
+function askForToken(note) {
+  $('token-form').hidden = false;
+  $('token-note').textContent = note || '';
+  $('when').textContent = 'this dashboard needs an API token';
+  document.body.dataset.state = 'token';
+  $('token').focus();
+}
+$('token-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  try { sessionStorage.setItem(TOKEN_KEY, $('token').value.trim()); } catch { /* storage disabled: nothing to keep */ }
+  location.reload();
+});
+
+const fmtInt = (n) => (n === null || n === undefined ? '—' : Math.round(n).toLocaleString('en-GB'));
+const dateFmt = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+const timeFmt = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
+const span = (w) => `${dateFmt.format(new Date(w.start))} – ${timeFmt.format(new Date(w.end))}`;
+const iso = (ms) => new Date(ms).toISOString();
+const el = (tag, props = {}, ...children) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'class') e.className = v;
+    else if (k === 'data') Object.assign(e.dataset, v);
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v);
+  }
+  e.append(...children.filter((c) => c !== null && c !== undefined));
+  return e;
+};
+
+function showError(message) {
+  const e = $('error');
+  e.textContent = message;
+  e.hidden = !message;
+  if (message) document.body.dataset.state = 'error';
+}
+
+// ---- drawing --------------------------------------------------------------------------------------
+
+function redraw() {
+  if (!state.overlay) return;
+  state.overlay.setProps({ layers: deckLayers({ ...state, onHover }) });
+}
+
+function onHover(info) {
+  const tip = $('tooltip');
+  const o = info && info.object;
+  if (!o) { tip.hidden = true; return; }
+  let text;
+  if (info.layer.id === 'heatmap') text = `${o.properties.h3} · ${fmtInt(o.properties.present)} people`;
+  else if (info.layer.id === 'flows') text = `${o.properties.origin} → ${o.properties.destination}: ${fmtInt(o.properties.trips)} trips`;
+  else if (info.layer.id === 'population') {
+    const z = state.population && state.population.zones.find((r) => r.zone === o.properties.zone_id);
+    text = `${o.properties.zone_name} · ${z ? `${fmtInt(z[state.populationMetric])} ${state.populationMetric}` : 'below k, not shown'}`;
+  } else return;
+  tip.textContent = text;
+  tip.style.left = `${info.x + 20}px`;
+  tip.style.top = `${info.y + 20}px`;
+  tip.hidden = false;
+}
+
+function drawLegend() {
+  const stops = Array.from({ length: 11 }, (_, i) => css(ramp(i / 10)));
+  $('legend-bar').style.background = `linear-gradient(to right, ${stops.join(', ')})`;
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((t) => Math.round(state.k + t * t * (state.max - state.k)));
+  $('legend-ticks').replaceChildren(...ticks.map((v, i) => {
+    const s = el('span', {}, fmtInt(v));
+    s.style.left = `${i * 25}%`;
+    return s;
+  }));
+  $('legend-title').textContent = `people per hexagon in this window · H3 res ${state.res}`;
+  $('legend-note').textContent = `scale from k = ${state.k} to this window's busiest hexagon; fewer than k people are not shown`;
+}
+
+function drawTotals(w) {
+  const rows = [
+    ['window', `${timeFmt.format(new Date(w.start))}–${timeFmt.format(new Date(w.end))}`],
+    ['people shown', fmtInt(w.devices)],
+    ['hexagons shown', fmtInt(w.hexagons)],
+    ['busiest hexagon', fmtInt(w.max_present)],
+    ['hexagons < k hidden', fmtInt(w.suppressed_hexagons)],
+  ];
+  $('totals').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+  $('k-note').textContent =
+    `Counts of fewer than k = ${state.k} people are never sent to this page (k-anonymity): ` +
+    `${fmtInt(w.suppressed_hexagons)} hexagon${w.suppressed_hexagons === 1 ? ' is' : 's are'} hidden in this window and their people are not in the totals. ` +
+    'People are mobile devices present (each counted once, where it stayed longest in the window).';
+}
+
+/**
+ * Crowd alerts as they stood at the end of the selected window: one line per incident (alert_id),
+ * its latest event up to the window. Open and escalated incidents carry their level's colour; a
+ * resolved one is greyed and says so, with the peak it reached.
+ */
+function drawAlerts(w) {
+  const latest = new Map();
+  for (const a of state.alerts) {
+    if (Date.parse(a.window_start) > w.start) continue;
+    const seen = latest.get(a.alert_id);
+    if (!seen || a.seq > seen.seq) latest.set(a.alert_id, a);
+  }
+  const incidents = [...latest.values()].sort((a, b) => Date.parse(b.window_start) - Date.parse(a.window_start)).slice(0, 15);
+  if (incidents.length === 0) {
+    $('alerts').replaceChildren(el('li', { class: 'muted' }, state.alerts.length ? 'No crowd alerts up to this window.' : 'No crowd alerts in this database.'));
+    return;
+  }
+  $('alerts').replaceChildren(...incidents.map((a) => {
+    const resolved = a.state === 'resolved';
+    const cls = [a.state, Date.parse(a.window_start) === w.start ? 'current' : '', state.selectedAlert === `${a.alert_id}#${a.seq}` ? 'selected' : ''].filter(Boolean).join(' ');
+    const what = resolved ? `resolved (peak ${a.peak_level})` : a.state;
+    const counts = a.below_k ? ' · counts below k' : ` · ${fmtInt(a.people)}/${fmtInt(a.capacity)} people`;
+    const btn = el('button', { type: 'button', class: 'rowbtn', 'aria-label': `${a.area_name}: ${a.kind} ${a.level} ${what}, ${span({ start: Date.parse(a.window_start), end: Date.parse(a.window_end) })}; show on the map`, onclick: () => void jumpToAlert(a) },
+      el('span', { class: `lvl ${a.level}` }, a.level),
+      el('b', {}, a.area_name),
+      el('span', { class: 'st' }, what),
+      el('div', {}, `${a.kind}${counts}`),
+      el('div', { class: 't' }, span({ start: Date.parse(a.window_start), end: Date.parse(a.window_end) })));
+    return el('li', { class: cls, data: { alert: a.alert_id, seq: String(a.seq), state: a.state, level: a.level } }, btn);
+  }));
+}
+
+/** Jumps to an alert: leaves live mode, moves the slider to its window and the map to its area. */
+async function jumpToAlert(a) {
+  toHistory();
+  state.playing = false;
+  const start = Date.parse(a.window_start);
+  const i = state.windows.findIndex((w) => w.start === start);
+  if (i >= 0) state.index = i;
+  state.selectedAlert = `${a.alert_id}#${a.seq}`;
+  state.focusArea = a.area_id;
+  await safeRender();
+  focusArea(a.area_id);
+}
+
+function focusArea(id) {
+  const f = state.areas && state.areas.features.find((x) => x.properties.id === id);
+  $('map').dataset.focusArea = id || '';
+  if (!f || !state.map) return;
+  const b = boundsOf({ features: [f] });
+  state.map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 80, maxZoom: 15, duration: 600 });
+  for (const x of state.areas.features) state.map.setFeatureState({ source: 'areas', id: x.id }, { focus: x.properties.id === id });
+}
+
+const levelOf = (p) => {
+  if (p.people === null) return 'unknown';
+  return p.people >= p.levels.critical ? 'critical' : p.people >= p.levels.warning ? 'warning' : p.people >= p.levels.notice ? 'notice' : 'none';
+};
+
+/** Watched areas: their outlines coloured by the level their occupancy reaches, and a gauge each. */
+function drawAreas(fc) {
+  state.areas = fc;
+  const box = $('areas-box');
+  if (!fc || fc.features.length === 0) { box.hidden = true; if (state.map) state.map.getSource('areas').setData(EMPTY); return; }
+  const withColour = {
+    ...fc,
+    features: fc.features.map((f) => ({ ...f, properties: { ...f.properties, colour: css(LEVEL_RGB[levelOf(f.properties)]) } })),
   };
-
-  // The API token (citypulse tokens create) lives in sessionStorage: gone when the tab closes.
-  const TOKEN_KEY = 'citypulse.token';
-  const storedToken = () => { try { return sessionStorage.getItem(TOKEN_KEY) || ''; } catch { return ''; } };
-  // The flow layer: OD flows (GET /api/v1/od, released with k) departing in the window's hour, between
-  // the selected zone system's centroids (or res-7 cells without one), width by trips.
-  async function drawFlows(w, seq) {
-    const g = $('flows');
-    const box = $('flows-box');
-    if (!state.flows) { g.replaceChildren(); box.hidden = true; return; }
-    const hour = Math.floor(w.start / 3600000) * 3600000;
-    const space = state.zoneSystem ? `zones=${encodeURIComponent(state.zoneSystem)}` : 'res=7';
-    const key = `${space}|${hour}`;
-    if (!state.flowCache.has(key)) {
-      if (state.flowCache.size > 100) state.flowCache.delete(state.flowCache.keys().next().value);
-      state.flowCache.set(key, api(`api/v1/od?${space}&by=hour&from=${hour}&to=${hour + 3600000}`).catch(() => null));
-    }
-    const fc = await state.flowCache.get(key);
-    if (seq !== state.seq) return;
-    const lines = fc ? fc.features.filter((f) => f.geometry.type === 'LineString') : [];
-    const top = lines.reduce((m, f) => Math.max(m, f.properties.trips), 1);
-    const frag = document.createDocumentFragment();
-    for (const f of lines) {
-      const [[x1, y1], [x2, y2]] = f.geometry.coordinates.map((c) => state.project(c));
-      const l = document.createElementNS(SVG, 'line');
-      l.setAttribute('x1', x1.toFixed(1)); l.setAttribute('y1', y1.toFixed(1));
-      l.setAttribute('x2', x2.toFixed(1)); l.setAttribute('y2', y2.toFixed(1));
-      l.setAttribute('class', 'flow');
-      l.setAttribute('stroke-width', (1 + 7 * f.properties.trips / top).toFixed(1));
-      l.dataset.trips = String(f.properties.trips);
-      l.dataset.od = `${f.properties.origin} → ${f.properties.destination}`;
-      frag.append(l);
-    }
-    g.replaceChildren(frag);
-    const items = (fc ? fc.features : []).slice().sort((a, b) => b.properties.trips - a.properties.trips).slice(0, 8).map((f) => {
-      const li = document.createElement('li');
-      li.textContent = `${f.properties.origin} → ${f.properties.destination}: ${fmtInt(f.properties.trips)}`;
-      return li;
+  if (state.map) state.map.getSource('areas').setData(state.layers.areas ? withColour : EMPTY);
+  $('areas').replaceChildren(...fc.features.map((f) => {
+    const p = f.properties;
+    const level = levelOf(p);
+    const top = Math.max(p.levels.critical * 1.25, p.people || 0);
+    const fill = el('div', { class: 'fill' });
+    fill.style.width = `${p.people === null ? 0 : (100 * p.people) / top}%`;
+    const marks = ['notice', 'warning', 'critical'].map((l) => {
+      const m = el('div', { class: 'mark', title: `${l}: ${fmtInt(p.levels[l])} people` });
+      m.style.left = `${(100 * p.levels[l]) / top}%`;
+      return m;
     });
-    if (items.length === 0) {
-      const li = document.createElement('li');
-      li.className = 'muted';
-      li.textContent = fc ? `No flow reaches k = ${state.k} in this hour.` : 'No trips in this database (ingest with --trajectory on).';
-      items.push(li);
-    }
-    $('flow-list').replaceChildren(...items);
-    box.hidden = false;
-  }
+    const track = el('div', { class: 'track', role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': String(Math.round(top)), 'aria-valuenow': String(p.people ?? 0), 'aria-label': `${p.name} occupancy` }, fill, ...marks);
+    const pct = p.occupancy === null ? 'below k' : `${Math.round(p.occupancy * 100)} %`;
+    const btn = el('button', { type: 'button', class: 'rowbtn', onclick: () => focusArea(p.id), 'aria-label': `${p.name}: ${pct} of capacity; show on the map` },
+      el('div', { class: 'head' }, el('b', {}, p.name), el('span', { class: 'n' }, pct)),
+      track,
+      el('div', { class: 'sub' }, p.people === null ? `fewer than k = ${state.k} people counted, or none` : `${fmtInt(p.people)} of ${fmtInt(p.capacity)} people · alert at ${fmtInt(p.levels.critical)}${level !== 'none' ? ` · ${level}` : ''}`));
+    return el('li', { class: `gauge ${level}`, data: { area: p.id, level } }, btn);
+  }));
+  box.hidden = false;
+}
 
-  async function api(path) {
-    const headers = { accept: 'application/json' };
-    const token = storedToken();
-    if (token) headers.authorization = `Bearer ${token}`;
-    const r = await fetch(path, { headers });
-    const body = await r.json().catch(() => null);
-    if (!r.ok) {
-      const err = new Error((body && body.detail) || `${r.status} ${r.statusText}`);
-      err.auth = r.status === 401 || r.status === 403;
-      throw err;
-    }
-    return body;
-  }
-
-  function askForToken(note) {
-    $('token-form').hidden = false;
-    $('token-note').textContent = note || '';
-    $('when').textContent = 'this dashboard needs an API token';
-    document.body.dataset.state = 'token';
-    $('token').focus();
-  }
-  $('token-form').addEventListener('submit', (e) => {
-    e.preventDefault();
-    try { sessionStorage.setItem(TOKEN_KEY, $('token').value.trim()); } catch { /* storage disabled: nothing to keep */ }
-    location.reload();
+async function drawDistricts(w, seq) {
+  const box = $('districts-box');
+  if (!state.zoneSystem) { box.hidden = true; return; }
+  let answer;
+  try { answer = await cached(`tot|${state.zoneSystem}|${w.start}`, `api/v1/zones/${encodeURIComponent(state.zoneSystem)}/totals?from=${w.start}&to=${w.end}`); } catch { box.hidden = true; return; }
+  if (seq !== state.seq) return;
+  const rows = answer.rows.filter((r) => r.peak_present !== null).sort((a, b) => b.peak_present - a.peak_present).slice(0, 8);
+  const top = rows.length ? rows[0].peak_present : 1;
+  const items = rows.map((r) => {
+    const bar = el('span', { class: 'bar' });
+    bar.style.width = `${(100 * r.peak_present) / top}%`;
+    return el('li', {}, el('button', { type: 'button', class: 'rowbtn', onclick: () => void selectZone(r.zone_id), 'aria-label': `${r.zone_name}: ${fmtInt(r.peak_present)} people; show its day` }, el('span', {}, r.zone_name), el('span', { class: 'n' }, fmtInt(r.peak_present)), bar));
   });
+  if (items.length === 0) items.push(el('li', { class: 'muted' }, `No zone reaches k = ${state.k} in this window.`));
+  $('districts').replaceChildren(...items);
+  box.hidden = false;
+}
 
-  function ramp(t) {
-    const x = Math.max(0, Math.min(1, t)) * (STOPS.length - 1);
-    const i = Math.min(STOPS.length - 2, Math.floor(x));
-    const f = x - i;
-    const c = STOPS[i].map((v, j) => Math.round(v + (STOPS[i + 1][j] - v) * f));
-    return `rgb(${c[0]},${c[1]},${c[2]})`;
+async function loadFlows(w) {
+  if (!state.layers.flows) { $('flows-box').hidden = true; return null; }
+  const hour = Math.floor(w.start / 3600000) * 3600000;
+  const space = state.zoneSystem ? `zones=${encodeURIComponent(state.zoneSystem)}` : 'res=7';
+  const fc = await cached(`od|${space}|${hour}`, `api/v1/od?${space}&by=hour&from=${hour}&to=${hour + 3600000}`).catch(() => null);
+  const items = (fc ? fc.features : []).slice().sort((a, b) => b.properties.trips - a.properties.trips).slice(0, 8)
+    .map((f) => el('li', {}, `${f.properties.origin} → ${f.properties.destination}: ${fmtInt(f.properties.trips)}`));
+  if (items.length === 0) items.push(el('li', { class: 'muted' }, fc ? `No flow reaches k = ${state.k} in this hour.` : 'No trips in this database (ingest with --trajectory on), or no od:read scope.'));
+  $('flow-list').replaceChildren(...items);
+  $('flows-box').hidden = false;
+  return fc;
+}
+
+async function loadPopulation() {
+  const box = $('population-box');
+  if (!state.layers.population) { box.hidden = true; return null; }
+  box.hidden = false;
+  if (!state.zoneSystem) { $('population-note').textContent = 'Choose a zone system: population is per zone.'; return null; }
+  try {
+    const p = await cached(`pop|${state.zoneSystem}`, `api/v1/population?zones=${encodeURIComponent(state.zoneSystem)}`);
+    $('population-note').textContent = `${p.zones.length} zones released (k = ${p.k}); ${p.suppressed_zones} withheld whole because a figure was below k. Over the whole period in the database.`;
+    return p;
+  } catch (err) {
+    $('population-note').textContent = `Population not available: ${err.message}`;
+    return null;
   }
-  // Square-root scale over [k, max]: shown hexagons start at k, and a few crowded ones must not wash out the rest.
-  const colour = (present) => ramp(Math.sqrt((present - state.k) / Math.max(1, state.max - state.k)));
+}
 
-  const fmtInt = (n) => (n === null || n === undefined ? '—' : Math.round(n).toLocaleString('en-GB'));
-  const dateFmt = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
-  const timeFmt = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
-  const span = (w) => `${dateFmt.format(new Date(w.start))} – ${timeFmt.format(new Date(w.end))}`;
+// ---- rendering a window -----------------------------------------------------------------------------
 
-  function showError(message) {
-    const e = $('error');
-    e.textContent = message;
-    e.hidden = !message;
-    if (message) document.body.dataset.state = 'error';
-  }
-
-  // Projection: equirectangular scaled by cos(latitude) around the extent, fitted to a 1000-wide viewBox.
-  function fit(bbox) {
-    const [w, s, e, n] = bbox;
-    const kx = Math.cos(((s + n) / 2) * Math.PI / 180);
-    const width = 1000;
-    const pad = 12;
-    const scale = (width - 2 * pad) / Math.max((e - w) * kx, 1e-9);
-    const height = Math.round((n - s) * scale + 2 * pad);
-    $('map').setAttribute('viewBox', `0 0 ${width} ${height}`);
-    state.project = ([lon, lat]) => [pad + (lon - w) * kx * scale, pad + (n - lat) * scale];
-  }
-
-  function ringPath(ring) {
-    let d = '';
-    for (let i = 0; i < ring.length; i++) {
-      const [x, y] = state.project(ring[i]);
-      d += `${i ? 'L' : 'M'}${x.toFixed(1)},${y.toFixed(1)}`;
-    }
-    return d + 'Z';
-  }
-  function polygons(geometry) {
-    return geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.type === 'MultiPolygon' ? geometry.coordinates : [];
-  }
-
-  function extent() {
-    let b = state.bbox ? [...state.bbox] : null;
-    for (const f of (state.outlines && state.outlines.features) || []) {
-      for (const poly of polygons(f.geometry)) for (const [lon, lat] of poly[0]) {
-        b = b ? [Math.min(b[0], lon), Math.min(b[1], lat), Math.max(b[2], lon), Math.max(b[3], lat)] : [lon, lat, lon, lat];
-      }
-    }
-    return b || [0, 0, 1, 1];
-  }
-
-  function drawOutlines() {
-    const g = $('outlines');
-    const labels = $('zone-labels');
-    g.replaceChildren();
-    labels.replaceChildren();
-    if (!state.outlines) return;
-    const frag = document.createDocumentFragment();
-    for (const f of state.outlines.features) {
-      const p = document.createElementNS(SVG, 'path');
-      p.setAttribute('d', polygons(f.geometry).map((poly) => poly.map(ringPath).join('')).join(''));
-      p.dataset.zone = f.properties.zone_name;
-      frag.append(p);
-    }
-    g.append(frag);
-  }
-
-  function drawHexes(fc) {
-    const frag = document.createDocumentFragment();
-    for (const f of fc.features) {
-      const p = document.createElementNS(SVG, 'path');
-      p.setAttribute('class', 'hex');
-      p.setAttribute('d', polygons(f.geometry).map((poly) => poly.map(ringPath).join('')).join(''));
-      p.setAttribute('fill', colour(f.properties.present));
-      p.dataset.h3 = f.properties.h3;
-      p.dataset.present = String(f.properties.present);
-      frag.append(p);
-    }
-    $('hexes').replaceChildren(frag);
-  }
-
-  function drawLegend() {
-    const stops = Array.from({ length: 11 }, (_, i) => ramp(i / 10));
-    $('legend-bar').style.background = `linear-gradient(to right, ${stops.join(', ')})`;
-    const ticks = [0, 0.25, 0.5, 0.75, 1].map((t) => Math.round(state.k + t * t * (state.max - state.k)));
-    const box = $('legend-ticks');
-    box.replaceChildren(...ticks.map((v, i) => {
-      const s = document.createElement('span');
-      s.style.left = `${i * 25}%`;
-      s.textContent = fmtInt(v);
-      return s;
-    }));
-    $('legend-title').textContent = `people per hexagon · H3 res ${state.res}`;
-    $('legend-note').textContent = `hexagons with fewer than ${state.k} people are not shown (k-anonymity)`;
-  }
-
-  function drawTotals(w, fc) {
-    const rows = [
-      ['window', `${timeFmt.format(new Date(w.start))}–${timeFmt.format(new Date(w.end))}`],
-      ['people shown', fmtInt(w.devices)],
-      ['hexagons shown', fmtInt(fc.features.length)],
-      ['busiest hexagon', fmtInt(w.max_present)],
-      [`hexagons < k hidden`, fmtInt(w.suppressed_hexagons)],
-    ];
-    $('totals').replaceChildren(...rows.flatMap(([k, v]) => {
-      const dt = document.createElement('dt');
-      dt.textContent = k;
-      const dd = document.createElement('dd');
-      dd.textContent = v;
-      return [dt, dd];
-    }));
-    $('k-note').textContent =
-      `Hexagons with fewer than k = ${state.k} people are never sent to this page (k-anonymity): ` +
-      `${fmtInt(w.suppressed_hexagons)} hexagon${w.suppressed_hexagons === 1 ? ' is' : 's are'} hidden in this window and their people are not in the totals. ` +
-      'People are mobile devices present (each counted once, where it stayed longest in the window).';
-  }
-
-  function drawAlerts(w) {
-    const list = $('alerts');
-    const upTo = state.alerts.filter((a) => Date.parse(a.window_start) <= w.start).slice(0, 12);
-    if (upTo.length === 0) {
-      const li = document.createElement('li');
-      li.className = 'muted';
-      li.textContent = state.alerts.length ? 'No crowd alerts up to this window.' : 'No crowd alerts in this database.';
-      list.replaceChildren(li);
-      return;
-    }
-    list.replaceChildren(...upTo.map((a) => {
-      const li = document.createElement('li');
-      if (Date.parse(a.window_start) === w.start) li.className = 'current';
-      const lvl = document.createElement('span');
-      lvl.className = `lvl ${a.level}`;
-      lvl.textContent = a.level;
-      const what = document.createElement('b');
-      what.textContent = `${a.area_name} `;
-      const detail = document.createElement('span');
-      detail.textContent = `${a.kind} ${a.state}` + (a.below_k ? ' (counts below k)' : ` · ${fmtInt(a.people)}/${fmtInt(a.capacity)} people`);
-      const t = document.createElement('div');
-      t.className = 't';
-      t.textContent = span({ start: Date.parse(a.window_start), end: Date.parse(a.window_end) });
-      li.append(lvl, what, detail, t);
-      return li;
-    }));
-  }
-
-  async function drawDistricts(w, seq) {
-    const box = $('districts-box');
-    if (!state.zoneSystem) { box.hidden = true; return; }
-    const q = `api/v1/zones/${encodeURIComponent(state.zoneSystem)}/totals?from=${w.start}&to=${w.end}`;
-    let answer;
-    try { answer = await api(q); } catch { box.hidden = true; return; }
-    if (seq !== state.seq) return;
-    const rows = answer.rows.filter((r) => r.peak_present !== null).sort((a, b) => b.peak_present - a.peak_present).slice(0, 8);
-    const top = rows.length ? rows[0].peak_present : 1;
-    const items = rows.map((r) => {
-      const li = document.createElement('li');
-      const name = document.createElement('span');
-      name.textContent = r.zone_name;
-      const n = document.createElement('span');
-      n.className = 'n';
-      n.textContent = fmtInt(r.peak_present);
-      const bar = document.createElement('span');
-      bar.className = 'bar';
-      bar.style.width = `${(100 * r.peak_present) / top}%`;
-      li.append(name, n, bar);
-      return li;
-    });
-    if (items.length === 0) {
-      const li = document.createElement('li');
-      li.className = 'muted';
-      li.textContent = `No district reaches k = ${state.k} in this window.`;
-      items.push(li);
-    }
-    $('districts').replaceChildren(...items);
-    box.hidden = false;
-  }
-
-  async function heatmap(res, w) {
-    const key = `${res}|${w.start}`;
-    if (!state.cache.has(key)) {
-      if (state.cache.size > 300) state.cache.delete(state.cache.keys().next().value);
-      state.cache.set(key, api(`api/v1/heatmap?res=${res}&window=${encodeURIComponent(new Date(w.start).toISOString())}`));
-    }
-    try {
-      return await state.cache.get(key);
-    } catch (err) {
-      state.cache.delete(key);
-      throw err;
-    }
-  }
-
-  async function render() {
-    const seq = ++state.seq;
-    const w = state.windows[state.index];
-    if (!w) {
-      $('when').textContent = 'no closed windows yet';
-      $('hexes').replaceChildren();
-      document.body.dataset.state = 'ready';
-      return;
-    }
-    document.body.dataset.state = 'loading';
-    $('when').textContent = span(w);
-    $('window-slider').value = String(state.index);
-    const fc = await heatmap(state.res, w);
-    if (seq !== state.seq) return;
-    drawHexes(fc);
-    drawTotals(w, fc);
-    drawAlerts(w);
-    const map = $('map');
-    map.dataset.window = new Date(w.start).toISOString();
-    map.dataset.res = String(state.res);
-    map.dataset.features = String(fc.features.length);
-    const url = new URL(location.href);
-    url.hash = `window=${map.dataset.window}&res=${state.res}${state.zoneSystem ? `&zones=${encodeURIComponent(state.zoneSystem)}` : ''}${state.flows ? '&flows=1' : ''}`;
-    history.replaceState(null, '', url);
-    showError('');
+async function render() {
+  const seq = ++state.seq;
+  const w = state.windows[state.index];
+  const mapEl = $('map');
+  if (!w) {
+    $('when').textContent = 'no closed windows yet';
+    state.heatmap = null;
+    redraw();
     document.body.dataset.state = 'ready';
-    void drawDistricts(w, seq);
-    void drawFlows(w, seq);
+    return;
   }
+  document.body.dataset.state = 'loading';
+  $('when').textContent = span(w);
+  $('window-slider').value = String(state.index);
+  $('window-slider').setAttribute('aria-valuetext', span(w));
+  const wIso = iso(w.start);
+  const [fc, areas, flows, population] = await Promise.all([
+    cached(`hex|${state.res}|${w.start}`, `api/v1/heatmap?res=${state.res}&window=${encodeURIComponent(wIso)}`),
+    cached(`areas|${w.start}`, `api/v1/areas?window=${encodeURIComponent(wIso)}`).catch(() => null),
+    loadFlows(w),
+    loadPopulation(),
+  ]);
+  if (seq !== state.seq) return;
+  state.heatmap = fc;
+  state.flows = flows;
+  state.population = population;
+  // A colour scale per window: from k to this window's busiest hexagon.
+  state.max = Math.max(state.k + 1, ...fc.features.map((f) => f.properties.present));
+  drawLegend();
+  drawTotals(w);
+  drawAlerts(w);
+  drawAreas(areas);
+  redraw();
+  if (state.zoneSeries) drawZoneChart();
+  mapEl.dataset.window = wIso;
+  mapEl.dataset.res = String(state.res);
+  mapEl.dataset.features = String(fc.features.length);
+  mapEl.dataset.flows = String(flows ? flows.features.filter((f) => f.geometry.type === 'LineString').length : 0);
+  mapEl.dataset.layers = LAYERS.filter((l) => state.layers[l.id]).map((l) => l.id).join(',');
+  const url = new URL(location.href);
+  const on = LAYERS.filter((l) => state.layers[l.id] !== l.on).map((l) => `&${l.id}=${state.layers[l.id] ? 1 : 0}`).join('');
+  url.hash = `${state.live ? 'live=1' : `window=${wIso}`}&res=${state.res}${state.zoneSystem ? `&zones=${encodeURIComponent(state.zoneSystem)}` : ''}${on}`;
+  history.replaceState(null, '', url);
+  showError('');
+  document.body.dataset.state = 'ready';
+  void drawDistricts(w, seq);
+}
 
-  function safeRender() {
-    return render().catch((err) => showError(`Could not load the heatmap: ${err.message}`));
+function safeRender() {
+  return render().catch((err) => (err.auth ? askForToken(err.message) : showError(`Could not load the window: ${err.message}`)));
+}
+
+async function selectZoneSystem(name) {
+  state.zoneSystem = name;
+  state.outlines = name ? await api(`api/v1/zones/${encodeURIComponent(name)}`) : null;
+  const info = state.zoneSystems.find((z) => z.name === name);
+  // The attribution line only when the zones it is about are on screen.
+  $('attribution').textContent = info && info.attribution ? info.attribution : '';
+  state.selectedZone = null;
+  state.zoneSeries = null;
+  $('zone-box').hidden = true;
+  if (state.map) state.map.getSource('zones').setData(state.layers.zones && state.outlines ? state.outlines : EMPTY);
+  $('map').dataset.zones = String(state.outlines ? state.outlines.features.length : 0);
+}
+
+function step(delta) {
+  if (state.windows.length === 0) return Promise.resolve();
+  state.index = (state.index + delta + state.windows.length) % state.windows.length;
+  return safeRender();
+}
+
+async function play() {
+  state.playing = !state.playing;
+  if (state.playing) toHistory();
+  $('play').textContent = state.playing ? '❚❚' : '▶';
+  $('play').setAttribute('aria-label', state.playing ? 'pause' : 'play');
+  while (state.playing) {
+    const started = performance.now();
+    await step(1);
+    await new Promise((r) => setTimeout(r, Math.max(0, PLAY_MS - (performance.now() - started))));
   }
+}
 
-  async function loadWindows() {
-    const keep = state.windows[state.index] && state.windows[state.index].start;
-    const list = await api(`api/v1/windows?res=${state.res}`);
-    state.k = list.k;
-    state.baseRes = list.base_res;
-    state.windows = list.windows.map((w) => ({ ...w, start: Date.parse(w.start), end: Date.parse(w.end) }));
-    state.bbox = list.bbox;
-    state.max = Math.max(state.k, ...state.windows.map((w) => w.max_present));
-    const slider = $('window-slider');
-    slider.max = String(Math.max(0, state.windows.length - 1));
-    const found = keep === undefined ? -1 : state.windows.findIndex((w) => w.start === keep);
-    // Opens on the latest window, or — when that one has no hexagon reaching k (a quiet night, the
-    // partial windows at the end of a run) — on the latest one that has something to show.
-    let latest = state.windows.length - 1;
-    while (latest > 0 && state.windows[latest].hexagons === 0) latest--;
-    state.index = found >= 0 ? found : latest;
-    fit(extent());
-    drawOutlines();
-    drawLegend();
-  }
-
-  async function selectZoneSystem(name) {
-    state.zoneSystem = name;
-    state.outlines = name ? await api(`api/v1/zones/${encodeURIComponent(name)}`) : null;
-    const info = state.zoneSystems.find((z) => z.name === name);
-    // The attribution line only when the zones it is about are on screen.
-    $('attribution').textContent = info && info.attribution ? info.attribution : '';
-    fit(extent());
-    drawOutlines();
-  }
-
-  function step(delta) {
-    if (state.windows.length === 0) return Promise.resolve();
-    state.index = (state.index + delta + state.windows.length) % state.windows.length;
-    return safeRender();
-  }
-
-  async function play() {
-    state.playing = !state.playing;
-    $('play').textContent = state.playing ? '❚❚' : '▶';
-    $('play').setAttribute('aria-label', state.playing ? 'pause' : 'play');
-    while (state.playing) {
-      const started = performance.now();
-      await step(1);
-      await new Promise((r) => setTimeout(r, Math.max(0, PLAY_MS - (performance.now() - started))));
-    }
-  }
-
-  function tooltip(ev) {
-    const tip = $('tooltip');
-    const hex = ev.target.closest && ev.target.closest('path.hex');
-    if (!hex) { tip.hidden = true; return; }
-    tip.textContent = `${hex.dataset.h3} · ${fmtInt(Number(hex.dataset.present))} people`;
-    const box = $('map-box').getBoundingClientRect();
-    tip.style.left = `${ev.clientX - box.left + 12}px`;
-    tip.style.top = `${ev.clientY - box.top + 12}px`;
-    tip.hidden = false;
-  }
-
-  // The server says whether it wants tokens (x-citypulse-auth) on an open route, so the page asks
-  // before any data request is refused.
-  async function needsToken() {
-    const r = await fetch('healthz', { headers: { accept: 'application/json' } });
-    return r.headers.get('x-citypulse-auth') === 'bearer';
-  }
-
-  async function start() {
-    if (!storedToken() && (await needsToken())) {
-      askForToken('enter a token from citypulse tokens create (scopes heatmap:read, alerts:read, population:read)');
-      return;
-    }
-    const hash = new URLSearchParams(location.hash.slice(1));
-    const [zones, alerts] = await Promise.all([api('api/v1/zones'), api('api/v1/alerts?limit=500')]);
-    state.alerts = alerts.alerts;
-    state.zoneSystems = zones.zone_systems;
-    const wantedRes = Number(hash.get('res'));
-    if (RESOLUTIONS.includes(wantedRes)) state.res = wantedRes;
-    await loadWindows();
-    const resSelect = $('res');
-    resSelect.replaceChildren(...RESOLUTIONS.filter((r) => state.baseRes === null || r <= state.baseRes).map((r) => new Option(String(r), String(r), false, r === state.res)));
-    if (state.zoneSystems.length) {
-      const select = $('zone-system');
-      select.replaceChildren(new Option('none', ''), ...state.zoneSystems.map((z) => new Option(z.name, z.name)));
-      const wanted = hash.get('zones');
-      const preferred = state.zoneSystems.find((z) => z.name === wanted) || state.zoneSystems.find((z) => z.attribution) || state.zoneSystems[0];
-      select.value = preferred.name;
-      $('zone-label').hidden = false;
-      await selectZoneSystem(preferred.name);
-    }
-    const at = Date.parse(hash.get('window') || '');
-    const i = state.windows.findIndex((w) => w.start === at);
-    if (i >= 0) state.index = i;
-    $('window-slider').addEventListener('input', (e) => { state.index = Number(e.target.value); void safeRender(); });
-    $('prev').addEventListener('click', () => void step(-1));
-    $('next').addEventListener('click', () => void step(1));
-    $('play').addEventListener('click', () => void play());
-    resSelect.addEventListener('change', async (e) => {
-      state.res = Number(e.target.value);
-      try { await loadWindows(); await render(); } catch (err) { showError(err.message); }
+function buildLayerToggles(hash) {
+  const box = $('layers');
+  for (const l of LAYERS) {
+    const wanted = hash.get(l.id);
+    if (wanted === '1' || wanted === '0') state.layers[l.id] = wanted === '1';
+    const input = el('input', { type: 'checkbox', id: `layer-${l.id}` });
+    input.checked = state.layers[l.id];
+    input.addEventListener('change', () => {
+      state.layers[l.id] = input.checked;
+      if (l.id === 'zones' && state.map) state.map.getSource('zones').setData(input.checked && state.outlines ? state.outlines : EMPTY);
+      void safeRender();
     });
-    $('zone-system').addEventListener('change', async (e) => {
-      try { await selectZoneSystem(e.target.value); await render(); } catch (err) { showError(err.message); }
-    });
-    state.flows = hash.get('flows') === '1';
-    $('flows-toggle').checked = state.flows;
-    $('flows-toggle').addEventListener('change', (e) => { state.flows = e.target.checked; void safeRender(); });
-    $('map').addEventListener('mousemove', tooltip);
-    $('map').addEventListener('mouseleave', () => { $('tooltip').hidden = true; });
-    await render();
+    box.append(el('label', {}, input, ` ${l.label}`));
   }
+}
 
-  start().catch((err) => (err.auth ? askForToken(err.message) : showError(`Could not start the dashboard: ${err.message}`)));
-})();
+// The server says whether it wants tokens (x-citypulse-auth) on an open route, so the page asks
+// before any data request is refused.
+async function needsToken() {
+  const r = await fetch('healthz', { headers: { accept: 'application/json' } });
+  return r.headers.get('x-citypulse-auth') === 'bearer';
+}
+
+async function start() {
+  if (!storedToken() && (await needsToken())) {
+    askForToken('enter a token from citypulse tokens create (scopes heatmap:read, alerts:read, population:read; od:read for flows)');
+    return;
+  }
+  const hash = new URLSearchParams(location.hash.slice(1));
+  const wantedRes = Number(hash.get('res'));
+  if (RESOLUTIONS.includes(wantedRes)) state.res = wantedRes;
+  const [zones, alerts, list] = await Promise.all([api('api/v1/zones'), api('api/v1/alerts?limit=500', true), api(`api/v1/windows?res=${state.res}`, true)]);
+  state.alerts = alerts.alerts;
+  state.zoneSystems = zones.zone_systems;
+  applyWindows(list);
+  state.index = latestIndex();
+  const at = Date.parse(hash.get('window') || '');
+  const i = state.windows.findIndex((w) => w.start === at);
+  if (i >= 0) { state.index = i; state.live = false; }
+  if (hash.get('flows') === '1') state.layers.flows = true; // links made before the layer toggles
+  buildLayerToggles(hash);
+  setMode(state.live);
+
+  const b = state.bbox;
+  const { map, overlay } = await createMap($('map'), b ? [[b[0], b[1]], [b[2], b[3]]] : null);
+  state.map = map;
+  state.overlay = overlay;
+  state.zoom = map.getZoom();
+  map.on('zoomend', () => { state.zoom = map.getZoom(); redraw(); });
+  map.on('click', 'zones-fill', (e) => { const f = e.features && e.features[0]; if (f) void selectZone(f.properties.zone_id); });
+  map.on('mouseenter', 'zones-fill', () => { map.getCanvas().style.cursor = 'pointer'; });
+  map.on('mouseleave', 'zones-fill', () => { map.getCanvas().style.cursor = ''; });
+  map.getContainer().addEventListener('mouseleave', () => { $('tooltip').hidden = true; });
+
+  const resSelect = $('res');
+  resSelect.replaceChildren(...RESOLUTIONS.filter((r) => state.baseRes === null || r <= state.baseRes).map((r) => new Option(String(r), String(r), false, r === state.res)));
+  if (state.zoneSystems.length) {
+    const select = $('zone-system');
+    select.replaceChildren(new Option('none', ''), ...state.zoneSystems.map((z) => new Option(z.name, z.name)));
+    const wanted = hash.get('zones');
+    const preferred = state.zoneSystems.find((z) => z.name === wanted) || state.zoneSystems.find((z) => z.attribution) || state.zoneSystems[0];
+    select.value = preferred.name;
+    $('zone-label').hidden = false;
+    await selectZoneSystem(preferred.name);
+  }
+  $('window-slider').addEventListener('input', (e) => { toHistory(); state.index = Number(e.target.value); void safeRender(); });
+  $('prev').addEventListener('click', () => { toHistory(); void step(-1); });
+  $('next').addEventListener('click', () => { toHistory(); void step(1); });
+  $('play').addEventListener('click', () => void play());
+  $('back-live').addEventListener('click', () => { state.playing = false; void backToLive().catch((err) => showError(err.message)); });
+  resSelect.addEventListener('change', async (e) => {
+    state.res = Number(e.target.value);
+    try { applyWindows(await api(`api/v1/windows?res=${state.res}`, true)); await render(); } catch (err) { showError(err.message); }
+  });
+  $('zone-system').addEventListener('change', async (e) => {
+    try { await selectZoneSystem(e.target.value); await render(); } catch (err) { showError(err.message); }
+  });
+  $('population-metric').addEventListener('change', (e) => { state.populationMetric = e.target.value; redraw(); });
+  await render();
+  void followLive();
+}
+
+start().catch((err) => (err.auth ? askForToken(err.message) : showError(`Could not start the dashboard: ${err.message}`)));
