@@ -60,7 +60,7 @@ beforeAll(async () => {
   }
   for (let i = 1; i <= 3; i++) for (const d of [1, 2]) stay(`f${i}`, E, at(d, 13), at(d, 17));
   await c.run(`INSERT INTO stays VALUES ${rows.join(',\n')}`);
-  await c.run(`INSERT INTO device_mcc VALUES ${[...Array(9)].map((_, i) => `('r${i + 1}', '222')`).join(',')}, ('f1','208'), ('f2','208'), ('f3','208')`);
+  await c.run(`INSERT INTO device_mcc (device, mcc) VALUES ${[...Array(9)].map((_, i) => `('r${i + 1}', '222')`).join(',')}, ('f1','208'), ('f2','208'), ('f3','208')`);
   const { zones } = readZoneFeatures({ type: 'FeatureCollection', features: [square('W', 9.1, 9.18), square('E', 9.18, 9.26)] } as never, { idProp: 'id', nameProp: 'name' });
   await storeZoneSystem(c, 'test', mapZoneCells(zones, { res: 9, onOverlap: 'first' }));
   db.close();

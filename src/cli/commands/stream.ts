@@ -15,9 +15,7 @@ import { createAlertLedgerRecorder } from '../../audit/plugin/alert-ledger-recor
 import { createHeadPublishing } from '../../audit/plugin/head-publishing.ts';
 import { DEFAULT_ALERT_TOPIC } from '../../alerts/delivery/kafka-alert-publisher.ts';
 import { MOBILITY_FLAGS, MOBILITY_FLAGS_HELP, mobilityFromFlags } from '../flags/mobility-flags.ts';
-import type { DeviceConsumerPlugin } from '../../window/device-window.ts';
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { populationPlugin } from '../../population/plugin/population-plugin.ts';
+import { populationPlugins } from '../../population/plugin/population-plugin.ts';
 import { createLakeWriter } from '../../outputs/lake/index.ts';
 import type { WindowPlugin } from '../../outputs/window-plugin.ts';
 
@@ -107,7 +105,7 @@ export const streamCommand: Command = {
       const producer = createKafka({ brokers, clientId: 'citypulse-ledger-heads' }).producer({ allowAutoTopicCreation: true });
       plugins.push(createHeadPublishing({ ledger, producer, topic: String(v['ledger-topic']), onError: (err) => logOf(ctx)({ type: 'ledger.note', message: `publishing a head failed (${err.message}); the next one follows` }) }));
     }
-    const deviceConsumers = [...mobilityFromFlags(v), populationPlugin() as DeviceConsumerPlugin<unknown, DuckDBConnection>];
+    const deviceConsumers = [...mobilityFromFlags(v), ...populationPlugins()];
     const db = await openDatabase(dbPath);
     try {
       await checkKeyFingerprint(db.connection, keyFingerprint(key.key, rotateEveryMs), key.path ?? 'from $CITYPULSE_KEY');

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { cellToBoundary, cellToParent, getResolution, latLngToCell } from 'h3-js';
+import { cellToBoundary, cellToParent, getHexagonEdgeLengthAvg, getResolution, gridRingUnsafe, latLngToCell, UNITS } from 'h3-js';
 import type { PlaceStay } from '../engine/place-stay.ts';
 
 /** Where people are counted: a loaded zone system, or an H3 resolution (≤ the stay resolution). */
@@ -11,11 +11,19 @@ export interface PopulationInput {
   stays: PlaceStay[];
   /** MCC per device (`device_mcc`; empty when the table is missing). */
   mcc: Map<string, string>;
-  /** Zone of a place: the zone holding its centre (lat, lng), or the H3 parent of its cell; null outside. */
+  /**
+   * Zone of a place: the zone holding its centre (lat, lng), or the H3 parent of its cell; null outside.
+   * In a zone system a centre just outside every zone (within {@link ZONE_SNAP_M}) is in the nearest
+   * zone: place centres sit at the serving cell sites, and sites beyond the city's edge serve homes
+   * inside it.
+   */
   zoneOf: (h3: string, lat: number, lng: number) => string | null;
   /** Every zone of the space with its geometry (GeoJSON), for GeoJSON output and maps. */
   geometry: (zone: string) => object | null;
 }
+
+/** How far outside a zone system a place centre is still put in the nearest zone, m. */
+export const ZONE_SNAP_M = 1000;
 
 async function hasTable(conn: DuckDBConnection, t: string): Promise<boolean> {
   const r = await conn.runAndReadAll('SELECT count(*) FROM duckdb_tables() WHERE table_name = $t', { t });
@@ -56,12 +64,31 @@ export async function readPopulationInput(conn: DuckDBConnection, space: Populat
   for (const [z, g] of (await conn.runAndReadAll('SELECT zone_id, geometry_geojson FROM zones WHERE zone_system = $z', { z: space.zones })).getRowsJS()) {
     geo.set(String(z), JSON.parse(String(g)) as object);
   }
+  const rings = Math.ceil(ZONE_SNAP_M / (Math.sqrt(3) * getHexagonEdgeLengthAvg(zres, UNITS.m)));
+  /** Zone of the nearest mapped cell within {@link ZONE_SNAP_M} (by ring, ties to the most frequent zone, then smallest id). */
+  const nearest = (c: string): string | null => {
+    for (let k = 1; k <= rings; k++) {
+      const n = new Map<string, number>();
+      let ring: string[];
+      try {
+        ring = gridRingUnsafe(c, k);
+      } catch {
+        return null;
+      }
+      for (const r of ring) {
+        const z = byCell.get(r);
+        if (z !== undefined) n.set(z, (n.get(z) ?? 0) + 1);
+      }
+      if (n.size > 0) return [...n].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
+    }
+    return null;
+  };
   return {
     stays, mcc,
     zoneOf: (_h3, lat, lng) => {
       const c = latLngToCell(lat, lng, zres);
       let z = memo.get(c);
-      if (z === undefined) memo.set(c, (z = byCell.get(c) ?? null));
+      if (z === undefined) memo.set(c, (z = byCell.get(c) ?? nearest(c)));
       return z;
     },
     geometry: (zone) => geo.get(zone) ?? null,
