@@ -6,7 +6,7 @@ import { homeZone, workZone } from '../../src/population/engine/classify-populat
 import { resolvePopulationConfig } from '../../src/population/engine/population-config.ts';
 import { readPopulationInput } from '../../src/population/duckdb/read-population-input.ts';
 import { buildPopulation } from '../../src/population/export/build-population.ts';
-import { populationPlugin } from '../../src/population/plugin/population-plugin.ts';
+import { populationPlugins } from '../../src/population/plugin/population-plugin.ts';
 import type { SimConfig } from '../../src/sim/sim-config.ts';
 import { PopulationTruth } from '../../src/sim/truth/population-truth.ts';
 import type { TrueVisit } from '../../src/sim/truth/truth-sink.ts';
@@ -44,7 +44,7 @@ export const populationAccuracy: AccuracyProduct = {
       const city = await simulateCity(join(dir, 'city'), cfg, { visit: (v) => visits.push(v) });
       ctx.log(`ingest ${city.records} records`);
       rmSync(dbPath, { force: true });
-      await ingestCity(city, dbPath, [mobilityPlugin() as never, populationPlugin() as never]);
+      await ingestCity(city, dbPath, [mobilityPlugin() as never, ...populationPlugins()]);
       await loadCityZones(city, dbPath, ZS);
       const truth = new PopulationTruth(city.sim.subscribers, city.sim.city.zones);
       for (const v of visits) truth.visit(v);

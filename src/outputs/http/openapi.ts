@@ -146,7 +146,7 @@ export function openApiDocument(o: OpenApiOptions): Schema {
     },
     '/api/v1/population': {
       get: {
-        summary: 'Residents, workers, visitors, roamers and served population per zone or H3 cell (docs/population.md), k-safe',
+        summary: 'Residents, workers, visitors, roamers, people in transit and served population per zone or H3 cell (docs/population.md), k-safe',
         operationId: 'population',
         parameters: [
           param('zones', 'a loaded zone system (give zones or res)', { type: 'string' }),

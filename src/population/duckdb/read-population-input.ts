@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { cellToBoundary, cellToParent, getHexagonEdgeLengthAvg, getResolution, gridRingUnsafe, latLngToCell, UNITS } from 'h3-js';
+import { cellToBoundary, cellToLatLng, cellToParent, getHexagonEdgeLengthAvg, getResolution, gridRingUnsafe, latLngToCell, UNITS } from 'h3-js';
+import type { DeviceCell } from '../engine/device-cell.ts';
 import type { PlaceStay } from '../engine/place-stay.ts';
 
 /** Where people are counted: a loaded zone system, or an H3 resolution (≤ the stay resolution). */
@@ -9,6 +10,8 @@ export type PopulationSpace = { zones: string } | { res: number };
 export interface PopulationInput {
   /** Stays overlapping `[from, to)`. */
   stays: PlaceStay[];
+  /** Cells (res 8) each device was seen in on the days overlapping `[from, to)` (`device_cells`; empty when missing). */
+  seen: DeviceCell[];
   /** MCC per device (`device_mcc`; empty when the table is missing). */
   mcc: Map<string, string>;
   /**
@@ -46,10 +49,19 @@ export async function readPopulationInput(conn: DuckDBConnection, space: Populat
   if (await hasTable(conn, 'device_mcc')) {
     for (const [d, m] of (await conn.runAndReadAll('SELECT device, mcc FROM device_mcc')).getRowsJS()) mcc.set(String(d), String(m));
   }
+  const seen: DeviceCell[] = [];
+  if (await hasTable(conn, 'device_cells')) {
+    const q = `SELECT DISTINCT device, lower(hex(h3)) FROM device_cells
+               WHERE epoch_ms(day_end) > $from AND epoch_ms(day_end) - 86400000 < $to ORDER BY 1, 2`;
+    for (const [d, h] of (await conn.runAndReadAll(q, { from, to })).getRowsJS()) {
+      const [lat, lng] = cellToLatLng(String(h));
+      seen.push({ device: String(d), h3: String(h), lat, lng });
+    }
+  }
   if ('res' in space) {
     const res = space.res;
     return {
-      stays, mcc,
+      stays, seen, mcc,
       zoneOf: (h3) => (getResolution(h3) >= res ? cellToParent(h3, res) : null),
       geometry: (zone) => ({ type: 'Polygon', coordinates: [cellToBoundary(zone, true).concat([cellToBoundary(zone, true)[0]!])] }),
     };
@@ -84,7 +96,7 @@ export async function readPopulationInput(conn: DuckDBConnection, space: Populat
     return null;
   };
   return {
-    stays, mcc,
+    stays, seen, mcc,
     zoneOf: (_h3, lat, lng) => {
       const c = latLngToCell(lat, lng, zres);
       let z = memo.get(c);

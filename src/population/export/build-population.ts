@@ -62,7 +62,8 @@ const r1 = (x: number) => Math.round(x * 10) / 10;
 
 /**
  * Home/work per device → classification per zone → expansion → k-safe release (docs/population.md).
- * Population rows release the labels residents, workers, day_visitors, overnight_visitors, roamers
+ * Population rows release the labels residents, workers, day_visitors, overnight_visitors, roamers,
+ * transit
  * together (a zone with any of them in [1, k) is dropped whole; visitors and served are sums of
  * released labels). Origins pool labels below k into `other` and drop the zone when that pool is < k.
  */
@@ -71,12 +72,12 @@ export function buildPopulation(input: PopulationInput, req: PopulationRequest):
   const homeWork = detectHomeWork(input.stays, req.config, clock, periodNights(input, req));
   const homeMcc = resolveHomeMcc(req.homeMcc, input.mcc);
   const { zones, origins } = classifyPopulation(
-    { stays: input.stays, homeWork, mcc: input.mcc, homeMcc: homeMcc?.mcc ?? '', zoneOf: input.zoneOf }, req.config, clock);
+    { stays: input.stays, seen: input.seen, homeWork, mcc: input.mcc, homeMcc: homeMcc?.mcc ?? '', zoneOf: input.zoneOf }, req.config, clock);
   const factor = expansionFactors(new Map(zones.map((z) => [z.zone, z.residents])), req.census ?? null, req.marketShare ?? 1);
   const byZone = new Map(zones.map((z) => [z.zone, z]));
   const pop = ksafeBreakdown(zones.map((z) => ({
     zone: z.zone,
-    counts: { residents: z.residents, workers: z.workers, dayVisitors: z.dayVisitors, overnightVisitors: z.overnightVisitors, roamers: z.roamers },
+    counts: { residents: z.residents, workers: z.workers, dayVisitors: z.dayVisitors, overnightVisitors: z.overnightVisitors, roamers: z.roamers, transit: z.transit },
   })), req.k);
   const released = pop.released.map(({ zone }): PopulationRow => {
     const z = byZone.get(zone)!, f = factor(zone);
