@@ -71,7 +71,7 @@ describe.skipIf(!hasJupyter && process.env.CI !== 'true')('executed notebooks (s
     expect(r.stdout).toMatch(/kernel: tslab .* on node v(2[4-9]|\d{3})\./);
     for (const name of NOTEBOOKS) expect(r.stdout).toMatch(new RegExp(`ok\\s+${name}\\.ipynb`));
     executed = Object.fromEntries(NOTEBOOKS.map((n) => [n, read(join(out, `${n}.ipynb`))]));
-  }, 600_000);
+  }, 900_000);
 
   for (const name of NOTEBOOKS) {
     it(`${name}: no errors, charts drawn as SVG`, () => {

@@ -16,6 +16,7 @@ import { createHeadPublishing } from '../../audit/plugin/head-publishing.ts';
 import { DEFAULT_ALERT_TOPIC } from '../../alerts/delivery/kafka-alert-publisher.ts';
 import { MOBILITY_FLAGS, MOBILITY_FLAGS_HELP, mobilityFromFlags } from '../flags/mobility-flags.ts';
 import { populationPlugins } from '../../population/plugin/population-plugin.ts';
+import { readAreasFile } from '../../alerts/areas/read-areas-file.ts';
 import { createLakeWriter } from '../../outputs/lake/index.ts';
 import type { WindowPlugin } from '../../outputs/window-plugin.ts';
 
@@ -105,7 +106,7 @@ export const streamCommand: Command = {
       const producer = createKafka({ brokers, clientId: 'citypulse-ledger-heads' }).producer({ allowAutoTopicCreation: true });
       plugins.push(createHeadPublishing({ ledger, producer, topic: String(v['ledger-topic']), onError: (err) => logOf(ctx)({ type: 'ledger.note', message: `publishing a head failed (${err.message}); the next one follows` }) }));
     }
-    const deviceConsumers = [...mobilityFromFlags(v), ...populationPlugins()];
+    const deviceConsumers = [...mobilityFromFlags(v), ...populationPlugins(v.areas ? await readAreasFile(v.areas as string, wc.resolution) : null)];
     const db = await openDatabase(dbPath);
     try {
       await checkKeyFingerprint(db.connection, keyFingerprint(key.key, rotateEveryMs), key.path ?? 'from $CITYPULSE_KEY');

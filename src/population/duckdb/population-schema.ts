@@ -6,6 +6,9 @@
  *   and when it was last seen (`last_seen`, the retention date: a device not seen for the age is purged);
  * - `device_cells`: per device and UTC day, the H3 cells (res 8) where it had located events — the
  *   evidence of people *in transit* (seen in a zone, no stay there); dated by `day_end`.
+ * - `area_visitors`: devices present in a watched area per window by origin (live visitors; rows are
+ *   partial per Kafka partition under `stream`: sum them per window, area and origin); an aggregate,
+ *   released k-safe by the API (`/api/v1/areas/:id/visitors`).
  *
  * Home/work per device is computed on demand from `stays` and never stored.
  */
@@ -20,6 +23,13 @@ CREATE TABLE IF NOT EXISTS device_cells (
   day_end TIMESTAMPTZ NOT NULL,
   device  VARCHAR     NOT NULL,
   h3      UBIGINT     NOT NULL
+);
+CREATE TABLE IF NOT EXISTS area_visitors (
+  window_start TIMESTAMPTZ NOT NULL,
+  window_end   TIMESTAMPTZ NOT NULL,
+  area_id      VARCHAR     NOT NULL,
+  origin       VARCHAR     NOT NULL,
+  visitors     INTEGER     NOT NULL
 );
 `;
 

@@ -36,6 +36,7 @@ export const RETENTION_POLICY = {
   device_mcc: { dateColumn: 'last_seen', dataClass: 'per-device', defaultDays: 30, why: 'inbound roamers by country (population, monthly)' },
   device_cells: { dateColumn: 'day_end', dataClass: 'per-device', defaultDays: 30, why: 'people in transit (population, monthly)' },
   presence: { dateColumn: 'window_end', dataClass: 'aggregate', defaultDays: null, why: 'heatmaps, releases, baselines' },
+  area_visitors: { dateColumn: 'window_end', dataClass: 'aggregate', defaultDays: null, why: 'live visitors of watched areas by origin' },
   job_runs: { dateColumn: 'started', dataClass: 'operations', defaultDays: null, why: 'schedule catch-up and audit' },
   privacy_budget: { dateColumn: 'released_at', dataClass: 'operations', defaultDays: 400, why: 'account the ε spent' },
   retention_log: { dateColumn: 'run_at', dataClass: 'operations', defaultDays: 400, why: 'prove what was destroyed' },
