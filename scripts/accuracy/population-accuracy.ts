@@ -124,6 +124,7 @@ export const populationAccuracy: AccuracyProduct = {
       ...[...trueByOrigin.keys()].filter((k) => !roamerCountries.includes(k)).sort().map((k) => ({
         name: `visitors from ${k} (all zones): relative error`, value: relErr(estByOrigin.get(k) ?? 0, trueByOrigin.get(k)!), target: '≤ 0.15',
       })),
+      { name: 'visitor-zones of unknown origin: estimated / true', value: (estByOrigin.get('unknown') ?? 0) / (trueByOrigin.get('unknown') ?? NaN) },
       ...roamerCountries.sort().map((k) => ({
         name: `roamer visitors from ${k} (all zones): relative error`, value: relErr(estByOrigin.get(k) ?? 0, trueByOrigin.get(k)!), target: '≤ 0.15',
       })),
