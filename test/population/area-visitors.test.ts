@@ -14,8 +14,8 @@ import { cli } from '../support/cli.ts';
 
 const M = 60_000, H = 3_600_000, DAY = 86_400_000;
 const T0 = Date.UTC(2026, 2, 2);
-const dir = process.env.KEEP_DIR ?? mkdtempSync(join(tmpdir(), "citypulse-area-visitors-"));
-afterAll(() => { if (!process.env.KEEP_DIR) rmSync(dir, { recursive: true, force: true }); });
+const dir = mkdtempSync(join(tmpdir(), 'citypulse-area-visitors-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('visitorIncidents (alert rule: visitors from one origin ≥ level)', () => {
   const w = (i: number, origins: Record<string, number>) => ({ windowStart: T0 + i * 15 * M, windowEnd: T0 + (i + 1) * 15 * M, origins });
