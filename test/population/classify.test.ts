@@ -44,7 +44,8 @@ describe('classifyPopulation', () => {
   });
 
   it('people in transit: seen in a zone, no stay there, not home or work there; once per device and zone', () => {
-    const c = (device: string, h3: string) => ({ device, h3, lat: 45, lng: 9 });
+    // Cells 11 km from the stays (all at 45, 9): passing through, not ping-pong at rest.
+    const c = (device: string, h3: string, lat = 45.1) => ({ device, h3, lat, lng: 9 });
     const t = classifyPopulation({
       ...input,
       seen: [
@@ -55,6 +56,9 @@ describe('classifyPopulation', () => {
       ],
     }, cfg);
     expect(Object.fromEntries(t.zones.map((z) => [z.zone, z.transit]))).toEqual({ A: 0, B: 2, C: 1 });
+    // A cell within minTransitDistanceM (1 km) of one of the device's stay places is not transit.
+    const near = classifyPopulation({ ...input, seen: [c('r2', 'w1', 45.005), c('n', 'c1', 45.02)] }, cfg);
+    expect(Object.fromEntries(near.zones.map((z) => [z.zone, z.transit]))).toEqual({ A: 0, B: 0, C: 1 });
     // Transit is not a visitor class: visitors and served are unchanged.
     expect(t.zones.map((z) => [z.visitors, z.served])).toEqual(r.zones.map((z) => [z.visitors, z.served]));
   });

@@ -1,3 +1,4 @@
+import { distanceM } from '../../mobility/engine/distance-m.ts';
 import type { DeviceCell } from './device-cell.ts';
 import type { HomeWork } from './home-work.ts';
 import { mccCountry } from './mcc-countries.ts';
@@ -34,7 +35,8 @@ export interface Classification {
  * origin (docs/population.md). A device is in at most one class per zone: resident (home there, never
  * a roamer) › worker (work there) › roamer (foreign MCC, any stay there) › overnight visitor (a stay
  * there overlapping a night by ≥ `minNightOverlapMs`) › day visitor (any other stay there) › in
- * transit (seen there through located events, no stay there).
+ * transit (seen there through located events, no stay there, the cell ≥ `minTransitDistanceM` from
+ * every stay place of the device).
  */
 export function classifyPopulation(input: ClassifyInput, cfg: ResolvedPopulationConfig, clock = new ZonedClock(cfg.timeZone)): Classification {
   const hw = new Map(input.homeWork.map((h) => [h.device, h]));
@@ -80,9 +82,18 @@ export function classifyPopulation(input: ClassifyInput, cfg: ResolvedPopulation
     }
   }
   const transit = new Set<string>();
+  const places = new Map<string, PlaceStay[]>();
+  if (input.seen) {
+    for (const s of input.stays) {
+      const l = places.get(s.device);
+      if (l) l.push(s);
+      else places.set(s.device, [s]);
+    }
+  }
   for (const c of input.seen ?? []) {
     const z = input.zoneOf(c.h3, c.lat, c.lng);
     if (z === null || visits.get(c.device)?.has(z)) continue;
+    if ((places.get(c.device) ?? []).some((s) => distanceM(s.lat, s.lng, c.lat, c.lng) < cfg.minTransitDistanceM)) continue;
     const h = hw.get(c.device);
     if (h && !roaming(c.device, input) && (z === homeZone(h, input) || z === workZone(h, input))) continue;
     const key = `${z}\u0000${c.device}`;
