@@ -118,3 +118,29 @@ console.log(`  distance: p50 ${adists[adists.length >> 1]?.toFixed(0)} m, p90 ${
   }
   console.log(`zone vote (most nights per zone): right ${right} of ${n} = ${(right / n).toFixed(3)}`);
 }
+// Variant: residents per zone with each detected home spread uniformly over the res-9 cells within R m of its centre.
+{
+  const { latLngToCell, gridDisk, cellToLatLng } = await import('h3-js');
+  const truthRes = new Map<string, number>(), base = new Map<string, number>();
+  for (const s of sim.subscribers) if (!s.visit) truthRes.set(zones[s.home.zone]!.id, (truthRes.get(zones[s.home.zone]!.id) ?? 0) + 1);
+  for (const h of hw.values()) {
+    if (h.homeAt === null) continue;
+    const z = input.zoneOf(h.home!, h.homeAt[0], h.homeAt[1]);
+    if (z !== null) base.set(z, (base.get(z) ?? 0) + 1);
+  }
+  const med = (est: Map<string, number>) => {
+    const e = [...truthRes].filter(([, v]) => v >= 20).map(([z, v]) => Math.abs((est.get(z) ?? 0) - v) / v).sort((a, b) => a - b);
+    return `${e[e.length >> 1]!.toFixed(3)} (within 5 %: ${(e.filter((x) => x <= 0.05).length / e.length).toFixed(2)})`;
+  };
+  console.log(`residents per zone, median error: home place zone ${med(base)}`);
+  for (const R of [300, 500, 800]) {
+    const spread = new Map<string, number>();
+    for (const h of hw.values()) {
+      if (h.homeAt === null) continue;
+      const cells = gridDisk(latLngToCell(h.homeAt[0], h.homeAt[1], 9), Math.ceil(R / 300)).filter((c) => { const [a, b] = cellToLatLng(c); return distanceM(a, b, h.homeAt![0], h.homeAt![1]) <= R; });
+      const zs = cells.map((c) => { const [a, b] = cellToLatLng(c); return input.zoneOf(c, a, b); }).filter((z): z is string => z !== null);
+      for (const z of zs) spread.set(z, (spread.get(z) ?? 0) + 1 / zs.length);
+    }
+    console.log(`  spread over ${R} m: ${med(spread)}`);
+  }
+}
