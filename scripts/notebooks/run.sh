@@ -12,7 +12,7 @@
 #
 # Environment: CITYPULSE_DB (database to read), PYTHON (default /usr/bin/python3), JUPYTER (default:
 # jupyter next to PYTHON, else on PATH), NOTEBOOK_SUBSCRIBERS (simulated devices, default 3000),
-# NOTEBOOK_TIMEOUT (seconds per cell, default 600), KEEP_SIM=1 (keep the simulated day's folder).
+# NOTEBOOK_VISITORS (simulated visitors and roamers, default 600), NOTEBOOK_TIMEOUT (seconds per cell, default 600), KEEP_SIM=1 (keep the simulated day's folder).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -69,7 +69,7 @@ if [ -z "$db" ]; then
   db="$sim/citypulse.duckdb"
   start=$(date +%s%N)
   CITYPULSE_KEY_FILE="$sim/pseudonym.key" "$node_bin" bin/citypulse.js simulate --out "$sim/sim" \
-    --subscribers "${NOTEBOOK_SUBSCRIBERS:-3000}" --bad-rate 0.01 --seed 11 >/dev/null 2>&1
+    --subscribers "${NOTEBOOK_SUBSCRIBERS:-3000}" --visitors "${NOTEBOOK_VISITORS:-600}" --bad-rate 0.01 --seed 11 >/dev/null 2>&1
   # A short allowed lateness, so the data-quality notebook has late events to show.
   CITYPULSE_KEY_FILE="$sim/pseudonym.key" "$node_bin" bin/citypulse.js ingest --from "$sim/sim/events.ndjson" \
     --cells "$sim/sim/cells.csv" --db "$db" --lateness 5s >/dev/null 2>&1

@@ -25,12 +25,12 @@ interface Notebook {
   nbformat: number;
 }
 
-const NOTEBOOKS = ['data_quality', 'district_timeseries', 'od_flows', 'population_heatmap'];
+const NOTEBOOKS = ['data_quality', 'district_timeseries', 'od_flows', 'population', 'population_heatmap'];
 const read = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Notebook;
 const text = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join('') : (v ?? ''));
 
 describe('committed notebooks', () => {
-  it('are the four tslab notebooks', () => {
+  it('are the five tslab notebooks', () => {
     expect(readdirSync(join(ROOT, 'notebooks')).filter((f) => f.endsWith('.ipynb')).sort()).toEqual(NOTEBOOKS.map((n) => `${n}.ipynb`));
   });
 
@@ -71,7 +71,7 @@ describe.skipIf(!hasJupyter && process.env.CI !== 'true')('executed notebooks (s
     expect(r.stdout).toMatch(/kernel: tslab .* on node v(2[4-9]|\d{3})\./);
     for (const name of NOTEBOOKS) expect(r.stdout).toMatch(new RegExp(`ok\\s+${name}\\.ipynb`));
     executed = Object.fromEntries(NOTEBOOKS.map((n) => [n, read(join(out, `${n}.ipynb`))]));
-  }, 600_000);
+  }, 900_000);
 
   for (const name of NOTEBOOKS) {
     it(`${name}: no errors, charts drawn as SVG`, () => {
@@ -94,6 +94,11 @@ describe.skipIf(!hasJupyter && process.env.CI !== 'true')('executed notebooks (s
     expect(svg('district_timeseries')).toMatch(/People present per window/);
     expect((svg('district_timeseries').match(/<path d="M/g) ?? []).length).toBeGreaterThanOrEqual(3);
     expect(svg('data_quality')).toMatch(/Dead letters per hour by reason/);
+    // population: a residents choropleth with released districts, the origins bars, the stadium's event report.
+    expect((svg('population').match(/fill="rgba\(49,130,189/g) ?? []).length).toBeGreaterThan(5);
+    expect(svg('population')).toMatch(/Visitor-districts by origin/);
+    const html = executed.population!.cells.flatMap((c) => c.outputs ?? []).map((o) => text(o.data?.['text/html'])).join('');
+    expect(html).toMatch(/Stadio|stadium/i);
     // The committed notebooks were not touched.
     for (const n of NOTEBOOKS) expect(read(join(ROOT, 'notebooks', `${n}.ipynb`)).cells.every((c) => (c.outputs ?? []).length === 0)).toBe(true);
   });

@@ -37,10 +37,30 @@ describe('classifyPopulation', () => {
 
   it('hand-computed zone classes', () => {
     expect(r.zones).toEqual([
-      { zone: 'A', residents: 2, workers: 1, dayVisitors: 2, overnightVisitors: 0, roamers: 1, visitors: 3, served: 3 },
-      { zone: 'B', residents: 0, workers: 2, dayVisitors: 0, overnightVisitors: 0, roamers: 0, visitors: 0, served: 2 },
-      { zone: 'C', residents: 1, workers: 0, dayVisitors: 1, overnightVisitors: 1, roamers: 1, visitors: 3, served: 3 },
+      { zone: 'A', residents: 2, workers: 1, dayVisitors: 2, overnightVisitors: 0, roamers: 1, transit: 0, visitors: 3, served: 3 },
+      { zone: 'B', residents: 0, workers: 2, dayVisitors: 0, overnightVisitors: 0, roamers: 0, transit: 0, visitors: 0, served: 2 },
+      { zone: 'C', residents: 1, workers: 0, dayVisitors: 1, overnightVisitors: 1, roamers: 1, transit: 0, visitors: 3, served: 3 },
     ]);
+  });
+
+  it('people in transit: seen in a zone, no stay there, not home or work there; once per device and zone', () => {
+    // Cells 11 km from the stays (all at 45, 9): passing through, not ping-pong at rest.
+    const c = (device: string, h3: string, lat = 45.1) => ({ device, h3, lat, lng: 9 });
+    const t = classifyPopulation({
+      ...input,
+      seen: [
+        c('r1', 'h1'), c('r1', 'w1'), c('r1', 'c1'), // home A, work B, a stay in C: no transit anywhere
+        c('r2', 'w1'), c('r2', 'w1'), // passes through B twice: once
+        c('fr', 'w1'), // roamer through B
+        c('n', 'c1'), c('n', 'x'), // through C; outside the zone system: nothing
+      ],
+    }, cfg);
+    expect(Object.fromEntries(t.zones.map((z) => [z.zone, z.transit]))).toEqual({ A: 0, B: 2, C: 1 });
+    // A cell within minTransitDistanceM (1 km) of one of the device's stay places is not transit.
+    const near = classifyPopulation({ ...input, seen: [c('r2', 'w1', 45.005), c('n', 'c1', 45.02)] }, cfg);
+    expect(Object.fromEntries(near.zones.map((z) => [z.zone, z.transit]))).toEqual({ A: 0, B: 0, C: 1 });
+    // Transit is not a visitor class: visitors and served are unchanged.
+    expect(t.zones.map((z) => [z.visitors, z.served])).toEqual(r.zones.map((z) => [z.visitors, z.served]));
   });
 
   it('origins: home zone, roamer country, or unknown', () => {

@@ -60,7 +60,11 @@ beforeAll(async () => {
   }
   for (let i = 1; i <= 3; i++) for (const d of [1, 2]) stay(`f${i}`, E, at(d, 13), at(d, 17));
   await c.run(`INSERT INTO stays VALUES ${rows.join(',\n')}`);
-  await c.run(`INSERT INTO device_mcc VALUES ${[...Array(9)].map((_, i) => `('r${i + 1}', '222')`).join(',')}, ('f1','208'), ('f2','208'), ('f3','208')`);
+  await c.run(`INSERT INTO device_mcc (device, mcc) VALUES ${[...Array(9)].map((_, i) => `('r${i + 1}', '222')`).join(',')}, ('f1','208'), ('f2','208'), ('f3','208')`);
+  // Transit evidence: the three roamers are seen in W (no stay there), r7 in its home zone E (not transit).
+  const cell = (p: { lat: number; lng: number }) => BigInt('0x' + latLngToCell(p.lat, p.lng, 8)).toString();
+  await c.run(`INSERT INTO device_cells VALUES ${['f1', 'f2', 'f3'].map((d) => `(make_timestamptz(${at(2, 0) * 1000}), '${d}', ${cell(W)})`).join(',')},
+    (make_timestamptz(${at(2, 0) * 1000}), 'r7', ${cell(E)})`);
   const { zones } = readZoneFeatures({ type: 'FeatureCollection', features: [square('W', 9.1, 9.18), square('E', 9.18, 9.26)] } as never, { idProp: 'id', nameProp: 'name' });
   await storeZoneSystem(c, 'test', mapZoneCells(zones, { res: 9, onOverlap: 'first' }));
   db.close();
@@ -76,8 +80,8 @@ describe('citypulse export population / origins', () => {
     expect(r.stdout).toMatch(/population 2 zones/);
     expect(r.stdout).toMatch(/home MCC 222 \(not configured: the MCC seen most in the input\)/);
     const csv = readFileSync(out, 'utf8');
-    expect(csv.split('\n')[1]).toBe('E,3,6,3,0,0,3,9,2,6,12,6,18');
-    expect(csv.split('\n')[2]).toBe('W,6,0,3,3,0,0,6,2,12,0,6,12');
+    expect(csv.split('\n')[1]).toBe('E,3,6,3,0,0,3,0,9,2,6,12,6,18');
+    expect(csv.split('\n')[2]).toBe('W,6,0,3,3,0,0,3,6,2,12,0,6,12');
     golden('population.csv', csv);
     const gj = join(dir, 'population.geojson');
     expect((await cli(['export', 'population', '--db', dbPath, '--zones', 'test', '--k', '3', '--out', gj])).code).toBe(0);

@@ -12,7 +12,7 @@ beforeAll(async () => {
   // Mon: 3 French (208) with a stay, 1 German (262), 2 domestic (222); Tue: 2 of the French again.
   const stay = (d: string, day: number) => `('${d}', TIMESTAMPTZ '2026-03-0${2 + day}T10:00:00Z', TIMESTAMPTZ '2026-03-0${2 + day}T12:00:00Z', TIMESTAMPTZ '2026-03-0${2 + day}T12:00:00Z', 1, 45, 9, 5, 0, 'cell', 'departure')`;
   await db.connection.run(`INSERT INTO stays VALUES ${['f1', 'f2', 'f3', 'g1', 'i1', 'i2'].map((d) => stay(d, 0)).join(',')}, ${stay('f1', 1)}, ${stay('f2', 1)}, ${stay('f1', 1)}`);
-  await db.connection.run(`INSERT INTO device_mcc VALUES ('f1','208'),('f2','208'),('f3','208'),('g1','262'),('i1','222'),('i2','222')`);
+  await db.connection.run(`INSERT INTO device_mcc (device, mcc) VALUES ('f1','208'),('f2','208'),('f3','208'),('g1','262'),('i1','222'),('i2','222')`);
 });
 afterAll(() => db.close());
 

@@ -9,14 +9,16 @@ export const EXPORT_POPULATION_HELP = `Usage: citypulse export population --db F
 Who lives, works and visits each zone over a period (docs/population.md): home = the stay place with
 the most distinct nights, work = the most frequent weekday-daytime place away from home (each with
 minimum evidence); residents (home there, never roamers), workers (work there, home elsewhere), day
-and overnight domestic visitors, inbound roamers (foreign MCC), served population, and their expanded
+and overnight domestic visitors, inbound roamers (foreign MCC), people in transit (seen there, no
+stay there; from device_cells, written by ingest/stream; released on its own, empty when in [1, k)),
+served population, and their expanded
 counterparts (census ÷ residents per zone, else 1 ÷ market share). k-safe: a zone with any label in
 [1, k) is dropped whole, never leaked by difference (FlowKit ADR 0011).
 
 Options:
 ${POPULATION_FLAGS_HELP}
 
-Columns: zone, residents, workers, visitors, day_visitors, overnight_visitors, roamers, served,
+Columns: zone, residents, workers, visitors, day_visitors, overnight_visitors, roamers, transit, served,
 factor, residents_expanded, workers_expanded, visitors_expanded, served_expanded. GeoJSON: the same
 properties on the zone's polygon (H3 cell boundary with --res).
 
@@ -24,7 +26,7 @@ Example:
   citypulse export population --db out/demo/citypulse.duckdb --zones demo --k 5 --out out/demo/population.csv
 `;
 
-const COLUMNS = ['zone', 'residents', 'workers', 'visitors', 'day_visitors', 'overnight_visitors', 'roamers', 'served',
+const COLUMNS = ['zone', 'residents', 'workers', 'visitors', 'day_visitors', 'overnight_visitors', 'roamers', 'transit', 'served',
   'factor', 'residents_expanded', 'workers_expanded', 'visitors_expanded', 'served_expanded'] as const;
 
 /** Runs `citypulse export population`. */
@@ -36,7 +38,7 @@ export async function exportPopulation(rest: string[], ctx: CommandContext): Pro
     ctx.stdout.write(await runPopulationExport(a, async (r, input, conn) => {
       const rows = r.released.map((z) => ({
         zone: z.zone, residents: z.residents, workers: z.workers, visitors: z.visitors, day_visitors: z.dayVisitors,
-        overnight_visitors: z.overnightVisitors, roamers: z.roamers, served: z.served, factor: z.factor,
+        overnight_visitors: z.overnightVisitors, roamers: z.roamers, transit: z.transit ?? '', served: z.served, factor: z.factor,
         residents_expanded: z.residentsExpanded, workers_expanded: z.workersExpanded, visitors_expanded: z.visitorsExpanded, served_expanded: z.servedExpanded,
       }));
       await writeRows(COLUMNS, rows, a.format, a.out, conn, input.geometry);

@@ -25,8 +25,8 @@ import { readHeads } from '../../audit/duckdb/read-ledger.ts';
 import { createKafka } from '../../ingest/sources/kafka/kafka-client.ts';
 import { brokersArg } from '../../core/brokers.ts';
 import { MOBILITY_FLAGS, MOBILITY_FLAGS_HELP, mobilityFromFlags } from '../flags/mobility-flags.ts';
-import type { DeviceConsumerPlugin } from '../../window/device-window.ts';
-import { populationPlugin } from '../../population/plugin/population-plugin.ts';
+import { populationPlugins } from '../../population/plugin/population-plugin.ts';
+import { readAreasFile } from '../../alerts/areas/read-areas-file.ts';
 import { MOBILITY_TABLES } from '../../mobility/duckdb/mobility-schema.ts';
 
 const HELP = `Usage: citypulse ingest --from FILE|- --cells CSV --db FILE [options]
@@ -78,7 +78,7 @@ export const ingestCommand: Command = {
     const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution, ledger: ledger ? createAlertLedgerRecorder(ledger) : undefined });
     if (alerting) plugins.push(alerting);
     if (v.lake) plugins.push(createLakeWriter({ dir: v.lake }));
-    const deviceConsumers = [...mobilityFromFlags(v), populationPlugin() as DeviceConsumerPlugin<unknown, DuckDBConnection>];
+    const deviceConsumers = [...mobilityFromFlags(v), ...populationPlugins(v.areas ? await readAreasFile(v.areas as string, wc.resolution) : null)];
     const { pseudonymiser, key, rotateEveryMs } = pseudonymiserFromEnv(ctx.env, v['key-file'], v['rotate-every'] as string | undefined);
     const log = logOf(ctx);
     log(keyLoadedEvent(key));
@@ -89,7 +89,7 @@ export const ingestCommand: Command = {
       const conn = db.connection;
       if (v.replace) {
         const runs = await countRuns(conn);
-        for (const t of [...PIPELINE_TABLES, 'ingest_sources', 'db_meta', ...MOBILITY_TABLES, 'device_mcc']) await conn.run(`DROP TABLE IF EXISTS ${t}`);
+        for (const t of [...PIPELINE_TABLES, 'ingest_sources', 'db_meta', ...MOBILITY_TABLES, 'device_mcc', 'device_cells', 'area_visitors']) await conn.run(`DROP TABLE IF EXISTS ${t}`);
         log({ type: 'ingest.replaced', source: from === '-' ? 'stdin' : from, runs });
       }
       await conn.run(SCHEMA_SQL);

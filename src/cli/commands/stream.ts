@@ -15,9 +15,8 @@ import { createAlertLedgerRecorder } from '../../audit/plugin/alert-ledger-recor
 import { createHeadPublishing } from '../../audit/plugin/head-publishing.ts';
 import { DEFAULT_ALERT_TOPIC } from '../../alerts/delivery/kafka-alert-publisher.ts';
 import { MOBILITY_FLAGS, MOBILITY_FLAGS_HELP, mobilityFromFlags } from '../flags/mobility-flags.ts';
-import type { DeviceConsumerPlugin } from '../../window/device-window.ts';
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { populationPlugin } from '../../population/plugin/population-plugin.ts';
+import { populationPlugins } from '../../population/plugin/population-plugin.ts';
+import { readAreasFile } from '../../alerts/areas/read-areas-file.ts';
 import { createLakeWriter } from '../../outputs/lake/index.ts';
 import type { WindowPlugin } from '../../outputs/window-plugin.ts';
 import { POSTGRES_FLAGS, POSTGRES_FLAGS_HELP, postgresMirrorFromFlags } from '../flags/postgres-flags.ts';
@@ -111,7 +110,7 @@ export const streamCommand: Command = {
       const producer = createKafka({ brokers, clientId: 'citypulse-ledger-heads' }).producer({ allowAutoTopicCreation: true });
       plugins.push(createHeadPublishing({ ledger, producer, topic: String(v['ledger-topic']), onError: (err) => logOf(ctx)({ type: 'ledger.note', message: `publishing a head failed (${err.message}); the next one follows` }) }));
     }
-    const deviceConsumers = [...mobilityFromFlags(v), populationPlugin() as DeviceConsumerPlugin<unknown, DuckDBConnection>];
+    const deviceConsumers = [...mobilityFromFlags(v), ...populationPlugins(v.areas ? await readAreasFile(v.areas as string, wc.resolution) : null)];
     const mirror = postgresMirrorFromFlags(v, ctx.env, String(v.group), (message) => log({ type: 'stream.note', component: 'stream', message: `postgres: ${message}` }));
     const db = await openDatabase(dbPath);
     try {

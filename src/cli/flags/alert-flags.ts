@@ -22,7 +22,8 @@ export const ALERT_FLAGS = {
 export const ALERT_FLAGS_HELP = `Crowd alerts (docs/alerts.md):
   --areas FILE             watched areas: GeoJSON polygons with properties id, name, capacity
                            [, levels, scale, density_limit]. Turns alerts on; they are stored in
-                           the DuckDB table alerts
+                           the DuckDB table alerts. Also counts each area's visitors by origin per
+                           window into area_visitors (docs/population.md)
   --alerts-out FILE        also append each alert to FILE as NDJSON
   --webhook URL            also POST each alert as JSON to URL (repeatable; retried with backoff)
   --alerts-topic T         also publish alerts to Kafka topic T (duty rooms read crowd-alerts with

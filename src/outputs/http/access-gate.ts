@@ -33,6 +33,7 @@ const ROUTE_SCOPES: [prefix: string, scope: Scope][] = [
   ['/api/v1/areas', 'alerts:read'],
   ['/api/v1/zones', 'population:read'],
   ['/api/v1/population', 'population:read'],
+  ['/api/v1/areas', 'population:read'],
   ['/api/v1/od', 'od:read'],
   ['/api/v1/traffic', 'traffic:read'],
   ['/api/v1/queries', 'queries:read'],

@@ -168,7 +168,7 @@ export function openApiDocument(o: OpenApiOptions): Schema {
     },
     '/api/v1/population': {
       get: {
-        summary: 'Residents, workers, visitors, roamers and served population per zone or H3 cell (docs/population.md), k-safe',
+        summary: 'Residents, workers, visitors, roamers, people in transit and served population per zone or H3 cell (docs/population.md), k-safe',
         operationId: 'population',
         parameters: [
           param('zones', 'a loaded zone system (give zones or res)', { type: 'string' }),
@@ -197,6 +197,21 @@ export function openApiDocument(o: OpenApiOptions): Schema {
           kParam,
         ],
         responses: { '200': { description: 'Rows zone, origin, visitors', content: { 'application/json': { schema: { type: 'object' } } } }, ...errors(400, 404, 500) },
+      },
+    },
+    '/api/v1/areas/{id}/visitors': {
+      get: {
+        summary: 'Live visitors of a watched area by origin (home zone, roamer country, unknown), k-safe; with level, the incidents of the alert rule "visitors from one origin ≥ level"',
+        operationId: 'areaVisitors',
+        parameters: [
+          { name: 'id', in: 'path', required: true, description: 'the watched area id (the --areas file of ingest/stream)', schema: { type: 'string' } },
+          param('at', 'a time inside the window to show (default the latest window)', time('at')),
+          param('hours', 'hours of windows before it for the incidents (default 24)', { type: 'integer', minimum: 1, maximum: 744, default: 24 }),
+          param('level', 'alert level: visitors from one origin that open an incident (closes below 0.8 × level)', { type: 'integer', minimum: 1 }),
+          param('origin', 'only this origin for the incidents', { type: 'string' }),
+          kParam,
+        ],
+        responses: { '200': { description: 'area, window, visitors, origins (below k pooled into other; withheld when that pool is in [1, k)), incidents', content: { 'application/json': { schema: { type: 'object' } } } }, ...errors(400, 404, 500) },
       },
     },
     '/api/v1/event-report': {

@@ -1,6 +1,8 @@
 import { parseAreas } from '../../alerts/areas/parse-areas.ts';
 import { resolvePopulationConfig } from '../../population/engine/population-config.ts';
 import { collectEventInput } from '../../population/duckdb/collect-event-input.ts';
+import { readAreaVisitors } from '../../population/duckdb/read-area-visitors.ts';
+import { visitorIncidents } from '../../population/engine/visitor-incidents.ts';
 import { readPopulationInput, type PopulationSpace } from '../../population/duckdb/read-population-input.ts';
 import { buildPopulation } from '../../population/export/build-population.ts';
 import { buildEventReport } from '../../population/report/build-event-report.ts';
@@ -30,7 +32,11 @@ function config(q: QueryString) {
  *   roamers, served per zone (zones with a label in [1, k) dropped whole);
  * - `GET /api/v1/origins?…`: visitors per zone by origin (small origins pooled into `other`);
  * - `GET /api/v1/event-report?zones=NAME&zone=ID&from&to[&baseline&k&people_per_device]`: the event
- *   report (JSON) of one zone of a loaded system as the watched area.
+ *   report (JSON) of one zone of a loaded system as the watched area;
+ * - `GET /api/v1/areas/:id/visitors[?at&hours&level&origin&k]`: the live visitors of a watched area
+ *   by origin in the window at `at` (default the latest), from `area_visitors` (ingest/stream with
+ *   `--areas`), origins below k pooled into `other`; with `level`, the incidents of the alert rule
+ *   "visitors from one origin ≥ level" over the `hours` (default 24) before.
  */
 export function populationRoutes(ctx: ApiContext): Route[] {
   const notFound = (err: unknown): never => {
@@ -43,7 +49,43 @@ export function populationRoutes(ctx: ApiContext): Route[] {
     const r = await ctx.runner.run(async (conn) => buildPopulation(await readPopulationInput(conn, sp, from, to), { config: cfg, k, from, to })).catch(notFound);
     return { r, k };
   };
+  const areaVisitors = async (req: { params: Record<string, string>; query: URLSearchParams }) => {
+    const q = new QueryString(req.query, ['at', 'hours', 'level', 'origin', 'k']);
+    const id = req.params.id!, k = q.k(ctx.k), at = q.time('at'), hours = q.int('hours', 1, 24 * 31, 24);
+    const levelRaw = q.get('level');
+    const level = levelRaw === undefined ? null : Number(levelRaw);
+    if (level !== null && !(Number.isInteger(level) && level >= 1)) throw new ApiError('bad_parameter', `level must be an integer ≥ 1, got ${levelRaw}`, { parameter: 'level' });
+    // The alert level is checked against released counts only: a level below k could never fire on a withheld count.
+    const r = await ctx.runner.run(async (conn) => {
+      const last = at ?? Number((await conn.runAndReadAll(
+        "SELECT coalesce(max(epoch_ms(window_start)), -1) FROM area_visitors WHERE area_id = $a", { a: id }).catch(() => null))?.getRowsJS()[0]![0] ?? -1);
+      return { last, series: await readAreaVisitors(conn, id, (last < 0 ? 0 : last) - hours * 3_600_000 + 1, (last < 0 ? 0 : last) + 1, k) };
+    });
+    if (r.series === null) throw new ApiError('not_found', 'no live visitor counts in this database: ingest or stream with --areas FILE');
+    if (r.last < 0) throw new ApiError('not_found', `no visitor counts for area ${id}`);
+    const cur = r.series.windows.find((w) => w.windowStart <= r.last && r.last < w.windowEnd) ?? null;
+    const origins = cur ? Object.entries(cur.origins).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([origin, visitors]) => ({ origin, visitors })) : [];
+    return {
+      area: id, k,
+      window_start: cur ? new Date(cur.windowStart).toISOString() : null,
+      window_end: cur ? new Date(cur.windowEnd).toISOString() : null,
+      withheld: cur === null,
+      visitors: cur ? origins.reduce((s, o) => s + o.visitors, 0) : null,
+      origins,
+      ...(level === null ? {} : {
+        rule: { level, origin: q.get('origin') ?? null, clear_ratio: 0.8 },
+        incidents: visitorIncidents(r.series.windows, { level, origin: q.get('origin') }).map((i) => ({
+          origin: i.origin, opened_at: new Date(i.openedAt).toISOString(), closed_at: i.closedAt === null ? null : new Date(i.closedAt).toISOString(),
+          peak: i.peak, peak_at: new Date(i.peakAt).toISOString(), state: i.closedAt === null ? 'open' : 'closed',
+        })),
+      }),
+    };
+  };
   return [
+    {
+      path: '/api/v1/areas/:id/visitors',
+      handler: async (req) => jsonReply(await areaVisitors(req), ctx.cacheSeconds),
+    },
     {
       path: '/api/v1/population',
       handler: async (req) => {

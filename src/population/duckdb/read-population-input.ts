@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { cellToBoundary, cellToParent, getResolution, latLngToCell } from 'h3-js';
+import { cellToBoundary, cellToLatLng, cellToParent, getHexagonEdgeLengthAvg, getResolution, gridRingUnsafe, latLngToCell, UNITS } from 'h3-js';
+import type { DeviceCell } from '../engine/device-cell.ts';
 import type { PlaceStay } from '../engine/place-stay.ts';
 
 /** Where people are counted: a loaded zone system, or an H3 resolution (≤ the stay resolution). */
@@ -9,13 +10,23 @@ export type PopulationSpace = { zones: string } | { res: number };
 export interface PopulationInput {
   /** Stays overlapping `[from, to)`. */
   stays: PlaceStay[];
+  /** Cells (res 8) each device was seen in on the days overlapping `[from, to)` (`device_cells`; empty when missing). */
+  seen: DeviceCell[];
   /** MCC per device (`device_mcc`; empty when the table is missing). */
   mcc: Map<string, string>;
-  /** Zone of a place: the zone holding its centre (lat, lng), or the H3 parent of its cell; null outside. */
+  /**
+   * Zone of a place: the zone holding its centre (lat, lng), or the H3 parent of its cell; null outside.
+   * In a zone system a centre just outside every zone (within {@link ZONE_SNAP_M}) is in the nearest
+   * zone: place centres sit at the serving cell sites, and sites beyond the city's edge serve homes
+   * inside it.
+   */
   zoneOf: (h3: string, lat: number, lng: number) => string | null;
   /** Every zone of the space with its geometry (GeoJSON), for GeoJSON output and maps. */
   geometry: (zone: string) => object | null;
 }
+
+/** How far outside a zone system a place centre is still put in the nearest zone, m. */
+export const ZONE_SNAP_M = 1000;
 
 async function hasTable(conn: DuckDBConnection, t: string): Promise<boolean> {
   const r = await conn.runAndReadAll('SELECT count(*) FROM duckdb_tables() WHERE table_name = $t', { t });
@@ -38,10 +49,19 @@ export async function readPopulationInput(conn: DuckDBConnection, space: Populat
   if (await hasTable(conn, 'device_mcc')) {
     for (const [d, m] of (await conn.runAndReadAll('SELECT device, mcc FROM device_mcc')).getRowsJS()) mcc.set(String(d), String(m));
   }
+  const seen: DeviceCell[] = [];
+  if (await hasTable(conn, 'device_cells')) {
+    const q = `SELECT DISTINCT device, lower(hex(h3)) FROM device_cells
+               WHERE epoch_ms(day_end) > $from AND epoch_ms(day_end) - 86400000 < $to ORDER BY 1, 2`;
+    for (const [d, h] of (await conn.runAndReadAll(q, { from, to })).getRowsJS()) {
+      const [lat, lng] = cellToLatLng(String(h));
+      seen.push({ device: String(d), h3: String(h), lat, lng });
+    }
+  }
   if ('res' in space) {
     const res = space.res;
     return {
-      stays, mcc,
+      stays, seen, mcc,
       zoneOf: (h3) => (getResolution(h3) >= res ? cellToParent(h3, res) : null),
       geometry: (zone) => ({ type: 'Polygon', coordinates: [cellToBoundary(zone, true).concat([cellToBoundary(zone, true)[0]!])] }),
     };
@@ -56,12 +76,31 @@ export async function readPopulationInput(conn: DuckDBConnection, space: Populat
   for (const [z, g] of (await conn.runAndReadAll('SELECT zone_id, geometry_geojson FROM zones WHERE zone_system = $z', { z: space.zones })).getRowsJS()) {
     geo.set(String(z), JSON.parse(String(g)) as object);
   }
+  const rings = Math.ceil(ZONE_SNAP_M / (Math.sqrt(3) * getHexagonEdgeLengthAvg(zres, UNITS.m)));
+  /** Zone of the nearest mapped cell within {@link ZONE_SNAP_M} (by ring, ties to the most frequent zone, then smallest id). */
+  const nearest = (c: string): string | null => {
+    for (let k = 1; k <= rings; k++) {
+      const n = new Map<string, number>();
+      let ring: string[];
+      try {
+        ring = gridRingUnsafe(c, k);
+      } catch {
+        return null;
+      }
+      for (const r of ring) {
+        const z = byCell.get(r);
+        if (z !== undefined) n.set(z, (n.get(z) ?? 0) + 1);
+      }
+      if (n.size > 0) return [...n].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
+    }
+    return null;
+  };
   return {
-    stays, mcc,
+    stays, seen, mcc,
     zoneOf: (_h3, lat, lng) => {
       const c = latLngToCell(lat, lng, zres);
       let z = memo.get(c);
-      if (z === undefined) memo.set(c, (z = byCell.get(c) ?? null));
+      if (z === undefined) memo.set(c, (z = byCell.get(c) ?? nearest(c)));
       return z;
     },
     geometry: (zone) => geo.get(zone) ?? null,

@@ -1,3 +1,5 @@
+import { distanceM } from '../../mobility/engine/distance-m.ts';
+import type { DeviceCell } from './device-cell.ts';
 import type { HomeWork } from './home-work.ts';
 import { mccCountry } from './mcc-countries.ts';
 import type { OriginCount } from './origin-count.ts';
@@ -16,6 +18,8 @@ export interface ClassifyInput {
   mcc: ReadonlyMap<string, string>;
   /** The network's own MCC: any other MCC is an inbound roamer. */
   homeMcc: string;
+  /** Cells each device was seen in during the period (transit evidence); absent: no transit counted. */
+  seen?: readonly DeviceCell[];
   /** Zone of a place (its H3 cell and centre), or null outside the zone system. */
   zoneOf: (h3: string, lat: number, lng: number) => string | null;
 }
@@ -30,7 +34,9 @@ export interface Classification {
  * Residents, workers, domestic day/overnight visitors and inbound roamers per zone, and visitors by
  * origin (docs/population.md). A device is in at most one class per zone: resident (home there, never
  * a roamer) › worker (work there) › roamer (foreign MCC, any stay there) › overnight visitor (a stay
- * there overlapping a night by ≥ `minNightOverlapMs`) › day visitor (any other stay there).
+ * there overlapping a night by ≥ `minNightOverlapMs`) › day visitor (any other stay there) › in
+ * transit (seen there through located events, no stay there, the cell ≥ `minTransitDistanceM` from
+ * every stay place of the device).
  */
 export function classifyPopulation(input: ClassifyInput, cfg: ResolvedPopulationConfig, clock = new ZonedClock(cfg.timeZone)): Classification {
   const hw = new Map(input.homeWork.map((h) => [h.device, h]));
@@ -47,7 +53,7 @@ export function classifyPopulation(input: ClassifyInput, cfg: ResolvedPopulation
   const zones = new Map<string, ZonePopulation>();
   const get = (zone: string): ZonePopulation => {
     let p = zones.get(zone);
-    if (!p) zones.set(zone, (p = { zone, residents: 0, workers: 0, dayVisitors: 0, overnightVisitors: 0, roamers: 0, visitors: 0, served: 0 }));
+    if (!p) zones.set(zone, (p = { zone, residents: 0, workers: 0, dayVisitors: 0, overnightVisitors: 0, roamers: 0, transit: 0, visitors: 0, served: 0 }));
     return p;
   };
   const origins = new Map<string, number>();
@@ -74,6 +80,26 @@ export function classifyPopulation(input: ClassifyInput, cfg: ResolvedPopulation
       const key = `${zone}\u0000${origin}`;
       origins.set(key, (origins.get(key) ?? 0) + 1);
     }
+  }
+  const transit = new Set<string>();
+  const places = new Map<string, PlaceStay[]>();
+  if (input.seen) {
+    for (const s of input.stays) {
+      const l = places.get(s.device);
+      if (l) l.push(s);
+      else places.set(s.device, [s]);
+    }
+  }
+  for (const c of input.seen ?? []) {
+    const z = input.zoneOf(c.h3, c.lat, c.lng);
+    if (z === null || visits.get(c.device)?.has(z)) continue;
+    if ((places.get(c.device) ?? []).some((s) => distanceM(s.lat, s.lng, c.lat, c.lng) < cfg.minTransitDistanceM)) continue;
+    const h = hw.get(c.device);
+    if (h && !roaming(c.device, input) && (z === homeZone(h, input) || z === workZone(h, input))) continue;
+    const key = `${z}\u0000${c.device}`;
+    if (transit.has(key)) continue;
+    transit.add(key);
+    get(z).transit++;
   }
   for (const p of zones.values()) {
     p.visitors = p.dayVisitors + p.overnightVisitors + p.roamers;

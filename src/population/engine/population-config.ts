@@ -29,6 +29,12 @@ export interface PopulationConfig {
   minWorkDays?: number;
   /** Least distance between work and home centres, m ("away from home"). [500] */
   minWorkDistanceM?: number;
+  /**
+   * People in transit: a cell where a device was seen counts only when its centre is at least this far
+   * from every stay place of the device in the period, m — a phone at rest briefly served by a site
+   * across a zone border (ping-pong) is not passing through. [1000]
+   */
+  minTransitDistanceM?: number;
 }
 
 /** A {@link PopulationConfig} with every default filled in. */
@@ -49,6 +55,7 @@ export const DEFAULT_POPULATION_CONFIG: ResolvedPopulationConfig = {
   minHomeNightShare: 0.25,
   minWorkDays: 3,
   minWorkDistanceM: 500,
+  minTransitDistanceM: 1000,
 };
 
 /** Fills the defaults and checks every field, naming the bad one. */
@@ -67,7 +74,7 @@ export function resolvePopulationConfig(config: PopulationConfig = {}): Resolved
   if (c.nightStartHour < 12 || c.nightEndHour > 12) throw new RangeError(`PopulationConfig: a night must span midnight (start ≥ 12, end ≤ 12), got ${c.nightStartHour}–${c.nightEndHour}`);
   if (c.dayStartHour >= c.dayEndHour) throw new RangeError(`PopulationConfig: dayStartHour ${c.dayStartHour} must be before dayEndHour ${c.dayEndHour}`);
   if (!(c.minHomeNightShare >= 0 && c.minHomeNightShare <= 1)) throw new RangeError(`PopulationConfig.minHomeNightShare: expected a share in [0, 1], got ${c.minHomeNightShare}`);
-  for (const k of ['minNightOverlapMs', 'minDayOverlapMs', 'minWorkDistanceM'] as const) {
+  for (const k of ['minNightOverlapMs', 'minDayOverlapMs', 'minWorkDistanceM', 'minTransitDistanceM'] as const) {
     if (!(Number.isFinite(c[k]) && c[k] >= 0)) throw new RangeError(`PopulationConfig.${k}: expected a finite number ≥ 0, got ${c[k]}`);
   }
   for (const k of ['minHomeNights', 'minWorkDays'] as const) {

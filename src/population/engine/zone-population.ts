@@ -11,6 +11,11 @@ export interface ZonePopulation {
   overnightVisitors: number;
   /** Inbound roamers (foreign MCC) with a stay in the zone. */
   roamers: number;
+  /**
+   * People in transit: devices seen in the zone (located events) with no stay there and neither home
+   * nor work there; 0 when the database has no transit evidence (`device_cells`).
+   */
+  transit: number;
   /** dayVisitors + overnightVisitors + roamers. */
   visitors: number;
   /** Served population (实际服务人口): residents + workers + overnight visitors (domestic and roaming). */

@@ -35,7 +35,9 @@ function periodNights(input: PopulationInput, req: PopulationRequest): number {
 }
 
 /** One released row of `export population`. */
-export interface PopulationRow extends ZonePopulation {
+export interface PopulationRow extends Omit<ZonePopulation, 'transit'> {
+  /** People in transit, released on its own: null when in [1, k) (it is part of no released sum). */
+  transit: number | null;
   factor: number;
   residentsExpanded: number;
   workersExpanded: number;
@@ -64,14 +66,15 @@ const r1 = (x: number) => Math.round(x * 10) / 10;
  * Home/work per device → classification per zone → expansion → k-safe release (docs/population.md).
  * Population rows release the labels residents, workers, day_visitors, overnight_visitors, roamers
  * together (a zone with any of them in [1, k) is dropped whole; visitors and served are sums of
- * released labels). Origins pool labels below k into `other` and drop the zone when that pool is < k.
+ * released labels). `transit` is released on its own, per zone, as its value when 0 or ≥ k, else null:
+ * it enters no released sum, so a withheld transit count is not recoverable by difference. Origins pool labels below k into `other` and drop the zone when that pool is < k.
  */
 export function buildPopulation(input: PopulationInput, req: PopulationRequest): PopulationResult {
   const clock = new ZonedClock(req.config.timeZone);
   const homeWork = detectHomeWork(input.stays, req.config, clock, periodNights(input, req));
   const homeMcc = resolveHomeMcc(req.homeMcc, input.mcc);
   const { zones, origins } = classifyPopulation(
-    { stays: input.stays, homeWork, mcc: input.mcc, homeMcc: homeMcc?.mcc ?? '', zoneOf: input.zoneOf }, req.config, clock);
+    { stays: input.stays, seen: input.seen, homeWork, mcc: input.mcc, homeMcc: homeMcc?.mcc ?? '', zoneOf: input.zoneOf }, req.config, clock);
   const factor = expansionFactors(new Map(zones.map((z) => [z.zone, z.residents])), req.census ?? null, req.marketShare ?? 1);
   const byZone = new Map(zones.map((z) => [z.zone, z]));
   const pop = ksafeBreakdown(zones.map((z) => ({
@@ -81,7 +84,7 @@ export function buildPopulation(input: PopulationInput, req: PopulationRequest):
   const released = pop.released.map(({ zone }): PopulationRow => {
     const z = byZone.get(zone)!, f = factor(zone);
     return {
-      ...z, factor: Math.round(f * 100) / 100,
+      ...z, transit: z.transit === 0 || z.transit >= req.k ? z.transit : null, factor: Math.round(f * 100) / 100,
       residentsExpanded: r1(z.residents * f), workersExpanded: r1(z.workers * f), visitorsExpanded: r1(z.visitors * f), servedExpanded: r1(z.served * f),
     };
   });

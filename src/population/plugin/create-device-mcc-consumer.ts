@@ -4,11 +4,15 @@ import type { DeviceMccRecord } from './device-mcc-record.ts';
 /** Name of the consumer: keys its outputs (and its empty state) in the pipeline. */
 export const DEVICE_MCC_CONSUMER = 'device-mcc';
 
+const DAY = 86_400_000;
+
 /**
- * Records each device's MCC (a non-identifying attribute carried on {@link DeviceWindow.mcc}) once,
- * for the population products (inbound roamers by country). The set of devices already recorded is
- * not checkpointed: after a restart a device is recorded again and the store ignores the duplicate
- * (`device_mcc` has `device` as primary key), so the table is the same either way.
+ * Records each device's MCC (a non-identifying attribute carried on {@link DeviceWindow.mcc}) for the
+ * population products (inbound roamers by country): once when first seen, then once per later UTC day
+ * the device is seen, with the window end as `seen`, so the store keeps `last_seen` and retention can
+ * purge devices not seen for its age. The days already recorded are not checkpointed: after a restart
+ * a device is recorded again and the store keeps the latest `last_seen` (`device_mcc` has `device` as
+ * primary key), so the table is the same either way.
  */
 export function createDeviceMccConsumer(): DeviceConsumerFactory<DeviceMccRecord> {
   return () => new DeviceMccConsumer();
@@ -16,14 +20,16 @@ export function createDeviceMccConsumer(): DeviceConsumerFactory<DeviceMccRecord
 
 class DeviceMccConsumer implements DeviceConsumer<DeviceMccRecord> {
   readonly name = DEVICE_MCC_CONSUMER;
-  readonly #seen = new Set<string>();
+  /** device → UTC day last recorded. */
+  readonly #seen = new Map<string, number>();
 
-  onWindow(_s: number, _e: number, devices: readonly DeviceWindow[]): readonly DeviceMccRecord[] {
+  onWindow(_s: number, windowEnd: number, devices: readonly DeviceWindow[]): readonly DeviceMccRecord[] {
     const out: DeviceMccRecord[] = [];
+    const day = Math.floor((windowEnd - 1) / DAY);
     for (const d of devices) {
-      if (d.mcc === undefined || this.#seen.has(d.device)) continue;
-      this.#seen.add(d.device);
-      out.push({ device: d.device, mcc: d.mcc });
+      if (d.mcc === undefined || this.#seen.get(d.device) === day) continue;
+      this.#seen.set(d.device, day);
+      out.push({ device: d.device, mcc: d.mcc, seen: windowEnd });
     }
     return out;
   }

@@ -1,0 +1,146 @@
+// Diagnosis of home detection (not a test, not shipped as a product): `node scripts/accuracy/population-diagnose.ts
+// --work DIR --city demo|milan [--subscribers N] [--seed S]` reads the database and truth a kept
+// `npm run accuracy -- --product population --work DIR` run left in DIR/<city>/population, rebuilds the
+// simulated people (deterministic) for their true home points, and prints why detected homes miss:
+// no home (evidence), wrong zone near the border, wrong zone far away (another place won the nights).
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { FeatureCollection } from 'geojson';
+import { distanceM } from '../../src/mobility/engine/distance-m.ts';
+import { openDatabase } from '../../src/outputs/duckdb/open.ts';
+import { detectHomeWork } from '../../src/population/engine/detect-home-work.ts';
+import { resolvePopulationConfig } from '../../src/population/engine/population-config.ts';
+import { readPopulationInput } from '../../src/population/duckdb/read-population-input.ts';
+import { Simulation } from '../../src/sim/simulation.ts';
+import { ACCURACY_PSEUDONYMISER } from './simulated-city.ts';
+import { POPULATION_DAYS } from './population-accuracy.ts';
+
+const v = parseArgs({ options: { work: { type: 'string' }, city: { type: 'string', default: 'demo' }, subscribers: { type: 'string', default: '1500' }, seed: { type: 'string', default: '1' } } }).values;
+const HERE = dirname(fileURLToPath(import.meta.url));
+const subscribers = Number(v.subscribers);
+const sim = new Simulation({
+  seed: Number(v.seed), subscribers, start: Date.UTC(2026, 2, 2), days: POPULATION_DAYS, visitors: Math.round(subscribers * 0.3), nightsAwayRate: 0.05,
+  ...(v.city === 'milan' ? { zones: JSON.parse(readFileSync(join(HERE, '..', '..', '..', 'shared', 'data', 'milan', 'nil_districts.geojson'), 'utf8')) as FeatureCollection } : {}),
+});
+const dir = join(v.work!, v.city!, 'population');
+const db = await openDatabase(join(dir, 'population.duckdb'), { readOnly: true });
+const input = await readPopulationInput(db.connection, { zones: 'accuracy' });
+db.close();
+const cfg = resolvePopulationConfig();
+const nights = POPULATION_DAYS;
+const hw = new Map(detectHomeWork(input.stays, cfg, undefined, nights).map((h) => [h.device, h]));
+const zones = sim.city.zones;
+/** Night overlap (22–07 UTC) of a stay, ms. */
+function nightMs(a: number, b: number): number {
+  let ms = 0;
+  for (let t = a; t < b; t = Math.min(b, Math.floor(t / 900_000) * 900_000 + 900_000)) {
+    const hr = new Date(t).getUTCHours();
+    if (hr >= 22 || hr < 7) ms += Math.min(b, Math.floor(t / 900_000) * 900_000 + 900_000) - t;
+  }
+  return ms;
+}
+const byDev = new Map<string, typeof input.stays>();
+for (const s of input.stays) { let l = byDev.get(s.device); if (!l) byDev.set(s.device, (l = [])); l.push(s); }
+const R = Number(process.env.R ?? 1500);
+function centroid(dev: string, at: [number, number]): [number, number] {
+  let w = 0, la = 0, ln = 0;
+  for (const s of byDev.get(dev) ?? []) {
+    const m = nightMs(s.start, s.end);
+    if (m === 0 || distanceM(at[0], at[1], s.lat, s.lng) > R) continue;
+    w += m; la += m * s.lat; ln += m * s.lng;
+  }
+  return w > 0 ? [la / w, ln / w] : at;
+}
+const alt = new Map<string, number>();
+const abump = (k: string) => alt.set(k, (alt.get(k) ?? 0) + 1);
+const adists: number[] = [];
+const f = sim.city.frame;
+const count = new Map<string, number>();
+const bump = (k: string) => count.set(k, (count.get(k) ?? 0) + 1);
+const dists: number[] = [];
+for (const s of sim.subscribers) {
+  if (s.visit) continue;
+  const dev = ACCURACY_PSEUDONYMISER.pseudonym(s.imsi);
+  const h = hw.get(dev);
+  const trueZone = zones[s.home.zone]!.id;
+  const lat = f.lat(s.home.y), lng = f.lon(s.home.x);
+  const tag = s.nightOff ? 'nightOff' : 'on';
+  if (!h || h.homeAt === null) { bump(`no home (${tag}; nights seen ${!h ? 'no stays' : h.nightsSeen < 4 ? '<4' : '≥4'})`); continue; }
+  const z = input.zoneOf(h.home!, h.homeAt[0], h.homeAt[1]);
+  const c = centroid(dev, h.homeAt);
+  const cz = input.zoneOf(h.home!, c[0], c[1]);
+  const cd = distanceM(lat, lng, c[0], c[1]);
+  adists.push(cd);
+  abump(cz === trueZone ? 'right' : cz === null ? 'outside' : cd < 500 ? '<500' : cd < 1000 ? '500-1000' : '>1000');
+  const d = distanceM(lat, lng, h.homeAt[0], h.homeAt[1]);
+  dists.push(d);
+  if (z === trueZone) bump(`right (${tag})`);
+  else bump(`wrong: ${z === null ? 'outside zones' : d < 500 ? 'detected centre < 500 m from true home' : d < 1000 ? '500–1000 m' : d < 2000 ? '1–2 km' : '≥ 2 km'} (${tag})`);
+}
+dists.sort((a, b) => a - b);
+for (const [k, n] of [...count].sort()) console.log(`${String(n).padStart(6)}  ${k}`);
+console.log(`distance detected home centre → true home: p50 ${dists[dists.length >> 1]?.toFixed(0)} m, p90 ${dists[Math.floor(dists.length * 0.9)]?.toFixed(0)} m`);
+adists.sort((a, b) => a - b);
+console.log('centroid of night stays within', R, 'm:', [...alt].sort().map(([k, n]) => `${k} ${n}`).join(', '));
+console.log(`  distance: p50 ${adists[adists.length >> 1]?.toFixed(0)} m, p90 ${adists[Math.floor(adists.length * 0.9)]?.toFixed(0)} m`);
+// Variant: home zone = the zone with the most distinct nights over all the device's places in it.
+{
+  let right = 0, n = 0;
+  for (const s of sim.subscribers) {
+    if (s.visit) continue;
+    const dev = ACCURACY_PSEUDONYMISER.pseudonym(s.imsi);
+    const h = hw.get(dev);
+    if (!h || h.homeAt === null) continue;
+    const perZone = new Map<string, Map<number, number>>();
+    for (const st of byDev.get(dev) ?? []) {
+      const z = input.zoneOf(st.h3, st.lat, st.lng);
+      if (z === null) continue;
+      let m = perZone.get(z);
+      if (!m) perZone.set(z, (m = new Map()));
+      for (let t = st.start; t < st.end;) {
+        const e = Math.min(st.end, Math.floor(t / 900_000) * 900_000 + 900_000);
+        const d = new Date(t), hr = d.getUTCHours(), day = Math.floor(t / 86_400_000);
+        if (hr >= 22) m.set(day, (m.get(day) ?? 0) + e - t);
+        else if (hr < 7) m.set(day - 1, (m.get(day - 1) ?? 0) + e - t);
+        t = e;
+      }
+    }
+    let best: [string, number, number] | null = null;
+    for (const [z, m] of perZone) {
+      let c = 0, ms = 0;
+      for (const v of m.values()) if (v >= 3_600_000) { c++; ms += v; }
+      if (!best || c > best[1] || (c === best[1] && ms > best[2])) best = [z, c, ms];
+    }
+    n++;
+    if (best && best[0] === zones[s.home.zone]!.id) right++;
+  }
+  console.log(`zone vote (most nights per zone): right ${right} of ${n} = ${(right / n).toFixed(3)}`);
+}
+// Variant: residents per zone with each detected home spread uniformly over the res-9 cells within R m of its centre.
+{
+  const { latLngToCell, gridDisk, cellToLatLng } = await import('h3-js');
+  const truthRes = new Map<string, number>(), base = new Map<string, number>();
+  for (const s of sim.subscribers) if (!s.visit) truthRes.set(zones[s.home.zone]!.id, (truthRes.get(zones[s.home.zone]!.id) ?? 0) + 1);
+  for (const h of hw.values()) {
+    if (h.homeAt === null) continue;
+    const z = input.zoneOf(h.home!, h.homeAt[0], h.homeAt[1]);
+    if (z !== null) base.set(z, (base.get(z) ?? 0) + 1);
+  }
+  const med = (est: Map<string, number>) => {
+    const e = [...truthRes].filter(([, v]) => v >= 20).map(([z, v]) => Math.abs((est.get(z) ?? 0) - v) / v).sort((a, b) => a - b);
+    return `${e[e.length >> 1]!.toFixed(3)} (within 5 %: ${(e.filter((x) => x <= 0.05).length / e.length).toFixed(2)})`;
+  };
+  console.log(`residents per zone, median error: home place zone ${med(base)}`);
+  for (const R of [300, 500, 800]) {
+    const spread = new Map<string, number>();
+    for (const h of hw.values()) {
+      if (h.homeAt === null) continue;
+      const cells = gridDisk(latLngToCell(h.homeAt[0], h.homeAt[1], 9), Math.ceil(R / 300)).filter((c) => { const [a, b] = cellToLatLng(c); return distanceM(a, b, h.homeAt![0], h.homeAt![1]) <= R; });
+      const zs = cells.map((c) => { const [a, b] = cellToLatLng(c); return input.zoneOf(c, a, b); }).filter((z): z is string => z !== null);
+      for (const z of zs) spread.set(z, (spread.get(z) ?? 0) + 1 / zs.length);
+    }
+    console.log(`  spread over ${R} m: ${med(spread)}`);
+  }
+}

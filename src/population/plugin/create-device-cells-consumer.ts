@@ -1,0 +1,73 @@
+import { cellToParent, getResolution } from 'h3-js';
+import type { DeviceConsumer, DeviceConsumerFactory, DeviceWindow } from '../../window/device-window.ts';
+import type { DeviceCellsRecord } from './device-cells-record.ts';
+
+/** Name of the consumer: keys its outputs and its state in the pipeline. */
+export const DEVICE_CELLS_CONSUMER = 'device-cells';
+
+const DAY = 86_400_000;
+
+/** Plain-data state: the UTC day being collected and each device's cells in it so far. */
+interface DeviceCellsSnapshot {
+  day: number | null;
+  cells: [device: string, h3: string[]][];
+}
+
+/**
+ * Collects, per device and UTC day, the H3 cells at resolution `res` (default 8, the stays' place
+ * resolution) where the device had located events — the evidence for people *in transit* (seen in a
+ * zone without a stay there, docs/population.md). Emits a day's rows when the first window of a
+ * later day arrives, and the open day at the end of a finite input. Its state is checkpointed.
+ */
+export function createDeviceCellsConsumer(res = 8): DeviceConsumerFactory<DeviceCellsRecord> {
+  return () => new DeviceCellsConsumer(res);
+}
+
+class DeviceCellsConsumer implements DeviceConsumer<DeviceCellsRecord> {
+  readonly name = DEVICE_CELLS_CONSUMER;
+  readonly #res: number;
+  #day: number | null = null;
+  #cells = new Map<string, Set<string>>();
+
+  constructor(res: number) {
+    this.#res = res;
+  }
+
+  onWindow(windowStart: number, _e: number, devices: readonly DeviceWindow[]): readonly DeviceCellsRecord[] {
+    const day = Math.floor(windowStart / DAY);
+    const out = this.#day !== null && day > this.#day ? this.#emit() : [];
+    if (this.#day === null || day > this.#day) this.#day = day;
+    for (const d of devices) {
+      for (const e of d.events) {
+        const c = getResolution(e.h3) > this.#res ? cellToParent(e.h3, this.#res) : e.h3;
+        let s = this.#cells.get(d.device);
+        if (!s) this.#cells.set(d.device, (s = new Set()));
+        s.add(c);
+      }
+    }
+    return out;
+  }
+
+  finish(): readonly DeviceCellsRecord[] {
+    return this.#emit();
+  }
+
+  #emit(): DeviceCellsRecord[] {
+    const out: DeviceCellsRecord[] = [];
+    if (this.#day === null) return out;
+    const dayEnd = (this.#day + 1) * DAY;
+    for (const [device, cells] of this.#cells) for (const h3 of cells) out.push({ dayEnd, device, h3 });
+    this.#cells = new Map();
+    return out;
+  }
+
+  snapshot(): DeviceCellsSnapshot {
+    return { day: this.#day, cells: [...this.#cells].map(([d, s]) => [d, [...s]]) };
+  }
+
+  restore(state: unknown): void {
+    const s = state as DeviceCellsSnapshot;
+    this.#day = s.day;
+    this.#cells = new Map(s.cells.map(([d, c]) => [d, new Set(c)]));
+  }
+}
