@@ -20,6 +20,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { populationPlugin } from '../../population/plugin/population-plugin.ts';
 import { createLakeWriter } from '../../outputs/lake/index.ts';
 import type { WindowPlugin } from '../../outputs/window-plugin.ts';
+import { STREAM_HTTP_FLAGS, STREAM_HTTP_FLAGS_HELP, startStreamHttp, streamHttpFromFlags } from '../flags/stream-http-flags.ts';
 
 const HELP = `Usage: citypulse stream --brokers B --topics T1,T2 --group G --cells CSV --db FILE [options]
 
@@ -50,6 +51,7 @@ ${ALERT_FLAGS_HELP}
 ${LEDGER_FLAGS_HELP}
                            (under stream, alerts also go to the topic ${DEFAULT_ALERT_TOPIC} by default)
 ${MOBILITY_FLAGS_HELP}
+${STREAM_HTTP_FLAGS_HELP}
   -h, --help               this help
 
 Scale-out: run several processes with the same --group, each with its own --db; merge their files
@@ -68,6 +70,7 @@ export const streamCommand: Command = {
         ...ALERT_FLAGS,
         ...LEDGER_FLAGS,
         ...MOBILITY_FLAGS,
+        ...STREAM_HTTP_FLAGS,
         lake: { type: 'string' },
         brokers: { type: 'string' },
         topics: { type: 'string' },
@@ -93,6 +96,7 @@ export const streamCommand: Command = {
     const exitWhenIdleMs = v['exit-when-idle'] !== undefined ? dur('exit-when-idle') : undefined;
     const partitionIdleMs = dur('partition-idle');
     const checkpointIntervalMs = dur('checkpoint-every');
+    const httpOptions = streamHttpFromFlags(v);
     const cells = loadCells(required(v, 'cells'), wc.resolution);
     const { pseudonymiser, key, rotateEveryMs } = pseudonymiserFromEnv(ctx.env, v['key-file'], v['rotate-every'] as string | undefined);
     const log = logOf(ctx);
@@ -115,6 +119,12 @@ export const streamCommand: Command = {
       db.close();
       throw err;
     }
+    const live = httpOptions
+      ? await startStreamHttp(httpOptions, ctx, { instance: db.instance, path: dbPath }, alerting ? () => alerting.deliveries() : undefined).catch((err: unknown) => {
+          db.close();
+          throw err;
+        })
+      : null;
     const t0 = performance.now();
     const group = String(v.group);
     const dlqTopic = v['dead-letter-topic'] ? String(v['dead-letter-topic']) : null;
@@ -148,6 +158,7 @@ export const streamCommand: Command = {
         handoff: !v['no-handoff'],
         plugins,
         deviceConsumers,
+        ...(live ? { observer: live.observer, readyMaxLag: httpOptions!.readyMaxLag } : {}),
         signal: ctx.signal,
         log: (message) => log({ type: 'stream.note', component: 'stream', message }),
         onCheckpoint: (p) =>
@@ -164,6 +175,7 @@ export const streamCommand: Command = {
       return 0;
     } finally {
       await repartitioner?.stop();
+      await live?.close('stream stopped');
       db.close();
     }
   },
