@@ -75,6 +75,8 @@ export interface HttpServerConfig {
   metrics?: Registry;
   /** `/readyz`: 200 when ready, 503 with the reason otherwise. Default: always ready (a static file). */
   readiness?: () => Readiness;
+  /** `/api/v1/live` sends `: ping` this often. Default 15 000 ms. */
+  livePingMs?: number;
 }
 
 /** A running server. */
@@ -121,7 +123,7 @@ export async function startHttpServer(config: HttpServerConfig): Promise<Running
   const registry = config.metrics ?? createMetricsRegistry();
   const httpMetrics = createHttpMetrics(registry);
   const updates = new LiveUpdates(k);
-  const hub = new LiveHub({ mode: config.instance ? 'stream' : 'serve', publishedUntil: () => updates.publishedUntil });
+  const hub = new LiveHub({ mode: config.instance ? 'stream' : 'serve', publishedUntil: () => updates.publishedUntil, pingMs: config.livePingMs });
   const catalogue = new QueryCatalogue(config.sqlDir);
   const page = dashboardPage();
   const startedAt = Date.now();
