@@ -6,6 +6,7 @@ import { createMetricsRegistry } from '../../outputs/metrics/metrics-registry.ts
 import { createStreamMetrics, type AlertDeliverySource } from '../../outputs/metrics/stream-metrics.ts';
 import { UsageError, logOf, type CommandContext } from '../command.ts';
 import { httpLoggerOf } from '../log/create-cli-logger.ts';
+import { parseHostPort } from './host-port.ts';
 import { corsOriginsFromFlags, openServeAccess, rateFromFlags, tlsFromFlags, type ServeAccess } from './serve-access.ts';
 
 /** The parseArgs options of `stream --http` (`--ledger-key` comes from the ledger flags). */
@@ -56,15 +57,13 @@ export function streamHttpFromFlags(values: Record<string, unknown>): StreamHttp
     for (const f of Object.keys(STREAM_HTTP_FLAGS)) if (f !== 'http' && values[f] !== undefined) throw new UsageError(`--${f} needs --http HOST:PORT`);
     return null;
   }
-  const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d{1,5})$/.exec(http);
-  const port = m ? Number(m[2]) : NaN;
-  if (!m || port > 65535) throw new UsageError(`--http must be HOST:PORT (e.g. 127.0.0.1:8080, 0.0.0.0:8080, port 0 for any free one), got ${http}`);
+  const { host, port } = parseHostPort(http, '--http');
   const k = Number(values.k ?? DEFAULT_K);
   if (!Number.isInteger(k) || k < 2) throw new UsageError(`--k must be an integer ≥ 2, got ${String(values.k)}`);
   const readyMaxLag = Number(values['ready-max-lag'] ?? 1000);
   if (!Number.isInteger(readyMaxLag) || readyMaxLag < 0) throw new UsageError(`--ready-max-lag must be an integer ≥ 0, got ${String(values['ready-max-lag'])}`);
   const { rate, burst } = rateFromFlags({ rate: values.rate ?? '10', burst: values.burst ?? '60' });
-  return { host: m[1]!.replace(/^\[|\]$/g, ''), port, k, readyMaxLag, corsOrigins: corsOriginsFromFlags(values), tls: tlsFromFlags(values), rate, burst, values };
+  return { host, port, k, readyMaxLag, corsOrigins: corsOriginsFromFlags(values), tls: tlsFromFlags(values), rate, burst, values };
 }
 
 /** The HTTP side of a running stream: the observer to give `runStream`, and how to stop it. */
