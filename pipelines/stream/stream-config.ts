@@ -89,7 +89,7 @@ export const STREAM_DEFAULTS = {
   /** How often the supervisor looks at checkpoints, idleness and the end of input. */
   superviseEveryMs: 250,
   /** How often the partitions' ends are looked up while an observer watches (lag, readiness). */
-  endOffsetsEveryMs: 5_000,
+  endOffsetsEveryMs: 1_000,
   readyMaxLag: 1_000,
   /** Longest wait for the "caught up?" question at the end of input. */
   caughtUpTimeoutMs: 10_000,

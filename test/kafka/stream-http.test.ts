@@ -1,7 +1,7 @@
 // `citypulse stream --http`: the running stream serves the API, live updates (SSE), /readyz and
 // /metrics from its own process, on a real broker. The day arrives in two parts: the second while
 // the stream runs, so windows are published (and pushed) while clients read.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -145,9 +145,13 @@ describe.skipIf(broker.skipped)('citypulse stream --http against a real Kafka br
     await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
     await admin.disconnect();
     await produce(topic, lines.slice(0, half), 1, 0);
+    // One watched area over the whole synthetic city, far below its crowd: an alert opens.
+    const areas = join(dir, 'areas.geojson');
+    const box = [[9.13, 45.43], [9.25, 45.43], [9.25, 45.52], [9.13, 45.52], [9.13, 45.43]];
+    writeFileSync(areas, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: 'city', name: 'Whole city', capacity: 40 }, geometry: { type: 'Polygon', coordinates: [box] } }] }));
 
     const child = spawnCli(
-      ['stream', '--topics', topic, '--group', `g-${topic}`, '--cells', scenario.cells, '--db', db, '--window', '15m', '--lateness', '5m', '--partition-idle', '5s', '--checkpoint-every', '500ms', '--http', '127.0.0.1:0', '--ready-max-lag', '0'],
+      ['stream', '--topics', topic, '--group', `g-${topic}`, '--cells', scenario.cells, '--db', db, '--window', '15m', '--lateness', '5m', '--partition-idle', '5s', '--checkpoint-every', '500ms', '--http', '127.0.0.1:0', '--ready-max-lag', '0', '--areas', areas, '--alerts-topic', `${topic}-alerts`],
       env,
     );
     let stderr = '';
@@ -226,6 +230,19 @@ describe.skipIf(broker.skipped)('citypulse stream --http against a real Kafka br
       const pushed = (windows.at(-1)!.data as { windowStart: string }).windowStart;
       expect(listed.length).toBeGreaterThan(0);
       expect(listed).toContain(Date.parse(pushed));
+
+      // Alert events: as /api/v1/alerts returns them.
+      const alertEvents = events.filter((e) => e.event === 'alert').map((e) => e.data as { alert_id: string; seq: number; state: string; area_id: string });
+      expect(alertEvents.length).toBeGreaterThan(0);
+      expect(alertEvents[0]!.state).toBe('open');
+      expect(alertEvents[0]!.area_id).toBe('city');
+      const listedAlerts = ((await (await get('/api/v1/alerts?limit=1000')).json()) as { alerts: unknown[] }).alerts;
+      for (const a of alertEvents) expect(listedAlerts).toContainEqual(a);
+      const delivered = await until('alert deliveries counted', async () => {
+        const n = series(await (await get('/metrics', false)).text(), 'citypulse_alert_deliveries_total', { channel: 'kafka' });
+        return n !== undefined && n >= alertEvents.length ? n : undefined;
+      });
+      expect(delivered).toBeGreaterThanOrEqual(alertEvents.length);
 
       // Metrics: totals equal the input; the parts add up.
       const accepted = sumSeries(metrics, 'citypulse_records_in_total');

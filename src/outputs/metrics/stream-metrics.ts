@@ -60,7 +60,7 @@ export function createStreamMetrics(registry: Registry, alerts?: AlertDeliverySo
   });
   new Gauge({
     name: `${P}consumer_lag_messages`,
-    help: 'Messages between the partition end (high watermark, looked up every 5 s) and the next offset to read',
+    help: 'Messages between the partition end (high watermark, looked up every second) and the next offset to read',
     labelNames: ['topic', 'partition'],
     registers: [registry],
     collect() {
