@@ -27,7 +27,7 @@ export const STREAM_HTTP_FLAGS = {
 export const STREAM_HTTP_FLAGS_HELP = `  --http HOST:PORT         also serve the API and dashboard of \`citypulse serve\` from this process
                            (PORT 0: any free one; the URL is printed on stderr), with live updates
                            (GET /api/v1/live, server-sent events), /healthz, /readyz and /metrics
-                           (Prometheus). Docs: docs/http-api.md#serving-from-the-stream
+                           (Prometheus). Docs: docs/http-api.md#serving-from-the-stream-stream---http
   --k N                    k-anonymity threshold of the API (default ${DEFAULT_K})
   --ready-max-lag N        /readyz: caught up when each partition lags ≤ N messages (default 1000)
   --http-ledger FILE       the serve ledger of API accesses (default <db>.serve-ledger.duckdb)
