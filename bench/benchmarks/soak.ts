@@ -72,6 +72,8 @@ interface Sample {
   rssMiB: number;
   /** V8 heap in use (MiB): tells JavaScript growth from native (DuckDB, buffers) in the RSS. */
   heapMiB: number;
+  /** DuckDB's buffer-managed memory (MiB), instance-wide. */
+  duckdbMiB: number;
   devices: number;
   read: number;
   sent: number;
@@ -138,9 +140,9 @@ export const soak: Benchmark = {
       const sample = async () => {
         const text = await scrape().catch(() => '');
         if (!text) return;
-        samples.push({ atMin: (Date.now() - t0) / 60_000, lag: metric(text, 'citypulse_consumer_lag_messages') ?? NaN, rssMiB: (metric(text, 'citypulse_process_resident_memory_bytes') ?? NaN) / 2 ** 20, heapMiB: (metric(text, 'citypulse_nodejs_heap_size_used_bytes') ?? NaN) / 2 ** 20, devices: metric(text, 'citypulse_devices_held') ?? NaN, read: metric(text, 'citypulse_records_read_total') ?? 0, sent: feed.sent });
+        samples.push({ atMin: (Date.now() - t0) / 60_000, lag: metric(text, 'citypulse_consumer_lag_messages') ?? NaN, rssMiB: (metric(text, 'citypulse_process_resident_memory_bytes') ?? NaN) / 2 ** 20, heapMiB: (metric(text, 'citypulse_nodejs_heap_size_used_bytes') ?? NaN) / 2 ** 20, duckdbMiB: (metric(text, 'citypulse_duckdb_memory_bytes') ?? 0) / 2 ** 20, devices: metric(text, 'citypulse_devices_held') ?? NaN, read: metric(text, 'citypulse_records_read_total') ?? 0, sent: feed.sent });
         const s = samples.at(-1)!;
-        ctx.log(`soak ${s.atMin.toFixed(1)} min: sent ${s.sent.toLocaleString('en-US')}, read ${s.read.toLocaleString('en-US')}, lag ${s.lag} msgs, RSS ${s.rssMiB.toFixed(0)} MiB (heap ${s.heapMiB.toFixed(0)} MiB), ${s.devices} devices held`);
+        ctx.log(`soak ${s.atMin.toFixed(1)} min: sent ${s.sent.toLocaleString('en-US')}, read ${s.read.toLocaleString('en-US')}, lag ${s.lag} msgs, RSS ${s.rssMiB.toFixed(0)} MiB (heap ${s.heapMiB.toFixed(0)}, DuckDB ${s.duckdbMiB.toFixed(0)} MiB), ${s.devices} devices held`);
       };
       while (Date.now() - t0 < minutes * 60_000) {
         await new Promise((r) => setTimeout(r, 10_000));
@@ -176,6 +178,7 @@ export const soak: Benchmark = {
       const steady = samples.filter((s) => s.atMin >= Math.min(2, minutes / 3));
       const rssSlope = slope(steady.map((s) => s.atMin), steady.map((s) => s.rssMiB));
       const heapSlope = slope(steady.map((s) => s.atMin), steady.map((s) => s.heapMiB));
+      const duckdbSlope = slope(steady.map((s) => s.atMin), steady.map((s) => s.duckdbMiB));
       const lagMax = Math.max(...samples.map((s) => s.lag).filter(Number.isFinite));
       const lagLastHalf = Math.max(...samples.filter((s) => s.atMin >= minutes / 2).map((s) => s.lag).filter(Number.isFinite));
       const secs = (Date.now() - t0) / 1000;
@@ -206,6 +209,8 @@ export const soak: Benchmark = {
           lagMaxLastHalfMsgs: lagLastHalf,
           rssSlopeMiBPerMin: rssSlope,
           heapSlopeMiBPerMin: heapSlope,
+          duckdbSlopeMiBPerMin: duckdbSlope,
+          duckdbLastMiB: samples.at(-1)?.duckdbMiB ?? NaN,
           rssFirstMiB: samples[0]?.rssMiB ?? NaN,
           rssLastMiB: samples.at(-1)?.rssMiB ?? NaN,
           alerts: live.length,

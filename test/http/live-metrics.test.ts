@@ -67,6 +67,8 @@ describe('/metrics, /readyz, /api/v1/live under serve', () => {
     expect(series(text, 'citypulse_http_request_duration_seconds_count')).toBe(5);
     expect(series(text, 'citypulse_process_resident_memory_bytes')).toBeGreaterThan(10 * 2 ** 20);
     expect(text).toMatch(/^# TYPE citypulse_nodejs_eventloop_lag_seconds gauge$/m);
+    // DuckDB's memory by tag: the release tables built at start hold some.
+    expect(text).toMatch(/^citypulse_duckdb_memory_bytes\{tag="[A-Z_]+"\} [1-9]\d*$/m);
     // Every series is ours.
     for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) expect(line).toMatch(/^citypulse_/);
     // No stream here: none of the stream's series.

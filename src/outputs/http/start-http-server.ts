@@ -23,6 +23,7 @@ import { allows } from '../../access/scopes.ts';
 import { LiveUpdates } from './live-updates.ts';
 import { createHttpMetrics, type HttpMetrics } from '../metrics/http-metrics.ts';
 import { createMetricsRegistry } from '../metrics/metrics-registry.ts';
+import { registerDuckDbMemory } from '../metrics/duckdb-memory-metrics.ts';
 import { operationsRoutes } from './operations-routes.ts';
 
 /** Configuration of {@link startHttpServer}. */
@@ -160,6 +161,8 @@ export async function startHttpServer(config: HttpServerConfig): Promise<Running
   try {
     served = await build(firstConnection);
     await updates.scan(served.connection);
+    // Read through the current runner at scrape time (it changes on refresh).
+    registerDuckDbMemory(registry, (job) => served.runner.run(job));
     const gate = config.access ? createAccessGate(config.access) : null;
     const options: HandleOptions = { logger, maxBodyBytes, debug: config.debug ?? false, gate, record: config.access?.record ?? null, corsOrigins: new Set(config.corsOrigins ?? []), hub, metrics: httpMetrics };
     let inFlight = 0;
