@@ -113,6 +113,7 @@ describe('serving from a writer (the stream --http path)', () => {
       expect(await windows()).toEqual(before);
       await s.refresh();
       expect(await windows()).toEqual([...before, new Date(W3).toISOString()]);
+      expect(await (await fetch(new URL('/metrics', s.url))).text()).toMatch(/^citypulse_http_refresh_duration_seconds_count 1$/m);
       const got = await listening;
       const frames = got.text.split('\n\n').filter(Boolean);
       expect(frames[0]).toBe(`event: hello\ndata: ${JSON.stringify({ mode: 'stream', publishedUntil: new Date(W3).toISOString() })}`);

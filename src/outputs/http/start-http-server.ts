@@ -3,7 +3,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import type { Registry } from 'prom-client';
+import { Histogram, type Registry } from 'prom-client';
 import type { Readiness } from '../../core/stream-observer.ts';
 import { ensureAnalystTables } from '../duckdb/ensure-analyst-tables.ts';
 import { openDatabase, type Database } from '../duckdb/open.ts';
@@ -186,7 +186,9 @@ export async function startHttpServer(config: HttpServerConfig): Promise<Running
     let closing: Promise<void> | undefined;
     let refreshing: Promise<void> | null = null;
     let again = false;
+    const refreshSeconds = refreshHistogram(registry);
     const rebuild = async () => {
+      const t0 = performance.now();
       const connection = await config.instance!.connect();
       const next = await build(connection).catch((err: unknown) => {
         connection.closeSync();
@@ -199,6 +201,7 @@ export async function startHttpServer(config: HttpServerConfig): Promise<Running
       void old.runner.drain().then(() => old.connection.closeSync());
       for (const w of windows) hub.broadcast('window', { ...w, publishedUntil: publishedUntil === null ? null : new Date(publishedUntil).toISOString() });
       for (const a of alerts) hub.broadcast('alert', a);
+      refreshSeconds.observe((performance.now() - t0) / 1000);
     };
     return {
       server,
@@ -251,6 +254,15 @@ export async function startHttpServer(config: HttpServerConfig): Promise<Running
     else firstConnection.closeSync();
     throw err;
   }
+}
+
+/** `citypulse_http_refresh_duration_seconds`: rebuilding the release after a checkpoint (stream --http). */
+function refreshHistogram(registry: Registry): Histogram {
+  const name = 'citypulse_http_refresh_duration_seconds';
+  return (
+    (registry.getSingleMetric(name) as Histogram | undefined) ??
+    new Histogram({ name, help: 'Refresh after a checkpoint that published windows: release tables rebuilt on a fresh connection, live events sent', buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [registry] })
+  );
 }
 
 async function openReadOnly(path: string): Promise<Database> {
