@@ -147,11 +147,14 @@ export const soak: Benchmark = {
       };
       while (Date.now() - t0 < minutes * 60_000) {
         await new Promise((r) => setTimeout(r, 10_000));
+        if (feed.failure) throw new Error(`the soak producer failed: ${feed.failure.message}`);
         await sample();
       }
       const sent = await feed.stop();
       ctx.log(`soak: producer stopped after ${sent.toLocaleString('en-US')} records; waiting for the stream to drain and exit`);
-      const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 10 * 60_000))]);
+      let timer: NodeJS.Timeout | undefined;
+      const code = await Promise.race([exited, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), 10 * 60_000)))]);
+      clearTimeout(timer);
       if (code !== 0) throw new Error(`stream exit ${code}:\n${stderr.slice(-3000)}`);
 
       // Totals against the input.

@@ -48,6 +48,8 @@ export interface SoakFeedConfig {
 export interface SoakFeed {
   /** Records sent (acknowledged) so far. */
   readonly sent: number;
+  /** The producer's error, when it stopped on one. */
+  readonly failure: Error | null;
   /** Wall time (ms) at which the feed started: event time `t` was produced at `wallOf(t)`. */
   wallOf(eventTs: number): number;
   /** Stops producing; resolves with the records sent when the last send is acknowledged. */
@@ -98,27 +100,40 @@ export async function startSoakFeed(c: SoakFeedConfig): Promise<SoakFeed> {
     byPartition.forEach((recs, partition) => {
       for (let k = 0; k < recs.length; k += c.recordsPerMessage) messages.push({ partition, value: JSON.stringify(recs.slice(k, k + c.recordsPerMessage)) });
     });
-    const send = producer.send({ topic: c.topic, acks: -1, messages }).then(() => (sent += due));
+    // Requests of at most 24 messages (~0.5 MB): a tick that grew after a slow one stays under the
+    // broker's request and batch limits.
+    const send = (async () => {
+      for (let k = 0; k < messages.length; k += 24) await producer.send({ topic: c.topic, acks: -1, messages: messages.slice(k, k + 24) });
+      sent += due;
+    })();
     inFlight = Promise.all([inFlight, send]);
     await send;
   };
+  let failure: Error | null = null;
   let running = Promise.resolve();
   const timer = setInterval(() => {
     if (stopped) return;
     // One tick at a time: a slow broker makes ticks bigger, not concurrent.
-    running = running.then(tick);
+    running = running.then(tick).catch((err: Error) => {
+      failure ??= err;
+      stopped = true;
+    });
   }, 100);
   return {
     get sent() {
       return sent;
+    },
+    get failure() {
+      return failure;
     },
     wallOf: (t) => wall0 + (t - c.eventStart) / c.speed,
     async stop() {
       stopped = true;
       clearInterval(timer);
       await running;
-      await inFlight;
+      await inFlight.catch(() => {});
       await producer.disconnect();
+      if (failure) throw new Error(`the soak producer failed: ${(failure as Error).message}`, { cause: failure });
       return sent;
     },
   };
