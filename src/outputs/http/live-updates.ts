@@ -16,7 +16,8 @@ const ALERT_LOOKBACK_MS = 24 * 3600_000;
 
 /**
  * Finds what a running stream published since the last look, from a fresh connection after a
- * checkpoint: new `presence` windows and new rows of `alerts` (k-anonymised like the alerts route).
+ * checkpoint (its release tables built): new released windows (those `/api/v1/windows` lists) and
+ * new rows of `alerts` (k-anonymised like the alerts route).
  * The first scan only records where things stand (clients learn the past from the API).
  */
 export class LiveUpdates {
@@ -40,13 +41,14 @@ export class LiveUpdates {
     this.#started = true;
     await conn.run('BEGIN TRANSACTION');
     try {
-      const until = (await conn.runAndReadAll('SELECT epoch_ms(max(window_end)) FROM presence')).getRowsJS()[0]![0] as bigint | null;
+      // The released windows (what the API serves; an analyst database has no presence table).
+      const until = (await conn.runAndReadAll('SELECT epoch_ms(max(window_end)) FROM release_elements')).getRowsJS()[0]![0] as bigint | null;
       const last = this.#until;
       const publishedUntil = until === null ? null : Number(until);
       let windows: LiveChanges['windows'] = [];
       if (!first && publishedUntil !== null && (last === null || publishedUntil > last)) {
         const r = await conn.runAndReadAll(
-          `SELECT DISTINCT epoch_ms(window_start), epoch_ms(window_end) FROM presence WHERE epoch_ms(window_end) > $last ORDER BY 1`,
+          `SELECT DISTINCT epoch_ms(window_start), epoch_ms(window_end) FROM release_elements WHERE epoch_ms(window_end) > $last ORDER BY 1`,
           { last: last ?? -8.64e15 },
         );
         windows = (r.getRowsJS() as [bigint, bigint][]).map(([s, e]) => ({ windowStart: new Date(Number(s)).toISOString(), windowEnd: new Date(Number(e)).toISOString() }));
