@@ -9,6 +9,7 @@ import { openDatabase } from '../../src/outputs/duckdb/open.ts';
 import { startHttpServer, type RunningHttpServer } from '../../src/outputs/http/start-http-server.ts';
 import { createMetricsRegistry } from '../../src/outputs/metrics/metrics-registry.ts';
 import { buildSmallDb, SMALL_W2 } from './fixture.ts';
+import { cli } from '../support/cli.ts';
 
 let dir: string;
 let dbPath: string;
@@ -86,6 +87,16 @@ describe('/metrics, /readyz, /api/v1/live under serve', () => {
     expect(frames.length).toBeGreaterThanOrEqual(3);
     for (const f of frames.slice(1)) expect(f).toBe(': ping');
     expect((await fetch(new URL('/api/v1/live?x=1', s.url))).status).toBe(400);
+  });
+
+  it('an analyst database (release tables, no presence): hello names its last released window', async () => {
+    const analyst = join(dir, 'analyst.duckdb');
+    const r = await cli(['release', '--db', dbPath, '--out', analyst, '--k', '20'], { CITYPULSE_KEY: '5eed5eed5eed5eed5eed5eed5eed5eed' });
+    expect(r.code, r.stderr).toBe(0);
+    const s = await startHttpServer({ dbPath: analyst, port: 0 });
+    servers.push(s);
+    const got = await listen(new URL('/api/v1/live', s.url).href, 300);
+    expect(got.text.split('\n\n')[0]).toBe(`event: hello\ndata: ${JSON.stringify({ mode: 'serve', publishedUntil: new Date(SMALL_W2 + 15 * 60_000).toISOString() })}`);
   });
 });
 
