@@ -138,6 +138,10 @@ export const streamCommand: Command = {
           deadLetterTopic: dlqTopic,
           // The runners take string notes; they become typed events here (see the report on issue 9).
           log: (message) => log({ type: 'stream.note', component: 'repartition', message }),
+        }).catch(async (err: unknown) => {
+          // The HTTP server would otherwise keep the process alive.
+          await live?.close('stream failed to start');
+          throw err;
         })
       : null;
     try {
