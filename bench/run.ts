@@ -16,6 +16,7 @@ import { kafkaE2eBatched } from './benchmarks/kafka-e2e-batched.ts';
 import { kafkaE2eJson } from './benchmarks/kafka-e2e-json.ts';
 import { kafkaStreamsPeer } from './benchmarks/kafka-streams-peer.ts';
 import { memoryScaling } from './benchmarks/memory-scaling.ts';
+import { soak } from './benchmarks/soak.ts';
 import { createContext } from './lib/context.ts';
 import { benchKafka, type BenchKafka } from './lib/kafka.ts';
 import type { BenchResult } from './lib/result.ts';
@@ -30,6 +31,7 @@ const BENCHMARKS: Record<BenchmarkName, Benchmark> = {
   alert_latency: alertLatency,
   memory_scaling: memoryScaling,
   batch_vs_postgres: batchVsPostgres,
+  soak,
 };
 
 const HELP = `Usage: npm run bench -- [--size small|medium|large] [--only NAME[,NAME…]] [options]
@@ -44,6 +46,13 @@ Options:
   --warmup N      unmeasured runs first (default 1)
   --profile       run the measured children under node --cpu-prof (profiles in out/bench/profiles)
   --keep-broker   leave the benchmark Kafka broker running afterwards (faster reruns)
+
+Soak (--only soak; not run unless named): twice the peak of a 10-million-subscriber city scaled to
+this machine (2 × 150,000 records/s × cores / 16) through Kafka, README "Performance".
+  --minutes N     minutes of producing (default 30)
+  --rate N        records/s instead of the scaled peak
+  --subscribers N subscribers of the city slice (default 10 M × cores / 16)
+  --speed X       event time runs X × the wall clock (default 10)
   -h, --help      this help
 
 Environment: CITYPULSE_BENCH_BROKERS (use an existing Kafka instead of starting one on port
@@ -64,6 +73,10 @@ async function main(): Promise<number> {
       warmup: { type: 'string', default: '1' },
       profile: { type: 'boolean', default: false },
       'keep-broker': { type: 'boolean', default: false },
+      minutes: { type: 'string' },
+      rate: { type: 'string' },
+      subscribers: { type: 'string' },
+      speed: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -73,7 +86,8 @@ async function main(): Promise<number> {
   }
   const size = values.size as Size;
   if (!SIZES.includes(size)) return usage(`--size must be one of ${SIZES.join(', ')}`);
-  const only = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : [...BENCHMARK_NAMES];
+  // The soak takes half an hour: only when named.
+  const only = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : BENCHMARK_NAMES.filter((n) => n !== 'soak');
   const unknown = only.filter((n) => !(BENCHMARK_NAMES as readonly string[]).includes(n));
   if (unknown.length > 0) return usage(`unknown benchmark ${unknown.join(', ')} (${BENCHMARK_NAMES.join(', ')})`);
   const repeat = Number(values.repeat);
@@ -87,7 +101,14 @@ async function main(): Promise<number> {
   for (const d of Object.values(ctx.dirs)) mkdirSync(d, { recursive: true });
 
   const broker: { started: Promise<BenchKafka> | null } = { started: null };
-  const services: BenchServices = { kafka: () => (broker.started ??= benchKafka(ctx, process.env)) };
+  const soakOptions: NonNullable<BenchServices['soak']> = {};
+  for (const [flag, min] of [['minutes', 0.1], ['rate', 1], ['subscribers', 1], ['speed', 0.01]] as const) {
+    if (values[flag] === undefined) continue;
+    const x = Number(values[flag]);
+    if (!(x >= min)) return usage(`--${flag} must be a number ≥ ${min}, got ${values[flag]}`);
+    soakOptions[flag] = x;
+  }
+  const services: BenchServices = { kafka: () => (broker.started ??= benchKafka(ctx, process.env)), soak: soakOptions };
   const started = new Date();
   const results: BenchResult[] = [];
   let failed = 0;

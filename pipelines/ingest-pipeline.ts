@@ -39,6 +39,8 @@ export interface PipelineStats {
   /** Records seen (elements of arrays count one each; an unparsable payload counts one). */
   records: number;
   accepted: number;
+  /** Accepted records by event kind (`attach`, `handover`, …, `fix`): the `records in by kind` metric. */
+  acceptedByKind: Record<string, number>;
   late: number;
   /**
    * Records refused because their subscriber belongs to another partition (`stream`'s ownership check;
@@ -204,6 +206,7 @@ export class IngestPipeline {
       return;
     }
     this.stats.accepted++;
+    this.stats.acceptedByKind[ev.kind] = (this.stats.acceptedByKind[ev.kind] ?? 0) + 1;
     this.#watermarks.observe(input, ev.ts, now);
   }
 
@@ -295,6 +298,7 @@ function emptyStats(): PipelineStats {
     payloads: 0,
     records: 0,
     accepted: 0,
+    acceptedByKind: {},
     late: 0,
     strays: 0,
     deadLetters: Object.fromEntries(DEAD_LETTER_REASONS.map((r) => [r, 0])) as Record<DeadLetterReason, number>,

@@ -10,6 +10,7 @@ import { splitPartitionKey, partitionKey } from './stream/partition-state.ts';
 import { PartitionTable } from './stream/partition-table.ts';
 import { processBatch, type BatchContext } from './stream/process-batch.ts';
 import { restorePartition } from './stream/restore-partition.ts';
+import { EndOffsets, createStreamStatus } from './stream/stream-status.ts';
 import { STREAM_DEFAULTS, resolveStreamConfig, type ResolvedStreamConfig, type StreamConfig, type StreamProgress } from './stream/stream-config.ts';
 
 export type { StreamConfig, StreamProgress } from './stream/stream-config.ts';
@@ -53,7 +54,10 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
     partitionIdleMs: cfg.partitionIdleMs, publishedUntil: meta.publishedUntil, log: cfg.log, onFatal, ...(cfg.mirror ? { mirror: cfg.mirror } : {}),
     effects: checkpointEffects(cfg, producer, changelog, () => supervisor.current),
     onCheckpoint: () => cfg.onCheckpoint?.(progress(table, checkpointer)),
+    observer: cfg.observer,
   });
+  const ends = new EndOffsets();
+  cfg.observer?.attach?.(createStreamStatus({ table, checkpointer, ends, now: cfg.now, readyMaxLag: cfg.readyMaxLag ?? STREAM_DEFAULTS.readyMaxLag }));
   const ctx: BatchContext = { cfg, table, checkpointer, consumer: () => supervisor.current, partitionerOf: null, activity: { lastMessageAt: cfg.clock.now() }, fatal: onFatal };
   const supervisor = new ConsumerSupervisor({
     create: () => kafka.consumer({ groupId: cfg.groupId, ...STREAM_DEFAULTS.consumer, retry: { ...STREAM_DEFAULTS.consumer.retry } }),
@@ -74,7 +78,7 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
     if (producer) await producer.connect();
     if (changelog) await changelog.start();
     await supervisor.start();
-    const endOfInput = await supervise(cfg, table, checkpointer, admin, ctx.activity, () => fatal);
+    const endOfInput = await supervise(cfg, table, checkpointer, admin, ctx.activity, () => fatal, ends);
     await checkpointer.settled();
     if (fatal) throw fatal;
     if (endOfInput) {
@@ -102,13 +106,21 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
  * The supervision loop: periodic checkpoints and the end of input. Returns true at the end of input
  * (`exitWhenIdleMs`), false when the signal aborted; throws a fatal error.
  */
-async function supervise(cfg: ResolvedStreamConfig, table: PartitionTable, checkpointer: Checkpointer, admin: ReturnType<Kafka['admin']>, activity: { lastMessageAt: number }, fatal: () => Error | null): Promise<boolean> {
+async function supervise(cfg: ResolvedStreamConfig, table: PartitionTable, checkpointer: Checkpointer, admin: ReturnType<Kafka['admin']>, activity: { lastMessageAt: number }, fatal: () => Error | null, ends: EndOffsets): Promise<boolean> {
   const { clock } = cfg;
+  let looking = false;
+  let lastLook = -Infinity;
   for (;;) {
     const err = fatal();
     if (err) throw err;
     if (cfg.signal?.aborted) return false;
     await clock.sleep(STREAM_DEFAULTS.superviseEveryMs, cfg.signal);
+    if (cfg.observer && !looking && clock.now() - lastLook >= STREAM_DEFAULTS.endOffsetsEveryMs) {
+      // Not awaited: a slow broker answer must not delay checkpoints.
+      looking = true;
+      lastLook = clock.now();
+      void ends.refresh(admin, cfg.topics, clock.now()).catch((e: Error) => cfg.log(`partition ends not looked up (lag unknown for now): ${e.message}`)).finally(() => (looking = false));
+    }
     if (clock.now() - checkpointer.lastAt >= cfg.checkpointIntervalMs) await checkpointer.schedule();
     if (cfg.exitWhenIdleMs === undefined || clock.now() - activity.lastMessageAt < cfg.exitWhenIdleMs || table.assigned.size === 0) continue;
     const check = async () =>

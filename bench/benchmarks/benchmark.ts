@@ -3,7 +3,7 @@ import type { BenchKafka } from '../lib/kafka.ts';
 import type { BenchResult } from '../lib/result.ts';
 
 /** The benchmarks, in the order they run. */
-export const BENCHMARK_NAMES = ['file_ingest', 'kafka_e2e_json', 'kafka_e2e_batched', 'kafka_streams_peer', 'alert_latency', 'memory_scaling', 'batch_vs_postgres'] as const;
+export const BENCHMARK_NAMES = ['file_ingest', 'kafka_e2e_json', 'kafka_e2e_batched', 'kafka_streams_peer', 'alert_latency', 'memory_scaling', 'batch_vs_postgres', 'soak'] as const;
 /** One of {@link BENCHMARK_NAMES}. */
 export type BenchmarkName = (typeof BENCHMARK_NAMES)[number];
 
@@ -11,6 +11,8 @@ export type BenchmarkName = (typeof BENCHMARK_NAMES)[number];
 export interface BenchServices {
   /** The benchmark Kafka broker (started once, stopped by the runner at the end). */
   kafka(): Promise<BenchKafka>;
+  /** Options of the soak (`--minutes`, `--rate`, `--subscribers`, `--speed`). */
+  soak?: { minutes?: number; rate?: number; subscribers?: number; speed?: number };
 }
 
 /** One benchmark: measures and returns its rows. */

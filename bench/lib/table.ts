@@ -35,6 +35,8 @@ function detail(r: BenchResult): string {
   const m = r.metrics;
   const ms = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '—' : `${x < 10 ? x.toFixed(1) : x.toFixed(0)} ms`);
   switch (r.name) {
+    case 'soak':
+      return `sent ${m.sent?.toLocaleString('en-US')}, read ${m.read?.toLocaleString('en-US')}, Σ presence events = accepted ${m.presenceEvents === m.accepted ? 'yes' : 'NO'}; lag max ${m.lagMaxMsgs} msgs (last half ${m.lagMaxLastHalfMsgs}); RSS ${m.rssFirstMiB?.toFixed(0)} → ${m.rssLastMiB?.toFixed(0)} MiB, slope ${m.rssSlopeMiBPerMin?.toFixed(2)} MiB/min (heap ${m.heapSlopeMiBPerMin?.toFixed(2)}, DuckDB ${m.duckdbSlopeMiBPerMin?.toFixed(2)}); ${m.alerts} alerts, latency p50 ${ms(m.alertLatencyP50Ms)} / p99 ${ms(m.alertLatencyP99Ms)}`;
     case 'alert_latency': {
       const parts = [`${m.alerts ?? 0} alerts`, `emit p50 ${ms(m.emitP50Ms)} / p99 ${ms(m.emitP99Ms)}`];
       if (m.kafkaP99Ms !== undefined) parts.push(`via Kafka p50 ${ms(m.kafkaP50Ms)} / p99 ${ms(m.kafkaP99Ms)}`);

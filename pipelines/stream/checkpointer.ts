@@ -10,6 +10,7 @@ import type { PresenceRow } from '../../src/core/presence-row.ts';
 import { publishFrontier } from '../../src/window/publish-frontier.ts';
 import { isTransient } from '../../src/ingest/sources/kafka/is-transient.ts';
 import type { PartitionTable } from './partition-table.ts';
+import type { StreamObserver } from '../../src/core/stream-observer.ts';
 
 /** One partition's entry for the state changelog (the bytes stored in DuckDB). */
 export interface ChangelogEntry {
@@ -52,6 +53,8 @@ export interface CheckpointerConfig {
   onCheckpoint?: (checkpoints: number) => void;
   /** A scheduled checkpoint failed in a way that waiting will not fix: the run must stop. */
   onFatal?: (err: Error) => void;
+  /** Told of each committed checkpoint (duration, publication, latency): metrics, live HTTP. */
+  observer?: StreamObserver;
 }
 
 /**
@@ -66,6 +69,8 @@ export class Checkpointer {
   #last: number;
   #count = 0;
   #chain: Promise<void> = Promise.resolve();
+  /** Processing time of the first checkpoint request since the last commit (publish latency). */
+  #requestedAt: number | null = null;
 
   constructor(config: CheckpointerConfig) {
     this.#c = config;
@@ -94,6 +99,7 @@ export class Checkpointer {
    * failure goes to `onFatal`. A final one rejects.
    */
   schedule(final = false): Promise<void> {
+    this.#requestedAt ??= this.#c.clock.now();
     this.#chain = this.#chain.then(() =>
       this.checkpoint(final).catch((err: Error) => {
         if (final) throw err;
@@ -112,11 +118,13 @@ export class Checkpointer {
   /** Writes one checkpoint now (use {@link schedule} unless nothing else can run). */
   async checkpoint(final = false): Promise<void> {
     const { table, effects } = this.#c;
+    const started = this.#c.clock.now();
     const dirty = table.dirty();
     const until = publishFrontier(table.frontierInputs(this.#c.clock.now(), this.#c.partitionIdleMs), this.#published, final);
     if (dirty.length === 0 && (until === null || until === this.#published)) {
       // Nothing new, but a mirror that was unreachable may have staged checkpoints to catch up on.
       if (this.#c.mirror?.pending) await this.#c.mirror.deliver(this.#c.connection, final);
+      this.#requestedAt = null;
       return;
     }
     const dlq = dirty.flatMap((p) => p.dlq);
@@ -130,7 +138,12 @@ export class Checkpointer {
       dirty.forEach((p, i) => p.buffer.putBack(batch[i]!));
       throw err;
     }
+    const publishedBefore = this.#published;
     if (until !== null) this.#published = until;
+    const committed = this.#c.clock.now();
+    const published = this.#published !== publishedBefore;
+    this.#c.observer?.checkpointed?.({ durationMs: committed - started, publishedBefore, publishedUntil: this.#published, publishLatencyMs: published ? committed - (this.#requestedAt ?? started) : null });
+    this.#requestedAt = null;
     for (const p of dirty) p.dirty = false;
     const mirrored = this.#c.mirror ? await this.#c.mirror.deliver(this.#c.connection, final) : true;
     const changelog = this.#afterCommit(batch, final, mirrored);

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { systemClock, type Clock } from '../../src/core/clock.ts';
+import type { StreamObserver } from '../../src/core/stream-observer.ts';
 import type { CellTable } from '../../src/locate/cell-table.ts';
 import type { WindowPlugin } from '../../src/outputs/window-plugin.ts';
 import type { CheckpointMirror } from '../../src/outputs/checkpoint-mirror.ts';
@@ -75,6 +76,13 @@ export interface StreamConfig extends Partial<WindowConfig> {
   onCheckpoint?: (info: StreamProgress) => void;
   /** Diagnostics (rebalances, restores). */
   log?: (message: string) => void;
+  /**
+   * Watches the run (metrics, the live HTTP server): gets the status at start and every committed
+   * checkpoint. With one, the runner also looks up the partitions' ends every `endOffsetsEveryMs`.
+   */
+  observer?: StreamObserver;
+  /** Readiness: a partition lagging by at most this many messages is caught up. Default 1,000. */
+  readyMaxLag?: number;
 }
 
 /** Every default of the stream runner, in one place. */
@@ -86,6 +94,9 @@ export const STREAM_DEFAULTS = {
   input: 'records',
   /** How often the supervisor looks at checkpoints, idleness and the end of input. */
   superviseEveryMs: 250,
+  /** How often the partitions' ends are looked up while an observer watches (lag, readiness). */
+  endOffsetsEveryMs: 1_000,
+  readyMaxLag: 1_000,
   /** Longest wait for the "caught up?" question at the end of input. */
   caughtUpTimeoutMs: 10_000,
   /** Messages between watermark advances and heartbeats inside a batch. */

@@ -136,7 +136,7 @@ describe('shipped jobs on a simulated day', () => {
     expect(JSON.parse(detail).partitions).toBe(before);
   });
 
-  it('jobs start: catches up missed export slots at once, SIGTERM stops it cleanly', async () => {
+  it('jobs start: catches up missed export slots at once, counts them in /metrics (--metrics), SIGTERM stops it cleanly', async () => {
     // A previous scheduler settled the slot 50 minutes ago; the 3 slots since are missed.
     const now = Date.now();
     const last = Math.floor((now - 50 * 60_000) / 900_000) * 900_000 + 60_000;
@@ -146,7 +146,7 @@ describe('shipped jobs on a simulated day', () => {
     const cfg = JSON.parse(readFileSync(config, 'utf8'));
     for (const j of ['release', 'lake_compaction', 'daily_report', 'retention']) cfg.jobs[j] = { ...cfg.jobs[j], enabled: false };
     writeFileSync(only, JSON.stringify(cfg));
-    const child = spawnCli(['jobs', 'start', '--config', only], env);
+    const child = spawnCli(['jobs', 'start', '--config', only, '--metrics', '127.0.0.1:0'], env);
     let stderr = '';
     const expected = Math.floor((now - last) / 900_000);
     await new Promise<void>((resolve, reject) => {
@@ -160,6 +160,14 @@ describe('shipped jobs on a simulated day', () => {
       });
     });
     const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // The job metrics count the attempts the log reported.
+    const metricsUrl = /metrics at (http:\/\/\S+\/metrics)/.exec(stderr)?.[1];
+    expect(metricsUrl, stderr).toBeDefined();
+    const text = await (await fetch(metricsUrl!)).text();
+    const succeeded = (stderr.match(/succeeded/g) ?? []).length;
+    expect(text).toContain(`citypulse_job_runs_total{job="export_heatmaps",outcome="succeeded"} ${succeeded}\n`);
+    expect(text).toContain(`citypulse_job_run_duration_seconds_count{job="export_heatmaps"} ${succeeded}\n`);
+    expect(text).toMatch(/^citypulse_process_resident_memory_bytes \d+/m);
     child.kill('SIGTERM');
     expect(await exit).toBe(0);
     expect(stderr).toMatch(/scheduler stopped/);

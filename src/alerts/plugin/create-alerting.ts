@@ -27,10 +27,23 @@ export interface AlertingSnapshot {
   outbox: { kafka: Alert[]; file: Alert[]; webhook: Alert[] };
 }
 
+/** One delivery channel's counters ({@link AlertingPlugin.deliveries}). */
+export interface AlertDeliveryStats {
+  channel: 'kafka' | 'webhook' | 'file';
+  delivered: number;
+  failed: number;
+  dropped: number;
+}
+
 /** The alerting plugin: a {@link WindowPlugin} with its engine and counters exposed. */
 export interface AlertingPlugin extends WindowPlugin {
   readonly engine: AlertEngine;
   readonly stats: { windows: number; alerts: number; rowsWritten: number };
+  /**
+   * Alerts handed over per delivery channel so far, and the failures (a failed Kafka send or file
+   * append is retried; a failed webhook gave up; `dropped`: never delivered). For metrics.
+   */
+  deliveries(): AlertDeliveryStats[];
   snapshot(): AlertingSnapshot;
   restore(state: unknown): void;
   close(): Promise<void>;
@@ -76,6 +89,7 @@ export function createAlerting(config: AlertingConfig): AlertingPlugin {
   let seeded = false;
   const tablesReady = new WeakSet<DuckDBConnection>();
   const stats = { windows: 0, alerts: 0, rowsWritten: 0 };
+  const fileStats = { delivered: 0, failed: 0 };
 
   async function seedBaseline(conn: DuckDBConnection, firstWindow: number): Promise<void> {
     const weeks = engine.config.anomaly.weeks;
@@ -122,8 +136,10 @@ export function createAlerting(config: AlertingConfig): AlertingPlugin {
       const lines = [...backlog.file, ...out];
       try {
         await file.append(lines);
+        fileStats.delivered += lines.length;
         backlog.file = [];
       } catch (err) {
+        fileStats.failed++;
         backlog.file = lines;
         log({ type: 'file_write_failed', path: file.path, pending: lines.length, error: (err as Error).message });
       }
@@ -136,6 +152,14 @@ export function createAlerting(config: AlertingConfig): AlertingPlugin {
     name: 'alerts',
     engine,
     stats,
+
+    deliveries(): AlertDeliveryStats[] {
+      const out: AlertDeliveryStats[] = [];
+      if (kafka) out.push({ channel: 'kafka', delivered: kafka.stats.sent, failed: kafka.stats.failedSends, dropped: kafka.stats.dropped });
+      if (hooks) out.push({ channel: 'webhook', delivered: hooks.stats.delivered, failed: hooks.stats.failed, dropped: hooks.stats.dropped });
+      if (file) out.push({ channel: 'file', delivered: fileStats.delivered, failed: fileStats.failed, dropped: 0 });
+      return out;
+    },
 
     onWindowsClosed(rows: readonly PresenceRow[]): void {
       const closedAt = now();

@@ -19,9 +19,13 @@ import { fileDigests, recordAdminOperation } from '../flags/ledger-flags.ts';
 import { adminLedgerPath } from '../../access/token-files.ts';
 import { JobError } from '../../jobs/run/job-task.ts';
 import type { ScheduledJob } from '../../jobs/run/scheduled-job.ts';
+import { parseHostPort } from '../flags/host-port.ts';
+import { createJobMetrics } from '../../outputs/metrics/job-metrics.ts';
+import { createMetricsRegistry } from '../../outputs/metrics/metrics-registry.ts';
+import { startMetricsServer } from '../../outputs/metrics/start-metrics-server.ts';
 
 function help(registry: readonly JobDefinition[]): string {
-  return `Usage: citypulse jobs start [--config FILE] [--db FILE] [--json]
+  return `Usage: citypulse jobs start [--config FILE] [--db FILE] [--json] [--metrics HOST:PORT]
        citypulse jobs list  [--config FILE] [--db FILE]
        citypulse jobs run NAME [--for TIME] [--config FILE] [--db FILE] [--json] [--no-ledger]
 
@@ -48,6 +52,9 @@ Options:
                   <key dir>/ledger-ed25519.pem; created 0600)
   --no-ledger     do not record runs: by default every successful run is a job_run entry (job, slot,
                   rows, SHA-256 of each file written) in the signed ledger <db>.admin-ledger.duckdb
+  --metrics H:P   (start) serve Prometheus metrics at http://H:P/metrics: citypulse_job_runs_total
+                  {job,outcome}, citypulse_job_run_duration_seconds{job}, process metrics
+                  (docs/http-api.md#metrics)
   -h, --help      this help
 
 Examples:
@@ -58,6 +65,7 @@ Examples:
 }
 
 const FLAGS = { config: { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean' }, 'ledger-key': { type: 'string' }, 'no-ledger': { type: 'boolean' } } as const;
+const START_FLAGS = { ...FLAGS, metrics: { type: 'string' } } as const;
 
 /**
  * `citypulse jobs` over a job registry (the entry point passes `jobs/index.ts`'s JOB_REGISTRY, so the
@@ -135,11 +143,22 @@ function makeScheduler(config: ResolvedJobsConfig, log: JobLogger, only: ((name:
 }
 
 async function start(app: JobsApp, argv: string[], ctx: CommandContext): Promise<number> {
-  const args = parseCommandArgs(argv, FLAGS, app.help, ctx);
+  const args = parseCommandArgs(argv, START_FLAGS, app.help, ctx);
   if (!args) return 0;
+  const metricsAt = args.values.metrics === undefined ? null : parseHostPort(args.values.metrics, '--metrics');
   const config = loadConfig(app, args.values);
   const enabled = new Set(config.jobs.filter((j) => j.enabled).map((j) => j.definition.name));
-  const log = logger(ctx, args.values.json);
+  const registry = metricsAt ? createMetricsRegistry() : null;
+  const onEvent = registry ? createJobMetrics(registry) : null;
+  const cliLog = logger(ctx, args.values.json);
+  const log: JobLogger = onEvent
+    ? (e) => {
+        onEvent(e);
+        cliLog(e);
+      }
+    : cliLog;
+  const metricsServer = registry && metricsAt ? await startMetricsServer(registry, metricsAt) : null;
+  if (metricsServer) ctx.stderr.write(`jobs     metrics at ${metricsServer.url}metrics\n`);
   const scheduler = makeScheduler(config, log, (n) => enabled.has(n), runLedgerOf(args.values, ctx));
   logOf(ctx)({ type: 'jobs.scheduler.started', db: config.env.db, jobs: [...enabled], timeZone: config.timeZone });
   const tick = () => void scheduler.poll().catch((err: Error) => log({ type: 'scheduler.error', job: null, error: err.message }));
@@ -151,6 +170,7 @@ async function start(app: JobsApp, argv: string[], ctx: CommandContext): Promise
   });
   await heartbeat.stop();
   await scheduler.stop();
+  await metricsServer?.close();
   logOf(ctx)({ type: 'jobs.scheduler.stopped' });
   return 0;
 }

@@ -1,13 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createCliLogger, httpLoggerOf } from '../log/create-cli-logger.ts';
-import { ledgerKeyPath } from '../flags/ledger-flags.ts';
-import { DuckDbLedger } from '../../audit/duckdb/duckdb-ledger.ts';
-import { loadOrCreateEd25519Key } from '../../audit/keys/ed25519-key-file.ts';
-import { serveLedgerPath, tokenPaths } from '../../access/token-files.ts';
-import { TokenRegistry } from '../../access/token-registry.ts';
-import { TokenVerifier } from '../../access/token-verifier.ts';
-import { openDatabase, type Database } from '../../outputs/duckdb/open.ts';
-import { withTransaction } from '../../outputs/duckdb/with-transaction.ts';
+import { corsOriginsFromFlags, openServeAccess, rateFromFlags, tlsFromFlags } from '../flags/serve-access.ts';
 import { startHttpServer } from '../../outputs/http/start-http-server.ts';
 import { DEFAULT_K } from '../../outputs/export/k-anonymity.ts';
 import { UsageError, parseCommandArgs, required, type Command, type CommandContext } from '../command.ts';
@@ -39,7 +32,8 @@ Options:
 Access (docs/http-api.md#access):
   Every /api/v1 data route needs Authorization: Bearer <token> (citypulse tokens create): 401
   without a valid, unexpired, unrevoked token, 403 outside its scopes, 429 over its rate limit.
-  /, /healthz and /api/v1/openapi.json stay open. Every request is appended to the serve ledger.
+  /, /healthz, /readyz, /metrics and /api/v1/openapi.json stay open. Every request is appended
+  to the serve ledger.
   --ledger FILE    the serve ledger (default <db>.serve-ledger.duckdb; verify it with
                    citypulse audit verify --db FILE)
   --ledger-key F   ledger signing key (default $CITYPULSE_LEDGER_KEY_FILE, else <key dir>/ledger-ed25519.pem)
@@ -54,6 +48,9 @@ Access (docs/http-api.md#access):
 Endpoints:
   GET /                                   dashboard page
   GET /healthz                            health
+  GET /readyz                             readiness (always ready for a file)
+  GET /metrics                            Prometheus metrics (process, HTTP)
+  GET /api/v1/live                        server-sent events (hello and pings for a file)
   GET /api/v1/openapi.json                OpenAPI 3.1 document
   GET /api/v1/windows?res=8               closed windows and devices shown
   GET /api/v1/heatmap?res=8&window=latest&format=geojson|csv
@@ -113,46 +110,12 @@ async function serve(argv: string[], ctx: CommandContext): Promise<number> {
   if (v.areas !== undefined && !existsSync(v.areas)) throw new UsageError(`--areas ${v.areas}: no such file`);
   const log = (v.log ?? 'text') as LogFormat;
   if (!LOG_FORMATS.includes(log)) throw new UsageError(`--log must be one of ${LOG_FORMATS.join(', ')}`);
-  const rate = Number(v.rate);
-  if (!(rate > 0)) throw new UsageError(`--rate must be a number > 0, got ${v.rate}`);
-  const burst = Number(v.burst);
-  if (!Number.isInteger(burst) || burst < 1) throw new UsageError(`--burst must be an integer ≥ 1, got ${v.burst}`);
-  const origins = (v['cors-origin'] as string[] | undefined) ?? [];
-  for (const o of origins) if (!/^https?:\/\/[^/]+$/.test(o)) throw new UsageError(`--cors-origin must be an origin like https://dashboard.example (scheme and host, no path), got ${o}`);
-  if (Boolean(v['tls-cert']) !== Boolean(v['tls-key'])) throw new UsageError('--tls-cert and --tls-key go together');
-  const readPem = (flag: 'tls-cert' | 'tls-key') => {
-    try {
-      return readFileSync(String(v[flag]));
-    } catch (err) {
-      throw new UsageError(`--${flag} ${String(v[flag])}: ${(err as Error).message}`);
-    }
-  };
-  const tls = v['tls-cert'] ? { cert: readPem('tls-cert'), key: readPem('tls-key') } : undefined;
+  const { rate, burst } = rateFromFlags(v);
+  const origins = corsOriginsFromFlags(v);
+  const tls = tlsFromFlags(v);
   if (ctx.signal.aborted) return 130;
 
-  const paths = tokenPaths(ctx.env, { tokenKey: v['token-key'] });
-  const tokenKey = loadOrCreateEd25519Key(paths.keyFile);
-  const verifier = new TokenVerifier({ publicKey: tokenKey.publicKey, registry: new TokenRegistry(paths.registryFile) });
-  const ledgerPath = v.ledger ?? serveLedgerPath(dbPath);
-  const ledgerKey = loadOrCreateEd25519Key(ledgerKeyPath(ctx.env, v['ledger-key']));
-  let ledgerDb: Database;
-  try {
-    ledgerDb = await openDatabase(ledgerPath, { createSchema: false });
-  } catch (err) {
-    throw new UsageError(`--ledger ${ledgerPath}: cannot open it for writing (another serve holds it?): ${(err as Error).message.split('\n')[0]}`);
-  }
-  const ledger = new DuckDbLedger({ privateKey: ledgerKey.privateKey });
-  await ledger.reload(ledgerDb.connection);
-  // One append at a time: DuckDB connections run one statement at a time, and indices must be dense.
-  let queue: Promise<unknown> = Promise.resolve();
-  const record = (entry: Parameters<DuckDbLedger['append']>[1][number]['entry']) => {
-    const next = queue.then(() => withTransaction(ledgerDb.connection, () => ledger.append(ledgerDb.connection, [{ entry }]))).catch(async (err) => {
-      await ledger.reload(ledgerDb.connection).catch(() => {});
-      throw err;
-    });
-    queue = next.catch(() => {});
-    return next.then(() => {});
-  };
+  const served = await openServeAccess(ctx.env, { dbPath, ledger: v.ledger, ledgerFlag: 'ledger', ledgerKey: v['ledger-key'], tokenKey: v['token-key'], rate, burst });
 
   // --log picks the format of this server's log (text, json, or errors only); the default follows the
   // global --log-format.
@@ -168,23 +131,22 @@ async function serve(argv: string[], ctx: CommandContext): Promise<number> {
     k,
     logger,
     debug: Boolean(ctx.env.CITYPULSE_DEBUG),
-    access: { verifier, rateLimit: { perSecond: rate, burst }, record },
+    access: served.access,
     corsOrigins: origins,
     tls,
     ...(v.areas !== undefined ? { areasFile: v.areas } : {}),
-  }).catch((err) => {
-    ledgerDb.close();
+  }).catch(async (err) => {
+    await served.close();
     throw err;
   });
   // The URL once, on stdout (scripts read it there); the log's `listening` line says the rest.
   ctx.stdout.write(`citypulse serve: ${server.url} (dashboard), ${server.url}api/v1/openapi.json (API)\n`);
-  ctx.stderr.write(`serve    access ledger ${ledgerPath} (${ledger.size} entries); tokens checked against ${paths.registryFile}\n`);
+  ctx.stderr.write(`serve    access ledger ${served.ledgerPath} (${served.ledgerSize} entries); tokens checked against ${served.registryFile}\n`);
   await new Promise<void>((resolve) => {
     if (ctx.signal.aborted) resolve();
     else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
   });
   await server.close(ctx.signal.reason instanceof Error ? ctx.signal.reason.message : 'signal');
-  await queue;
-  ledgerDb.close();
+  await served.close();
   return 0;
 }

@@ -20,6 +20,7 @@ import { readAreasFile } from '../../alerts/areas/read-areas-file.ts';
 import { createLakeWriter } from '../../outputs/lake/index.ts';
 import type { WindowPlugin } from '../../outputs/window-plugin.ts';
 import { POSTGRES_FLAGS, POSTGRES_FLAGS_HELP, postgresMirrorFromFlags } from '../flags/postgres-flags.ts';
+import { STREAM_HTTP_FLAGS, STREAM_HTTP_FLAGS_HELP, startStreamHttp, streamHttpFromFlags } from '../flags/stream-http-flags.ts';
 
 const HELP = `Usage: citypulse stream --brokers B --topics T1,T2 --group G --cells CSV --db FILE [options]
 
@@ -51,6 +52,7 @@ ${LEDGER_FLAGS_HELP}
                            (under stream, alerts also go to the topic ${DEFAULT_ALERT_TOPIC} by default)
 ${MOBILITY_FLAGS_HELP}
 ${POSTGRES_FLAGS_HELP}
+${STREAM_HTTP_FLAGS_HELP}
   -h, --help               this help
 
 Scale-out: run several processes with the same --group, each with its own --db; merge their files
@@ -71,6 +73,7 @@ export const streamCommand: Command = {
         ...LEDGER_FLAGS,
         ...MOBILITY_FLAGS,
         ...POSTGRES_FLAGS,
+        ...STREAM_HTTP_FLAGS,
         lake: { type: 'string' },
         brokers: { type: 'string' },
         topics: { type: 'string' },
@@ -96,6 +99,7 @@ export const streamCommand: Command = {
     const exitWhenIdleMs = v['exit-when-idle'] !== undefined ? dur('exit-when-idle') : undefined;
     const partitionIdleMs = dur('partition-idle');
     const checkpointIntervalMs = dur('checkpoint-every');
+    const httpOptions = streamHttpFromFlags(v);
     const cells = loadCells(required(v, 'cells'), wc.resolution);
     const { pseudonymiser, key, rotateEveryMs } = pseudonymiserFromEnv(ctx.env, v['key-file'], v['rotate-every'] as string | undefined);
     const log = logOf(ctx);
@@ -119,6 +123,12 @@ export const streamCommand: Command = {
       db.close();
       throw err;
     }
+    const live = httpOptions
+      ? await startStreamHttp(httpOptions, ctx, { instance: db.instance, path: dbPath }, alerting ? () => alerting.deliveries() : undefined).catch((err: unknown) => {
+          db.close();
+          throw err;
+        })
+      : null;
     const t0 = performance.now();
     const group = String(v.group);
     const dlqTopic = v['dead-letter-topic'] ? String(v['dead-letter-topic']) : null;
@@ -132,6 +142,10 @@ export const streamCommand: Command = {
           deadLetterTopic: dlqTopic,
           // The runners take string notes; they become typed events here (see the report on issue 9).
           log: (message) => log({ type: 'stream.note', component: 'repartition', message }),
+        }).catch(async (err: unknown) => {
+          // The HTTP server would otherwise keep the process alive.
+          await live?.close('stream failed to start');
+          throw err;
         })
       : null;
     try {
@@ -153,6 +167,7 @@ export const streamCommand: Command = {
         plugins,
         deviceConsumers,
         ...(mirror ? { mirror } : {}),
+        ...(live ? { observer: live.observer, readyMaxLag: httpOptions!.readyMaxLag } : {}),
         signal: ctx.signal,
         log: (message) => log({ type: 'stream.note', component: 'stream', message }),
         onCheckpoint: (p) =>
@@ -169,6 +184,7 @@ export const streamCommand: Command = {
       return 0;
     } finally {
       await repartitioner?.stop();
+      await live?.close('stream stopped');
       db.close();
     }
   },

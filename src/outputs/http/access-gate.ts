@@ -20,14 +20,18 @@ export interface AccessConfig {
   now?: () => number;
 }
 
-/** Paths anyone may read without a token: the page, health, the OpenAPI document. */
-const OPEN_PATHS = new Set(['/', '/healthz', '/api/v1/openapi.json']);
+/**
+ * Paths anyone may read without a token: the page, health and readiness, the OpenAPI document, and
+ * the Prometheus metrics (operational counters only; no count of people).
+ */
+const OPEN_PATHS = new Set(['/', '/healthz', '/readyz', '/metrics', '/api/v1/openapi.json']);
 /** Path prefix of the page's browser libraries (vendor-routes.ts), open like the page itself. */
 const OPEN_PREFIX = '/vendor/';
 
 /** Data routes by path prefix → the scope they need. Anything else under /api/ needs `admin`. */
 const ROUTE_SCOPES: [prefix: string, scope: Scope][] = [
   ['/api/v1/windows', 'heatmap:read'],
+  ['/api/v1/live', 'heatmap:read'],
   ['/api/v1/heatmap', 'heatmap:read'],
   ['/api/v1/alerts', 'alerts:read'],
   ['/api/v1/areas', 'alerts:read'],
@@ -47,8 +51,8 @@ export function routeScope(pathname: string): Scope | null {
   return 'admin';
 }
 
-/** What the gate decided: go on (with the caller's token name), or answer `reply` now. */
-export type GateDecision = { tokenName: string | null; reply?: Reply };
+/** What the gate decided: go on (with the caller's token name and scopes), or answer `reply` now. */
+export type GateDecision = { tokenName: string | null; reply?: Reply; scopes?: readonly string[] };
 
 const deny = (status: number, error: string, detail: string, headers: Record<string, string> = {}): Reply => ({
   status,
@@ -87,6 +91,6 @@ export function createAccessGate(config: AccessConfig): (method: string, pathnam
     }
     const wait = buckets.take(identity.id, now());
     if (wait > 0) return { tokenName: identity.name, reply: deny(429, 'too_many_requests', `token "${identity.name}" is over its rate limit (${buckets.perSecond}/s, bursts of ${buckets.burst}); retry in ${wait} s`, { 'retry-after': String(wait) }) };
-    return { tokenName: identity.name };
+    return { tokenName: identity.name, scopes: identity.scopes };
   };
 }

@@ -38,6 +38,30 @@ export function openApiDocument(o: OpenApiOptions): Schema {
         responses: { '200': { description: 'Healthy', ...jsonContent(ref('Health')) }, ...errors(503) },
       },
     },
+    '/readyz': {
+      get: {
+        summary: 'Readiness: under `stream --http`, partitions assigned, restored and caught up; under `serve`, always',
+        operationId: 'ready',
+        responses: {
+          '200': { description: 'Ready', ...jsonContent({ type: 'object', properties: { status: { const: 'ready' }, reason: { type: 'string' } }, required: ['status', 'reason'] }) },
+          '503': { description: 'Not ready, with the reason (joining the group, restoring, catching up)', ...jsonContent({ type: 'object', properties: { status: { const: 'not_ready' }, reason: { type: 'string' } }, required: ['status', 'reason'] }) },
+        },
+      },
+    },
+    '/metrics': {
+      get: {
+        summary: 'Prometheus metrics (text exposition format 0.0.4), every series prefixed citypulse_ (docs/http-api.md#metrics)',
+        operationId: 'metrics',
+        responses: { '200': { description: 'Metrics', content: { 'text/plain': { schema: { type: 'string' } } } } },
+      },
+    },
+    '/api/v1/live': {
+      get: {
+        summary: 'Live updates as server-sent events: hello on connect, then window (published windows) and alert (opened, escalated, resolved) events under `stream --http`; `: ping` every 15 s',
+        operationId: 'live',
+        responses: { '200': { description: 'An event stream (docs/http-api.md#get-apiv1live-server-sent-events)', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors(400, 503) },
+      },
+    },
     '/api/v1/openapi.json': {
       get: { summary: 'This document', operationId: 'openapi', responses: { '200': { description: 'OpenAPI 3.1', ...jsonContent({ type: 'object' }) } } },
     },

@@ -3,6 +3,9 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { readAreasFile } from '../../alerts/areas/read-areas-file.ts';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { Histogram, type Registry } from 'prom-client';
+import type { Readiness } from '../../core/stream-observer.ts';
 import { ensureAnalystTables } from '../duckdb/ensure-analyst-tables.ts';
 import { openDatabase, type Database } from '../duckdb/open.ts';
 import { checkK, DEFAULT_K } from '../export/k-anonymity.ts';
@@ -16,6 +19,13 @@ import { QueryCatalogue } from './query-catalogue.ts';
 import { ensureRelease } from '../../privacy/duckdb/ensure-release.ts';
 import { QueryRunner } from './query-runner.ts';
 import type { Reply } from './reply.ts';
+import { LiveHub } from './live-hub.ts';
+import { allows } from '../../access/scopes.ts';
+import { LiveUpdates } from './live-updates.ts';
+import { createHttpMetrics, type HttpMetrics } from '../metrics/http-metrics.ts';
+import { createMetricsRegistry } from '../metrics/metrics-registry.ts';
+import { registerDuckDbMemory } from '../metrics/duckdb-memory-metrics.ts';
+import { operationsRoutes } from './operations-routes.ts';
 
 /** Configuration of {@link startHttpServer}. */
 export interface HttpServerConfig {
@@ -61,6 +71,19 @@ export interface HttpServerConfig {
   areasFile?: string;
   /** Serve HTTPS with this PEM certificate chain and key. Default plain HTTP. */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /**
+   * Serve from a running writer (`citypulse stream --http`): the DuckDB instance the stream writes.
+   * The server reads through connections of its own on it (never the writer's, so no read holds a
+   * checkpoint) and rebuilds its release tables on {@link RunningHttpServer.refresh}. `dbPath` then
+   * only names the file. Default: open `dbPath` read-only.
+   */
+  instance?: DuckDBInstance;
+  /** `/metrics` answers from this registry. Default: a new one with the process metrics. */
+  metrics?: Registry;
+  /** `/readyz`: 200 when ready, 503 with the reason otherwise. Default: always ready (a static file). */
+  readiness?: () => Readiness;
+  /** `/api/v1/live` sends `: ping` this often. Default 15 000 ms. */
+  livePingMs?: number;
 }
 
 /** A running server. */
@@ -70,10 +93,23 @@ export interface RunningHttpServer {
   url: string;
   port: number;
   /**
+   * With `instance`: rebuilds the release tables on a fresh connection, swaps it in, and pushes the
+   * newly published windows and alert changes to `/api/v1/live` clients. Calls while one runs are
+   * folded into one more run. Without `instance` it does nothing.
+   */
+  refresh(): Promise<void>;
+  /**
    * Stops accepting connections, lets requests in flight finish (cutting them after the grace
-   * period), then closes the database. Idempotent.
+   * period), then closes the database (with `instance`: only the server's own connections). Idempotent.
    */
   close(reason?: string): Promise<void>;
+}
+
+/** The database side of the server, replaced as a whole on refresh. */
+interface Served {
+  connection: DuckDBConnection;
+  runner: QueryRunner;
+  routes: CompiledRoute[];
 }
 
 const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
@@ -90,38 +126,58 @@ export async function startHttpServer(config: HttpServerConfig): Promise<Running
   const k = checkK(config.k ?? DEFAULT_K);
   const logger = config.logger ?? silentHttpLogger;
   const maxBodyBytes = config.maxBodyBytes ?? 32 * 1024 * 1024;
-  const db = await openReadOnly(config.dbPath);
-  let server: Server;
-  try {
-    await checkPresenceTable(db);
-    await ensureAnalystTables(db.connection, true);
+  const db = config.instance ? null : await openReadOnly(config.dbPath);
+  const registry = config.metrics ?? createMetricsRegistry();
+  const httpMetrics = createHttpMetrics(registry);
+  const updates = new LiveUpdates(k);
+  const hub = new LiveHub({ mode: config.instance ? 'stream' : 'serve', publishedUntil: () => updates.publishedUntil, pingMs: config.livePingMs });
+  const catalogue = new QueryCatalogue(config.sqlDir);
+  const page = dashboardPage();
+  const startedAt = Date.now();
+  const extra = operationsRoutes({ registry, readiness: config.readiness ?? (() => ({ ready: true, reason: 'serving a file' })) });
+  /** A connection with the release tables and the routes over it. */
+  const build = async (connection: DuckDBConnection): Promise<Served> => {
+    await checkPresenceTable(connection, config.dbPath);
+    await ensureAnalystTables(connection, true);
     // Every route reads the release (analyst database, or TEMP tables built here from raw presence).
-    await ensureRelease(db.connection, { k });
-    const runner = new QueryRunner({ connection: db.connection, timeoutMs: config.queryTimeoutMs });
-    const areas = config.areasFile ? await readAreasFile(config.areasFile, await baseResolution(db)) : [];
+    await ensureRelease(connection, { k });
+    const runner = new QueryRunner({ connection, timeoutMs: config.queryTimeoutMs });
+    const areas = config.areasFile ? await readAreasFile(config.areasFile, await baseResolution(connection)) : [];
     const routes = compileRoutes([
       ...apiRoutes({
         runner,
-        catalogue: new QueryCatalogue(config.sqlDir),
-        page: dashboardPage(),
+        catalogue,
+        page,
         dbPath: config.dbPath,
         k,
         maxRows: config.maxRows ?? 10_000,
         maxFeatures: config.maxFeatures ?? 50_000,
-        cacheSeconds: config.cacheSeconds ?? 30,
+        cacheSeconds: config.instance ? 0 : (config.cacheSeconds ?? 30),
         version: config.version ?? '0.1.0',
-        startedAt: Date.now(),
+        startedAt,
         areas,
       }),
       ...auditRoutes(runner),
+      ...extra,
     ]);
+    return { connection, runner, routes };
+  };
+  const connect = async (): Promise<DuckDBConnection> => (db ? db.connection : await config.instance!.connect());
+  let served: Served;
+  let server: Server;
+  const firstConnection = await connect();
+  try {
+    served = await build(firstConnection);
+    await updates.scan(served.connection);
+    // Read through the current runner at scrape time (it changes on refresh).
+    registerDuckDbMemory(registry, (job) => served.runner.run(job));
     const gate = config.access ? createAccessGate(config.access) : null;
-    const options: HandleOptions = { logger, maxBodyBytes, debug: config.debug ?? false, gate, record: config.access?.record ?? null, corsOrigins: new Set(config.corsOrigins ?? []) };
+    const options: HandleOptions = { logger, maxBodyBytes, debug: config.debug ?? false, gate, record: config.access?.record ?? null, corsOrigins: new Set(config.corsOrigins ?? []), hub, metrics: httpMetrics };
     let inFlight = 0;
     const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       inFlight++;
       res.on('close', () => inFlight--);
-      void handle(req, res, routes, options);
+      void handle(req, res, served.routes, options);
     };
     server = config.tls ? createHttpsServer({ cert: config.tls.cert, key: config.tls.key }, onRequest) : createServer(onRequest);
     await new Promise<void>((resolve, reject) => {
@@ -136,22 +192,64 @@ export async function startHttpServer(config: HttpServerConfig): Promise<Running
     const url = `${config.tls ? 'https' : 'http'}://${host}:${address.port}/`;
     logger({ type: 'listening', url, db: config.dbPath, k });
     let closing: Promise<void> | undefined;
+    let refreshing: Promise<void> | null = null;
+    let again = false;
+    const refreshSeconds = refreshHistogram(registry);
+    const rebuild = async () => {
+      const t0 = performance.now();
+      const connection = await config.instance!.connect();
+      const next = await build(connection).catch((err: unknown) => {
+        connection.closeSync();
+        throw err;
+      });
+      const { windows, alerts, publishedUntil } = await updates.scan(next.connection);
+      const old = served;
+      served = next;
+      // Requests already queued on the old connection finish there; then it closes.
+      void old.runner.drain().then(() => old.connection.closeSync());
+      for (const w of windows) hub.broadcast('window', { ...w, publishedUntil: publishedUntil === null ? null : new Date(publishedUntil).toISOString() });
+      for (const a of alerts) hub.broadcast('alert', a);
+      refreshSeconds.observe((performance.now() - t0) / 1000);
+    };
     return {
       server,
       url,
       port: address.port,
+      refresh() {
+        if (!config.instance || closing) return Promise.resolve();
+        if (refreshing) {
+          again = true;
+          return refreshing;
+        }
+        refreshing = (async () => {
+          try {
+            do {
+              again = false;
+              await rebuild();
+            } while (again && !closing);
+          } catch (err) {
+            logger({ type: 'error', method: 'REFRESH', path: '/', error: `could not refresh the served release after a checkpoint: ${(err as Error).message}` });
+          } finally {
+            refreshing = null;
+          }
+        })();
+        return refreshing;
+      },
       close(reason = 'close') {
         closing ??= (async () => {
           logger({ type: 'closing', reason, inFlight });
+          hub.close();
           const closed = new Promise<void>((resolve) => server.close(() => resolve()));
           server.closeIdleConnections();
           const grace = setTimeout(() => server.closeAllConnections(), config.closeGraceMs ?? 5_000);
           try {
             await closed;
-            await runner.drain();
+            await refreshing;
+            await served.runner.drain();
           } finally {
             clearTimeout(grace);
-            db.close();
+            if (db) db.close();
+            else served.connection.closeSync();
             logger({ type: 'closed' });
           }
         })();
@@ -159,9 +257,20 @@ export async function startHttpServer(config: HttpServerConfig): Promise<Running
       },
     };
   } catch (err) {
-    db.close();
+    hub.close();
+    if (db) db.close();
+    else firstConnection.closeSync();
     throw err;
   }
+}
+
+/** `citypulse_http_refresh_duration_seconds`: rebuilding the release after a checkpoint (stream --http). */
+function refreshHistogram(registry: Registry): Histogram {
+  const name = 'citypulse_http_refresh_duration_seconds';
+  return (
+    (registry.getSingleMetric(name) as Histogram | undefined) ??
+    new Histogram({ name, help: 'Refresh after a checkpoint that published windows: release tables rebuilt on a fresh connection, live events sent', buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [registry] })
+  );
 }
 
 async function openReadOnly(path: string): Promise<Database> {
@@ -180,15 +289,15 @@ async function openReadOnly(path: string): Promise<Database> {
 }
 
 /** The base H3 resolution of the release (9 when unknown). */
-async function baseResolution(db: Database): Promise<number> {
-  const r = await db.connection.runAndReadAll('SELECT base_res FROM release_meta LIMIT 1');
+async function baseResolution(connection: DuckDBConnection): Promise<number> {
+  const r = await connection.runAndReadAll('SELECT base_res FROM release_meta LIMIT 1');
   const row = r.getRowsJS()[0];
   return row ? Number(row[0]) : 9;
 }
 
-async function checkPresenceTable(db: Database): Promise<void> {
-  const r = await db.connection.runAndReadAll(`SELECT count(*)::INTEGER FROM duckdb_tables() WHERE table_name IN ('presence', 'release_meta') AND database_name = current_database()`);
-  if ((r.getRowsJS()[0]![0] as number) === 0) throw new Error(`${db.path} has no presence table: not a database written by citypulse ingest/stream/merge or release`);
+async function checkPresenceTable(connection: DuckDBConnection, path: string): Promise<void> {
+  const r = await connection.runAndReadAll(`SELECT count(*)::INTEGER FROM duckdb_tables() WHERE table_name IN ('presence', 'release_meta') AND database_name = current_database()`);
+  if ((r.getRowsJS()[0]![0] as number) === 0) throw new Error(`${path} has no presence table: not a database written by citypulse ingest/stream/merge or release`);
 }
 
 interface CompiledRoute {
@@ -219,6 +328,8 @@ interface HandleOptions {
   gate: ((method: string, pathname: string, headers: IncomingMessage['headers']) => Promise<GateDecision>) | null;
   record: NonNullable<AccessConfig['record']> | null;
   corsOrigins: ReadonlySet<string>;
+  hub: LiveHub;
+  metrics: HttpMetrics;
 }
 
 /**
@@ -243,6 +354,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: Compile
   try {
     const decision = o.gate ? await o.gate(method, url.pathname, req.headers) : null;
     tokenName = decision?.tokenName ?? null;
+    if (!decision?.reply && url.pathname === LIVE_PATH && (method === 'GET' || method === 'HEAD')) {
+      // Alert events only for callers who may read alerts (the route itself needs heatmap:read).
+      await live(req, res, url, tokenName, o, started, !o.gate || allows(decision?.scopes ?? [], 'alerts:read'));
+      return;
+    }
     reply = decision?.reply ?? (await route(method, url, routes));
     if (Buffer.byteLength(reply.body) > o.maxBodyBytes) {
       throw new ApiError('response_too_large', `the response would exceed ${o.maxBodyBytes} bytes; ask for a coarser resolution or a shorter range`);
@@ -265,7 +381,40 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: Compile
   }
   if (o.gate) reply = { ...reply, headers: { ...reply.headers, 'x-citypulse-auth': 'bearer' } };
   const bytes = write(req, res, reply, o.corsOrigins);
-  o.logger({ type: 'request', method, path: url.pathname, status: reply.status ?? 200, ms: performance.now() - started, bytes });
+  const ms = performance.now() - started;
+  o.metrics.request(reply.status ?? 200, ms);
+  o.logger({ type: 'request', method, path: url.pathname, status: reply.status ?? 200, ms, bytes });
+}
+
+/** The server-sent events of live updates (live-hub.ts). */
+const LIVE_PATH = '/api/v1/live';
+
+/** Hands `res` to the live hub after the gate let it through; recorded in the ledger like any access. */
+async function live(req: IncomingMessage, res: ServerResponse, url: URL, tokenName: string | null, o: HandleOptions, started: number, alerts: boolean): Promise<void> {
+  const method = req.method ?? 'GET';
+  const refuse = (status: number, error: string, detail: string) => {
+    write(req, res, { status, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ error, detail }) }, o.corsOrigins);
+    o.metrics.request(status, performance.now() - started);
+    o.logger({ type: 'request', method, path: url.pathname, status, ms: performance.now() - started, bytes: 0 });
+  };
+  if ([...url.searchParams.keys()].length > 0) return refuse(400, 'bad_parameter', `${LIVE_PATH} takes no parameters`);
+  if (o.hub.full) return refuse(503, 'unavailable', 'too many live clients; retry later');
+  if (o.record) {
+    try {
+      await o.record({ type: 'access', at: new Date().toISOString(), token: tokenName, method, route: url.pathname, params: {}, status: 200 });
+    } catch (err) {
+      o.logger({ type: 'error', method, path: url.pathname, error: `could not record the access in the serve ledger: ${(err as Error).message}` });
+      return refuse(503, 'unavailable', 'the access could not be recorded in the ledger; not served');
+    }
+  }
+  const headers: Record<string, string> = {};
+  const origin = req.headers.origin;
+  if (o.corsOrigins.size > 0) headers['vary'] = 'Origin';
+  if (origin && o.corsOrigins.has(origin)) headers['access-control-allow-origin'] = origin;
+  if (o.gate) headers['x-citypulse-auth'] = 'bearer';
+  o.hub.add(req, res, headers, { alerts });
+  o.metrics.request(200, performance.now() - started);
+  o.logger({ type: 'request', method, path: url.pathname, status: 200, ms: performance.now() - started, bytes: 0 });
 }
 
 async function route(method: string, url: URL, routes: CompiledRoute[]): Promise<Reply> {

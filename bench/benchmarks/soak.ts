@@ -1,0 +1,243 @@
+import { spawn } from 'node:child_process';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { startSoakFeed, writeSoakCity } from '../lib/soak-feed.ts';
+import { target } from '../lib/summarise.ts';
+import type { BenchResult } from '../lib/result.ts';
+import { skipped, type Benchmark } from './benchmark.ts';
+
+/** Options of the soak (`npm run bench -- --only soak --minutes 30 [--rate N] [--subscribers N] [--speed X]`). */
+export interface SoakOptions {
+  /** Minutes of producing at the rate. Default 30. */
+  minutes?: number;
+  /** Records per second. Default {@link defaultSoakRate}. */
+  rate?: number;
+  /** Subscribers of the city slice. Default: 10 M scaled like the rate. */
+  subscribers?: number;
+  /** Event time runs this many times faster than the wall clock. Default 10 (a 15-min window every 90 s). */
+  speed?: number;
+}
+
+/** Peak of a 10-million-subscriber city, records/s (issue 16). */
+export const CITY_PEAK_PER_S = 150_000;
+/** Cores of the deployment that serves that city (the reference the machine is scaled by). */
+export const REFERENCE_CORES = 16;
+
+/**
+ * Twice the city's peak, scaled to this machine: 2 × 150,000/s × (cores here / 16 reference cores).
+ * On 2 cores: 37,500 records/s, a 1.25 M-subscriber slice of the city.
+ */
+export function defaultSoakRate(cores = cpus().length): number {
+  return Math.round((2 * CITY_PEAK_PER_S * cores) / REFERENCE_CORES);
+}
+
+const RECORDS_PER_MESSAGE = 200;
+const BIN = new URL('../../bin/citypulse.js', import.meta.url).pathname;
+
+/** Least-squares slope of y over x. */
+function slope(xs: number[], ys: number[]): number {
+  const n = xs.length;
+  if (n < 2) return NaN;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (xs[i]! - mx) * (ys[i]! - my);
+    den += (xs[i]! - mx) ** 2;
+  }
+  return den === 0 ? NaN : num / den;
+}
+
+function quantile(xs: number[], q: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+}
+
+/** Prometheus text → sum of a series over its label sets (undefined when absent). */
+function metric(text: string, name: string): number | undefined {
+  let sum: number | undefined;
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{[^}]*\})? (\S+)$/.exec(line);
+    if (m && m[1] === name) sum = (sum ?? 0) + Number(m[2]);
+  }
+  return sum;
+}
+
+interface Sample {
+  atMin: number;
+  lag: number;
+  rssMiB: number;
+  /** V8 heap in use (MiB): tells JavaScript growth from native (DuckDB, buffers) in the RSS. */
+  heapMiB: number;
+  /** DuckDB's buffer-managed memory (MiB), instance-wide. */
+  duckdbMiB: number;
+  devices: number;
+  read: number;
+  sent: number;
+}
+
+/**
+ * The soak: a producer at twice the scaled peak through Kafka for `--minutes`, `citypulse stream
+ * --http --areas` consuming; every 10 s the stream's /metrics gives lag, RSS and records read. At the
+ * end the producer stops, the stream drains and exits (--exit-when-idle: every window closes), and
+ * the totals are checked against the input: records read = sent, accepted + late + dead = read,
+ * Σ presence.events = accepted. Alert latency: alert emitted − the wall time its window could first
+ * close (event time of the window end + lateness, mapped back to when the producer sent it).
+ */
+export const soak: Benchmark = {
+  name: 'soak',
+  summary: 'twice the scaled peak through Kafka for --minutes (default 30): lag bound, RSS slope, totals, alert latency',
+  async run(ctx, services) {
+    const o = services.soak ?? {};
+    const kafka = await services.kafka();
+    if (kafka.skipped) return [skipped(ctx, 'soak', 'stream', `no Kafka: ${kafka.skipped}`)];
+    const minutes = o.minutes ?? 30;
+    const rate = o.rate ?? defaultSoakRate();
+    const subscribers = o.subscribers ?? Math.round((10_000_000 * cpus().length) / REFERENCE_CORES);
+    const speed = o.speed ?? 10;
+    const windowMs = 15 * 60_000;
+    const latenessMs = 5 * 60_000;
+    const dir = join(ctx.dirs.tmp, `soak-${Date.now()}`);
+    mkdirSync(dir, { recursive: true });
+    const cells = join(dir, 'cells.csv');
+    const areas = join(dir, 'areas.geojson');
+    const db = join(dir, 'soak.duckdb');
+    // Crowd windows: a quarter of the subscribers, 80 % of their records in the stadium; the records
+    // of one window spread over devices: capacity at a third of the expected crowd → alerts open.
+    const perWindow = (rate * windowMs) / speed / 1000;
+    const fans = subscribers / 4;
+    const crowd = fans * (1 - Math.exp(-(perWindow * 0.25 * 0.8) / fans));
+    writeSoakCity(cells, areas, Math.max(20, Math.round(crowd / 3)));
+    const topic = `soak-${Date.now().toString(36)}`;
+    const eventStart = Date.UTC(2026, 5, 1, 6, 0);
+    const why = o.rate === undefined ? `2 × ${CITY_PEAK_PER_S.toLocaleString('en-US')}/s × ${cpus().length}/${REFERENCE_CORES} cores` : '--rate';
+    ctx.log(`soak: ${minutes} min at ${rate.toLocaleString('en-US')} records/s (${why}), ${subscribers.toLocaleString('en-US')} subscribers, event time ×${speed}; topic ${topic}`);
+
+    const feed = await startSoakFeed({ brokers: kafka.brokers, topic, partitions: 4, subscribers, rate, speed, eventStart, recordsPerMessage: RECORDS_PER_MESSAGE });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'stream', '--topics', topic, '--group', `g-${topic}`, '--cells', cells, '--db', db, '--areas', areas, '--http', '127.0.0.1:0', '--exit-when-idle', '20s', '--no-handoff', '--dead-letter-topic', '', '--log-format', 'json'],
+      { env: { ...process.env, CITYPULSE_KEY: ctx.key, CITYPULSE_BROKERS: kafka.brokers.join(','), CITYPULSE_KEY_DIR: join(dir, 'keys') }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-200_000)));
+    child.stdout.on('data', (d) => (stdout += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const samples: Sample[] = [];
+    const t0 = Date.now();
+    let base: string | undefined;
+    try {
+      for (let i = 0; i < 600 && !base; i++) {
+        base = /serving (http:\/\/\S+\/) /.exec(stderr)?.[1];
+        if (!base) await new Promise((r) => setTimeout(r, 100));
+      }
+      if (!base) throw new Error(`the stream printed no URL:\n${stderr.slice(-2000)}`);
+      const scrape = async () => (await fetch(new URL('/metrics', base))).text();
+      const sample = async () => {
+        const text = await scrape().catch(() => '');
+        if (!text) return;
+        samples.push({ atMin: (Date.now() - t0) / 60_000, lag: metric(text, 'citypulse_consumer_lag_messages') ?? NaN, rssMiB: (metric(text, 'citypulse_process_resident_memory_bytes') ?? NaN) / 2 ** 20, heapMiB: (metric(text, 'citypulse_nodejs_heap_size_used_bytes') ?? NaN) / 2 ** 20, duckdbMiB: (metric(text, 'citypulse_duckdb_memory_bytes') ?? 0) / 2 ** 20, devices: metric(text, 'citypulse_devices_held') ?? NaN, read: metric(text, 'citypulse_records_read_total') ?? 0, sent: feed.sent });
+        const s = samples.at(-1)!;
+        ctx.log(`soak ${s.atMin.toFixed(1)} min: sent ${s.sent.toLocaleString('en-US')}, read ${s.read.toLocaleString('en-US')}, lag ${s.lag} msgs, RSS ${s.rssMiB.toFixed(0)} MiB (heap ${s.heapMiB.toFixed(0)}, DuckDB ${s.duckdbMiB.toFixed(0)} MiB), ${s.devices} devices held`);
+      };
+      while (Date.now() - t0 < minutes * 60_000) {
+        await new Promise((r) => setTimeout(r, 10_000));
+        if (feed.failure) throw new Error(`the soak producer failed: ${feed.failure.message}`);
+        await sample();
+      }
+      const sent = await feed.stop();
+      ctx.log(`soak: producer stopped after ${sent.toLocaleString('en-US')} records; waiting for the stream to drain and exit`);
+      let timer: NodeJS.Timeout | undefined;
+      const code = await Promise.race([exited, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), 10 * 60_000)))]);
+      clearTimeout(timer);
+      if (code !== 0) throw new Error(`stream exit ${code}:\n${stderr.slice(-3000)}`);
+
+      // Totals against the input.
+      const num = (label: string) => Number((new RegExp(`${label}\\s+([\\d,]+)`).exec(stdout)?.[1] ?? 'NaN').replace(/,/g, ''));
+      const read = num('records');
+      const accepted = Number((/\(([\d,]+) accepted/.exec(stdout)?.[1] ?? 'NaN').replace(/,/g, ''));
+      const dead = Number(/([\d,]+) dead letters/.exec(stdout)?.[1]?.replace(/,/g, '') ?? NaN);
+      const late = Number(/([\d,]+) late\)/.exec(stdout)?.[1]?.replace(/,/g, '') ?? NaN);
+      const instance = await DuckDBInstance.create(db, { access_mode: 'READ_ONLY' });
+      const conn = await instance.connect();
+      let events: number;
+      let alertRows: [number, number, number][];
+      try {
+        events = Number((await conn.runAndReadAll('SELECT coalesce(sum(events), 0)::BIGINT FROM presence WHERE res = (SELECT max(res) FROM presence)')).getRowsJS()[0]![0]);
+        alertRows = (await conn.runAndReadAll(`SELECT epoch_ms(window_end), epoch_ms(emitted_at), epoch_ms(window_closed_at) FROM alerts ORDER BY emitted_at`)).getRowsJS().map((r) => r.map(Number) as [number, number, number]);
+      } finally {
+        conn.closeSync();
+        instance.closeSync();
+      }
+      // Alerts emitted during the soak (not at the final close of every window), from when their
+      // window could first close (its end + lateness reached the producer) to emission.
+      const produceEnd = t0 + minutes * 60_000;
+      const live = alertRows.filter(([, emitted]) => emitted <= produceEnd);
+      const latencies = live.map(([end, emitted]) => emitted - feed.wallOf(end + latenessMs));
+      const steady = samples.filter((s) => s.atMin >= Math.min(2, minutes / 3));
+      const rssSlope = slope(steady.map((s) => s.atMin), steady.map((s) => s.rssMiB));
+      const heapSlope = slope(steady.map((s) => s.atMin), steady.map((s) => s.heapMiB));
+      const duckdbSlope = slope(steady.map((s) => s.atMin), steady.map((s) => s.duckdbMiB));
+      const lagMax = Math.max(...samples.map((s) => s.lag).filter(Number.isFinite));
+      const lagLastHalf = Math.max(...samples.filter((s) => s.atMin >= minutes / 2).map((s) => s.lag).filter(Number.isFinite));
+      const lagFirstHalf = Math.max(...samples.filter((s) => s.atMin < minutes / 2).map((s) => s.lag).filter(Number.isFinite));
+      // Bounded: the second half lags no more than twice the first half's worst, or 10 s of input.
+      const lagBound = Math.max(2 * lagFirstHalf, (rate * 10) / RECORDS_PER_MESSAGE);
+      const secs = (Date.now() - t0) / 1000;
+      const exact = read === sent && accepted + late + dead === read && events === accepted;
+      const result: BenchResult = {
+        name: 'soak',
+        variant: `${(rate / 1000).toFixed(1)}k/s × ${minutes} min`,
+        size: ctx.size,
+        events: read,
+        seconds: { median: secs, min: secs, max: secs, relative: 0 },
+        eventsPerSecond: sent / (minutes * 60),
+        peakRssMiB: Math.max(...samples.map((s) => s.rssMiB)),
+        cpuSecondsMedian: NaN,
+        targets: [
+          target('no record lost or counted twice', exact),
+          target('lag bounded (last half ≤ 2 × first half, or 10 s of input)', lagLastHalf <= lagBound),
+          target('RSS flat (|slope| ≤ 1 MiB/min after warm-up)', Math.abs(rssSlope) <= 1),
+          target('alerts p99 ≤ 60 s after their window could close', quantile(latencies, 0.99) <= 60_000),
+        ],
+        metrics: {
+          sent,
+          read,
+          accepted,
+          late,
+          dead,
+          presenceEvents: events,
+          lagMaxMsgs: lagMax,
+          lagMaxLastHalfMsgs: lagLastHalf,
+          lagMaxFirstHalfMsgs: lagFirstHalf,
+          rssSlopeMiBPerMin: rssSlope,
+          heapSlopeMiBPerMin: heapSlope,
+          duckdbSlopeMiBPerMin: duckdbSlope,
+          duckdbLastMiB: samples.at(-1)?.duckdbMiB ?? NaN,
+          rssFirstMiB: samples[0]?.rssMiB ?? NaN,
+          rssLastMiB: samples.at(-1)?.rssMiB ?? NaN,
+          alerts: live.length,
+          alertLatencyP50Ms: quantile(latencies, 0.5),
+          alertLatencyP99Ms: quantile(latencies, 0.99),
+          subscribers,
+          speed,
+          samples: samples.length,
+        },
+        note: `rate ${why}; ${subscribers} subscribers; event time ×${speed}; 4 partitions, 200 records/message; sampled every 10 s`,
+        runs: [],
+      };
+      return [result];
+    } catch (err) {
+      child.kill('SIGKILL');
+      await feed.stop().catch(() => 0);
+      throw err;
+    } finally {
+      if (!process.env.CITYPULSE_KEEP_BENCH_DIR) rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
