@@ -32,14 +32,14 @@ export function repartitionTopic(groupId: string): string {
 
 /** A located event or a dead letter, as carried on the repartition topic (no raw IMSI). */
 export type RepartitionEnvelope =
-  | { ts: number; d: string; h: string; k: string; s: string; p: string; i: string }
+  | { ts: number; d: string; h: string; k: string; s: string; p: string; i: string; a?: string }
   | { dl: DeadLetter };
 
 /** Turns an envelope back into what the windowing stage consumes. */
 export function readEnvelope(text: string): { ev: LocatedEvent; source: string; position: string; input: string } | { dl: DeadLetter } {
   const e = JSON.parse(text) as RepartitionEnvelope;
   if ('dl' in e) return { dl: e.dl };
-  return { ev: { ts: e.ts, device: e.d, h3: e.h, kind: e.k }, source: e.s, position: e.p, input: e.i };
+  return { ev: e.a === undefined ? { ts: e.ts, device: e.d, h3: e.h, kind: e.k } : { ts: e.ts, device: e.d, h3: e.h, kind: e.k, sector: e.a }, source: e.s, position: e.p, input: e.i };
 }
 
 /** A running repartition stage. */
@@ -141,7 +141,7 @@ function envelopesOf(m: KafkaMessage, topic: string, partition: number, locator:
       reasons.push(r.reason);
       out.push({ key: sourceKey, value: JSON.stringify({ dl: r }) });
     } else {
-      out.push({ key: r.device, value: JSON.stringify({ ts: r.ts, d: r.device, h: r.h3, k: r.kind, s: topic, p: position, i: sourceKey }) });
+      out.push({ key: r.device, value: JSON.stringify({ ts: r.ts, d: r.device, h: r.h3, k: r.kind, s: topic, p: position, i: sourceKey, a: r.sector }) });
     }
   };
   const msg = decodeMessage(m.value, m.headers?.['content-type']?.toString());

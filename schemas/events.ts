@@ -58,6 +58,16 @@ export const DEAD_LETTER_REASONS = [
 ] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
+/** H3 resolution of {@link LocatedEvent.sector} (≈ 25 m edge). */
+export const SECTOR_RES = 11;
+
+/**
+ * How far along the azimuth a sector's area centre lies, as a share of the cell's `range_m`: the
+ * centroid of a 120° disk sector of radius R lies 2R·sin(60°)/(3·π/3) ≈ 0.55 R from the apex; the
+ * nominal range overstates the served radius, so 0.5.
+ */
+export const SECTOR_CENTROID_FACTOR = 0.5;
+
 /**
  * A record that passed validation, pseudonymisation and location: what the window stage sees.
  * `device` is the keyed-HMAC pseudonym; the raw IMSI is gone by now.
@@ -71,6 +81,13 @@ export interface LocatedEvent {
   h3: string;
   /** Signalling kind, or `fix` for location events. */
   kind: string;
+  /**
+   * Where the serving sector's area centre lies, as an H3 cell at {@link SECTOR_RES}: the site moved
+   * {@link SECTOR_CENTROID_FACTOR} × `range_m` along `azimuth_deg` (schemas/cell-table.md). Only for
+   * signalling events whose cell version has both; absent for omni cells and fixes. Presence ignores
+   * it (events count at `h3`, the site); the trajectory layer places events here.
+   */
+  sector?: string;
   /**
    * Mobile Country Code of the subscriber (first 3 digits of the IMSI), kept before pseudonymisation:
    * a non-identifying attribute (tells inbound roamers from domestic devices). Absent when the IMSI

@@ -1,6 +1,6 @@
 import { UserInputError } from '../core/citypulse-error.ts';
 import { latLngToCell } from 'h3-js';
-import type { CellVersion } from '../../schemas/events.ts';
+import { SECTOR_CENTROID_FACTOR, SECTOR_RES, type CellVersion } from '../../schemas/events.ts';
 import { parseCsv } from './csv.ts';
 
 /** Raised for a cell table that cannot be used, naming the line and column. */
@@ -15,14 +15,14 @@ const REQUIRED = ['cell_id', 'lat', 'lon'] as const;
  * with its H3 cell at the base resolution computed once at load.
  */
 export class CellTable {
-  readonly #versions = new Map<string, { v: CellVersion; h3: string }[]>();
+  readonly #versions = new Map<string, CellPlace[]>();
   readonly resolution: number;
 
   private constructor(versions: CellVersion[], resolution: number) {
     this.resolution = resolution;
     for (const v of versions) {
       const list = this.#versions.get(v.cellId) ?? [];
-      list.push({ v, h3: latLngToCell(v.lat, v.lon, resolution) });
+      list.push({ v, h3: latLngToCell(v.lat, v.lon, resolution), sector: sectorCell(v) });
       this.#versions.set(v.cellId, list);
     }
     for (const [id, list] of this.#versions) {
@@ -60,14 +60,43 @@ export class CellTable {
    * `unknown` (no such cell) or `not_valid` (the cell exists but no version covers `ts`).
    */
   locate(cellId: string, ts: number): string | 'unknown' | 'not_valid' {
+    const p = this.place(cellId, ts);
+    return typeof p === 'string' ? p : p.h3;
+  }
+
+  /**
+   * The version of `cellId` valid at `ts` with its H3 cell and sector centre ({@link CellPlace}), or a
+   * reason it has none (as {@link locate}). The returned object belongs to the table: do not modify it.
+   */
+  place(cellId: string, ts: number): CellPlace | 'unknown' | 'not_valid' {
     const list = this.#versions.get(cellId);
     if (!list) return 'unknown';
     for (let i = 0; i < list.length; i++) {
       const e = list[i]!;
-      if (ts >= e.v.validFrom && ts < e.v.validTo) return e.h3;
+      if (ts >= e.v.validFrom && ts < e.v.validTo) return e;
     }
     return 'not_valid';
   }
+}
+
+/** A cell version as placed at load. */
+export interface CellPlace {
+  readonly v: CellVersion;
+  /** H3 cell of the site at the table's resolution. */
+  readonly h3: string;
+  /** H3 cell (res {@link SECTOR_RES}) of the sector's area centre, when the version has an azimuth and a range > 0. */
+  readonly sector: string | undefined;
+}
+
+const EARTH_R = 6_371_008.8;
+
+/** The sector's area centre: the site moved SECTOR_CENTROID_FACTOR × range along the azimuth (omni: none). */
+function sectorCell(v: CellVersion): string | undefined {
+  if (v.azimuthDeg === undefined || v.rangeM === undefined || !(v.rangeM > 0)) return undefined;
+  const d = (SECTOR_CENTROID_FACTOR * v.rangeM) / EARTH_R, b = (v.azimuthDeg * Math.PI) / 180;
+  const lat = v.lat + (d * Math.cos(b) * 180) / Math.PI;
+  const lon = v.lon + (d * Math.sin(b) * 180) / Math.PI / Math.cos((v.lat * Math.PI) / 180);
+  return latLngToCell(lat, lon, SECTOR_RES);
 }
 
 function fmt(ms: number): string {

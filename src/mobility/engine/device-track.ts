@@ -98,9 +98,12 @@ function place(s: DeviceTrackState, p: TrackPoint, cfg: ResolvedMobilityConfig, 
   }
   if (isInside(c, p, cfg)) {
     if (s.exc.length > 0) {
-      // Came back before the excursion could be real: oscillation, absorbed into the stay.
+      // Came back before the excursion could be real: oscillation, absorbed into the stay, and into
+      // its time-weighted centre (a brief ping-pong weighs its seconds; a stay that began on the
+      // neighbour drifts to where the device spends its time).
       c.events += s.exc.length;
       c.oscillations += s.exc.length;
+      for (const q of s.exc) addToCentre(q.gps ? c.gps : c.cell, q, cfg);
       s.exc = [];
     }
     addToCentre(p.gps ? c.gps : c.cell, p, cfg);
