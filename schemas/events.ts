@@ -62,9 +62,9 @@ export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 export const SECTOR_RES = 11;
 
 /**
- * How far along the azimuth a sector's area centre lies, as a share of the cell's `range_m`: the
- * centroid of a 120° disk sector of radius R lies 2R·sin(60°)/(3·π/3) ≈ 0.55 R from the apex; the
- * nominal range overstates the served radius, so 0.5.
+ * Fallback for {@link LocatedEvent.sector} when the best-server model leaves a sector nothing to
+ * serve: its centre is put this share of `range_m` along the azimuth (the centroid of a 120° disk
+ * sector of radius R lies 2R·sin(60°)/(3·π/3) ≈ 0.55 R from the apex).
  */
 export const SECTOR_CENTROID_FACTOR = 0.5;
 
@@ -82,10 +82,11 @@ export interface LocatedEvent {
   /** Signalling kind, or `fix` for location events. */
   kind: string;
   /**
-   * Where the serving sector's area centre lies, as an H3 cell at {@link SECTOR_RES}: the site moved
-   * {@link SECTOR_CENTROID_FACTOR} × `range_m` along `azimuth_deg` (schemas/cell-table.md). Only for
-   * signalling events whose cell version has both; absent for omni cells and fixes. Presence ignores
-   * it (events count at `h3`, the site); the trajectory layer places events here.
+   * Where the serving sector's served area is centred, as an H3 cell at {@link SECTOR_RES}: the
+   * centroid of the part of the site's Voronoi cell (nearest site) facing `azimuth_deg`, within
+   * `range_m` (src/locate/sector-centres.ts). Only for signalling events whose cell version has both;
+   * absent for omni cells and fixes. Presence ignores it (events count at `h3`, the site); the
+   * trajectory layer places events here.
    */
   sector?: string;
   /**

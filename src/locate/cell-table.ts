@@ -1,6 +1,7 @@
 import { UserInputError } from '../core/citypulse-error.ts';
 import { latLngToCell } from 'h3-js';
-import { SECTOR_CENTROID_FACTOR, SECTOR_RES, type CellVersion } from '../../schemas/events.ts';
+import { SECTOR_RES, type CellVersion } from '../../schemas/events.ts';
+import { sectorCentres } from './sector-centres.ts';
 import { parseCsv } from './csv.ts';
 
 /** Raised for a cell table that cannot be used, naming the line and column. */
@@ -20,9 +21,10 @@ export class CellTable {
 
   private constructor(versions: CellVersion[], resolution: number) {
     this.resolution = resolution;
-    for (const v of versions) {
+    const sectors = sectorCentres(versions);
+    for (const [i, v] of versions.entries()) {
       const list = this.#versions.get(v.cellId) ?? [];
-      list.push({ v, h3: latLngToCell(v.lat, v.lon, resolution), sector: sectorCell(v) });
+      list.push({ v, h3: latLngToCell(v.lat, v.lon, resolution), sector: sectors[i] });
       this.#versions.set(v.cellId, list);
     }
     for (const [id, list] of this.#versions) {
@@ -84,20 +86,10 @@ export interface CellPlace {
   readonly v: CellVersion;
   /** H3 cell of the site at the table's resolution. */
   readonly h3: string;
-  /** H3 cell (res {@link SECTOR_RES}) of the sector's area centre, when the version has an azimuth and a range > 0. */
+  /** H3 cell (res {@link SECTOR_RES}) of the sector's served-area centre ({@link sectorCentres}), when the version has an azimuth and a range > 0. */
   readonly sector: string | undefined;
 }
 
-const EARTH_R = 6_371_008.8;
-
-/** The sector's area centre: the site moved SECTOR_CENTROID_FACTOR × range along the azimuth (omni: none). */
-function sectorCell(v: CellVersion): string | undefined {
-  if (v.azimuthDeg === undefined || v.rangeM === undefined || !(v.rangeM > 0)) return undefined;
-  const d = (SECTOR_CENTROID_FACTOR * v.rangeM) / EARTH_R, b = (v.azimuthDeg * Math.PI) / 180;
-  const lat = v.lat + (d * Math.cos(b) * 180) / Math.PI;
-  const lon = v.lon + (d * Math.sin(b) * 180) / Math.PI / Math.cos((v.lat * Math.PI) / 180);
-  return latLngToCell(lat, lon, SECTOR_RES);
-}
 
 function fmt(ms: number): string {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : 'open';
