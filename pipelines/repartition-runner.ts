@@ -39,7 +39,7 @@ export type RepartitionEnvelope =
 export function readEnvelope(text: string): { ev: LocatedEvent; source: string; position: string; input: string } | { dl: DeadLetter } {
   const e = JSON.parse(text) as RepartitionEnvelope;
   if ('dl' in e) return { dl: e.dl };
-  return { ev: e.a === undefined ? { ts: e.ts, device: e.d, h3: e.h, kind: e.k } : { ts: e.ts, device: e.d, h3: e.h, kind: e.k, sector: e.a }, source: e.s, position: e.p, input: e.i };
+  return { ev: e.a === undefined ? { ts: e.ts, device: e.d, h3: e.h, kind: e.k } : { ts: e.ts, device: e.d, h3: e.h, kind: e.k, at: e.a }, source: e.s, position: e.p, input: e.i };
 }
 
 /** A running repartition stage. */
@@ -141,7 +141,7 @@ function envelopesOf(m: KafkaMessage, topic: string, partition: number, locator:
       reasons.push(r.reason);
       out.push({ key: sourceKey, value: JSON.stringify({ dl: r }) });
     } else {
-      out.push({ key: r.device, value: JSON.stringify({ ts: r.ts, d: r.device, h: r.h3, k: r.kind, s: topic, p: position, i: sourceKey, a: r.sector }) });
+      out.push({ key: r.device, value: JSON.stringify({ ts: r.ts, d: r.device, h: r.h3, k: r.kind, s: topic, p: position, i: sourceKey, a: r.at }) });
     }
   };
   const msg = decodeMessage(m.value, m.headers?.['content-type']?.toString());

@@ -58,11 +58,11 @@ export const DEAD_LETTER_REASONS = [
 ] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
-/** H3 resolution of {@link LocatedEvent.sector} (≈ 25 m edge). */
-export const SECTOR_RES = 11;
+/** H3 resolution of {@link LocatedEvent.at} (≈ 25 m edge). */
+export const AT_RES = 11;
 
 /**
- * Fallback for {@link LocatedEvent.sector} when the best-server model leaves a sector nothing to
+ * Fallback for {@link LocatedEvent.at} when the best-server model leaves a sector nothing to
  * serve: its centre is put this share of `range_m` along the azimuth (the centroid of a 120° disk
  * sector of radius R lies 2R·sin(60°)/(3·π/3) ≈ 0.55 R from the apex).
  */
@@ -82,13 +82,13 @@ export interface LocatedEvent {
   /** Signalling kind, or `fix` for location events. */
   kind: string;
   /**
-   * Where the serving sector's served area is centred, as an H3 cell at {@link SECTOR_RES}: the
-   * centroid of the part of the site's Voronoi cell (nearest site) facing `azimuth_deg`, within
-   * `range_m` (src/locate/sector-centres.ts). Only for signalling events whose cell version has both;
-   * absent for omni cells and fixes. Presence ignores it (events count at `h3`, the site); the
-   * trajectory layer places events here.
+   * Where the event is, finer than `h3`, as an H3 cell at {@link AT_RES}: for a signalling event of a
+   * sectored cell, the centre of the sector's served area — the centroid of the part of the site's
+   * Voronoi cell (nearest site) facing `azimuth_deg`, within `range_m` (src/locate/sector-centres.ts);
+   * for a fix, its own position. Absent for omni cells (the site is all we know). Presence ignores
+   * it (events count at `h3`); the trajectory layer places events here.
    */
-  sector?: string;
+  at?: string;
   /**
    * Mobile Country Code of the subscriber (first 3 digits of the IMSI), kept before pseudonymisation:
    * a non-identifying attribute (tells inbound roamers from domestic devices). Absent when the IMSI

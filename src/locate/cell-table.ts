@@ -1,6 +1,6 @@
 import { UserInputError } from '../core/citypulse-error.ts';
 import { latLngToCell } from 'h3-js';
-import { SECTOR_RES, type CellVersion } from '../../schemas/events.ts';
+import { AT_RES, type CellVersion } from '../../schemas/events.ts';
 import { sectorCentres } from './sector-centres.ts';
 import { parseCsv } from './csv.ts';
 
@@ -86,7 +86,7 @@ export interface CellPlace {
   readonly v: CellVersion;
   /** H3 cell of the site at the table's resolution. */
   readonly h3: string;
-  /** H3 cell (res {@link SECTOR_RES}) of the sector's served-area centre ({@link sectorCentres}), when the version has an azimuth and a range > 0. */
+  /** H3 cell (res {@link AT_RES}) of the sector's served-area centre ({@link sectorCentres}), when the version has an azimuth and a range > 0. */
   readonly sector: string | undefined;
 }
 

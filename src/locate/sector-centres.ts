@@ -1,5 +1,5 @@
 import { latLngToCell } from 'h3-js';
-import { SECTOR_CENTROID_FACTOR, SECTOR_RES, type CellVersion } from '../../schemas/events.ts';
+import { AT_RES, SECTOR_CENTROID_FACTOR, type CellVersion } from '../../schemas/events.ts';
 
 const M_PER_DEG = 111_195;
 const RINGS = 12;
@@ -18,7 +18,7 @@ interface Site {
 }
 
 /**
- * Where each sectored cell's served area is centred, as an H3 cell at {@link SECTOR_RES} (undefined
+ * Where each sectored cell's served area is centred, as an H3 cell at {@link AT_RES} (undefined
  * for omni cells: no azimuth or no range). The best-server model: a point belongs to the nearest site
  * valid at the same time (the Voronoi cell of the site), and within the site to the sector whose
  * azimuth is nearest its bearing (±60° for a lone sector); the served area is cut at the cell's
@@ -96,7 +96,7 @@ export function sectorCentres(versions: readonly CellVersion[]): (string | undef
     const [ex, ey] = w > 0 ? [sx / w, sy / w] : [SECTOR_CENTROID_FACTOR * r * Math.sin(az), SECTOR_CENTROID_FACTOR * r * Math.cos(az)];
     const lat = s.lat + ey / M_PER_DEG;
     const lon = s.lon + ex / (M_PER_DEG * Math.cos((s.lat * Math.PI) / 180));
-    return latLngToCell(lat, lon, SECTOR_RES);
+    return latLngToCell(lat, lon, AT_RES);
   });
 }
 

@@ -39,8 +39,8 @@ export interface DeviceEvent {
   h3: string;
   /** Signalling kind (`attach`, `tau`, `handover`, …, `detach`) or `fix` for a location fix. */
   kind: string;
-  /** H3 cell (res 11) of the serving sector's centre, for sectored cells (`LocatedEvent.sector`); absent otherwise. */
-  sector?: string;
+  /** Finer position (H3 res 11): the serving sector's centre, or the fix itself (`LocatedEvent.at`); absent for omni cells. */
+  at?: string;
 }
 
 /** What the engine knows of one device in one closed window `[windowStart, windowEnd)`. */

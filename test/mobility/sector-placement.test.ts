@@ -54,8 +54,8 @@ describe('cell events at their sector centre', () => {
     expect(Math.abs(alat - LAT0) * M_PER_DEG).toBeLessThan(50);
     // The locator carries it; presence keeps the site cell.
     const [ev] = located(table, 'd', [['10:00', 'E']]);
-    expect(ev).toMatchObject({ h3: e.h3, sector: e.sector });
-    expect(located(table, 'd', [['10:00', 'OMNI']])[0]).not.toHaveProperty('sector');
+    expect(ev).toMatchObject({ h3: e.h3, at: e.sector });
+    expect(located(table, 'd', [['10:00', 'OMNI']])[0]).not.toHaveProperty('at');
   });
 
   it('a stay near a zone border, seen through an east-facing sector, lands on the sector side of the border', () => {

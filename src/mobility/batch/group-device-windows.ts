@@ -26,7 +26,7 @@ export function groupDeviceWindows(events: readonly LocatedEvent[], windowMs: nu
     if (!w) windows.set(ws, (w = new Map()));
     let d = w.get(e.device);
     if (!d) w.set(e.device, (d = { device: e.device, windowStart: ws, windowEnd: ws + windowMs, dominant: null, dwell: [], events: [] }));
-    (d.events as DeviceEvent[]).push(e.sector === undefined ? { ts: e.ts, h3: e.h3, kind: e.kind } : { ts: e.ts, h3: e.h3, kind: e.kind, sector: e.sector });
+    (d.events as DeviceEvent[]).push(e.at === undefined ? { ts: e.ts, h3: e.h3, kind: e.kind } : { ts: e.ts, h3: e.h3, kind: e.kind, at: e.at });
   }
   return [...windows.keys()].sort((a, b) => a - b).map((ws) => ({ windowStart: ws, windowEnd: ws + windowMs, devices: [...windows.get(ws)!.values()] }));
 }

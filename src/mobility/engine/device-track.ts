@@ -110,7 +110,9 @@ function place(s: DeviceTrackState, p: TrackPoint, cfg: ResolvedMobilityConfig, 
     c.lastTs = p.ts;
     c.lastH3 = p.h3;
     c.events++;
-    if (!c.place && p.ts - c.start >= minDwell(c, cfg)) confirm(s, c, p.ts, cfg, out);
+    // The place settles over placeSettleMs (more events, fixes that come every 5–20 min) before it
+    // is fixed; a stay that ends sooner is confirmed at its end (endCandidate) when long enough.
+    if (!c.place && p.ts - c.start >= Math.max(minDwell(c, cfg), cfg.placeSettleMs)) confirm(s, c, p.ts, cfg, out);
     if (p.detach) endCandidate(s, p.ts, 'detach', null, cfg, out);
     return;
   }

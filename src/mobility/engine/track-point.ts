@@ -3,8 +3,8 @@ export interface TrackPoint {
   /** Event time, epoch ms. */
   ts: number;
   /**
-   * Where the event is placed, as an H3 cell (hex): the serving sector's centre (res 11) for a
-   * sectored cell, else the site's or the fix's cell at the base resolution. Distinct serving cells
+   * Where the event is placed, as an H3 cell (hex): the serving sector's centre or the fix's own
+   * position (res 11), else (omni cell) the site's cell at the base resolution. Distinct sectors
    * have distinct values (the ping-pong filter counts them).
    */
   h3: string;

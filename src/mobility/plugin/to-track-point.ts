@@ -5,12 +5,12 @@ import type { TrackPoint } from '../engine/track-point.ts';
 const centres = new Map<string, [number, number]>();
 
 /**
- * A seam event as a track point: a signalling event of a sectored cell sits at its sector's centre
- * (`sector`, the site moved half the cell range along the azimuth), an omni cell's at its site
- * (`h3`), a fix at its own cell (`fix` → GPS); `detach` ends holding.
+ * A seam event as a track point, at its finer position `at` when there is one — a signalling event
+ * of a sectored cell at the centre of the sector's served area, a fix at its own position (res 11)
+ * — else at `h3` (an omni cell's site); `fix` → GPS; `detach` ends holding.
  */
 export function toTrackPoint(e: DeviceEvent): TrackPoint {
-  const at = e.sector ?? e.h3;
+  const at = e.at ?? e.h3;
   let c = centres.get(at);
   if (!c) {
     if (centres.size > 200_000) centres.clear();
