@@ -4,7 +4,6 @@ import { AT_RES, SECTOR_CENTROID_FACTOR, type CellVersion } from '../../schemas/
 const M_PER_DEG = 111_195;
 const RINGS = 12;
 const BEARINGS = 36;
-const BUCKET_M = 1_000;
 
 interface Site {
   lat: number;
@@ -48,30 +47,29 @@ export function sectorCentres(versions: readonly CellVersion[]): (string | undef
     const key = `${v.lat},${v.lon},${v.validFrom},${v.validTo}`;
     if (!sites.has(key)) sites.set(key, { lat: v.lat, lon: v.lon, x: v.lon * kx, y: v.lat * M_PER_DEG, from: v.validFrom, to: v.validTo, azimuths: [] });
   }
-  const buckets = new Map<string, Site[]>();
-  for (const s of sites.values()) {
-    const k = `${Math.floor(s.x / BUCKET_M)},${Math.floor(s.y / BUCKET_M)}`;
-    const b = buckets.get(k);
-    if (b) b.push(s);
-    else buckets.set(k, [s]);
+  const maxRange = new Map<Site, number>();
+  for (const [i, v] of versions.entries()) {
+    const s = siteOf[i];
+    if (s) maxRange.set(s, Math.max(maxRange.get(s) ?? 0, v.rangeM!));
   }
+  // Buckets about a typical rival search across (2 × the median range), so a search scans few of them.
+  const ranges = [...maxRange.values()].sort((a, b) => a - b);
+  const size = Math.max(1_000, 2 * (ranges[ranges.length >> 1] ?? 0));
+  const buckets: Buckets = { size, map: new Map() };
+  for (const s of sites.values()) {
+    const k = bucketKey(Math.floor(s.x / size), Math.floor(s.y / size));
+    const b = buckets.map.get(k);
+    if (b) b.push(s);
+    else buckets.map.set(k, [s]);
+  }
+  const rivalsOf = new Map<Site, { sites: Site[]; dist: number[] }>();
   return versions.map((v, i) => {
     const s = siteOf[i];
     if (!s) return undefined;
     const r = v.rangeM!, az = (v.azimuthDeg! * Math.PI) / 180;
-    // Competitors: sites valid at an overlapping time within 2 r (farther ones cannot be nearer to a point within r).
-    const rivals: Site[] = [];
-    const reach = Math.ceil((2 * r) / BUCKET_M);
-    const bx = Math.floor(s.x / BUCKET_M), by = Math.floor(s.y / BUCKET_M);
-    for (let dx = -reach; dx <= reach; dx++) {
-      for (let dy = -reach; dy <= reach; dy++) {
-        for (const c of buckets.get(`${bx + dx},${by + dy}`) ?? []) {
-          if (c === s || c.from >= s.to || s.from >= c.to) continue;
-          if (c.x === s.x && c.y === s.y) continue; // the same mast in another version
-          if (Math.hypot(c.x - s.x, c.y - s.y) < 2 * r) rivals.push(c);
-        }
-      }
-    }
+    let rv = rivalsOf.get(s);
+    if (!rv) rivalsOf.set(s, (rv = rivals(s, maxRange.get(s)!, buckets)));
+    const { sites: rivalSites, dist: rivalDist } = rv;
     let w = 0, sx = 0, sy = 0;
     for (let a = 0; a < BEARINGS; a++) {
       const b = ((a + 0.5) * 2 * Math.PI) / BEARINGS;
@@ -81,13 +79,16 @@ export function sectorCentres(versions: readonly CellVersion[]): (string | undef
         const d = (r * (q + 0.5)) / RINGS;
         const px = s.x + d * sin, py = s.y + d * cos;
         let served = true;
-        for (const c of rivals) {
+        // Only a site closer than 2d to the mast can be nearer to a point d from it (sorted: stop there).
+        for (let j = 0; j < rivalSites.length && rivalDist[j]! < 2 * d; j++) {
+          const c = rivalSites[j]!;
           if (Math.hypot(c.x - px, c.y - py) < d) {
             served = false;
             break;
           }
         }
-        if (!served) continue;
+        // A Voronoi cell is convex and holds its site: past the first point outside, the ray stays out.
+        if (!served) break;
         w += d;
         sx += d * d * sin;
         sy += d * d * cos;
@@ -98,6 +99,43 @@ export function sectorCentres(versions: readonly CellVersion[]): (string | undef
     const lon = s.lon + ex / (M_PER_DEG * Math.cos((s.lat * Math.PI) / 180));
     return latLngToCell(lat, lon, AT_RES);
   });
+}
+
+/**
+ * The sites valid at an overlapping time within 2 r of `s` (farther ones cannot be nearer to a point
+ * within r of it), nearest first, with their distances. Scans the buckets around `s`, or every
+ * bucket when that is fewer.
+ */
+function rivals(s: Site, r: number, buckets: Buckets): { sites: Site[]; dist: number[] } {
+  const found: [Site, number][] = [];
+  const consider = (c: Site) => {
+    if (c === s || c.from >= s.to || s.from >= c.to) return;
+    if (c.x === s.x && c.y === s.y) return; // the same mast in another version
+    const d = Math.hypot(c.x - s.x, c.y - s.y);
+    if (d < 2 * r) found.push([c, d]);
+  };
+  const reach = Math.ceil((2 * r) / buckets.size);
+  if ((2 * reach + 1) ** 2 > buckets.map.size) {
+    for (const b of buckets.map.values()) for (const c of b) consider(c);
+  } else {
+    const bx = Math.floor(s.x / buckets.size), by = Math.floor(s.y / buckets.size);
+    for (let dx = -reach; dx <= reach; dx++) {
+      for (let dy = -reach; dy <= reach; dy++) for (const c of buckets.map.get(bucketKey(bx + dx, by + dy)) ?? []) consider(c);
+    }
+  }
+  found.sort((a, b) => a[1] - b[1]);
+  return { sites: found.map((f) => f[0]), dist: found.map((f) => f[1]) };
+}
+
+/** Sites by square bucket of `size` metres. */
+interface Buckets {
+  size: number;
+  map: Map<number, Site[]>;
+}
+
+/** A numeric key for bucket (bx, by): |by| stays far below 2^21 for any place on Earth. */
+function bucketKey(bx: number, by: number): number {
+  return bx * 4_194_304 + by;
 }
 
 /** True when bearing `b` belongs to the sector of azimuth `az` among the site's `azimuths` (all radians). */
