@@ -98,7 +98,9 @@ export async function startRepartition(config: RepartitionConfig): Promise<Repar
     if (last === null) return;
     const tx = await producer.transaction();
     try {
-      if (out.length > 0) await tx.send({ topic, messages: out });
+      // In slices of ≤ SEND_BYTES: one input batch (up to the fetch size) re-published as envelopes
+      // can exceed the broker's message.max.bytes (1 MiB) in one partition's record batch.
+      for (const slice of bySize(out, SEND_BYTES)) await tx.send({ topic, messages: slice });
       if (dlq.length > 0 && config.deadLetterTopic) await tx.send({ topic: config.deadLetterTopic, messages: dlq });
       await tx.sendOffsets({ consumerGroupId: stageGroup, topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(BigInt(last) + 1n) }] }] });
       await tx.commit();
@@ -123,6 +125,27 @@ export async function startRepartition(config: RepartitionConfig): Promise<Repar
       await admin.disconnect().catch(() => {});
     },
   };
+}
+
+/** Bytes of envelopes per `send` of the repartition stage (well under the broker's 1 MiB record batch). */
+const SEND_BYTES = 256 * 1024;
+
+/** `messages` cut, in order, into slices of at most `max` bytes of keys and values (at least one message each). */
+function bySize(messages: { key: string; value: string }[], max: number): { key: string; value: string }[][] {
+  const slices: { key: string; value: string }[][] = [];
+  let cur: { key: string; value: string }[] = [], size = 0;
+  for (const m of messages) {
+    const n = m.key.length + m.value.length + 64;
+    if (cur.length > 0 && size + n > max) {
+      slices.push(cur);
+      cur = [];
+      size = 0;
+    }
+    cur.push(m);
+    size += n;
+  }
+  if (cur.length > 0) slices.push(cur);
+  return slices;
 }
 
 /**
