@@ -15,7 +15,7 @@ export interface OdDailyOptions {
  * `od_daily`: the batch side of the OD matrices. Recomputes the consecutive-trip OD of each of the
  * last `days` UTC days from `trips` into `od_daily` and reports how many rows differ from what
  * streaming published in `od_h3_hourly` (0 when they agree). Runs at 06:15 by default: after the
- * previous day's last hour passed the publication bound (hour end + 4 h 58 min, docs/mobility.md).
+ * previous day's last hour passed the publication bound (hour end + 5 h 28 min, docs/mobility.md).
  */
 export const odDailyJob: JobDefinition<OdDailyOptions> = {
   name: 'od_daily',

@@ -32,14 +32,14 @@ export function repartitionTopic(groupId: string): string {
 
 /** A located event or a dead letter, as carried on the repartition topic (no raw IMSI). */
 export type RepartitionEnvelope =
-  | { ts: number; d: string; h: string; k: string; s: string; p: string; i: string }
+  | { ts: number; d: string; h: string; k: string; s: string; p: string; i: string; a?: string }
   | { dl: DeadLetter };
 
 /** Turns an envelope back into what the windowing stage consumes. */
 export function readEnvelope(text: string): { ev: LocatedEvent; source: string; position: string; input: string } | { dl: DeadLetter } {
   const e = JSON.parse(text) as RepartitionEnvelope;
   if ('dl' in e) return { dl: e.dl };
-  return { ev: { ts: e.ts, device: e.d, h3: e.h, kind: e.k }, source: e.s, position: e.p, input: e.i };
+  return { ev: e.a === undefined ? { ts: e.ts, device: e.d, h3: e.h, kind: e.k } : { ts: e.ts, device: e.d, h3: e.h, kind: e.k, at: e.a }, source: e.s, position: e.p, input: e.i };
 }
 
 /** A running repartition stage. */
@@ -98,7 +98,9 @@ export async function startRepartition(config: RepartitionConfig): Promise<Repar
     if (last === null) return;
     const tx = await producer.transaction();
     try {
-      if (out.length > 0) await tx.send({ topic, messages: out });
+      // In slices of ≤ SEND_BYTES: one input batch (up to the fetch size) re-published as envelopes
+      // can exceed the broker's message.max.bytes (1 MiB) in one partition's record batch.
+      for (const slice of bySize(out, SEND_BYTES)) await tx.send({ topic, messages: slice });
       if (dlq.length > 0 && config.deadLetterTopic) await tx.send({ topic: config.deadLetterTopic, messages: dlq });
       await tx.sendOffsets({ consumerGroupId: stageGroup, topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(BigInt(last) + 1n) }] }] });
       await tx.commit();
@@ -125,6 +127,27 @@ export async function startRepartition(config: RepartitionConfig): Promise<Repar
   };
 }
 
+/** Bytes of envelopes per `send` of the repartition stage (well under the broker's 1 MiB record batch). */
+const SEND_BYTES = 256 * 1024;
+
+/** `messages` cut, in order, into slices of at most `max` bytes of keys and values (at least one message each). */
+function bySize(messages: { key: string; value: string }[], max: number): { key: string; value: string }[][] {
+  const slices: { key: string; value: string }[][] = [];
+  let cur: { key: string; value: string }[] = [], size = 0;
+  for (const m of messages) {
+    const n = m.key.length + m.value.length + 64;
+    if (cur.length > 0 && size + n > max) {
+      slices.push(cur);
+      cur = [];
+      size = 0;
+    }
+    cur.push(m);
+    size += n;
+  }
+  if (cur.length > 0) slices.push(cur);
+  return slices;
+}
+
 /**
  * The envelopes of one input message, appended to `out`: each record validated, pseudonymised and
  * located (keyed by its device), or a dead letter (keyed by its source partition). Returns the
@@ -141,7 +164,7 @@ function envelopesOf(m: KafkaMessage, topic: string, partition: number, locator:
       reasons.push(r.reason);
       out.push({ key: sourceKey, value: JSON.stringify({ dl: r }) });
     } else {
-      out.push({ key: r.device, value: JSON.stringify({ ts: r.ts, d: r.device, h: r.h3, k: r.kind, s: topic, p: position, i: sourceKey }) });
+      out.push({ key: r.device, value: JSON.stringify({ ts: r.ts, d: r.device, h: r.h3, k: r.kind, s: topic, p: position, i: sourceKey, a: r.at }) });
     }
   };
   const msg = decodeMessage(m.value, m.headers?.['content-type']?.toString());

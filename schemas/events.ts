@@ -58,6 +58,16 @@ export const DEAD_LETTER_REASONS = [
 ] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
+/** H3 resolution of {@link LocatedEvent.at} (≈ 25 m edge). */
+export const AT_RES = 11;
+
+/**
+ * Fallback for {@link LocatedEvent.at} when the best-server model leaves a sector nothing to
+ * serve: its centre is put this share of `range_m` along the azimuth (the centroid of a 120° disk
+ * sector of radius R lies 2R·sin(60°)/(3·π/3) ≈ 0.55 R from the apex).
+ */
+export const SECTOR_CENTROID_FACTOR = 0.5;
+
 /**
  * A record that passed validation, pseudonymisation and location: what the window stage sees.
  * `device` is the keyed-HMAC pseudonym; the raw IMSI is gone by now.
@@ -71,6 +81,14 @@ export interface LocatedEvent {
   h3: string;
   /** Signalling kind, or `fix` for location events. */
   kind: string;
+  /**
+   * Where the event is, finer than `h3`, as an H3 cell at {@link AT_RES}: for a signalling event of a
+   * sectored cell, the centre of the sector's served area — the centroid of the part of the site's
+   * Voronoi cell (nearest site) facing `azimuth_deg`, within `range_m` (src/locate/sector-centres.ts);
+   * for a fix, its own position. Absent for omni cells (the site is all we know). Presence ignores
+   * it (events count at `h3`); the trajectory layer places events here.
+   */
+  at?: string;
   /**
    * Mobile Country Code of the subscriber (first 3 digits of the IMSI), kept before pseudonymisation:
    * a non-identifying attribute (tells inbound roamers from domestic devices). Absent when the IMSI

@@ -25,7 +25,10 @@ export interface SimulatedCity {
   events: string;
   cells: CellTable;
   zones: FeatureCollection;
+  /** Every true move (`truth/trips.csv`). */
   trips: TrueTrip[];
+  /** The true trips under the OD semantics (`truth/od-zones.csv`: stays ≥ 15 min, > 1 km apart). */
+  odTrips: TrueTrip[];
   records: number;
   sim: Simulation;
 }
@@ -34,16 +37,16 @@ export interface SimulatedCity {
  * Simulates `config` into `dir` (events.ndjson, cells.csv, zones.geojson) keeping the true trips in
  * memory; `truth` receives the other truth callbacks (e.g. population visits).
  */
-export async function simulateCity(dir: string, config: SimConfig, truth: Omit<TruthSink, 'trip'> = {}): Promise<SimulatedCity> {
+export async function simulateCity(dir: string, config: SimConfig, truth: Omit<TruthSink, 'trip' | 'odTrip'> = {}): Promise<SimulatedCity> {
   await mkdir(dir, { recursive: true });
   const sim = new Simulation(config);
-  const trips: TrueTrip[] = [];
+  const trips: TrueTrip[] = [], odTrips: TrueTrip[] = [];
   const events = join(dir, 'events.ndjson');
   const parts: string[] = [];
   let size = 0;
   const fh = await open(events, 'w');
   try {
-    for (const chunk of sim.chunks({ ...truth, trip: (t) => trips.push(t) })) {
+    for (const chunk of sim.chunks({ ...truth, trip: (t) => trips.push(t), odTrip: (t) => odTrips.push(t) })) {
       const text = chunk.join('\n') + '\n';
       parts.push(text);
       size += text.length;
@@ -62,7 +65,7 @@ export async function simulateCity(dir: string, config: SimConfig, truth: Omit<T
   await writeFile(join(dir, 'cells.csv'), csv);
   const zones = zonesToGeoJson(sim.city.zones);
   await writeFile(join(dir, 'zones.geojson'), JSON.stringify(zones));
-  return { dir, events, cells: CellTable.fromCsv(csv, 9), zones, trips, records: sim.stats.records, sim };
+  return { dir, events, cells: CellTable.fromCsv(csv, 9), zones, trips, odTrips, records: sim.stats.records, sim };
 }
 
 /** A fixed key: the accuracy run links pseudonyms back to the simulator's IMSIs, nothing leaves it. */

@@ -1,6 +1,7 @@
 import { UserInputError } from '../core/citypulse-error.ts';
 import { latLngToCell } from 'h3-js';
-import type { CellVersion } from '../../schemas/events.ts';
+import { AT_RES, type CellVersion } from '../../schemas/events.ts';
+import { sectorCentres } from './sector-centres.ts';
 import { parseCsv } from './csv.ts';
 
 /** Raised for a cell table that cannot be used, naming the line and column. */
@@ -15,14 +16,15 @@ const REQUIRED = ['cell_id', 'lat', 'lon'] as const;
  * with its H3 cell at the base resolution computed once at load.
  */
 export class CellTable {
-  readonly #versions = new Map<string, { v: CellVersion; h3: string }[]>();
+  readonly #versions = new Map<string, CellPlace[]>();
   readonly resolution: number;
 
   private constructor(versions: CellVersion[], resolution: number) {
     this.resolution = resolution;
-    for (const v of versions) {
+    const sectors = sectorCentres(versions);
+    for (const [i, v] of versions.entries()) {
       const list = this.#versions.get(v.cellId) ?? [];
-      list.push({ v, h3: latLngToCell(v.lat, v.lon, resolution) });
+      list.push({ v, h3: latLngToCell(v.lat, v.lon, resolution), sector: sectors[i] });
       this.#versions.set(v.cellId, list);
     }
     for (const [id, list] of this.#versions) {
@@ -60,15 +62,34 @@ export class CellTable {
    * `unknown` (no such cell) or `not_valid` (the cell exists but no version covers `ts`).
    */
   locate(cellId: string, ts: number): string | 'unknown' | 'not_valid' {
+    const p = this.place(cellId, ts);
+    return typeof p === 'string' ? p : p.h3;
+  }
+
+  /**
+   * The version of `cellId` valid at `ts` with its H3 cell and sector centre ({@link CellPlace}), or a
+   * reason it has none (as {@link locate}). The returned object belongs to the table: do not modify it.
+   */
+  place(cellId: string, ts: number): CellPlace | 'unknown' | 'not_valid' {
     const list = this.#versions.get(cellId);
     if (!list) return 'unknown';
     for (let i = 0; i < list.length; i++) {
       const e = list[i]!;
-      if (ts >= e.v.validFrom && ts < e.v.validTo) return e.h3;
+      if (ts >= e.v.validFrom && ts < e.v.validTo) return e;
     }
     return 'not_valid';
   }
 }
+
+/** A cell version as placed at load. */
+export interface CellPlace {
+  readonly v: CellVersion;
+  /** H3 cell of the site at the table's resolution. */
+  readonly h3: string;
+  /** H3 cell (res {@link AT_RES}) of the sector's served-area centre ({@link sectorCentres}), when the version has an azimuth and a range > 0. */
+  readonly sector: string | undefined;
+}
+
 
 function fmt(ms: number): string {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : 'open';

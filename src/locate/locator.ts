@@ -1,5 +1,5 @@
 import { latLngToCell } from 'h3-js';
-import type { LocatedEvent } from '../../schemas/events.ts';
+import { AT_RES, type LocatedEvent } from '../../schemas/events.ts';
 import { reject, type Rejection } from '../ingest/errors.ts';
 import type { ValidRecord } from '../ingest/validate.ts';
 import type { CellTable } from './cell-table.ts';
@@ -11,10 +11,10 @@ import type { CellTable } from './cell-table.ts';
  */
 export function locateRecord(rec: ValidRecord, device: string, cells: CellTable): LocatedEvent | Rejection {
   if (rec.kind === 'signalling') {
-    const h3 = cells.locate(rec.cell, rec.ts);
-    if (h3 === 'unknown') return reject('unknown_cell', 'cell is not in the cell table');
-    if (h3 === 'not_valid') return reject('unknown_cell', 'cell has no version valid at the event time');
-    return { ts: rec.ts, device, h3, kind: rec.event };
+    const p = cells.place(rec.cell, rec.ts);
+    if (p === 'unknown') return reject('unknown_cell', 'cell is not in the cell table');
+    if (p === 'not_valid') return reject('unknown_cell', 'cell has no version valid at the event time');
+    return p.sector === undefined ? { ts: rec.ts, device, h3: p.h3, kind: rec.event } : { ts: rec.ts, device, h3: p.h3, kind: rec.event, at: p.sector };
   }
-  return { ts: rec.ts, device, h3: latLngToCell(rec.lat, rec.lon, cells.resolution), kind: 'fix' };
+  return { ts: rec.ts, device, h3: latLngToCell(rec.lat, rec.lon, cells.resolution), kind: 'fix', at: latLngToCell(rec.lat, rec.lon, AT_RES) };
 }

@@ -23,6 +23,7 @@ import { resolveScenarios } from './scenarios/resolve-scenarios.ts';
 import type { ResolvedSimConfig, SimConfig } from './sim-config.ts';
 import type { SimStats } from './sim-stats.ts';
 import type { TruthSink } from './truth/truth-sink.ts';
+import { odTruthTrips } from './truth/od-truth-trips.ts';
 import { PositionTruth } from './truth/position-truth.ts';
 
 const DAY = 86_400_000;
@@ -236,6 +237,7 @@ export class Simulation {
           if (b - a >= 20 * 60_000 && zones[s.fromZone]) truth.visit({ imsi: d.sub.imsi, zone: zones[s.fromZone]!.id, start: a, end: b });
         }
       }
+      if (truth.odTrip) for (const t of odTruthTrips(d.sub.imsi, plan.segments, (z) => zones[z]?.id ?? '')) truth.odTrip(t);
       if (!truth.trip) continue;
       for (const s of plan.segments) {
         if (!s.moving) continue;

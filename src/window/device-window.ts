@@ -39,6 +39,8 @@ export interface DeviceEvent {
   h3: string;
   /** Signalling kind (`attach`, `tau`, `handover`, …, `detach`) or `fix` for a location fix. */
   kind: string;
+  /** Finer position (H3 res 11): the serving sector's centre, or the fix itself (`LocatedEvent.at`); absent for omni cells. */
+  at?: string;
 }
 
 /** What the engine knows of one device in one closed window `[windowStart, windowEnd)`. */

@@ -10,6 +10,8 @@ interface TimelineEvent {
   holds: boolean;
   /** The event's kind (a shared string: no copy per event). */
   kind: string;
+  /** The finer position ({@link LocatedEvent.at}), passed to device consumers only. */
+  at: string | undefined;
 }
 
 /** A device's state: its last event before the open windows (it may still hold) and the open events. */
@@ -43,8 +45,8 @@ const scratch = { cells: [] as (string | null)[], dwell: [] as number[], lastEnd
 export interface PresenceEngineSnapshot {
   closedUntil: number | null;
   minTs: number | null;
-  /** [device, prevTs|null, prevH3|null, pending as [ts, h3, holds, kind][], mcc?] (kind and mcc absent in older snapshots) */
-  devices: [string, number | null, string | null, [number, string, boolean, string?][], string?][];
+  /** [device, prevTs|null, prevH3|null, pending as [ts, h3, holds, kind, at?][], mcc?] (kind, at and mcc absent in older snapshots) */
+  devices: [string, number | null, string | null, [number, string, boolean, string?, string?][], string?][];
 }
 
 /** Receives the {@link DeviceWindow}s of each window the engine closes, windows in order. */
@@ -106,7 +108,7 @@ export class PresenceEngine {
   /** Adds an event. Returns false, and keeps nothing, when its window is already closed. */
   add(ev: LocatedEvent): boolean {
     if (this.isLate(ev.ts)) return false;
-    const te: TimelineEvent = { ts: ev.ts, h3: ev.h3, holds: ev.kind !== 'detach', kind: ev.kind };
+    const te: TimelineEvent = { ts: ev.ts, h3: ev.h3, holds: ev.kind !== 'detach', kind: ev.kind, at: ev.at };
     let st = this.#devices.get(ev.device);
     if (!st) {
       st = { device: ev.device, prevTs: -Infinity, prevH3: null, pending: [te] };
@@ -277,7 +279,7 @@ export class PresenceEngine {
   snapshot(): PresenceEngineSnapshot {
     const devices: PresenceEngineSnapshot['devices'] = [];
     for (const [d, st] of this.#devices) {
-      const pending = st.pending.map((e): [number, string, boolean, string?] => [e.ts, e.h3, e.holds, e.kind]);
+      const pending = st.pending.map((e): [number, string, boolean, string?, string?] => (e.at === undefined ? [e.ts, e.h3, e.holds, e.kind] : [e.ts, e.h3, e.holds, e.kind, e.at]));
       devices.push(st.mcc === undefined ? [d, Number.isFinite(st.prevTs) ? st.prevTs : null, st.prevH3, pending] : [d, Number.isFinite(st.prevTs) ? st.prevTs : null, st.prevH3, pending, st.mcc]);
     }
     return {
@@ -298,7 +300,7 @@ export class PresenceEngine {
         device: d,
         prevTs: prevTs ?? -Infinity,
         prevH3,
-        pending: pending.length === 0 ? NO_EVENTS : pending.map(([ts, h3, holds, kind]) => ({ ts, h3, holds, kind: kind ?? (holds ? 'unknown' : 'detach') })),
+        pending: pending.length === 0 ? NO_EVENTS : pending.map(([ts, h3, holds, kind, at]) => ({ ts, h3, holds, kind: kind ?? (holds ? 'unknown' : 'detach'), at })),
       });
     }
   }
@@ -309,6 +311,9 @@ function deviceWindow(device: string, s: number, e: number, dominant: string | n
   const dwell: [string, number][] = [];
   for (let j = 0; j < nCells; j++) dwell.push([scratch.cells[j]!, scratch.dwell[j]!]);
   const events: DeviceEvent[] = [];
-  for (let i = 0; i < k; i++) events.push({ ts: p[i]!.ts, h3: p[i]!.h3, kind: p[i]!.kind });
+  for (let i = 0; i < k; i++) {
+    const t = p[i]!;
+    events.push(t.at === undefined ? { ts: t.ts, h3: t.h3, kind: t.kind } : { ts: t.ts, h3: t.h3, kind: t.kind, at: t.at });
+  }
   return mcc === undefined ? { device, windowStart: s, windowEnd: e, dominant, dwell, events } : { device, windowStart: s, windowEnd: e, dominant, dwell, events, mcc };
 }

@@ -18,6 +18,17 @@ describe('releaseOd (hour → day → total, differencing-safe)', () => {
     expect(releaseOd(cells, 'total', 2).map((r) => [r.origin, r.destination, r.trips])).toEqual([['A', 'B', 45], ['B', 'A', 3]]);
   });
 
+  it('hand-computed, shared rule (src/privacy/release): a remainder below k at the top takes the pair\'s smallest element', () => {
+    // Hour 7: 3 (an element at k = 3); hour 8: 2 → its day's remainder 2 < 3 passes up; at the top the
+    // remainder 2 takes the element of hour 7: one element {7h, 8h} = 5, inside the day. So the hour
+    // is no longer released (it would reveal the 2 as day − hour), the day and the total are 5.
+    const cells = [c('A', 'B', 7, 3), c('A', 'B', 8, 2)];
+    expect(releaseOd(cells, 'hour', 3)).toEqual([]);
+    expect(releaseOd(cells, 'day', 3)).toEqual([{ origin: 'A', destination: 'B', period: 0, trips: 5 }]);
+    expect(releaseOd(cells, 'total', 3)).toEqual([{ origin: 'A', destination: 'B', period: null, trips: 5 }]);
+    expect(() => releaseOd(cells, 'hour', 1)).toThrow(/k must be an integer ≥ 2/);
+  });
+
   it('randomised: every released value is ≥ k, and any level minus the released levels below is 0 or ≥ k', () => {
     fc.assert(
       fc.property(

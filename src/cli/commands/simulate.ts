@@ -33,6 +33,7 @@ Writes:
                              each window (absent while the phone was off)
   DIR/truth/trips.csv        imsi,depart_ts,arrive_ts,from_zone,to_zone,mode
   DIR/truth/od-zones.csv     origin,destination,departure_hour,trips: the true OD over zones.geojson
+                             (trips between stays ≥ 15 min, > 1 km apart: docs/mobility.md)
   DIR/truth/scenarios.json   the planted events: venue, start/peakStart/peakEnd/end, expectedPeople
   DIR/truth/bad_lines.csv    line,reason — every bad line and its dead-letter reason (with --bad-rate)
   DIR/truth/homes.csv        imsi,kind,mcc,country,home_zone,work_zone — each device's true class,
@@ -141,10 +142,8 @@ export const simulateCommand: Command = {
     const truth: TruthSink = {
       visit: (x) => pop.visit(x),
       position: (p) => positions.add(TRUTH_CSV.positions.row(p)),
-      trip: (t) => {
-        trips.add(TRUTH_CSV.trips.row(t));
-        od.add(t);
-      },
+      trip: (t) => trips.add(TRUTH_CSV.trips.row(t)),
+      odTrip: (t) => od.add(t),
       ...(bad ? { badLine: (b) => bad.add(TRUTH_CSV.badLines.row(b)) } : {}),
     };
     const sinks = [events, positions, trips, ...(bad ? [bad] : [])];

@@ -1,5 +1,5 @@
 import type { LocatedEvent } from '../../../schemas/events.ts';
-import type { DeviceWindow } from '../../window/device-window.ts';
+import type { DeviceEvent, DeviceWindow } from '../../window/device-window.ts';
 
 /** One closed window as the device-level seam hands it over. */
 export interface ClosedDeviceWindow {
@@ -26,7 +26,7 @@ export function groupDeviceWindows(events: readonly LocatedEvent[], windowMs: nu
     if (!w) windows.set(ws, (w = new Map()));
     let d = w.get(e.device);
     if (!d) w.set(e.device, (d = { device: e.device, windowStart: ws, windowEnd: ws + windowMs, dominant: null, dwell: [], events: [] }));
-    (d.events as { ts: number; h3: string; kind: string }[]).push({ ts: e.ts, h3: e.h3, kind: e.kind });
+    (d.events as DeviceEvent[]).push(e.at === undefined ? { ts: e.ts, h3: e.h3, kind: e.kind } : { ts: e.ts, h3: e.h3, kind: e.kind, at: e.at });
   }
   return [...windows.keys()].sort((a, b) => a - b).map((ws) => ({ windowStart: ws, windowEnd: ws + windowMs, devices: [...windows.get(ws)!.values()] }));
 }

@@ -98,16 +98,21 @@ function place(s: DeviceTrackState, p: TrackPoint, cfg: ResolvedMobilityConfig, 
   }
   if (isInside(c, p, cfg)) {
     if (s.exc.length > 0) {
-      // Came back before the excursion could be real: oscillation, absorbed into the stay.
+      // Came back before the excursion could be real: oscillation, absorbed into the stay, and into
+      // its time-weighted centre (a brief ping-pong weighs its seconds; a stay that began on the
+      // neighbour drifts to where the device spends its time).
       c.events += s.exc.length;
       c.oscillations += s.exc.length;
+      for (const q of s.exc) addToCentre(q.gps ? c.gps : c.cell, q, cfg);
       s.exc = [];
     }
     addToCentre(p.gps ? c.gps : c.cell, p, cfg);
     c.lastTs = p.ts;
     c.lastH3 = p.h3;
     c.events++;
-    if (!c.place && p.ts - c.start >= minDwell(c, cfg)) confirm(s, c, p.ts, cfg, out);
+    // The place settles over placeSettleMs (more events, fixes that come every 5–20 min) before it
+    // is fixed; a stay that ends sooner is confirmed at its end (endCandidate) when long enough.
+    if (!c.place && p.ts - c.start >= Math.max(minDwell(c, cfg), cfg.placeSettleMs)) confirm(s, c, p.ts, cfg, out);
     if (p.detach) endCandidate(s, p.ts, 'detach', null, cfg, out);
     return;
   }

@@ -22,6 +22,12 @@ export interface MobilityConfig {
   cellMinDwellMs?: number;
   /** Minimum dwell of a GPS-only stay, ms (Li et al. 2008; scikit-mobility 20 min). [20 min] */
   gpsMinDwellMs?: number;
+  /**
+   * How long a stay's place keeps settling before it is fixed (and the trip into it emitted), ms: the
+   * time-weighted centre of the first minutes is rough (a fix may not have come yet, a ping-pong
+   * weighs much). A stay ending sooner is fixed at its end. [30 min]
+   */
+  placeSettleMs?: number;
   /** Longest silence bridged inside one stay, ms: about two periodic TAU intervals. [108 min = 2 × 54 min] */
   maxGapMs?: number;
   /** An excursion that returns within this time is oscillation (A-B-A, Wu et al. 2014), ms. [10 min] */
@@ -53,6 +59,7 @@ export const DEFAULT_MOBILITY_CONFIG: ResolvedMobilityConfig = {
   crossRadiusM: 2000,
   cellMinDwellMs: 15 * MIN,
   gpsMinDwellMs: 20 * MIN,
+  placeSettleMs: 30 * MIN,
   maxGapMs: 108 * MIN,
   oscWindowMs: 10 * MIN,
   oscMaxCells: 3,

@@ -2,7 +2,11 @@
 export interface TrackPoint {
   /** Event time, epoch ms. */
   ts: number;
-  /** H3 cell at the base resolution (hex). */
+  /**
+   * Where the event is placed, as an H3 cell (hex): the serving sector's centre or the fix's own
+   * position (res 11), else (omni cell) the site's cell at the base resolution. Distinct sectors
+   * have distinct values (the ping-pong filter counts them).
+   */
   h3: string;
   /** Centre of {@link h3}, degrees. */
   lat: number;

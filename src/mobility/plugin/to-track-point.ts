@@ -4,13 +4,18 @@ import type { TrackPoint } from '../engine/track-point.ts';
 
 const centres = new Map<string, [number, number]>();
 
-/** A seam event as a track point (cell centre in degrees; `fix` → GPS; `detach` ends holding). */
+/**
+ * A seam event as a track point, at its finer position `at` when there is one — a signalling event
+ * of a sectored cell at the centre of the sector's served area, a fix at its own position (res 11)
+ * — else at `h3` (an omni cell's site); `fix` → GPS; `detach` ends holding.
+ */
 export function toTrackPoint(e: DeviceEvent): TrackPoint {
-  let c = centres.get(e.h3);
+  const at = e.at ?? e.h3;
+  let c = centres.get(at);
   if (!c) {
     if (centres.size > 200_000) centres.clear();
-    c = cellToLatLng(e.h3);
-    centres.set(e.h3, c);
+    c = cellToLatLng(at);
+    centres.set(at, c);
   }
-  return { ts: e.ts, h3: e.h3, lat: c[0], lng: c[1], gps: e.kind === 'fix', detach: e.kind === 'detach' };
+  return { ts: e.ts, h3: at, lat: c[0], lng: c[1], gps: e.kind === 'fix', detach: e.kind === 'detach' };
 }

@@ -3,8 +3,8 @@ import type { TrueTrip } from './truth-sink.ts';
 const H = 3_600_000;
 
 /**
- * The true origin–destination matrix per departure hour over the simulator's zones: every true trip
- * counts once from its origin zone to its destination zone (zone '' = a venue outside every zone),
+ * The true origin–destination matrix per departure hour over the simulator's zones: every trip of
+ * the OD semantics ({@link TruthSink.odTrip}: between stays ≥ 15 min, > 1 km apart) counts once from its origin zone to its destination zone (zone '' = a venue outside every zone),
  * in the UTC hour of its departure. Written as `truth/od-zones.csv`.
  */
 export class TruthOd {

@@ -46,6 +46,12 @@ export interface BadLine {
 export interface TruthSink {
   position?(p: TruePosition): void;
   trip?(t: TrueTrip): void;
+  /**
+   * The trips of the true OD (`truth/od-zones.csv`), under the OD product's semantics
+   * (src/sim/truth/od-truth-trips.ts): between consecutive stays ≥ 15 min, > 1 km apart. A stop
+   * shorter than that is passed through; a move to within 1 km is no trip. When a day is planned.
+   */
+  odTrip?(t: TrueTrip): void;
   badLine?(b: BadLine): void;
   /** Stays of ≥ 20 min in a zone with the phone on (population truth), when a day is planned. */
   visit?(v: TrueVisit): void;
