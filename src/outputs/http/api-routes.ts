@@ -3,6 +3,7 @@ import { queryHeatmap } from '../export/heatmap-query.ts';
 import { heatmapToCsv, heatmapToGeoJson } from '../export/heatmap-writers.ts';
 import { ApiError } from './api-error.ts';
 import { unknownZoneSystem } from '../../zones/unknown-zone-system.ts';
+import { forecastRoute } from './forecast-route.ts';
 import { odRoute } from './od-route.ts';
 import { populationRoutes } from './population-routes.ts';
 import { openApiDocument } from './openapi.ts';
@@ -224,5 +225,6 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     },
     odRoute(ctx),
     ...populationRoutes(ctx),
+    forecastRoute(ctx),
   ];
 }
