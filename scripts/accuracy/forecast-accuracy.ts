@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { circle } from '@turf/turf';
 import { parseAreas } from '../../src/alerts/areas/parse-areas.ts';
@@ -64,23 +64,31 @@ export const forecastAccuracy: AccuracyProduct = {
     const areas = watchedAreas(new Simulation(cfg));
     const areaOfCell = new Map<string, number[]>();
     areas.forEach((a, i) => a.cells.forEach((c) => areaOfCell.set(c, [...(areaOfCell.get(c) ?? []), i])));
-    const truthCounts = areas.map(() => new Map<number, number>());
-    ctx.log(`simulate ${FORECAST_DAYS} days, ${cfg.subscribers} devices; areas ${areas.map((a) => `${a.id} (${a.cells.length} cells)`).join(', ')}`);
-    const city = await simulateCity(join(dir, 'city'), cfg, {
-      position: (p) => {
-        for (const i of areaOfCell.get(p.h3) ?? []) truthCounts[i]!.set(p.windowStart, (truthCounts[i]!.get(p.windowStart) ?? 0) + 1);
-      },
-    });
-    const dbPath = join(dir, 'forecast.duckdb');
-    ctx.log(`ingest ${city.records} records (5-minute windows)`);
-    const db = await openDatabase(dbPath);
-    try {
-      await runIngest({
-        cells: city.cells, pseudonymiser: ACCURACY_PSEUDONYMISER, connection: db.connection, windowMs: SLOT,
-        batches: lineBatches(createReadStream(city.events, { highWaterMark: 1 << 20 })), sourceName: city.events,
+    const dbPath = join(dir, 'forecast.duckdb'), truthPath = join(dir, 'truth-area-occupancy.csv');
+    let truthCounts: Map<number, number>[];
+    if (process.env.FORECAST_REUSE === '1' && existsSync(dbPath) && existsSync(truthPath)) {
+      ctx.log(`reuse ${dbPath} and ${truthPath} (FORECAST_REUSE=1)`);
+      truthCounts = readTruth(readFileSync(truthPath, 'utf8'), areas);
+    } else {
+      truthCounts = areas.map(() => new Map<number, number>());
+      ctx.log(`simulate ${FORECAST_DAYS} days, ${cfg.subscribers} devices; areas ${areas.map((a) => `${a.id} (${a.cells.length} cells)`).join(', ')}`);
+      const city = await simulateCity(join(dir, 'city'), cfg, {
+        position: (p) => {
+          for (const i of areaOfCell.get(p.h3) ?? []) truthCounts[i]!.set(p.windowStart, (truthCounts[i]!.get(p.windowStart) ?? 0) + 1);
+        },
       });
-    } finally {
-      db.close();
+      writeFileSync(truthPath, truthCsv(areas, truthCounts));
+      ctx.log(`ingest ${city.records} records (5-minute windows)`);
+      rmSync(dbPath, { force: true });
+      const db = await openDatabase(dbPath);
+      try {
+        await runIngest({
+          cells: city.cells, pseudonymiser: ACCURACY_PSEUDONYMISER, connection: db.connection, windowMs: SLOT,
+          batches: lineBatches(createReadStream(city.events, { highWaterMark: 1 << 20 })), sourceName: city.events,
+        });
+      } finally {
+        db.close();
+      }
     }
     const start = cfg.start!, end = start + FORECAST_DAYS * DAY;
     const ro = await openDatabase(dbPath, { readOnly: true });
@@ -107,11 +115,20 @@ export const forecastAccuracy: AccuracyProduct = {
       vsTruth.push(evaluateForecasters(released[i]!, defaultForecasters(), config, truth[i]!));
       vsObserved.push(evaluateForecasters(released[i]!, defaultForecasters(), config));
     }
-    return { figures: figures(areas, released, atExportK, vsTruth, vsObserved) };
+    let abs = 0, tot = 0;
+    for (let i = 0; i < areas.length; i++) {
+      for (let j = config.firstOrigin; j < released[i]!.values.length; j++) {
+        const o = released[i]!.values[j], t = truth[i]!.values[j];
+        if (o === null || o === undefined || t === null || t === undefined) continue;
+        abs += Math.abs(o - t);
+        tot += t;
+      }
+    }
+    return { figures: figures(areas, released, atExportK, vsTruth, vsObserved, abs / tot) };
   },
 };
 
-function figures(areas: WatchedArea[], released: SlotSeries[], atExportK: SlotSeries[], vsTruth: Evaluation[], vsObserved: Evaluation[]): AccuracyFigure[] {
+function figures(areas: WatchedArea[], released: SlotSeries[], atExportK: SlotSeries[], vsTruth: Evaluation[], vsObserved: Evaluation[], measurement: number): AccuracyFigure[] {
   const out: AccuracyFigure[] = [];
   const share = (s: SlotSeries) => s.values.filter((v) => v !== null).length / Math.max(1, s.values.length);
   areas.forEach((a, i) => {
@@ -119,6 +136,7 @@ function figures(areas: WatchedArea[], released: SlotSeries[], atExportK: SlotSe
     out.push({ name: `${a.id}: share of windows released at k = ${EXPORT_K}`, value: share(atExportK[i]!) });
   });
   const truthPool = pool(vsTruth), obsPool = pool(vsObserved);
+  out.push({ name: 'measurement: released count vs truth in the same slot (evaluated days), wMAPE', value: measurement });
   for (const name of FORECASTER_NAMES) {
     for (const m of REPORT_MINUTES) {
       const e = truthPool.get(name)![m / 5 - 1]!;
@@ -167,4 +185,24 @@ function pool(evs: Evaluation[]): Map<ForecasterName, { mae: number; rmse: numbe
 /** The series re-laid on [from, to). */
 function align(s: SlotSeries, from: number, to: number): SlotSeries {
   return toSlotSeries(s.id, s.values.map((value, i) => ({ ts: s.start + i * s.stepMs, value })), { from, to, stepMs: s.stepMs });
+}
+
+/** The truth file: true devices in each watched area per 5-minute slot (area,slot_start,devices). */
+function truthCsv(areas: WatchedArea[], counts: Map<number, number>[]): string {
+  const lines = ['area,slot_start,devices'];
+  areas.forEach((a, i) => {
+    for (const [ts, n] of [...counts[i]!].sort((x, y) => x[0] - y[0])) lines.push(`${a.id},${new Date(ts).toISOString()},${n}`);
+  });
+  return lines.join('\n') + '\n';
+}
+
+function readTruth(text: string, areas: WatchedArea[]): Map<number, number>[] {
+  const out = areas.map(() => new Map<number, number>());
+  const index = new Map(areas.map((a, i) => [a.id, i]));
+  for (const line of text.trim().split('\n').slice(1)) {
+    const [id, ts, n] = line.split(',');
+    const i = index.get(id!);
+    if (i !== undefined) out[i]!.set(Date.parse(ts!), Number(n));
+  }
+  return out;
 }
