@@ -21,7 +21,7 @@ export interface RidgeConfig extends Partial<FeatureWindows> {
  * the training span that has a day of history. Forecasts are clipped at 0.
  */
 export function ridgeForecaster(config: RidgeConfig = {}): Forecaster {
-  const windows: FeatureWindows = { days: config.days ?? 7, weeks: config.weeks ?? 8, recentSlots: config.recentSlots ?? 12 };
+  const windows: FeatureWindows = { days: config.days ?? 7, dayTypeDays: config.dayTypeDays ?? 14, weeks: config.weeks ?? 8, recentSlots: config.recentSlots ?? 12 };
   const H = config.horizons ?? 12, lambda = config.lambda ?? 0.01, minRows = config.minRows ?? 200;
   return {
     name: 'ridge',
