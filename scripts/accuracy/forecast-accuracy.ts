@@ -145,7 +145,9 @@ function figures(areas: WatchedArea[], released: SlotSeries[], atExportK: SlotSe
       out.push({ name: `vs truth, ${name}, ${m} min: wMAPE`, value: e.wmape });
     }
   }
-  for (const name of FORECASTER_NAMES) out.push({ name: `vs observed (released, later), ${name}, 60 min: wMAPE`, value: obsPool.get(name)![11]!.wmape });
+  for (const name of FORECASTER_NAMES) {
+    for (const m of REPORT_MINUTES) out.push({ name: `vs observed (released, later), ${name}, ${m} min: wMAPE`, value: obsPool.get(name)![m / 5 - 1]!.wmape });
+  }
   vsTruth.forEach((ev) => {
     for (const f of ev.forecasters) out.push({ name: `${ev.id} vs truth, ${f.name}, 60 min: wMAPE (n ${f.horizons[11]!.n})`, value: f.horizons[11]!.wmape });
   });
