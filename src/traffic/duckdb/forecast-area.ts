@@ -11,6 +11,9 @@ import { readAreaOccupancy } from './forecast-area-series.ts';
 /** Where the area comes from: a watched-areas GeoJSON file, or a zone system loaded in the database. */
 export type ForecastAreaSource = { areasFile: string } | { zones: string };
 
+/** History a forecast reads: the 8 weeks of the historical average. */
+const HISTORY_MS = 8 * 7 * 86_400_000;
+
 /** The default zone system holding watched areas (`citypulse zones load areas.geojson --name areas`). */
 export const DEFAULT_AREA_ZONES = 'areas';
 
@@ -39,10 +42,13 @@ export async function findForecastArea(conn: DuckDBConnection, source: ForecastA
 /**
  * The one-hour forecast of a watched area's occupancy from the released series (see
  * {@link readAreaOccupancy}), made at `at` (epoch ms: from the last slot ending at or before it;
- * default the last released slot), every forecaster's value released only when ≥ k.
+ * default the last released slot) from the 8 weeks before it, every forecaster's value released only when ≥ k.
  */
 export async function buildAreaForecast(conn: DuckDBConnection, options: { area: WatchedArea; k: number; at?: number }): Promise<AreaForecast> {
-  const series = await readAreaOccupancy(conn, options.area, { k: options.k, to: options.at });
+  // the forecasters look back at most 8 weeks: release only that much history
+  const endRow = (await conn.runAndReadAll('SELECT epoch_ms(max(window_end))::DOUBLE FROM presence')).getRowsJS()[0]![0] as number | null;
+  const end = options.at ?? endRow ?? 0;
+  const series = await readAreaOccupancy(conn, options.area, { k: options.k, from: end - HISTORY_MS, to: options.at });
   let origin: number | undefined;
   if (options.at !== undefined) {
     origin = Math.floor((options.at - series.start) / series.stepMs) - 1;
