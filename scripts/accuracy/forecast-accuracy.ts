@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { circle } from '@turf/turf';
 import { parseAreas } from '../../src/alerts/areas/parse-areas.ts';
@@ -35,7 +35,7 @@ const REPORT_MINUTES = [5, 15, 30, 45, 60];
  * Watched areas of the simulated city: 1 km discs around the planted stadium and square, the zone
  * with the most workplaces (a commuter swing), and a residential suburb (as the main job watches).
  */
-function watchedAreas(sim: Simulation): WatchedArea[] {
+export function watchedAreas(sim: Simulation): { areas: WatchedArea[]; geojson: unknown } {
   const features: unknown[] = sim.scenarios.map((sc) => ({
     ...circle([sc.center.lon, sc.center.lat], 1, { units: 'kilometers', steps: 48 }),
     properties: { id: sc.id, name: sc.zoneName ?? sc.id, capacity: 1_000_000 },
@@ -45,7 +45,8 @@ function watchedAreas(sim: Simulation): WatchedArea[] {
   features.push({ type: 'Feature', geometry: cbd.polygon, properties: { id: `jobs-${cbd.id}`, name: cbd.name, capacity: 1_000_000 } });
   const quiet = zones.find((z) => /suburb|periferia|quartiere/i.test(z.name)) ?? zones.at(-1)!;
   features.push({ type: 'Feature', geometry: quiet.polygon, properties: { id: `quiet-${quiet.id}`, name: quiet.name, capacity: 1_000_000 } });
-  return parseAreas({ type: 'FeatureCollection', features }, { resolution: 9 });
+  const geojson = { type: 'FeatureCollection', features };
+  return { areas: parseAreas(geojson, { resolution: 9 }), geojson };
 }
 
 /**
@@ -61,7 +62,10 @@ export const forecastAccuracy: AccuracyProduct = {
   async run(ctx: AccuracyContext, sim: SimConfig): Promise<AccuracyReport> {
     const dir = join(ctx.workDir, 'forecast');
     const cfg: SimConfig = { ...sim, days: FORECAST_DAYS, windowMs: SLOT };
-    const areas = watchedAreas(new Simulation(cfg));
+    const { areas, geojson } = watchedAreas(new Simulation(cfg));
+    mkdirSync(dir, { recursive: true });
+    // the areas for \`citypulse forecast --areas\` on the same database
+    writeFileSync(join(dir, 'areas.geojson'), JSON.stringify(geojson));
     const areaOfCell = new Map<string, number[]>();
     areas.forEach((a, i) => a.cells.forEach((c) => areaOfCell.set(c, [...(areaOfCell.get(c) ?? []), i])));
     const dbPath = join(dir, 'forecast.duckdb'), truthPath = join(dir, 'truth-area-occupancy.csv');
