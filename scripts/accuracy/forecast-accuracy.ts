@@ -2,6 +2,7 @@ import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, writeFil
 import { join } from 'node:path';
 import { circle } from '@turf/turf';
 import { parseAreas } from '../../src/alerts/areas/parse-areas.ts';
+import { loadAreaHistory } from '../../src/alerts/duckdb/load-area-history.ts';
 import type { WatchedArea } from '../../src/alerts/engine/watched-area.ts';
 import { runIngest } from '../../pipelines/run-ingest.ts';
 import { lineBatches } from '../../src/ingest/sources/line-batches.ts';
@@ -96,9 +97,13 @@ export const forecastAccuracy: AccuracyProduct = {
     }
     const start = cfg.start!, end = start + FORECAST_DAYS * DAY;
     const ro = await openDatabase(dbPath, { readOnly: true });
-    const released: SlotSeries[] = [], atExportK: SlotSeries[] = [];
+    const released: SlotSeries[] = [], atExportK: SlotSeries[] = [], exact: SlotSeries[] = [];
     try {
       for (const a of areas) released.push(align(await readAreaOccupancy(ro.connection, a, { k: K }), start, end));
+      // internal comparison only: the exact (unreleased) area counts, never exported
+      for (const a of areas) {
+        exact.push(toSlotSeries(a.id, (await loadAreaHistory(ro.connection, [a], start, end)).map((r) => ({ ts: r.windowStart, value: r.devices })), { from: start, to: end, stepMs: SLOT }));
+      }
       // a fresh connection: a connection keeps the release it built first
       const ro2 = await openDatabase(dbPath, { readOnly: true });
       try {
@@ -113,22 +118,32 @@ export const forecastAccuracy: AccuracyProduct = {
     // windows where a device was attached but in no area are 0, not unknown
     for (const t of truth) (t.values as (number | null)[]).forEach((v, j, arr) => (arr[j] = v ?? 0));
     const config = { firstOrigin: WARMUP_DAYS * (DAY / SLOT) };
-    const vsTruth: Evaluation[] = [], vsObserved: Evaluation[] = [];
+    const vsTruth: Evaluation[] = [], vsObserved: Evaluation[] = [], exactVsTruth: Evaluation[] = [];
     for (let i = 0; i < areas.length; i++) {
       ctx.log(`evaluate ${areas[i]!.id}: ${released[i]!.values.filter((v) => v !== null).length} of ${released[i]!.values.length} windows released`);
       vsTruth.push(evaluateForecasters(released[i]!, defaultForecasters(), config, truth[i]!));
       vsObserved.push(evaluateForecasters(released[i]!, defaultForecasters(), config));
+      exactVsTruth.push(evaluateForecasters(exact[i]!, defaultForecasters(), config, truth[i]!));
     }
-    let abs = 0, tot = 0;
+    let abs = 0, tot = 0, absExact = 0;
     for (let i = 0; i < areas.length; i++) {
       for (let j = config.firstOrigin; j < released[i]!.values.length; j++) {
         const o = released[i]!.values[j], t = truth[i]!.values[j];
         if (o === null || o === undefined || t === null || t === undefined) continue;
         abs += Math.abs(o - t);
+        absExact += Math.abs((exact[i]!.values[j] ?? 0) - t);
         tot += t;
       }
     }
-    return { figures: figures(areas, released, atExportK, vsTruth, vsObserved, abs / tot) };
+    const out = figures(areas, released, atExportK, vsTruth, vsObserved, abs / tot);
+    const exactPool = pool(exactVsTruth);
+    out.push({ name: 'internal: exact (unreleased) area count vs truth in the same slot, wMAPE', value: absExact / tot });
+    for (const name of FORECASTER_NAMES) out.push({ name: `internal: exact input vs truth, ${name}, 60 min: wMAPE`, value: exactPool.get(name)![11]!.wmape });
+    out.push({
+      name: 'internal: exact input vs truth: ridge wMAPE at 60 min, reduction against historical average',
+      value: 1 - exactPool.get('ridge')![11]!.wmape / exactPool.get('historical_average')![11]!.wmape,
+    });
+    return { figures: out };
   },
 };
 
