@@ -10,11 +10,12 @@ import type { FeatureCollection } from 'geojson';
 import { resolveMobilityConfig } from '../../src/mobility/engine/mobility-config.ts';
 import type { SimConfig } from '../../src/sim/sim-config.ts';
 import type { AccuracyProduct } from './accuracy-product.ts';
+import { forecastAccuracy } from './forecast-accuracy.ts';
 import { odAccuracy } from './od-accuracy.ts';
 import { populationAccuracy } from './population-accuracy.ts';
 
 /** Every product with an accuracy check; later issues add population and traffic here. */
-const PRODUCTS: Record<string, AccuracyProduct> = { od: odAccuracy, population: populationAccuracy };
+const PRODUCTS: Record<string, AccuracyProduct> = { od: odAccuracy, population: populationAccuracy, forecast: forecastAccuracy };
 const CITIES = ['demo', 'milan'] as const;
 type City = (typeof CITIES)[number];
 

@@ -4,6 +4,7 @@ import { areasCommand } from './areas.ts';
 import { auditCommand } from './audit.ts';
 import { cellsCommand } from './cells.ts';
 import { exportCommand } from './export.ts';
+import { forecastCommand } from './forecast.ts';
 import { ingestCommand } from './ingest.ts';
 import { createJobsCommand } from './jobs.ts';
 import type { JobDefinition } from '../../jobs/job-definition.ts';
@@ -41,6 +42,7 @@ export function createCommands(app: CliApp = {}): Command[] {
     exportCommand,
     releaseCommand,
     reportCommand,
+    forecastCommand,
     sqlCommand,
     serveCommand,
     zonesCommand,

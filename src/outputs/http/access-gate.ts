@@ -40,6 +40,7 @@ const ROUTE_SCOPES: [prefix: string, scope: Scope][] = [
   ['/api/v1/areas', 'population:read'],
   ['/api/v1/od', 'od:read'],
   ['/api/v1/traffic', 'traffic:read'],
+  ['/api/v1/forecast', 'traffic:read'],
   ['/api/v1/queries', 'queries:read'],
   ['/api/v1/audit', 'audit:read'],
 ];

@@ -4,6 +4,7 @@ import { heatmapToCsv, heatmapToGeoJson } from '../export/heatmap-writers.ts';
 import { ApiError } from './api-error.ts';
 import { unknownZoneSystem } from '../../zones/unknown-zone-system.ts';
 import { areasRoute } from './areas-route.ts';
+import { forecastRoute } from './forecast-route.ts';
 import { odRoute } from './od-route.ts';
 import { populationRoutes } from './population-routes.ts';
 import { openApiDocument } from './openapi.ts';
@@ -230,5 +231,6 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     areasRoute(ctx, ctx.areas ?? []),
     zoneSeriesRoute(ctx),
     ...vendorRoutes(),
+    forecastRoute(ctx),
   ];
 }

@@ -190,6 +190,29 @@ export function openApiDocument(o: OpenApiOptions): Schema {
         },
       },
     },
+    '/api/v1/forecast': {
+      get: {
+        summary: "One-hour forecast of a watched area's occupancy in 5-minute steps (docs/forecast.md): model and baselines, from released counts only",
+        operationId: 'forecast',
+        parameters: [
+          param('area', 'the area: a zone id of the zone system `zones`', { type: 'string' }),
+          param('zones', 'the zone system holding the watched areas (default areas)', { type: 'string', default: 'areas' }),
+          param('at', 'forecast as of this time (default: after the last released window)', time('at')),
+          param('format', 'json (default) or csv', { type: 'string', enum: ['json', 'csv'], default: 'json' }),
+          kParam,
+        ],
+        responses: {
+          '200': {
+            description: 'Twelve slots ahead: forecast (the model), and seasonal_naive, historical_average, scaled_historical_average, ridge; values below k are null',
+            content: {
+              'application/json': { schema: { type: 'object', description: 'area, k, step_minutes, made_at, last_observed, rows[{slot_start, horizon_min, forecast, model, …forecasters}]' } },
+              'text/csv': { schema: { type: 'string', description: 'header area,made_at,slot_start,horizon_min,forecast,model,seasonal_naive,historical_average,scaled_historical_average,ridge' } },
+            },
+          },
+          ...errors(400, 404, 500),
+        },
+      },
+    },
     '/api/v1/population': {
       get: {
         summary: 'Residents, workers, visitors, roamers, people in transit and served population per zone or H3 cell (docs/population.md), k-safe',
