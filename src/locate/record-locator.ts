@@ -58,7 +58,7 @@ export function isDeadLetter(v: LocatedEvent | DeadLetter): v is DeadLetter {
 }
 
 /** The MCC (first 3 digits) of an IMSI, or null when it does not start with 3 digits. Never the IMSI. */
-function mccOf(imsi: string): string | null {
+export function mccOf(imsi: string): string | null {
   const c0 = imsi.charCodeAt(0), c1 = imsi.charCodeAt(1), c2 = imsi.charCodeAt(2);
   return c0 >= 48 && c0 <= 57 && c1 >= 48 && c1 <= 57 && c2 >= 48 && c2 <= 57 ? imsi.slice(0, 3) : null;
 }
