@@ -27,17 +27,22 @@ export class ColumnarLocator {
   readonly #cells: CellTable;
   readonly #pseudo: Pseudonymiser;
   /** Per imsi code: pseudonym (no rotation), MCC (null: none), ownership (-1: not asked yet). */
-  readonly #device: (string | undefined)[] = [];
-  readonly #mcc: (string | null | undefined)[] = [];
+  readonly #device: (string | undefined)[];
+  readonly #mcc: (string | null | undefined)[];
   readonly #owned: Int8Array;
-  /** Per cell code: its versions (null: unknown cell or not a usable string). */
-  readonly #versions: (Versions | null)[] = [];
+  /** Per cell code: its versions (null: unknown cell or not a usable string; undefined: not looked up yet). */
+  readonly #versions: (Versions | null | undefined)[];
 
   constructor(batch: ArrowColumnarBatch, cells: CellTable, pseudonymiser: Pseudonymiser) {
     this.#b = batch;
     this.#cells = cells;
     this.#pseudo = pseudonymiser;
-    this.#owned = new Int8Array(batch.imsi?.values.length ?? 0).fill(-1);
+    // Dense arrays sized once (filled, not holey), so per-row reads stay fast element loads.
+    const subscribers = batch.imsi?.values.length ?? 0;
+    this.#owned = new Int8Array(subscribers).fill(-1);
+    this.#device = new Array<string | undefined>(subscribers).fill(undefined);
+    this.#mcc = new Array<string | null | undefined>(subscribers).fill(undefined);
+    this.#versions = new Array<Versions | null | undefined>(batch.cell?.values.length ?? 0).fill(undefined);
   }
 
   /**
