@@ -133,16 +133,24 @@ if (values.sequential) {
     worker.once('error', rejectSim);
     worker.once('exit', (code) => rejectSim(new Error(`the simulator thread exited (${code}) before reporting`)));
   });
-  simulated.catch(() => {});
-  // The simulator writes cells.csv, zones.geojson and truth/scenarios.json before it opens events.ndjson.
-  while (!existsSync(eventsPath)) {
-    await Promise.race([simulated, sleep(20)]);
+  let simFailure: unknown = null;
+  simulated.catch((err: unknown) => (simFailure = err));
+  controller.signal.addEventListener('abort', () => void worker.terminate(), { once: true });
+  try {
+    // The simulator writes cells.csv, zones.geojson and truth/scenarios.json before it opens events.ndjson.
+    while (!existsSync(eventsPath)) {
+      await Promise.race([simulated, sleep(20)]);
+    }
+    writeAreas();
+    const ingestCtx: CommandContext = { ...ctx, stdin: Readable.from(followFile(eventsPath, { done: simulated, signal: controller.signal })) };
+    ingestText = await step(INGEST_TITLE, ingestArgv('-'), ingestCtx);
+    simText = await simulated;
+  } catch (err) {
+    // A simulator that failed explains the ingest's failure (its input ended early).
+    throw simFailure ?? err;
+  } finally {
+    await worker.terminate();
   }
-  writeAreas();
-  const ingestCtx: CommandContext = { ...ctx, stdin: Readable.from(followFile(eventsPath, { done: simulated, signal: controller.signal })) };
-  ingestText = await step(INGEST_TITLE, ingestArgv('-'), ingestCtx);
-  simText = await simulated;
-  await worker.terminate();
   log({ type: 'demo.step.finished', title: 'simulate + ingest', ms: performance.now() - t });
 }
 const alerts = readFileSync(alertsPath, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
