@@ -15,6 +15,7 @@ const TASKS: Record<string, () => Promise<Task>> = {
   'locate-events': async () => (await import('./tasks/locate-events.ts')).locateEventsTask as Task,
   'duckdb-batch': async () => (await import('./tasks/duckdb-batch.ts')).duckdbBatchTask as Task,
   'postgres-batch': async () => (await import('./tasks/postgres-batch.ts')).postgresBatchTask as Task,
+  'pipeline-messages': async () => (await import('./tasks/pipeline-messages.ts')).pipelineMessagesTask as Task,
   'java-peer': async () => (await import('./tasks/java-peer.ts')).javaPeerTask as Task,
 };
 

@@ -17,6 +17,7 @@ import { kafkaE2eJson } from './benchmarks/kafka-e2e-json.ts';
 import { kafkaStreamsPeer } from './benchmarks/kafka-streams-peer.ts';
 import { memoryScaling } from './benchmarks/memory-scaling.ts';
 import { soak } from './benchmarks/soak.ts';
+import { pipelineMessages } from './benchmarks/pipeline-messages.ts';
 import { createContext } from './lib/context.ts';
 import { benchKafka, type BenchKafka } from './lib/kafka.ts';
 import type { BenchResult } from './lib/result.ts';
@@ -27,6 +28,7 @@ const BENCHMARKS: Record<BenchmarkName, Benchmark> = {
   file_ingest: fileIngest,
   kafka_e2e_json: kafkaE2eJson,
   kafka_e2e_batched: kafkaE2eBatched,
+  pipeline_messages: pipelineMessages,
   kafka_streams_peer: kafkaStreamsPeer,
   alert_latency: alertLatency,
   memory_scaling: memoryScaling,

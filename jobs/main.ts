@@ -6,10 +6,13 @@
  *   node jobs/main.ts [--out DIR] [--subscribers N] [--seed S] [--k K]
  */
 import { resolveKeyFile } from '../src/core/key-location.ts';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
+import { followFile } from '../src/ingest/sources/follow-file.ts';
 import { main } from '../src/cli/main.ts';
 import type { CommandContext } from '../src/cli/command.ts';
 import { createCliLogger } from '../src/cli/log/create-cli-logger.ts';
@@ -37,13 +40,15 @@ function watchedAreas(simDir: string) {
   return { type: 'FeatureCollection', features };
 }
 
-const HELP = `Usage: npm start -- [--out DIR] [--subscribers N] [--seed S] [--k K]
+const HELP = `Usage: npm start -- [--out DIR] [--subscribers N] [--seed S] [--k K] [--sequential]
 
 The citypulse demo: simulate → ingest → districts → heatmap exports → map picture → summary.
   --out DIR          output folder (default out/demo; replaced)
   --subscribers N    simulated subscribers (default 20000)
   --seed S           simulator seed (default 1)
   --k K              k-anonymity threshold of the exports (default 20)
+  --sequential       simulate first, then ingest (default: the ingest follows the simulator's
+                     output on a second thread, so the two overlap)
 `;
 
 const { values } = parseArgs({
@@ -52,6 +57,7 @@ const { values } = parseArgs({
     subscribers: { type: 'string', default: '20000' },
     seed: { type: 'string', default: '1' },
     k: { type: 'string', default: '20' },
+    sequential: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -75,11 +81,11 @@ const ctx: CommandContext = {
 const log = createCliLogger({ stream: process.stderr, format: process.env.CITYPULSE_LOG_FORMAT === 'json' ? 'json' : 'text' });
 ctx.log = log;
 
-async function step(title: string, argv: string[]): Promise<string> {
+async function step(title: string, argv: string[], stepCtx = ctx): Promise<string> {
   const t = performance.now();
   log({ type: 'demo.step.started', title });
   captured.length = 0;
-  const code = await main(argv, ctx, { jobs: JOB_REGISTRY });
+  const code = await main(argv, stepCtx, { jobs: JOB_REGISTRY });
   const text = captured.join('');
   if (code !== 0) {
     process.stderr.write(text);
@@ -94,19 +100,59 @@ mkdirSync(out, { recursive: true });
 const sim = join(out, 'sim');
 const db = join(out, 'citypulse.duckdb');
 
-const simText = await step('simulate one day of a small city', [
-  'simulate', '--out', sim, '--subscribers', values.subscribers, '--seed', values.seed, '--bad-rate', '0.0005',
-]);
+const simArgv = ['simulate', '--out', sim, '--subscribers', values.subscribers, '--seed', values.seed, '--bad-rate', '0.0005'];
+const areasPath = join(out, 'areas.geojson');
+const alertsPath = join(out, 'alerts.ndjson');
+const eventsPath = join(sim, 'events.ndjson');
+const INGEST_TITLE = 'ingest into DuckDB (event-time windows of 15 min, H3 res 9) with crowd alerts';
+const ingestArgv = (from: string) => [
+  'ingest', '--from', from, ...(from === '-' ? ['--source-name', eventsPath] : []), '--cells', join(sim, 'cells.csv'), '--db', db, '--replace',
+  '--areas', areasPath, '--alerts-out', alertsPath,
+];
 // Watched areas for crowd alerts: a 1 km disc around the planted stadium (the cell sites that serve
 // it stand a few hundred metres around it), with a capacity the planted crowd exceeds, and one quiet
 // residential district that should raise nothing.
-const areasPath = join(out, 'areas.geojson');
-writeFileSync(areasPath, JSON.stringify(watchedAreas(sim), null, 1));
-const alertsPath = join(out, 'alerts.ndjson');
-const ingestText = await step('ingest into DuckDB (event-time windows of 15 min, H3 res 9) with crowd alerts', [
-  'ingest', '--from', join(sim, 'events.ndjson'), '--cells', join(sim, 'cells.csv'), '--db', db, '--replace',
-  '--areas', areasPath, '--alerts-out', alertsPath,
-]);
+const writeAreas = () => writeFileSync(areasPath, JSON.stringify(watchedAreas(sim), null, 1));
+let simText: string;
+let ingestText: string;
+if (values.sequential) {
+  simText = await step('simulate one day of a small city', simArgv);
+  writeAreas();
+  ingestText = await step(INGEST_TITLE, ingestArgv(eventsPath));
+} else {
+  // The simulator runs on a thread of its own while the ingest reads events.ndjson as it grows
+  // (`ingest --from -` over the followed file, named after it): the two big steps overlap on two cores.
+  const t = performance.now();
+  log({ type: 'demo.step.started', title: 'simulate one day of a small city (on a second thread), ingesting as it writes' });
+  const worker = new Worker(new URL('./simulate-worker.ts', import.meta.url), { workerData: { argv: simArgv, env: ctx.env } });
+  const simulated = new Promise<string>((resolveSim, rejectSim) => {
+    worker.once('message', (m: { code: number; stdout: string; stderr: string }) => {
+      if (m.code === 0) resolveSim(m.stdout);
+      else rejectSim(new Error(`step "simulate" failed (exit ${m.code}): citypulse ${simArgv.join(' ')}\n${m.stderr}`));
+    });
+    worker.once('error', rejectSim);
+    worker.once('exit', (code) => rejectSim(new Error(`the simulator thread exited (${code}) before reporting`)));
+  });
+  let simFailure: unknown = null;
+  simulated.catch((err: unknown) => (simFailure = err));
+  controller.signal.addEventListener('abort', () => void worker.terminate(), { once: true });
+  try {
+    // The simulator writes cells.csv, zones.geojson and truth/scenarios.json before it opens events.ndjson.
+    while (!existsSync(eventsPath)) {
+      await Promise.race([simulated, sleep(20)]);
+    }
+    writeAreas();
+    const ingestCtx: CommandContext = { ...ctx, stdin: Readable.from(followFile(eventsPath, { done: simulated, signal: controller.signal })) };
+    ingestText = await step(INGEST_TITLE, ingestArgv('-'), ingestCtx);
+    simText = await simulated;
+  } catch (err) {
+    // A simulator that failed explains the ingest's failure (its input ended early).
+    throw simFailure ?? err;
+  } finally {
+    await worker.terminate();
+  }
+  log({ type: 'demo.step.finished', title: 'simulate + ingest', ms: performance.now() - t });
+}
 const alerts = readFileSync(alertsPath, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 await step('load the city districts as a zone system', ['zones', 'load', join(sim, 'zones.geojson'), '--name', 'districts', '--db', db]);
 await step('load the cell table', ['cells', 'load', join(sim, 'cells.csv'), '--db', db]);

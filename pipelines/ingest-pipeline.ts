@@ -1,5 +1,7 @@
 import { DEAD_LETTER_REASONS, type DeadLetterReason } from '../schemas/events.ts';
 import { decodeText, type DecodedMessage } from '../src/ingest/decode/decode-message.ts';
+import { ArrowRecords } from '../src/ingest/decode/arrow-message.ts';
+import { ColumnarLocator, STRAY } from '../src/locate/columnar-locator.ts';
 import type { LocatedEvent } from '../schemas/events.ts';
 import type { CellTable } from '../src/locate/cell-table.ts';
 import { RecordLocator, isDeadLetter } from '../src/locate/record-locator.ts';
@@ -70,6 +72,8 @@ export interface PipelineSnapshot {
 export class IngestPipeline {
   readonly config: WindowConfig & { resolution: number };
   readonly #locator: RecordLocator;
+  readonly #cells: CellTable;
+  readonly #pseudo: Pseudonymiser;
   readonly #sink: PipelineSink;
   readonly #now: () => number;
   readonly #engine: PresenceEngine;
@@ -88,6 +92,8 @@ export class IngestPipeline {
       resolution: config.cells.resolution,
     };
     this.#locator = new RecordLocator({ cells: config.cells, pseudonymiser: config.pseudonymiser });
+    this.#cells = config.cells;
+    this.#pseudo = config.pseudonymiser;
     this.#sink = config.sink;
     this.#now = config.now ?? Date.now;
     this.#wallNow = this.#now();
@@ -143,6 +149,8 @@ export class IngestPipeline {
       this.#dead(this.#locator.deadLetter(source, position, msg.payload, { reason: 'malformed_json', detail: msg.detail }, null));
     } else if (msg.kind === 'one') {
       if (!owns || this.#owned(msg.record, owns)) this.#processRecord(msg.record, source, position, input, now, msg.raw);
+    } else if (msg.records instanceof ArrowRecords) {
+      this.#processColumnar(msg.records, source, position, input, now, owns);
     } else {
       let i = 0;
       for (const r of msg.records) {
@@ -159,6 +167,33 @@ export class IngestPipeline {
    */
   processRecords(records: Iterable<unknown>, source: string, position: string, input = source, now = 0): void {
     this.processMessage({ kind: 'many', records }, source, position, input, now);
+  }
+
+  /**
+   * The columnar path of Arrow messages: per batch, subscribers and cells are looked up once
+   * (`ColumnarLocator`); rows that are plainly valid go straight to the windows, any other row takes
+   * the per-record path — row order, positions and every outcome as in the per-record path.
+   */
+  #processColumnar(records: ArrowRecords, source: string, position: string, input: string, now: number, owns?: (imsi: string) => boolean): void {
+    let at = 0;
+    const wallNow = this.#wallNow;
+    for (const batch of records.columnar) {
+      const loc = new ColumnarLocator(batch, this.#cells, this.#pseudo);
+      for (let i = 0; i < batch.length; i++, at++) {
+        if (owns && loc.ownership(i, owns) === STRAY) {
+          this.stats.strays++;
+          continue;
+        }
+        const ev = loc.locate(i, wallNow);
+        if (ev) {
+          this.stats.records++;
+          this.#accept(ev, source, position, input, now, at);
+        } else {
+          const r = batch.row(i);
+          if (!owns || this.#owned(r, owns)) this.#processRecord(r, source, `${position}[${at}]`, input, now, null);
+        }
+      }
+    }
   }
 
   #owned(record: unknown, owns: (imsi: string) => boolean): boolean {
@@ -195,14 +230,15 @@ export class IngestPipeline {
     this.#dead(dl);
   }
 
-  #accept(ev: LocatedEvent, source: string, position: string, input: string, now: number): void {
+  /** `element`, when given, is the record's index in a message: its position is then `position[element]`. */
+  #accept(ev: LocatedEvent, source: string, position: string, input: string, now: number, element = -1): void {
     // Late means: the watermark had already passed the end of the event's window when it arrived,
     // whether or not that window has been emitted yet (emission is batched; lateness must not be).
     const watermark = this.#watermarks.current(now);
     const start = windowStart(ev.ts, this.config.windowMs);
     if (start + this.config.windowMs <= watermark || !this.#engine.add(ev)) {
       this.stats.late++;
-      this.#sink.late({ ...ev, windowStart: start, watermark, source, position });
+      this.#sink.late({ ...ev, windowStart: start, watermark, source, position: element < 0 ? position : `${position}[${element}]` });
       return;
     }
     this.stats.accepted++;

@@ -54,6 +54,8 @@ function detail(r: BenchResult): string {
       return m.processingSeconds !== undefined ? `${(m.messages ?? 0).toLocaleString('en-US')} msgs; records processed in ${fmtSeconds(m.processingSeconds)}` : '';
     case 'kafka_streams_peer':
       return m.rowsEqualToPeer !== undefined ? `rows equal to the peer: ${m.rowsEqualToPeer ? `yes (${(m.comparedRows ?? 0).toLocaleString('en-US')})` : `NO (${(m.differentRows ?? 0).toLocaleString('en-US')} differ)`}` : (r.note ?? '');
+    case 'pipeline_messages':
+      return m.eventsPerCpuSecond !== undefined ? `${fmtRate(m.eventsPerCpuSecond)} events per CPU-second of the span (${(m.spanCpuSeconds ?? 0).toFixed(2)} s CPU)` : '';
     case 'kafka_streams_app':
       return `late-dropped ${(m.droppedRecords ?? 0).toLocaleString('en-US')}; ${(m.rows ?? 0).toLocaleString('en-US')} rows`;
     default:

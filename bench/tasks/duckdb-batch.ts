@@ -18,6 +18,8 @@ export interface DuckdbBatchArgs {
 /**
  * DuckDB side of the batch comparison. `compute` times `CREATE TABLE … AS <presence SQL>` over the
  * stored events (DuckDB's default: all cores, here 2 threads) in a database file loaded beforehand.
+ * The load stores the events ordered by (device, ts, seq) — DuckDB's counterpart of the (device, ts,
+ * seq) index PostgreSQL gets: the `lead()`/`row_number()` partitions then arrive mostly in order.
  */
 export async function duckdbBatchTask(a: DuckdbBatchArgs): Promise<TaskReport> {
   if (a.mode === 'load') rmSync(a.db, { force: true });
@@ -28,7 +30,8 @@ export async function duckdbBatchTask(a: DuckdbBatchArgs): Promise<TaskReport> {
       const t0 = performance.now();
       await conn.run(
         `CREATE TABLE events AS SELECT * FROM read_csv('${a.events!.replaceAll("'", "''")}', header = false,
-           columns = {'seq': 'BIGINT', 'ts': 'BIGINT', 'device': 'BIGINT', 'h3': 'BIGINT', 'kind': 'VARCHAR'})`,
+           columns = {'seq': 'BIGINT', 'ts': 'BIGINT', 'device': 'BIGINT', 'h3': 'BIGINT', 'kind': 'VARCHAR'})
+         ORDER BY device, ts, seq`,
       );
       const n = Number((await conn.runAndReadAll('SELECT count(*) FROM events')).getRowsJS()[0]![0]);
       return { seconds: (performance.now() - t0) / 1000, events: n };
@@ -36,6 +39,9 @@ export async function duckdbBatchTask(a: DuckdbBatchArgs): Promise<TaskReport> {
     const sql = readFileSync(a.sql!, 'utf8');
     const n = Number((await conn.runAndReadAll('SELECT count(*) FROM events')).getRowsJS()[0]![0]);
     await conn.run('DROP TABLE IF EXISTS presence_batch');
+    // The result is compared sorted, so DuckDB need not keep insertion order in the CTAS (its
+    // documented setting for bulk CREATE TABLE AS); ~10–20 % less CPU in the window operators.
+    await conn.run('SET preserve_insertion_order = false');
     const t0 = performance.now();
     await conn.run(`CREATE TABLE presence_batch AS ${sql}`);
     const seconds = (performance.now() - t0) / 1000;

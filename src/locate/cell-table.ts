@@ -58,6 +58,15 @@ export class CellTable {
   }
 
   /**
+   * Every version of `cellId` (sorted by validity, not overlapping) with its H3 cell, or undefined for
+   * an unknown cell: for a columnar stage that looks a cell up once per batch and then only compares
+   * times per row (as {@link locate} does).
+   */
+  versionsOf(cellId: string): readonly { readonly v: CellVersion; readonly h3: string }[] | undefined {
+    return this.#versions.get(cellId);
+  }
+
+  /**
    * The H3 cell (base resolution) of `cellId`'s version valid at `ts`, or a reason it has none:
    * `unknown` (no such cell) or `not_valid` (the cell exists but no version covers `ts`).
    */

@@ -57,10 +57,13 @@ export function isDeadLetter(v: LocatedEvent | DeadLetter): v is DeadLetter {
   return 'reason' in v;
 }
 
+/** The 1,000 possible MCC strings, made once each: a device's state then shares one, not a slice per record. */
+const MCCS: readonly string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+
 /** The MCC (first 3 digits) of an IMSI, or null when it does not start with 3 digits. Never the IMSI. */
-function mccOf(imsi: string): string | null {
-  const c0 = imsi.charCodeAt(0), c1 = imsi.charCodeAt(1), c2 = imsi.charCodeAt(2);
-  return c0 >= 48 && c0 <= 57 && c1 >= 48 && c1 <= 57 && c2 >= 48 && c2 <= 57 ? imsi.slice(0, 3) : null;
+export function mccOf(imsi: string): string | null {
+  const c0 = imsi.charCodeAt(0) - 48, c1 = imsi.charCodeAt(1) - 48, c2 = imsi.charCodeAt(2) - 48;
+  return c0 >= 0 && c0 <= 9 && c1 >= 0 && c1 <= 9 && c2 >= 0 && c2 <= 9 ? MCCS[c0 * 100 + c1 * 10 + c2]! : null;
 }
 
 function safeStringify(v: unknown): string {

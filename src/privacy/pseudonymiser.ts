@@ -42,6 +42,11 @@ export class Pseudonymiser {
     this.#rotateEveryMs = config.rotateEveryMs;
   }
 
+  /** True when pseudonyms rotate (`rotateEveryMs`): a subscriber's id then depends on the event time. */
+  get rotates(): boolean {
+    return this.#rotateEveryMs !== undefined;
+  }
+
   /**
    * The pseudonym of `imsi` (at event time `ts` when pseudonyms rotate; without `ts`, e.g. in a
    * dead letter with no readable time, the key's own pseudonym).

@@ -38,6 +38,8 @@ of the input.
 
 Options:
   --from FILE|-            NDJSON input; - reads standard input
+  --source-name NAME       with --from -: the name stored with the run and its dead letters
+                           (default stdin), e.g. the file a pipe reads
 ${PIPELINE_FLAGS_HELP}
   --replace                rebuild --db from this input: drop what earlier runs wrote (presence,
                            dead_letters, late_events, ingest_runs, ingest_sources) first
@@ -62,10 +64,13 @@ export const ingestCommand: Command = {
   summary: 'NDJSON file or stdin → presence windows in DuckDB',
   help: HELP,
   async run(argv, ctx) {
-    const args = parseCommandArgs(argv, { ...PIPELINE_FLAGS, ...ALERT_FLAGS, ...LEDGER_FLAGS, ...MOBILITY_FLAGS, from: { type: 'string' }, replace: { type: 'boolean' }, lake: { type: 'string' } }, HELP, ctx);
+    const args = parseCommandArgs(argv, { ...PIPELINE_FLAGS, ...ALERT_FLAGS, ...LEDGER_FLAGS, ...MOBILITY_FLAGS, from: { type: 'string' }, 'source-name': { type: 'string' }, replace: { type: 'boolean' }, lake: { type: 'string' } }, HELP, ctx);
     if (!args) return 0;
     const v = args.values;
     const from = required(v, 'from');
+    if (v['source-name'] !== undefined && from !== '-') throw new UsageError('--source-name names standard input: use it with --from -');
+    if (v['source-name'] === '') throw new UsageError('--source-name is empty');
+    const source = from === '-' ? String(v['source-name'] ?? 'stdin') : from;
     const cellsPath = required(v, 'cells');
     const dbPath = required(v, 'db');
     const wc = windowConfigFromFlags(v);
@@ -90,7 +95,7 @@ export const ingestCommand: Command = {
       if (v.replace) {
         const runs = await countRuns(conn);
         for (const t of [...PIPELINE_TABLES, 'ingest_sources', 'db_meta', ...MOBILITY_TABLES, 'device_mcc', 'device_cells', 'area_visitors']) await conn.run(`DROP TABLE IF EXISTS ${t}`);
-        log({ type: 'ingest.replaced', source: from === '-' ? 'stdin' : from, runs });
+        log({ type: 'ingest.replaced', source, runs });
       }
       await conn.run(SCHEMA_SQL);
       await checkKeyFingerprint(conn, keyFingerprint(key.key, rotateEveryMs), key.path ?? 'from $CITYPULSE_KEY');
@@ -106,7 +111,7 @@ export const ingestCommand: Command = {
           pseudonymiser,
           connection: conn,
           batches: lineBatches(input, ctx.signal),
-          sourceName: from === '-' ? 'stdin' : from,
+          sourceName: source,
           signal: ctx.signal,
           plugins,
           deviceConsumers,
@@ -119,7 +124,7 @@ export const ingestCommand: Command = {
         summary = await withTransaction(conn, async () => {
           const s = await ingest();
           await checkIngestTarget(conn, { fingerprint: stdinFp.fingerprint(), settings: wc, db: dbPath });
-          await recordIngestSource(conn, { fingerprint: stdinFp.fingerprint(), source: 'stdin', bytes: null, runId: s.runId });
+          await recordIngestSource(conn, { fingerprint: stdinFp.fingerprint(), source, bytes: null, runId: s.runId });
           return s;
         });
       } else {
@@ -129,7 +134,7 @@ export const ingestCommand: Command = {
       progress.finish(`${formatCount(summary.stats.records)} records`);
       if (ledger) {
         const s = summary.stats;
-        const details = { run_id: summary.runId, source: from === '-' ? 'stdin' : basename(from), records: s.records, accepted: s.accepted, windows: s.windowsClosed, alerts: alerting?.stats.rowsWritten ?? 0 };
+        const details = { run_id: summary.runId, source: basename(source), records: s.records, accepted: s.accepted, windows: s.windowsClosed, alerts: alerting?.stats.rowsWritten ?? 0 };
         const [index] = await withTransaction(db.connection, () => ledger.append(db.connection, [{ entry: { type: 'operation', at: new Date().toISOString(), op: 'ingest_run', details } }]));
         logOf(ctx)({ type: 'ledger.note', message: `${ledger.size} entries (this run: entry ${index}), head signed by key ${ledger.head!.key_id}` });
         if (v['ledger-topic']) {
@@ -148,7 +153,7 @@ export const ingestCommand: Command = {
       ctx.stdout.write(formatIngestSummary(summary, dbPath));
       if (summary.stats.accepted === 0) {
         const dead = Object.values(summary.stats.deadLetters).reduce((a, b) => a + b, 0);
-        log({ type: 'ingest.rejected-all', source: from === '-' ? 'stdin' : from, records: summary.stats.records, deadLetters: dead });
+        log({ type: 'ingest.rejected-all', source, records: summary.stats.records, deadLetters: dead });
         return 1;
       }
       return 0;

@@ -25,8 +25,8 @@ export function absentColumn(): ColumnReader<never> {
   return ABSENT;
 }
 
-/** True when row `i` of `data` is valid (not null). */
-function validity(data: Data): ((i: number) => boolean) | null {
+/** True when row `i` of `data` is valid (not null); null when no row is null. */
+export function validity(data: Data): ((i: number) => boolean) | null {
   if (data.nullCount === 0 || !data.nullBitmap || data.nullBitmap.length === 0) return null;
   const bits = data.nullBitmap;
   const off = data.offset;
@@ -66,7 +66,7 @@ function msPerUnit(unit: TimeUnit): number {
  * A numeric column as doubles: Int (8–64 bit, signed or not), Float (16/32/64), Timestamp (any unit,
  * converted to epoch ms, sub-ms parts floored), Date (day or ms, as epoch ms). Null for other types.
  */
-function numbers(data: Data): ArrayLike<number> | null {
+export function numbers(data: Data): ArrayLike<number> | null {
   const t = data.type as Data['type'] & { bitWidth?: number; isSigned?: boolean; precision?: Precision; unit?: number };
   switch (data.typeId) {
     case Type.Int:
@@ -152,6 +152,50 @@ export function stringColumn(data: Data): ColumnReader<string> | null {
   const words: ArrayLike<number> = keys instanceof BigInt64Array || keys instanceof BigUint64Array ? Float64Array.from(keys, Number) : (keys as ArrayLike<number>);
   const s = strings;
   return { get: (i) => (valid && !valid(i) ? undefined : s[words[i]!]) };
+}
+
+/**
+ * A string column as codes into distinct values (what a columnar stage looks up once per value, not
+ * once per row): `codes[i]` is the index in `values` of row i, or -1 for null. A Dictionary column
+ * keeps its dictionary (decoded once, shared across batches); Utf8 rows are deduplicated per batch.
+ * Null for other types.
+ */
+export function stringCodes(data: Data): { codes: Int32Array; values: (string | undefined)[] } | null {
+  const n = data.length;
+  const codes = new Int32Array(n);
+  const valid = validity(data);
+  if (data.typeId === Type.Dictionary) {
+    const dict = data.dictionary;
+    if (!dict) return null;
+    let values = decodedDictionaries.get(dict);
+    if (values === undefined) {
+      values = dictionaryStrings(dict);
+      decodedDictionaries.set(dict, values);
+    }
+    if (!values) return null;
+    const keys = data.values as ArrayLike<number | bigint>;
+    for (let i = 0; i < n; i++) codes[i] = valid && !valid(i) ? -1 : Number(keys[i]!);
+    return { codes, values };
+  }
+  const rows = utf8Strings(data);
+  if (!rows) return null;
+  const values: string[] = [];
+  const index = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const s = rows.get(i);
+    if (s === undefined) {
+      codes[i] = -1;
+      continue;
+    }
+    let c = index.get(s);
+    if (c === undefined) {
+      c = values.length;
+      values.push(s);
+      index.set(s, c);
+    }
+    codes[i] = c;
+  }
+  return { codes, values };
 }
 
 /** A numeric column (see {@link numbers}); null for other types. */
