@@ -92,8 +92,8 @@ describe('simulation with roads', () => {
     const during = rows.filter((r) => r.binStart >= inc.start && r.binStart < inc.end);
     const night = rows.filter((r) => r.binStart < START + 6 * 3_600_000);
     expect(during.length).toBeGreaterThan(0);
-    for (const r of during) expect(r.speedKmh).toBeLessThanOrEqual(ff * inc.capacityLeft * 1.001) // whole ms;
-    for (const r of night) expect(r.speedKmh).toBeGreaterThan(0.95 * ff);
+    for (const r of during) expect(r.carSpeedKmh).toBeLessThanOrEqual(ff * inc.capacityLeft * 1.001) // whole ms;
+    for (const r of night) expect(r.carSpeedKmh).toBeGreaterThan(0.95 * ff);
     // Every traversal takes the time its length at its speed takes, and enters after the previous one.
     for (const t of trav) expect(t.exit).toBeGreaterThan(t.enter);
   });

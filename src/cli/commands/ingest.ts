@@ -1,3 +1,4 @@
+import { trafficPlugin } from '../../traffic/plugin/traffic-plugin.ts';
 import { checkKeyFingerprint } from '../../privacy/duckdb/check-key-fingerprint.ts';
 import { keyFingerprint } from '../../privacy/key-fingerprint.ts';
 import { createReadStream, statSync } from 'node:fs';
@@ -78,7 +79,7 @@ export const ingestCommand: Command = {
     const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution, ledger: ledger ? createAlertLedgerRecorder(ledger) : undefined });
     if (alerting) plugins.push(alerting);
     if (v.lake) plugins.push(createLakeWriter({ dir: v.lake }));
-    const deviceConsumers = [...mobilityFromFlags(v), populationPlugin() as DeviceConsumerPlugin<unknown, DuckDBConnection>];
+    const deviceConsumers = [...mobilityFromFlags(v), populationPlugin() as DeviceConsumerPlugin<unknown, DuckDBConnection>, trafficPlugin() as DeviceConsumerPlugin<unknown, DuckDBConnection>];
     const { pseudonymiser, key, rotateEveryMs } = pseudonymiserFromEnv(ctx.env, v['key-file'], v['rotate-every'] as string | undefined);
     const log = logOf(ctx);
     log(keyLoadedEvent(key));

@@ -8,7 +8,8 @@ import type { TrueRoadTraversal } from '../../sim/truth/truth-sink.ts';
 
 /** Help lines of the road outputs (`--roads`). */
 export const ROADS_HELP_FILES = `  DIR/truth/roads.geojson    (--roads) the road network: edges with id, kind, free-flow speed, lanes
-  DIR/truth/road-traffic.csv (--roads) edge,bin_start,devices,cars,speed_kmh per 5-minute bin
+  DIR/truth/road-traffic.csv (--roads) edge,bin_start,devices,cars,speed_kmh,car_speed_kmh per
+                             5-minute bin
   DIR/truth/incident.json    (--incident) where and when the lane was closed
   DIR/corridors.json         (--roads) the radials and ring as corridors (docs/traffic.md format)
 `;

@@ -1,3 +1,4 @@
+import { trafficPlugin } from '../../traffic/plugin/traffic-plugin.ts';
 import { checkKeyFingerprint } from '../../privacy/duckdb/check-key-fingerprint.ts';
 import { keyFingerprint } from '../../privacy/key-fingerprint.ts';
 import { runStream } from '../../../pipelines/stream-runner.ts';
@@ -107,7 +108,7 @@ export const streamCommand: Command = {
       const producer = createKafka({ brokers, clientId: 'citypulse-ledger-heads' }).producer({ allowAutoTopicCreation: true });
       plugins.push(createHeadPublishing({ ledger, producer, topic: String(v['ledger-topic']), onError: (err) => logOf(ctx)({ type: 'ledger.note', message: `publishing a head failed (${err.message}); the next one follows` }) }));
     }
-    const deviceConsumers = [...mobilityFromFlags(v), populationPlugin() as DeviceConsumerPlugin<unknown, DuckDBConnection>];
+    const deviceConsumers = [...mobilityFromFlags(v), populationPlugin() as DeviceConsumerPlugin<unknown, DuckDBConnection>, trafficPlugin() as DeviceConsumerPlugin<unknown, DuckDBConnection>];
     const db = await openDatabase(dbPath);
     try {
       await checkKeyFingerprint(db.connection, keyFingerprint(key.key, rotateEveryMs), key.path ?? 'from $CITYPULSE_KEY');

@@ -10,17 +10,20 @@ export interface RoadTruthRow {
   devices: number;
   /** Of which cars. */
   cars: number;
-  /** Mean speed of the cars over the edge, km/h (NaN without cars). */
+  /** Mean speed of the devices over the edge (cars and buses), km/h. */
   speedKmh: number;
+  /** Mean speed of the cars over the edge, km/h (NaN without cars). */
+  carSpeedKmh: number;
 }
 
 /**
  * Collects the simulator's road traversals into the truth per road edge and 5-minute bin (of entry):
- * devices and cars entering, and the cars' mean speed over the edge.
+ * devices and cars entering, and the mean speed over the edge of all devices (bus passengers drive
+ * at bus speed) and of the cars alone.
  */
 export class RoadTruth {
   readonly #lengths: ReadonlyMap<string, number>;
-  readonly #bins = new Map<string, { devices: number; cars: number; speedSum: number }>();
+  readonly #bins = new Map<string, { devices: number; cars: number; speedSum: number; carSum: number }>();
 
   constructor(lengths: ReadonlyMap<string, number>) {
     this.#lengths = lengths;
@@ -30,11 +33,13 @@ export class RoadTruth {
     const bin = Math.floor(t.enter / ROAD_BIN_MS) * ROAD_BIN_MS;
     const key = `${t.edge}|${bin}`;
     let b = this.#bins.get(key);
-    if (!b) this.#bins.set(key, (b = { devices: 0, cars: 0, speedSum: 0 }));
+    if (!b) this.#bins.set(key, (b = { devices: 0, cars: 0, speedSum: 0, carSum: 0 }));
+    const kmh = (this.#lengths.get(t.edge)! / (Math.max(1, t.exit - t.enter) / 1000)) * 3.6;
     b.devices++;
-    if (t.mode === 'car' && t.exit > t.enter) {
+    b.speedSum += kmh;
+    if (t.mode === 'car') {
       b.cars++;
-      b.speedSum += (this.#lengths.get(t.edge)! / ((t.exit - t.enter) / 1000)) * 3.6;
+      b.carSum += kmh;
     }
   }
 
@@ -43,16 +48,16 @@ export class RoadTruth {
     const out: RoadTruthRow[] = [];
     for (const [key, b] of this.#bins) {
       const [edge, bin] = key.split('|') as [string, string];
-      out.push({ edge, binStart: Number(bin), devices: b.devices, cars: b.cars, speedKmh: b.cars > 0 ? b.speedSum / b.cars : NaN });
+      out.push({ edge, binStart: Number(bin), devices: b.devices, cars: b.cars, speedKmh: b.speedSum / b.devices, carSpeedKmh: b.cars > 0 ? b.carSum / b.cars : NaN });
     }
     return out.sort((a, b) => (a.edge < b.edge ? -1 : a.edge > b.edge ? 1 : a.binStart - b.binStart));
   }
 
-  /** `edge,bin_start,devices,cars,speed_kmh` (RFC 3339 UTC; speed blank without cars). */
+  /** `edge,bin_start,devices,cars,speed_kmh,car_speed_kmh` (RFC 3339 UTC; car speed blank without cars). */
   csv(): string {
-    const lines = ['edge,bin_start,devices,cars,speed_kmh'];
+    const lines = ['edge,bin_start,devices,cars,speed_kmh,car_speed_kmh'];
     for (const r of this.rows()) {
-      lines.push(`${r.edge},${new Date(r.binStart).toISOString()},${r.devices},${r.cars},${Number.isNaN(r.speedKmh) ? '' : r.speedKmh.toFixed(2)}`);
+      lines.push(`${r.edge},${new Date(r.binStart).toISOString()},${r.devices},${r.cars},${r.speedKmh.toFixed(2)},${Number.isNaN(r.carSpeedKmh) ? '' : r.carSpeedKmh.toFixed(2)}`);
     }
     return lines.join('\n') + '\n';
   }
