@@ -72,11 +72,18 @@ export const trafficAccuracy: AccuracyProduct = {
           .filter((a) => a.state === 'open' && a.binStart + binMs > inc.start && a.binStart < inc.end)
           .filter((a) => declared.find((c) => c.id === a.corridor)?.edges.includes(inc.edge))
           .sort((a, b) => a.binStart - b.binStart)[0];
-        const falseAlarms = res.alerts.filter((a) => a.state === 'open' && !(a === hit)).length;
+        const others = res.alerts.filter((a) => a.state === 'open' && a !== hit);
+        // A false alarm: the true median speed of that corridor-bin was at least 70 % of free flow.
+        const falseAlarms = others.filter((a) => {
+          const t = truth.get(`${a.corridor}|${a.binStart}`);
+          const ff = declared.find((c) => c.id === a.corridor)!.free_flow_kmh;
+          return !t || t.speedKmh >= 0.7 * ff;
+        }).length;
         figures.push(
           { name: `incident: bins from the closure to its slowdown alert (${binMin}-min bins)`, value: hit ? Math.ceil((hit.binStart + binMs - inc.start) / binMs) : NaN, target: '≤ 2' },
           { name: `incident: minutes from the closure to the end of the alerting bin (${binMin} min)`, value: hit ? (hit.binStart + binMs - inc.start) / MIN : NaN },
-          { name: `slowdown alerts opened elsewhere (${binMin}-min bins)`, value: falseAlarms },
+          { name: `slowdown alerts opened elsewhere (${binMin}-min bins)`, value: others.length },
+          { name: `  of which false alarms (true speed ≥ 70 % of free flow)`, value: falseAlarms },
         );
       }
       const learned = await buildTraffic(db.connection, {});

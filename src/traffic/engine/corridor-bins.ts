@@ -37,20 +37,28 @@ export function corridorDeviceSpeeds(corridor: Corridor, hops: readonly Hop[], b
 
 /**
  * Flow, speed, travel time and congestion of a corridor per bin (docs/traffic.md): devices crossing
- * at least three corridor cells in order; walkers (< `walkMaxKmh`) and rail (> `maxKmh`) apart;
+ * at least three corridor cells in order; walkers (< `walkMaxKmh`, unless `vehicle` says the device
+ * drove fast around then: a car in a jam) and rail (> `maxKmh`) apart;
  * median speed over ≥ `minDevices` devices; free flow = the 85th percentile of night-time device
  * speeds (else the declared free flow, else the 85th percentile of all); congestion = 1 − speed / free flow.
  */
-export function corridorBins(corridor: Corridor, hops: readonly Hop[], cfg: ResolvedTrafficConfig, expansion = 1): CorridorBin[] {
+export function corridorBins(
+  corridor: Corridor,
+  hops: readonly Hop[],
+  cfg: ResolvedTrafficConfig,
+  expansion = 1,
+  vehicle: (device: string, ts: number) => boolean = () => false,
+): CorridorBin[] {
   const speeds = corridorDeviceSpeeds(corridor, hops, cfg.binMs);
-  const road = speeds.filter((s) => s.speedKmh >= cfg.walkMaxKmh && s.speedKmh <= cfg.maxKmh);
+  const isRoad = (s: DeviceCorridorSpeed) => s.speedKmh <= cfg.maxKmh && (s.speedKmh >= cfg.walkMaxKmh || vehicle(s.device, s.binStart));
+  const road = speeds.filter(isRoad);
   const freeFlowKmh = freeFlow(corridor, road, cfg);
   const bins = new Map<number, { road: number[]; walkers: number }>();
   for (const s of speeds) {
     let b = bins.get(s.binStart);
     if (!b) bins.set(s.binStart, (b = { road: [], walkers: 0 }));
-    if (s.speedKmh < cfg.walkMaxKmh) b.walkers++;
-    else if (s.speedKmh <= cfg.maxKmh) b.road.push(s.speedKmh);
+    if (isRoad(s)) b.road.push(s.speedKmh);
+    else if (s.speedKmh < cfg.walkMaxKmh) b.walkers++;
   }
   const out: CorridorBin[] = [];
   for (const [binStart, b] of [...bins].sort((x, y) => x[0] - y[0])) {

@@ -7,6 +7,7 @@ import { learnCorridors } from '../engine/learn-corridors.ts';
 import type { SlowdownAlert } from '../engine/slowdown-alert.ts';
 import { detectSlowdowns } from '../engine/slowdown-detector.ts';
 import { resolveTrafficConfig, type TrafficConfig } from '../engine/traffic-config.ts';
+import { vehicleHours } from '../engine/vehicle-hours.ts';
 
 /** What {@link buildTraffic} computes from `traffic_hops`. */
 export interface TrafficResult {
@@ -35,18 +36,20 @@ export interface TrafficBuildOptions {
 /**
  * Corridors (declared, or learned from every hop), their flow, speed, travel time and congestion per
  * bin, and slowdown alerts — from the `traffic_hops` table. Free flow uses every hop in the table
- * (night speeds), bins are kept within [from, to).
+ * (night speeds), bins are kept within [from, to). A device that drove faster than twice walking
+ * pace within the hour around counts as traffic even when it crawls (a jam), not as a walker.
  */
 export async function buildTraffic(conn: DuckDBConnection, opts: TrafficBuildOptions = {}): Promise<TrafficResult> {
   const cfg = resolveTrafficConfig(opts.config);
   const cfg5 = { ...cfg, binMs: 300_000 };
   const hops = await loadHops(conn);
   const corridors = opts.corridors ?? learnCorridors(hops, cfg).map((l) => l.corridor);
+  const vehicle = vehicleHours(hops, 2 * cfg.walkMaxKmh);
   const inRange = (b: CorridorBin) => (opts.from === undefined || b.binStart >= opts.from) && (opts.to === undefined || b.binStart < opts.to);
   const bins: CorridorBin[] = [], bins5: CorridorBin[] = [];
   for (const c of corridors) {
-    bins.push(...corridorBins(c, hops, cfg, opts.expansion).filter(inRange));
-    bins5.push(...(cfg.binMs === 300_000 ? bins.filter((b) => b.corridor === c.id) : corridorBins(c, hops, cfg5, opts.expansion).filter(inRange)));
+    bins.push(...corridorBins(c, hops, cfg, opts.expansion, vehicle).filter(inRange));
+    bins5.push(...(cfg.binMs === 300_000 ? bins.filter((b) => b.corridor === c.id) : corridorBins(c, hops, cfg5, opts.expansion, vehicle).filter(inRange)));
   }
   return { corridors, bins, bins5, alerts: detectSlowdowns(bins, cfg), hops: hops.length };
 }
