@@ -66,7 +66,7 @@ export interface SimConfig {
    * (docs/traffic.md). [false: straight-ish paths at constant speed]
    */
   roads?: boolean;
-  /** Real vehicles one simulated car stands for, for the speed–flow relation (`roads`). [0 = 800000 / subscribers] */
+  /** Real vehicles one simulated car stands for, for the speed–flow relation (`roads`). [0 = 500000 / subscribers] */
   vehiclesPerCar?: number;
   /** A planted road incident (a closed lane); implies `roads`. [none] */
   incident?: IncidentSpec;

@@ -80,7 +80,7 @@ export class Simulation {
     this.stats = emptyStats(subs.length);
     this.simulatedUntil = this.config.start;
     if (this.config.roads) {
-      const perCar = this.config.vehiclesPerCar > 0 ? this.config.vehiclesPerCar : 800_000 / Math.max(1, subs.length);
+      const perCar = this.config.vehiclesPerCar > 0 ? this.config.vehiclesPerCar : 500_000 / Math.max(1, subs.length);
       this.roads = new RoadPlanner(new RoadTraffic(buildRoadNetwork(this.city.zones, this.city.frame), perCar));
     } else this.roads = null;
   }

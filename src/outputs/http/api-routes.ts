@@ -4,6 +4,7 @@ import { heatmapToCsv, heatmapToGeoJson } from '../export/heatmap-writers.ts';
 import { ApiError } from './api-error.ts';
 import { unknownZoneSystem } from '../../zones/unknown-zone-system.ts';
 import { odRoute } from './od-route.ts';
+import { trafficRoute } from './traffic-route.ts';
 import { populationRoutes } from './population-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { queryAlerts } from './query-alerts.ts';
@@ -223,6 +224,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       },
     },
     odRoute(ctx),
+    trafficRoute(ctx),
     ...populationRoutes(ctx),
   ];
 }

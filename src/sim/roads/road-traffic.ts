@@ -9,7 +9,7 @@ const BINS = 288;
  * Loads and speeds of the road network over one day: simulated cars entering each edge per 5-minute
  * bin, and the speed the BPR speed–flow relation gives for them,
  * `v = v_free / (1 + 0.15 · (q / c)^4)` (Bureau of Public Roads), with `q` the hourly flow of real
- * vehicles (simulated cars × `vehiclesPerCar`) and `c` the edge's capacity (reduced while a planted
+ * vehicles (simulated cars × `vehiclesPerCar`, averaged over the bin and its neighbours) and `c` the edge's capacity (reduced while a planted
  * incident lasts; past the incident speed is also capped at `capacityLeft` × free flow). Speeds never
  * fall below 5 km/h.
  */
@@ -67,7 +67,11 @@ export class RoadTraffic {
   /** Speed (km/h) of a car entering edge `e` at `t`. */
   speedKmh(e: number, t: number): number {
     const edge = this.net.edges[e]!;
-    const q = this.#loads[e * BINS + this.#bin(t)]! * this.vehiclesPerCar * (3_600_000 / ROAD_BIN_MS);
+    // Demand over the 15 minutes around the bin (a simulated sample is too sparse for 5 alone).
+    const b = this.#bin(t), lo = Math.max(0, b - 1), hi = Math.min(BINS - 1, b + 1);
+    let cars = 0;
+    for (let i = lo; i <= hi; i++) cars += this.#loads[e * BINS + i]!;
+    const q = (cars / (hi - lo + 1)) * this.vehiclesPerCar * (3_600_000 / ROAD_BIN_MS);
     let cap = edge.capacityVph;
     const inc = this.incident;
     const blocked = inc !== null && e === this.#incidentEdge && t >= inc.start && t < inc.end;
