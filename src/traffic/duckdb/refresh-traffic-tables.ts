@@ -9,6 +9,7 @@ import type { SlowdownAlert } from '../engine/slowdown-alert.ts';
 import { detectSlowdowns } from '../engine/slowdown-detector.ts';
 import { resolveTrafficConfig, type TrafficConfig } from '../engine/traffic-config.ts';
 import { vehicleHours } from '../engine/vehicle-hours.ts';
+import { HopIndex } from '../engine/hop-index.ts';
 import { loadHops } from './load-hops.ts';
 import { ensureTrafficTables } from './write-hops.ts';
 
@@ -32,8 +33,9 @@ export async function refreshTrafficTables(conn: DuckDBConnection, corridors?: C
   const hops = await loadHops(conn);
   const cs = corridors ?? learnCorridors(hops, cfg5).map((l) => l.corridor);
   const vehicle = vehicleHours(hops, 2 * cfg5.walkMaxKmh);
-  const bins5 = cs.flatMap((c) => corridorBins(c, hops, cfg5, 1, vehicle));
-  const bins15 = cs.flatMap((c) => corridorBins(c, hops, cfg15, 1, vehicle));
+  const index = new HopIndex(hops);
+  const bins5 = cs.flatMap((c) => corridorBins(c, index.onCorridor(c), cfg5, 1, vehicle));
+  const bins15 = cs.flatMap((c) => corridorBins(c, index.onCorridor(c), cfg15, 1, vehicle));
   const alerts = detectSlowdowns(bins5, cfg5);
   await conn.run('BEGIN TRANSACTION');
   try {

@@ -8,6 +8,7 @@ import type { SlowdownAlert } from '../engine/slowdown-alert.ts';
 import { detectSlowdowns } from '../engine/slowdown-detector.ts';
 import { resolveTrafficConfig, type TrafficConfig } from '../engine/traffic-config.ts';
 import { vehicleHours } from '../engine/vehicle-hours.ts';
+import { HopIndex } from '../engine/hop-index.ts';
 
 /** What {@link buildTraffic} computes from `traffic_hops`. */
 export interface TrafficResult {
@@ -47,9 +48,12 @@ export async function buildTraffic(conn: DuckDBConnection, opts: TrafficBuildOpt
   const vehicle = vehicleHours(hops, 2 * cfg.walkMaxKmh);
   const inRange = (b: CorridorBin) => (opts.from === undefined || b.binStart >= opts.from) && (opts.to === undefined || b.binStart < opts.to);
   const bins: CorridorBin[] = [], bins5: CorridorBin[] = [];
+  const index = new HopIndex(hops);
   for (const c of corridors) {
-    bins.push(...corridorBins(c, hops, cfg, opts.expansion, vehicle).filter(inRange));
-    bins5.push(...(cfg.binMs === 300_000 ? bins.filter((b) => b.corridor === c.id) : corridorBins(c, hops, cfg5, opts.expansion, vehicle).filter(inRange)));
+    const on = index.onCorridor(c);
+    const cb = corridorBins(c, on, cfg, opts.expansion, vehicle).filter(inRange);
+    bins.push(...cb);
+    bins5.push(...(cfg.binMs === 300_000 ? cb : corridorBins(c, on, cfg5, opts.expansion, vehicle).filter(inRange)));
   }
   return { corridors, bins, bins5, alerts: detectSlowdowns(bins, cfg), hops: hops.length };
 }
