@@ -65,7 +65,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('export traffic', () => {
   it('--corridors --bin 5m --k 5 --format csv: golden (hand-computed)', async () => {
     const out = join(dir, 'traffic-5m.csv');
-    const r = await cli(['export', 'traffic', '--db', db, '--corridors', corridorsFile, '--bin', '5m', '--k', '5', '--format', 'csv', '--out', out]);
+    const alertsOut = join(dir, 'slowdowns.ndjson');
+    const r = await cli(['export', 'traffic', '--db', db, '--corridors', corridorsFile, '--bin', '5m', '--k', '5', '--format', 'csv', '--out', out, '--alerts-out', alertsOut]);
     expect(r.code).toBe(0);
     // 08:05 (3) is below k; so that the day total minus the bins cannot reveal it, the release merges it
     // with the smallest element (02:00, 5) into one element of the day: both 5-minute bins withheld.
@@ -79,6 +80,9 @@ describe('export traffic', () => {
       ['2026-03-02T08:20:00Z', '5', '20', '87', String(Math.round((1 - 20 / 87) * 1000) / 1000)],
     ]);
     golden('traffic-5m.csv', text);
+    // 20 km/h against 87 free flow at 08:20: congestion 0.77 ≥ 0.5 opens a slowdown (5 devices ≥ k).
+    const alerts = readFileSync(alertsOut, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(alerts.map((a) => [a.state, a.corridor, a.bin_start, a.devices])).toEqual([['open', 'east', '2026-03-02T08:20:00.000Z', 5]]);
   });
 
   it('15-minute bins: the withheld 5-minute flow stays withheld (differencing-safe), speed from all devices', async () => {

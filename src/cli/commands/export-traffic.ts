@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { openDatabase } from '../../outputs/duckdb/open.ts';
 import { DEFAULT_K } from '../../outputs/export/k-anonymity.ts';
@@ -29,6 +29,8 @@ Options:
   --expansion F          people or vehicles per device: flow_expanded = flow × F (default 1)
   --format F             csv | parquet | geojson (default: from the --out extension, else csv)
   --out PATH             output file
+  --alerts-out FILE      also write the slowdown alert events (open/resolved per corridor) as NDJSON;
+                         their device counts are null below k
   -h, --help             this help
 
 CSV/Parquet columns: corridor, bin_start (RFC 3339 UTC), bin_minutes, flow, flow_expanded, speed_kmh,
@@ -55,6 +57,7 @@ export async function exportTraffic(rest: string[], ctx: CommandContext): Promis
       expansion: { type: 'string', default: '1' },
       format: { type: 'string' },
       out: { type: 'string' },
+      'alerts-out': { type: 'string' },
     },
     EXPORT_TRAFFIC_HELP,
     ctx,
@@ -79,10 +82,20 @@ export async function exportTraffic(rest: string[], ctx: CommandContext): Promis
     const result = await buildTrafficExport(db.connection, { corridors, from, to, binMs, k, expansion });
     mkdirSync(dirname(out), { recursive: true });
     await writeTraffic(result.rows, result.corridors, format, out, db.connection);
+    const alertsOut = v['alerts-out'];
+    if (alertsOut !== undefined) {
+      mkdirSync(dirname(alertsOut), { recursive: true });
+      writeFileSync(alertsOut, result.alerts.map((a) => JSON.stringify({
+        alert_id: a.alertId, seq: a.seq, corridor: a.corridor, kind: a.kind, state: a.state,
+        bin_start: new Date(a.binStart).toISOString(), opened_bin_start: new Date(a.openedBin).toISOString(),
+        speed_kmh: a.speedKmh, free_flow_kmh: a.freeFlowKmh, congestion: a.congestion, devices: a.devices, message: a.message,
+      }) + '\n').join(''));
+    }
     const withSpeed = result.rows.filter((r) => r.speedKmh !== null).length;
     ctx.stdout.write(
       `traffic  ${result.rows.length} corridor-bins (${withSpeed} with a speed) on ${result.corridors.length} ${corridors ? 'declared' : 'learned'} corridors, ${v.bin} bins → ${out} (${format})\n` +
-        `release  ${result.withheldBins} corridor-bins withheld below k=${k} (differencing-safe); ${result.hops} hops read\n`,
+        `release  ${result.withheldBins} corridor-bins withheld below k=${k} (differencing-safe); ${result.hops} hops read\n` +
+        (alertsOut !== undefined ? `alerts   ${result.alerts.filter((a) => a.state === 'open').length} slowdowns opened → ${alertsOut}\n` : ''),
     );
     return 0;
   } finally {

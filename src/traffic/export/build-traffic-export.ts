@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { checkK } from '../../outputs/export/k-anonymity.ts';
 import type { Corridor } from '../engine/corridor.ts';
+import type { SlowdownAlert } from '../engine/slowdown-alert.ts';
 import { buildTraffic } from './build-traffic.ts';
 import { releaseTrafficFlows } from './release-traffic.ts';
 import type { TrafficExportRow } from './traffic-export-row.ts';
@@ -24,6 +25,8 @@ export interface TrafficExport {
   /** Corridor-bins with devices whose flow was withheld (below k, or to stay differencing-safe). */
   withheldBins: number;
   hops: number;
+  /** Slowdown alert events on the bins, `devices` set to null below k. */
+  alerts: (Omit<SlowdownAlert, 'devices'> & { devices: number | null })[];
 }
 
 /**
@@ -50,5 +53,6 @@ export async function buildTrafficExport(conn: DuckDBConnection, opts: TrafficEx
     });
   }
   rows.sort((a, b) => (a.corridor < b.corridor ? -1 : a.corridor > b.corridor ? 1 : a.binStart - b.binStart));
-  return { rows, corridors: res.corridors, withheldBins: withheld, hops: res.hops };
+  const alerts = res.alerts.map((a) => ({ ...a, devices: a.devices >= k ? a.devices : null }));
+  return { rows, corridors: res.corridors, withheldBins: withheld, hops: res.hops, alerts };
 }
