@@ -33,6 +33,7 @@ export const RETENTION_POLICY = {
   stays: { dateColumn: 'end_ts', dataClass: 'per-device', defaultDays: 30, why: 'monthly mobility products' },
   trips: { dateColumn: 'end_ts', dataClass: 'per-device', defaultDays: 30, why: 'monthly mobility products' },
   home_work: { dateColumn: 'updated_at', dataClass: 'per-device', defaultDays: 30, why: 'monthly mobility products' },
+  traffic_hops: { dateColumn: 'exit_ts', dataClass: 'per-device', defaultDays: 30, why: 'corridor speeds, night free flow, forecasts (docs/traffic.md)' },
   presence: { dateColumn: 'window_end', dataClass: 'aggregate', defaultDays: null, why: 'heatmaps, releases, baselines' },
   job_runs: { dateColumn: 'started', dataClass: 'operations', defaultDays: null, why: 'schedule catch-up and audit' },
   privacy_budget: { dateColumn: 'released_at', dataClass: 'operations', defaultDays: 400, why: 'account the ε spent' },
