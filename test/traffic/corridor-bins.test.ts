@@ -8,6 +8,7 @@ import { learnCorridors } from '../../src/traffic/engine/learn-corridors.ts';
 import { parseCorridors } from '../../src/traffic/engine/parse-corridors.ts';
 import { detectSlowdowns } from '../../src/traffic/engine/slowdown-detector.ts';
 import { resolveTrafficConfig } from '../../src/traffic/engine/traffic-config.ts';
+import { vehicleHours } from '../../src/traffic/engine/vehicle-hours.ts';
 
 const T0 = Date.UTC(2026, 2, 2, 8, 0);
 /** Five cells in a row, ~2.5 km west to east. */
@@ -58,6 +59,23 @@ describe('corridor bins (hand-computed)', () => {
     // p85 of 60..100 by linear interpolation: 90 + 0.4 · 10 = 94.
     expect(bins[1]!.freeFlowKmh).toBeCloseTo(94, 1);
     expect(bins[1]!.congestion).toBeCloseTo(1 - 30 / 94, 2);
+  });
+});
+
+describe('a car in a jam is traffic, a parked driver walking on is not', () => {
+  it('counts a walking-pace crossing as a vehicle only between fast crossings', () => {
+    const far = gridPathCells(latLngToCell(45.40, 9.15, 9), latLngToCell(45.40, 9.21, 9)).filter((_, i) => i % 2 === 0).slice(0, 5);
+    const fastAt = (device: string, t: number) => drive(device, 60, t, far);
+    // jam: fast 20 min before, 5 km/h on the corridor, fast 20 min after; parked: fast before only.
+    const hops = [
+      ...fastAt('jam', T0 - 1_200_000), ...drive('jam', 5, T0 - 360_000, CELLS.slice(0, 3), [0, 500, 1000]), ...fastAt('jam', T0 + 1_200_000),
+      ...fastAt('parked', T0 - 1_200_000), ...drive('parked', 5, T0 - 360_000, CELLS.slice(0, 3), [0, 500, 1000]),
+    ];
+    const vehicle = vehicleHours(hops, 16);
+    expect(vehicle('jam', T0)).toBe(true);
+    expect(vehicle('parked', T0)).toBe(false);
+    const [b] = corridorBins(corridor!, hops, cfg, 1, vehicle);
+    expect(b).toMatchObject({ binStart: T0, flow: 1, walkers: 1 });
   });
 });
 

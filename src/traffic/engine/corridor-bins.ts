@@ -8,6 +8,8 @@ import type { ResolvedTrafficConfig } from './traffic-config.ts';
 export interface DeviceCorridorSpeed {
   device: string;
   binStart: number;
+  /** Entry time of the device's first hop along the corridor in the bin. */
+  firstTs: number;
   speedKmh: number;
 }
 
@@ -18,7 +20,7 @@ export interface DeviceCorridorSpeed {
  */
 export function corridorDeviceSpeeds(corridor: Corridor, hops: readonly Hop[], binMs: number): DeviceCorridorSpeed[] {
   const pos = new Map(corridor.cells.map((c, i) => [c, i]));
-  const acc = new Map<string, { device: string; binStart: number; m: number; ms: number }>();
+  const acc = new Map<string, { device: string; binStart: number; firstTs: number; m: number; ms: number }>();
   for (const h of hops) {
     const a = pos.get(h.prev), b = pos.get(h.h3), c = pos.get(h.next);
     if (a === undefined || b === undefined || c === undefined) continue;
@@ -28,17 +30,18 @@ export function corridorDeviceSpeeds(corridor: Corridor, hops: readonly Hop[], b
     const binStart = Math.floor(h.enterTs / binMs) * binMs;
     const key = `${h.device}|${binStart}`;
     let x = acc.get(key);
-    if (!x) acc.set(key, (x = { device: h.device, binStart, m: 0, ms: 0 }));
+    if (!x) acc.set(key, (x = { device: h.device, binStart, firstTs: h.enterTs, m: 0, ms: 0 }));
+    x.firstTs = Math.min(x.firstTs, h.enterTs);
     x.m += m;
     x.ms += ms;
   }
-  return [...acc.values()].map((x) => ({ device: x.device, binStart: x.binStart, speedKmh: (x.m / x.ms) * 3_600 }));
+  return [...acc.values()].map((x) => ({ device: x.device, binStart: x.binStart, firstTs: x.firstTs, speedKmh: (x.m / x.ms) * 3_600 }));
 }
 
 /**
  * Flow, speed, travel time and congestion of a corridor per bin (docs/traffic.md): devices crossing
  * at least three corridor cells in order; walkers (< `walkMaxKmh`, unless `vehicle` says the device
- * drove fast around then: a car in a jam) and rail (> `maxKmh`) apart;
+ * drove fast before and after: a car in a jam) and rail (> `maxKmh`) apart;
  * median speed over ≥ `minDevices` devices; free flow = the 85th percentile of night-time device
  * speeds (else the declared free flow, else the 85th percentile of all); congestion = 1 − speed / free flow.
  */
@@ -50,7 +53,7 @@ export function corridorBins(
   vehicle: (device: string, ts: number) => boolean = () => false,
 ): CorridorBin[] {
   const speeds = corridorDeviceSpeeds(corridor, hops, cfg.binMs);
-  const isRoad = (s: DeviceCorridorSpeed) => s.speedKmh <= cfg.maxKmh && (s.speedKmh >= cfg.walkMaxKmh || vehicle(s.device, s.binStart));
+  const isRoad = (s: DeviceCorridorSpeed) => s.speedKmh <= cfg.maxKmh && (s.speedKmh >= cfg.walkMaxKmh || vehicle(s.device, s.firstTs));
   const road = speeds.filter(isRoad);
   const freeFlowKmh = freeFlow(corridor, road, cfg);
   const bins = new Map<number, { road: number[]; walkers: number }>();

@@ -38,7 +38,8 @@ export interface TrafficBuildOptions {
  * Corridors (declared, or learned from every hop), their flow, speed, travel time and congestion per
  * bin, and slowdown alerts — from the `traffic_hops` table. Free flow uses every hop in the table
  * (night speeds), bins are kept within [from, to). A device that drove faster than twice walking
- * pace within the hour around counts as traffic even when it crawls (a jam), not as a walker.
+ * pace within 30 minutes before and within 30 minutes after counts as traffic even when it crawls
+ * (a jam), not as a walker.
  */
 export async function buildTraffic(conn: DuckDBConnection, opts: TrafficBuildOptions = {}): Promise<TrafficResult> {
   const cfg = resolveTrafficConfig(opts.config);
