@@ -21,6 +21,8 @@ import { JOB_REGISTRY } from './index.ts';
 import { openDatabase } from '../src/outputs/duckdb/open.ts';
 import { queryHeatmap } from '../src/outputs/export/heatmap-query.ts';
 import { heatmapSvg } from '../src/outputs/export/heatmap-svg.ts';
+import { readCorridorsFile } from '../src/traffic/export/read-corridors-file.ts';
+import { writeTrafficPicture } from '../src/traffic/export/write-traffic-picture.ts';
 import { circle } from '@turf/turf';
 
 /** Watched areas around the simulator's planted venues, plus a quiet district. */
@@ -100,7 +102,7 @@ mkdirSync(out, { recursive: true });
 const sim = join(out, 'sim');
 const db = join(out, 'citypulse.duckdb');
 
-const simArgv = ['simulate', '--out', sim, '--subscribers', values.subscribers, '--seed', values.seed, '--bad-rate', '0.0005'];
+const simArgv = ['simulate', '--out', sim, '--subscribers', values.subscribers, '--seed', values.seed, '--bad-rate', '0.0005', '--roads', '--incident', 'on'];
 const areasPath = join(out, 'areas.geojson');
 const alertsPath = join(out, 'alerts.ndjson');
 const eventsPath = join(sim, 'events.ndjson');
@@ -208,6 +210,32 @@ try {
   database.close();
 }
 
+// Traffic (docs/traffic.md): corridors learned from the handovers, released per 15-minute bin, and a
+// picture of the most congested bin on the simulator's road corridors.
+const trafficPath = join(out, 'traffic-15m.geojson');
+const trafficText = await step('export traffic per learned corridor (15-min bins)', [
+  'export', 'traffic', '--db', db, '--bin', '15m', '--k', values.k, '--format', 'geojson', '--out', trafficPath,
+]);
+const trafficPicture = join(out, 'traffic.svg');
+let trafficSummary = '';
+{
+  const t = performance.now();
+  log({ type: 'demo.step.started', title: 'traffic tables and corridor picture' });
+  const tdb = await openDatabase(db);
+  try {
+    const zones = JSON.parse(readFileSync(join(sim, 'zones.geojson'), 'utf8')) as { features: { geometry: { type: string; coordinates: unknown } }[] };
+    trafficSummary = await writeTrafficPicture(tdb.connection, {
+      path: trafficPicture,
+      corridors: await readCorridorsFile(join(sim, 'corridors.json')),
+      outlines: zones.features.flatMap((f) => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates as number[][][]] : (f.geometry.coordinates as number[][][][]))),
+      subtitle: `citypulse demo: simulated city with roads, ${values.subscribers} subscribers; radials and ring declared from the simulator (sim/corridors.json)`,
+    });
+  } finally {
+    tdb.close();
+  }
+  log({ type: 'demo.step.finished', title: 'traffic tables and corridor picture', ms: performance.now() - t });
+}
+
 const secs = performance.now() - t0;
 process.stdout.write(`
 citypulse demo — done in ${formatDuration(secs)}
@@ -220,6 +248,9 @@ busiest window
     ${busiest || '(none above k)'}
 event report of the stadium
     ${eventText.trim().split('\n').join('\n    ') || '(no stadium planted)'}
+traffic
+    ${trafficText.trim().split('\n').join('\n    ')}
+    ${trafficSummary}
 crowd alerts (${alerts.length} events; ${new Set(alerts.map((a) => a.alert_id)).size} incidents)
     ${alerts.filter((a) => a.state !== 'ongoing').slice(0, 12).map((a) => `${String(a.window_start).slice(11, 16)}Z  ${String(a.state).padEnd(10)} ${String(a.level).padEnd(8)} ${String(a.kind).padEnd(9)} ${a.area_name}  ${a.people}/${a.capacity}`).join('\n    ')}
 
@@ -227,6 +258,7 @@ files
     ${db}   (tables presence, dead_letters, late_events, zones, zone_cells, cells)
     ${exports.join('\n    ')}
     ${picture}   (map of the busiest window — open it in a browser)
+    ${trafficPicture}   (traffic corridors coloured by congestion; tables traffic_*; ${trafficPath})
     ${stadium ? `${eventPath}   (event report of the stadium, with its .json)\n    ` : ''}${alertsPath}   (crowd alerts as NDJSON; also in the table alerts; watched areas: ${areasPath})
     ${sim}/   (simulated events, cell table, districts and ground truth)
 

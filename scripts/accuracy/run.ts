@@ -13,9 +13,10 @@ import type { AccuracyProduct } from './accuracy-product.ts';
 import { forecastAccuracy } from './forecast-accuracy.ts';
 import { odAccuracy } from './od-accuracy.ts';
 import { populationAccuracy } from './population-accuracy.ts';
+import { trafficAccuracy } from './traffic-accuracy.ts';
 
 /** Every product with an accuracy check; later issues add population and traffic here. */
-const PRODUCTS: Record<string, AccuracyProduct> = { od: odAccuracy, population: populationAccuracy, forecast: forecastAccuracy };
+const PRODUCTS: Record<string, AccuracyProduct> = { od: odAccuracy, population: populationAccuracy, traffic: trafficAccuracy, forecast: forecastAccuracy };
 const CITIES = ['demo', 'milan'] as const;
 type City = (typeof CITIES)[number];
 
@@ -33,6 +34,7 @@ Options:
                    ../shared/data/milan/nil_districts.geojson) | all (default all)
   --subscribers N  simulated devices per city (default 4000)
   --seed S         simulator seed (default 1)
+  --days D         simulated days (default 1; the traffic figures of the issue use 7)
   --work DIR       scratch folder (default: a temp folder, removed afterwards)
   --set KEY=VALUE  override a MobilityConfig field, e.g. --set cellRadiusM=800 (repeatable)
   -h, --help       this help
@@ -47,7 +49,7 @@ async function main(): Promise<number> {
     v = parseArgs({
       options: {
         product: { type: 'string', default: 'all' }, city: { type: 'string', default: 'all' },
-        subscribers: { type: 'string', default: '4000' }, seed: { type: 'string', default: '1' },
+        subscribers: { type: 'string', default: '4000' }, seed: { type: 'string', default: '1' }, days: { type: 'string', default: '1' },
         work: { type: 'string' }, set: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -66,6 +68,8 @@ async function main(): Promise<number> {
   const subscribers = Number(v.subscribers), seed = Number(v.seed);
   if (!Number.isInteger(subscribers) || subscribers < 1) return usage(`--subscribers must be a positive integer, got ${v.subscribers}`);
   if (!Number.isInteger(seed)) return usage(`--seed must be an integer, got ${v.seed}`);
+  const days = Number(v.days);
+  if (!Number.isInteger(days) || days < 1 || days > 28) return usage(`--days must be an integer in [1, 28], got ${v.days}`);
   const mobility: Record<string, number> = {};
   for (const kv of v.set ?? []) {
     const m = /^(\w+)=(-?[\d.]+)$/.exec(kv);
@@ -80,7 +84,7 @@ async function main(): Promise<number> {
   const work = v.work ?? mkdtempSync(join(tmpdir(), 'citypulse-accuracy-'));
   try {
     for (const city of cities) {
-      const sim: SimConfig = { seed, subscribers, start: Date.UTC(2026, 2, 2) };
+      const sim: SimConfig = { seed, subscribers, days, start: Date.UTC(2026, 2, 2) };
       if (city === 'milan') {
         try {
           sim.zones = JSON.parse(readFileSync(MILAN, 'utf8')) as FeatureCollection;
@@ -93,7 +97,7 @@ async function main(): Promise<number> {
         const t0 = performance.now();
         process.stderr.write(`accuracy: ${p!.name} on ${city} (${subscribers} devices, seed ${seed}) ${JSON.stringify(mobility)} …\n`);
         const report = await p!.run({ workDir: join(work, city), mobility, log: (m) => process.stderr.write(`  ${m}\n`) }, sim);
-        process.stdout.write(`\n### ${p!.name} — ${city} (${subscribers} devices, seed ${seed}, ${((performance.now() - t0) / 1000).toFixed(0)} s)\n\n| figure | value | target |\n|---|---:|---|\n`);
+        process.stdout.write(`\n### ${p!.name} — ${city} (${subscribers} devices, ${days} day${days > 1 ? 's' : ''}, seed ${seed}, ${((performance.now() - t0) / 1000).toFixed(0)} s)\n\n| figure | value | target |\n|---|---:|---|\n`);
         for (const f of report.figures) {
           const val = Number.isInteger(f.value) ? String(f.value) : f.value.toFixed(3);
           process.stdout.write(`| ${f.name} | ${val} | ${f.target ?? ''} |\n`);

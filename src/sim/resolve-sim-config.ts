@@ -23,8 +23,11 @@ export function resolveSimConfig(config: SimConfig = {}): ResolvedSimConfig {
     visitors: 0,
     roamerShare: 0.4,
     nightsAwayRate: 0,
+    roads: false,
+    vehiclesPerCar: 0,
     ...stripUndefined(config),
   };
+  if (c.incident) c.roads = true;
   const int = (k: keyof ResolvedSimConfig, min: number, max: number) => {
     const v = c[k] as number;
     if (!Number.isSafeInteger(v) || v < min || v > max) throw new RangeError(`SimConfig.${k}: expected an integer in [${min}, ${max}], got ${v}`);
@@ -48,6 +51,15 @@ export function resolveSimConfig(config: SimConfig = {}): ResolvedSimConfig {
   int('visitors', 0, 10_000_000);
   share('roamerShare');
   share('nightsAwayRate');
+  share('vehiclesPerCar', 1_000_000);
+  if (typeof c.roads !== 'boolean') throw new TypeError(`SimConfig.roads: expected a boolean, got ${c.roads}`);
+  if (c.incident) {
+    const i = c.incident;
+    if (i.day !== undefined && !(Number.isInteger(i.day) && i.day >= 0 && i.day < c.days)) throw new RangeError(`SimConfig.incident.day: expected an integer in [0, ${c.days - 1}], got ${i.day}`);
+    if (i.startMin !== undefined && !(i.startMin >= 0 && i.startMin < 1440)) throw new RangeError(`SimConfig.incident.startMin: expected minutes in [0, 1440), got ${i.startMin}`);
+    if (i.durationMin !== undefined && !(i.durationMin > 0 && i.durationMin <= 1440)) throw new RangeError(`SimConfig.incident.durationMin: expected minutes in (0, 1440], got ${i.durationMin}`);
+    if (i.capacityLeft !== undefined && !(i.capacityLeft > 0 && i.capacityLeft < 1)) throw new RangeError(`SimConfig.incident.capacityLeft: expected a share in (0, 1), got ${i.capacityLeft}`);
+  }
   if (typeof c.stayHome !== 'boolean') throw new TypeError(`SimConfig.stayHome: expected a boolean, got ${c.stayHome}`);
   if (DAY % c.windowMs !== 0 || c.windowMs % 60_000 !== 0) {
     throw new RangeError(`SimConfig.windowMs: ${c.windowMs} ms must be whole minutes and divide a day`);

@@ -26,6 +26,11 @@ export class Rng {
     return new Rng(h);
   }
 
+  /** An independent copy of this stream at its current state. */
+  clone(): Rng {
+    return new Rng(this.#s);
+  }
+
   /** Uniform in [0, 1). */
   next(): number {
     let t = (this.#s = (this.#s + 0x6d2b79f5) | 0);

@@ -1,4 +1,5 @@
 import type { FeatureCollection } from 'geojson';
+import type { IncidentSpec } from './roads/incident-spec.ts';
 import type { ScenarioSpec } from './scenarios/scenario-spec.ts';
 
 /**
@@ -59,7 +60,17 @@ export interface SimConfig {
   roamerShare?: number;
   /** Chance per resident and night of sleeping away from home (at a place in another zone). [0] */
   nightsAwayRate?: number;
+  /**
+   * Car and transit trips follow a road network (src/sim/roads: radials, a ring, arterials) at speeds
+   * from a speed–flow relation, so demand peaks slow traffic; truth per road edge and 5-minute bin
+   * (docs/traffic.md). [false: straight-ish paths at constant speed]
+   */
+  roads?: boolean;
+  /** Real vehicles one simulated car stands for, for the speed–flow relation (`roads`). [0 = 500000 / subscribers] */
+  vehiclesPerCar?: number;
+  /** A planted road incident (a closed lane); implies `roads`. [none] */
+  incident?: IncidentSpec;
 }
 
 /** A {@link SimConfig} with every default filled in (`zones` stays optional). */
-export type ResolvedSimConfig = Required<Omit<SimConfig, 'zones'>> & Pick<SimConfig, 'zones'>;
+export type ResolvedSimConfig = Required<Omit<SimConfig, 'zones' | 'incident'>> & Pick<SimConfig, 'zones' | 'incident'>;

@@ -24,6 +24,12 @@ import type { ResolvedSimConfig, SimConfig } from './sim-config.ts';
 import type { SimStats } from './sim-stats.ts';
 import type { TruthSink } from './truth/truth-sink.ts';
 import { odTruthTrips } from './truth/od-truth-trips.ts';
+import type { Segment } from './people/segment.ts';
+import { buildRoadNetwork } from './roads/build-road-network.ts';
+import type { PlantedIncident } from './roads/incident-spec.ts';
+import { plantIncident } from './roads/plant-incident.ts';
+import { RoadPlanner } from './roads/road-planner.ts';
+import { RoadTraffic } from './roads/road-traffic.ts';
 import { PositionTruth } from './truth/position-truth.ts';
 
 const DAY = 86_400_000;
@@ -53,6 +59,10 @@ export class Simulation {
   /** Event time generated so far in the current run, epoch ms (for progress). */
   simulatedUntil: number;
   readonly #picker: ZonePicker;
+  /** The road network and its traffic (`roads` config), else null. */
+  readonly roads: RoadPlanner | null;
+  /** The planted road incident, once its day has been planned. */
+  incident: PlantedIncident | null = null;
   /** Residents who slept away from home last night → where (only with nightsAwayRate > 0). */
   readonly #away = new Map<number, Place>();
 
@@ -70,6 +80,10 @@ export class Simulation {
     this.subscribers = subs;
     this.stats = emptyStats(subs.length);
     this.simulatedUntil = this.config.start;
+    if (this.config.roads) {
+      const perCar = this.config.vehiclesPerCar > 0 ? this.config.vehiclesPerCar : 500_000 / Math.max(1, subs.length);
+      this.roads = new RoadPlanner(new RoadTraffic(buildRoadNetwork(this.city.zones, this.city.frame), perCar));
+    } else this.roads = null;
   }
 
   /** The NDJSON lines in arrival order (each run starts afresh and yields the same lines). */
@@ -199,12 +213,12 @@ export class Simulation {
     return out;
   }
 
-  /** Plans every device's day; reports its trips. */
+  /** Plans every device's day; reports its trips (and, with roads, every road edge driven). */
   #planDay(devices: Device[], day: number, dayStart: number, truth: TruthSink): void {
     const c = this.config, zones = this.city.zones;
     const dow = new Date(dayStart + DAY / 2).getUTCDay();
     const weekend = dow === 0 || dow === 6;
-    for (const d of devices) {
+    const days = devices.map((d) => {
       const rng = Rng.seeded(c.seed, 0xda7, d.sub.index, day);
       const cur = d.segs[d.seg];
       const planStart = cur && cur.moving && cur.to > dayStart ? cur.to : dayStart;
@@ -217,7 +231,28 @@ export class Simulation {
         acts = c.stayHome ? [all[0]!, all[all.length - 1]!] : all;
         if (c.nightsAwayRate > 0 && !c.stayHome) acts = this.#nightsAway(d.sub, acts, day);
       }
-      const plan = buildDayPlan(d.sub, dayStart, planStart, d.attached, acts, rng);
+      return { rng, planStart, vd, acts };
+    });
+    const roads = this.roads;
+    if (roads) {
+      // Pass 1 at free-flow speeds gives the day's demand per edge and 5-minute bin; pass 2 drives it
+      // at the speeds the speed–flow relation gives for that demand.
+      roads.traffic.startDay(dayStart);
+      devices.forEach((d, i) => {
+        const p = days[i]!;
+        const plan = buildDayPlan(d.sub, dayStart, p.planStart, d.attached, p.acts, p.rng.clone(), roads);
+        for (const s of plan.segments) if (s.mode === 'car') forEachEdge(s, (e, enter) => roads.traffic.addCar(e, enter));
+      });
+      roads.traffic.freeze();
+      if (c.incident && (c.incident.day ?? 0) === day) {
+        const inc = plantIncident(roads.traffic, c.incident, dayStart);
+        roads.traffic.setIncident(inc);
+        this.incident = inc;
+      }
+    }
+    devices.forEach((d, i) => {
+      const { rng, planStart, vd, acts } = days[i]!;
+      const plan = buildDayPlan(d.sub, dayStart, planStart, d.attached, acts, rng, roads ?? undefined);
       if (vd) {
         const segs = plan.segments, lastStay = segs[segs.length - 1]!;
         if (!vd.present) {
@@ -238,7 +273,14 @@ export class Simulation {
         }
       }
       if (truth.odTrip) for (const t of odTruthTrips(d.sub.imsi, plan.segments, (z) => zones[z]?.id ?? '')) truth.odTrip(t);
-      if (!truth.trip) continue;
+      if (roads && truth.roadTraversal) {
+        const edges = roads.traffic.net.edges;
+        for (const s of plan.segments) {
+          if (s.edges.length === 0) continue;
+          forEachEdge(s, (e, enter, exit) => truth.roadTraversal!({ imsi: d.sub.imsi, edge: edges[e]!.id, enter, exit, mode: s.mode! }));
+        }
+      }
+      if (!truth.trip) return;
       for (const s of plan.segments) {
         if (!s.moving) continue;
         truth.trip({
@@ -250,8 +292,13 @@ export class Simulation {
           mode: s.mode!,
         });
       }
-    }
+    });
   }
+}
+
+/** Calls `fn(edge, enter, exit)` for every road edge a move drives (epoch ms). */
+function forEachEdge(s: Segment, fn: (edge: number, enter: number, exit: number) => void): void {
+  for (let i = 0; i < s.edges.length; i++) fn(s.edges[i]!, s.from + s.times[i + 1]!, s.from + s.times[i + 2]!);
 }
 
 /** Micro-degrees as a decimal string (integer printing is far cheaper than double printing). */

@@ -25,7 +25,7 @@ interface Notebook {
   nbformat: number;
 }
 
-const NOTEBOOKS = ['data_quality', 'district_timeseries', 'od_flows', 'population', 'population_heatmap'];
+const NOTEBOOKS = ['data_quality', 'district_timeseries', 'od_flows', 'population', 'population_heatmap', 'traffic'];
 const read = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Notebook;
 const text = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join('') : (v ?? ''));
 

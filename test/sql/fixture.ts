@@ -2,6 +2,7 @@ import { cellToCenterChild, cellToChildren, cellToLatLng, latLngToCell } from 'h
 import { CellTable } from '../../src/locate/cell-table.ts';
 import { ensureMobilityTables } from '../../src/mobility/duckdb/write-mobility-records.ts';
 import { ensurePopulationTables } from '../../src/population/duckdb/write-device-mcc.ts';
+import { ensureTrafficTables } from '../../src/traffic/duckdb/write-hops.ts';
 import { ensureAnalystTables } from '../../src/outputs/duckdb/ensure-analyst-tables.ts';
 import { openDatabase, type Database } from '../../src/outputs/duckdb/open.ts';
 import { storeCellTable } from '../../src/outputs/duckdb/store-cell-table.ts';
@@ -46,6 +47,7 @@ export async function buildFixture(path = ':memory:'): Promise<Database & { cell
   await ensureAnalystTables(db.connection);
   await ensureMobilityTables(db.connection);
   await ensurePopulationTables(db.connection);
+  await ensureTrafficTables(db.connection);
   const cells = fixtureCells();
   const { c1, c2, c3, c4, c5 } = cells;
   const rows: [number, string, number, number?][] = [

@@ -10,6 +10,7 @@ import { parseTimeArg } from '../time-arg.ts';
 import { exportOd } from './export-od.ts';
 import { exportOrigins } from './export-origins.ts';
 import { exportPopulation } from './export-population.ts';
+import { exportTraffic } from './export-traffic.ts';
 
 const HELP = `Usage: citypulse export heatmap --db FILE --out PATH [options]
 
@@ -38,6 +39,7 @@ CSV columns: window_start,window_end,h3,hex_id,res,lat,lng,present (hex_id is wh
 Also: citypulse export od … — origin–destination matrices (see citypulse export od --help).
       citypulse export population … — residents, workers, visitors per zone (export population --help).
       citypulse export origins … — visitors per zone by origin (export origins --help).
+      citypulse export traffic … — flow, speed, congestion per corridor and bin (export traffic --help).
 
 Example:
   citypulse export heatmap --db out/demo/citypulse.duckdb --res 8 --format geojson --out out/demo/heatmap.geojson
@@ -45,9 +47,9 @@ Example:
 
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'export heatmap | od | population | origins: GeoJSON / CSV / Parquet for dashboards, k-anonymised',
+  summary: 'export heatmap | od | population | origins | traffic: GeoJSON / CSV / Parquet for dashboards, k-anonymised',
   help: HELP,
-  run: (argv, ctx) => dispatchSubcommand('export', argv, ctx, HELP, { heatmap: exportHeatmap, od: exportOd, population: exportPopulation, origins: exportOrigins }),
+  run: (argv, ctx) => dispatchSubcommand('export', argv, ctx, HELP, { heatmap: exportHeatmap, od: exportOd, population: exportPopulation, origins: exportOrigins, traffic: exportTraffic }),
 };
 
 async function exportHeatmap(rest: string[], ctx: CommandContext): Promise<number> {

@@ -1,3 +1,4 @@
+import { trafficPlugin } from '../../traffic/plugin/traffic-plugin.ts';
 import { checkKeyFingerprint } from '../../privacy/duckdb/check-key-fingerprint.ts';
 import { keyFingerprint } from '../../privacy/key-fingerprint.ts';
 import { createReadStream, statSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { PIPELINE_TABLES, SCHEMA_SQL } from '../../outputs/duckdb/schema.ts';
 import { UsageError, logOf, parseCommandArgs, required, type Command } from '../command.ts';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DeviceConsumerPlugin } from '../../window/device-window.ts';
 import { fileFingerprint, fingerprintingStream } from '../../ingest/sources/file-fingerprint.ts';
 import { checkIngestTarget, linkIngestSource, recordIngestSource } from '../../outputs/duckdb/ingest-sources.ts';
 import { withTransaction } from '../../outputs/duckdb/with-transaction.ts';
@@ -83,7 +85,7 @@ export const ingestCommand: Command = {
     const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution, ledger: ledger ? createAlertLedgerRecorder(ledger) : undefined });
     if (alerting) plugins.push(alerting);
     if (v.lake) plugins.push(createLakeWriter({ dir: v.lake }));
-    const deviceConsumers = [...mobilityFromFlags(v), ...populationPlugins(v.areas ? await readAreasFile(v.areas as string, wc.resolution) : null)];
+    const deviceConsumers = [...mobilityFromFlags(v), ...populationPlugins(v.areas ? await readAreasFile(v.areas as string, wc.resolution) : null), trafficPlugin() as DeviceConsumerPlugin<unknown, DuckDBConnection>];
     const { pseudonymiser, key, rotateEveryMs } = pseudonymiserFromEnv(ctx.env, v['key-file'], v['rotate-every'] as string | undefined);
     const log = logOf(ctx);
     log(keyLoadedEvent(key));
@@ -94,7 +96,7 @@ export const ingestCommand: Command = {
       const conn = db.connection;
       if (v.replace) {
         const runs = await countRuns(conn);
-        for (const t of [...PIPELINE_TABLES, 'ingest_sources', 'db_meta', ...MOBILITY_TABLES, 'device_mcc', 'device_cells', 'area_visitors']) await conn.run(`DROP TABLE IF EXISTS ${t}`);
+        for (const t of [...PIPELINE_TABLES, 'ingest_sources', 'db_meta', ...MOBILITY_TABLES, 'device_mcc', 'device_cells', 'area_visitors', 'traffic_hops', 'traffic_corridors', 'traffic_corridor_bins', 'traffic_alerts']) await conn.run(`DROP TABLE IF EXISTS ${t}`);
         log({ type: 'ingest.replaced', source, runs });
       }
       await conn.run(SCHEMA_SQL);

@@ -17,6 +17,8 @@ import type { TruthSink } from '../../sim/truth/truth-sink.ts';
 import { type Command, logOf, parseCommandArgs, required, UsageError } from '../command.ts';
 import { formatDuration, parseDuration } from '../../core/duration.ts';
 import { formatCount, Progress } from '../progress.ts';
+import { parseIncident } from '../../sim/roads/parse-incident.ts';
+import { RoadOutputs, ROADS_HELP_FILES } from './simulate-roads.ts';
 
 const HELP = `Usage: citypulse simulate --out DIR [options]
 
@@ -39,7 +41,7 @@ Writes:
   DIR/truth/homes.csv        imsi,kind,mcc,country,home_zone,work_zone — each device's true class,
                              home and work zone (population truth; docs/population.md)
   DIR/truth/visitors.csv     zone,origin,visitors — true visitors per zone by origin
-
+${ROADS_HELP_FILES}
 Options:
   --out DIR           output folder (created; files in it are overwritten)          required
   --subscribers N     simulated devices                                             default 20000
@@ -61,6 +63,10 @@ Options:
                       roamers (foreign MCCs), each in the city for one visit      default 0
   --roamer-share X    share of the visitors that are inbound roamers (0–1)          default 0.4
   --nights-away X     chance per resident and night of sleeping away from home      default 0
+  --roads             car and transit trips follow a road network (radials, ring, arterials) at
+                      speed–flow speeds; writes the road truth and corridors (docs/traffic.md)
+  --incident SPEC     plant a lane closure (implies --roads): [DAY/]HH:MM[+MINUTES][@EDGE], or
+                      on (day 0, 08:00, 60 min, the busiest radial/ring edge)
   -h, --help          this help
 
 Example:
@@ -83,6 +89,8 @@ const OPTIONS = {
   visitors: { type: 'string' },
   'roamer-share': { type: 'string' },
   'nights-away': { type: 'string' },
+  roads: { type: 'boolean' },
+  incident: { type: 'string' },
 } as const;
 
 /** `citypulse simulate`: writes a simulated feed, its cell table, zones and ground truth. */
@@ -109,12 +117,20 @@ export const simulateCommand: Command = {
       visitors: num(v.visitors, 'visitors'),
       roamerShare: num(v['roamer-share'], 'roamer-share'),
       nightsAwayRate: num(v['nights-away'], 'nights-away'),
+      roads: v.roads === true ? true : undefined,
     };
+    if (v.incident !== undefined) {
+      try {
+        config.incident = parseIncident(v.incident);
+      } catch (err) {
+        throw new UsageError(`--incident: ${(err as Error).message}`);
+      }
+    }
     try {
       resolveSimConfig(config);
     } catch (err) {
       const flags: Record<string, string> = { badRate: 'bad-rate', fixRate: 'fix-rate', windowMs: 'window', disorderMs: 'disorder', pingPongPerHour: 'ping-pong', roamerShare: 'roamer-share', nightsAwayRate: 'nights-away' };
-      throw new UsageError((err as Error).message.replace(/^SimConfig\.(\w+)/, (_, k: string) => `--${flags[k] ?? k}`));
+      throw new UsageError((err as Error).message.replace(/^SimConfig\.incident\.(\w+)/, '--incident $1').replace(/^SimConfig\.(\w+)/, (_, k: string) => `--${flags[k] ?? k}`));
     }
     if (v.zones !== undefined) {
       try {
@@ -139,7 +155,9 @@ export const simulateCommand: Command = {
     const bad = c.badRate > 0 ? new Sink(join(out, 'truth', 'bad_lines.csv'), TRUTH_CSV.badLines.header) : null;
     const od = new TruthOd();
     const pop = new PopulationTruth(sim.subscribers, sim.city.zones);
+    const roadOut = new RoadOutputs(sim);
     const truth: TruthSink = {
+      ...roadOut.sink,
       visit: (x) => pop.visit(x),
       position: (p) => positions.add(TRUTH_CSV.positions.row(p)),
       trip: (t) => trips.add(TRUTH_CSV.trips.row(t)),
@@ -170,6 +188,7 @@ export const simulateCommand: Command = {
     await writeFile(join(out, 'truth', 'od-zones.csv'), od.csv());
     await writeFile(join(out, 'truth', 'homes.csv'), pop.homesCsv());
     await writeFile(join(out, 'truth', 'visitors.csv'), pop.visitorsCsv());
+    await roadOut.write(out);
     const ms = performance.now() - began;
     const st = sim.stats;
     ctx.stdout.write(

@@ -6,6 +6,7 @@ import { unknownZoneSystem } from '../../zones/unknown-zone-system.ts';
 import { areasRoute } from './areas-route.ts';
 import { forecastRoute } from './forecast-route.ts';
 import { odRoute } from './od-route.ts';
+import { trafficRoute } from './traffic-route.ts';
 import { populationRoutes } from './population-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { queryAlerts } from './query-alerts.ts';
@@ -227,6 +228,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       },
     },
     odRoute(ctx),
+    trafficRoute(ctx),
     ...populationRoutes(ctx),
     areasRoute(ctx, ctx.areas ?? []),
     zoneSeriesRoute(ctx),

@@ -213,6 +213,29 @@ export function openApiDocument(o: OpenApiOptions): Schema {
         },
       },
     },
+    '/api/v1/traffic': {
+      get: {
+        summary: 'Flow, speed, travel time and congestion per learned corridor and 5- or 15-minute bin (docs/traffic.md), flows released differencing-safe with k',
+        operationId: 'traffic',
+        parameters: [
+          param('bin', '5m (default) or 15m', { type: 'string', enum: ['5m', '15m'], default: '5m' }),
+          param('from', 'first bin included', time('from')),
+          param('to', 'bins starting before this', time('to')),
+          param('format', 'geojson (default) or csv', { type: 'string', enum: ['geojson', 'csv'], default: 'geojson' }),
+          kParam,
+        ],
+        responses: {
+          '200': {
+            description: `Corridor-bins whose released flow is ≥ k (at most ${o.maxFeatures}); header X-Citypulse-Withheld-Bins counts the others.`,
+            content: {
+              'application/geo+json': { schema: { type: 'object', description: 'FeatureCollection of corridor LineStrings with properties corridor, bin_start, bin_minutes, flow, flow_expanded, speed_kmh, travel_time_s, free_flow_kmh, congestion' } },
+              'text/csv': { schema: { type: 'string', description: 'header corridor,bin_start,bin_minutes,flow,flow_expanded,speed_kmh,travel_time_s,free_flow_kmh,congestion' } },
+            },
+          },
+          ...errors(400, 404, 413, 500),
+        },
+      },
+    },
     '/api/v1/population': {
       get: {
         summary: 'Residents, workers, visitors, roamers, people in transit and served population per zone or H3 cell (docs/population.md), k-safe',

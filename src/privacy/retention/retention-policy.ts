@@ -35,6 +35,7 @@ export const RETENTION_POLICY = {
   home_work: { dateColumn: 'updated_at', dataClass: 'per-device', defaultDays: 30, why: 'monthly mobility products' },
   device_mcc: { dateColumn: 'last_seen', dataClass: 'per-device', defaultDays: 30, why: 'inbound roamers by country (population, monthly)' },
   device_cells: { dateColumn: 'day_end', dataClass: 'per-device', defaultDays: 30, why: 'people in transit (population, monthly)' },
+  traffic_hops: { dateColumn: 'exit_ts', dataClass: 'per-device', defaultDays: 30, why: 'corridor speeds, night free flow, forecasts (docs/traffic.md)' },
   presence: { dateColumn: 'window_end', dataClass: 'aggregate', defaultDays: null, why: 'heatmaps, releases, baselines' },
   area_visitors: { dateColumn: 'window_end', dataClass: 'aggregate', defaultDays: null, why: 'live visitors of watched areas by origin' },
   job_runs: { dateColumn: 'started', dataClass: 'operations', defaultDays: null, why: 'schedule catch-up and audit' },

@@ -117,7 +117,7 @@ export class Device {
       if (this.#pingFrom !== '') this.#cell = this.#pingFrom;
       this.#pingFrom = '';
       this.#nextPing = Infinity;
-      this.#speed = s.length / (s.to - s.from);
+      this.#speed = s.maxSpeed;
       this.#nextMove = t + MIN_CHECK;
       if (this.attached && this.sub.fixes) this.#nextFix = Math.min(this.#nextFix, t + Math.round(this.#rng.range(20, 60) * S));
     } else {

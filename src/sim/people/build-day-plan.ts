@@ -1,3 +1,4 @@
+import type { RoadPlanner } from '../roads/road-planner.ts';
 import type { Rng } from '../rng.ts';
 import type { Activity } from './daily-activities.ts';
 import { planMove } from './plan-move.ts';
@@ -22,6 +23,7 @@ export interface DayPlan {
  * day (a planted scenario) replaces what would overlap it: the person leaves whatever they are doing
  * in time to arrive, stays, and goes home. An activity that cannot be reached at least 10 minutes
  * before it ends is skipped. Night-off devices come on before leaving home and go off ~23:25.
+ * With `roads`, car and transit trips follow the road network (src/sim/roads).
  */
 export function buildDayPlan(
   sub: Subscriber,
@@ -30,6 +32,7 @@ export function buildDayPlan(
   attached: boolean,
   activities: Activity[],
   rng: Rng,
+  roads?: RoadPlanner,
 ): DayPlan {
   let acts = activities;
   const ap = sub.appointment;
@@ -46,7 +49,8 @@ export function buildDayPlan(
       cur = { ...cur, until: next.until };
       continue;
     }
-    const route = planMove(cur.place, next.place, sub.hasCar, rng);
+    const hint = next.arriveBy !== undefined ? next.arriveBy - 30 * MIN : Math.max(arrived + 2 * MIN, cur.until);
+    const route = planMove(cur.place, next.place, sub.hasCar, rng, roads ? { planner: roads, depart: hint } : undefined);
     const duration = route.durationMs;
     const depart = Math.round(
       next.arriveBy !== undefined ? Math.max(arrived + 2 * MIN, next.arriveBy - duration) : Math.max(arrived + 2 * MIN, cur.until),
@@ -54,7 +58,11 @@ export function buildDayPlan(
     const arrive = depart + duration;
     if (j < acts.length - 1 && next.arriveBy === undefined && arrive + 10 * MIN > next.until) continue;
     segments.push(Segment.stay(arrived, depart, cur.place));
-    segments.push(Segment.move(depart, arrive, route.xs, route.ys, cur.place.zone, next.place.zone, route.mode));
+    segments.push(
+      route.times
+        ? Segment.roadMove(depart, route.xs, route.ys, route.times, route.edges!, cur.place.zone, next.place.zone, route.mode)
+        : Segment.move(depart, arrive, route.xs, route.ys, cur.place.zone, next.place.zone, route.mode),
+    );
     cur = next;
     arrived = arrive;
   }

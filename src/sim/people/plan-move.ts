@@ -1,3 +1,4 @@
+import type { RoadPlanner } from '../roads/road-planner.ts';
 import type { Rng } from '../rng.ts';
 import type { Place } from './place.ts';
 import type { Route } from './route.ts';
@@ -14,9 +15,11 @@ const SPEED: Record<TravelMode, [number, number]> = {
 /**
  * Plans a trip from `a` to `b`: picks a mode from the distance (walk under
  * ~1 km; a mix above, car only for car owners), a path jittered around the straight line, and a
- * duration from the mode's speed (transit adds 2–8 min of waiting).
+ * duration from the mode's speed (transit adds 2–8 min of waiting). With a road planner
+ * (src/sim/roads), car and transit trips follow the roads instead, at the speeds of the traffic when
+ * they depart around `depart` (the same random draws are made either way).
  */
-export function planMove(a: Place, b: Place, hasCar: boolean, rng: Rng): Route {
+export function planMove(a: Place, b: Place, hasCar: boolean, rng: Rng, roads?: { planner: RoadPlanner; depart: number }): Route {
   const d = Math.hypot(b.x - a.x, b.y - a.y);
   const mode = chooseMode(d, hasCar, rng);
   const bends = mode === 'walk' ? (d > 300 ? 1 : 0) : 2;
@@ -35,6 +38,10 @@ export function planMove(a: Place, b: Place, hasCar: boolean, rng: Rng): Route {
   const [lo, hi] = SPEED[mode];
   const wait = mode === 'transit' ? rng.range(2, 8) * 60_000 : 0;
   const durationMs = Math.max(60_000, Math.round((len / rng.range(lo, hi)) * 1000 + wait));
+  if (roads && (mode === 'car' || mode === 'transit')) {
+    const r = roads.planner.route(a, b, mode, roads.depart, Math.round(wait));
+    if (r) return { mode, ...r };
+  }
   return { mode, xs, ys, durationMs };
 }
 

@@ -6,4 +6,8 @@ export interface Route {
   xs: number[];
   ys: number[];
   durationMs: number;
+  /** Along roads: time since departure at each vertex, ms (constant speed when absent). */
+  times?: number[];
+  /** Along roads: the road edges driven (src/sim/roads). */
+  edges?: number[];
 }

@@ -31,6 +31,17 @@ export interface TrueVisit {
   end: number;
 }
 
+/** A road edge driven by a car or a bus passenger (simulator with roads; docs/traffic.md). */
+export interface TrueRoadTraversal {
+  imsi: string;
+  /** Edge id (truth/roads.geojson). */
+  edge: string;
+  /** Epoch ms of entering and leaving the edge. */
+  enter: number;
+  exit: number;
+  mode: TravelMode;
+}
+
 /** A deliberately bad line and the dead-letter reason the pipeline should give it. */
 export interface BadLine {
   /** 1-based line number in the NDJSON output. */
@@ -55,4 +66,6 @@ export interface TruthSink {
   badLine?(b: BadLine): void;
   /** Stays of ≥ 20 min in a zone with the phone on (population truth), when a day is planned. */
   visit?(v: TrueVisit): void;
+  /** Every road edge driven (with roads), when a day is planned. */
+  roadTraversal?(t: TrueRoadTraversal): void;
 }

@@ -1,0 +1,53 @@
+import type { DeviceConsumer, DeviceConsumerFactory, DeviceWindow } from '../../window/device-window.ts';
+import type { Hop } from '../engine/hop.ts';
+import { newHopTrack, pushHopEvent, type HopTrackState } from '../engine/hop-tracker.ts';
+import { resolveTrafficConfig, type ResolvedTrafficConfig, type TrafficConfig } from '../engine/traffic-config.ts';
+
+/** Name of the consumer: keys its checkpointed state and its outputs. */
+export const TRAFFIC_CONSUMER = 'traffic';
+
+/**
+ * The traffic layer on the pipeline's device-level seam: each closed window's signalling events go
+ * through a per-device handover tracker; every cell a device crosses between two handovers comes out
+ * as a {@link Hop} (table `traffic_hops`). Same code under `ingest` and `stream`; state is plain data
+ * (the last two cells per device) for checkpoints, so hops are exactly-once across `kill -9`.
+ *
+ * @example
+ * await runIngest({ ...config, deviceConsumers: [trafficPlugin()] });
+ */
+export function createTrafficConsumer(config: TrafficConfig = {}): DeviceConsumerFactory<Hop> {
+  const cfg = resolveTrafficConfig(config);
+  return () => new TrafficConsumer(cfg);
+}
+
+class TrafficConsumer implements DeviceConsumer<Hop> {
+  readonly name = TRAFFIC_CONSUMER;
+  readonly #cfg: ResolvedTrafficConfig;
+  #tracks = new Map<string, HopTrackState>();
+
+  constructor(cfg: ResolvedTrafficConfig) {
+    this.#cfg = cfg;
+  }
+
+  onWindow(_windowStart: number, windowEnd: number, devices: readonly DeviceWindow[]): readonly Hop[] {
+    const out: Hop[] = [];
+    const sorted = [...devices].sort((a, b) => (a.device < b.device ? -1 : a.device > b.device ? 1 : 0));
+    for (const d of sorted) {
+      if (d.events.length === 0) continue;
+      let s = this.#tracks.get(d.device);
+      if (!s) this.#tracks.set(d.device, (s = newHopTrack(d.device)));
+      for (const e of d.events) pushHopEvent(s, e, this.#cfg.maxHopMs, out);
+    }
+    for (const [id, s] of this.#tracks) if (windowEnd - s.lastTs > this.#cfg.idleMs || s.cur === '') this.#tracks.delete(id);
+    return out;
+  }
+
+  snapshot(): HopTrackState[] {
+    return [...this.#tracks.values()].map((s) => ({ ...s, enterTs: Number.isNaN(s.enterTs) ? null : s.enterTs })) as unknown as HopTrackState[];
+  }
+
+  restore(state: unknown): void {
+    const list = state as (Omit<HopTrackState, 'enterTs'> & { enterTs: number | null })[];
+    this.#tracks = new Map(list.map((s) => [s.device, { ...s, enterTs: s.enterTs ?? NaN }]));
+  }
+}
