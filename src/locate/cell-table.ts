@@ -62,7 +62,7 @@ export class CellTable {
    * an unknown cell: for a columnar stage that looks a cell up once per batch and then only compares
    * times per row (as {@link locate} does).
    */
-  versionsOf(cellId: string): readonly { readonly v: CellVersion; readonly h3: string }[] | undefined {
+  versionsOf(cellId: string): readonly CellPlace[] | undefined {
     return this.#versions.get(cellId);
   }
 

@@ -1,9 +1,9 @@
 import { latLngToCell } from 'h3-js';
-import type { LocatedEvent } from '../../schemas/events.ts';
+import { AT_RES, type LocatedEvent } from '../../schemas/events.ts';
 import type { ArrowColumnarBatch } from '../ingest/decode/arrow-columnar-batch.ts';
 import { MAX_FUTURE_MS, MIN_EVENT_TIME_MS } from '../ingest/timestamp.ts';
 import type { Pseudonymiser } from '../privacy/pseudonymiser.ts';
-import type { CellTable } from './cell-table.ts';
+import type { CellPlace, CellTable } from './cell-table.ts';
 import { mccOf } from './record-locator.ts';
 
 /** What {@link ColumnarLocator.ownership} says of a row. */
@@ -77,6 +77,8 @@ export class ColumnarLocator {
 
     let h3: string;
     let kind: string;
+    // The sector centre (signalling) or the fix itself, at AT_RES, as locateRecord places it.
+    let at: string | undefined;
     const cc = cellCol.codes[i]!;
     if (cc >= 0) {
       // signalling: a non-empty cell and event, a version of the cell valid at ts
@@ -90,16 +92,17 @@ export class ColumnarLocator {
         versions = this.#versions[cc] = typeof cell === 'string' && cell.length > 0 ? (this.#cells.versionsOf(cell) ?? null) : null;
       }
       if (versions === null) return null;
-      let found: string | null = null;
+      let found: CellPlace | null = null;
       for (let k = 0; k < versions.length; k++) {
         const e = versions[k]!;
         if (ts >= e.v.validFrom && ts < e.v.validTo) {
-          found = e.h3;
+          found = e;
           break;
         }
       }
       if (found === null) return null;
-      h3 = found;
+      h3 = found.h3;
+      at = found.sector;
       kind = event;
     } else {
       // location: lat and lon finite and in range, accuracy absent or a non-negative number
@@ -110,6 +113,7 @@ export class ColumnarLocator {
       if (!Number.isFinite(y) || !Number.isFinite(x) || y < -90 || y > 90 || x < -180 || x > 180) return null;
       if ((!acc.valid || acc.valid(i)) && !(acc.values[i]! >= 0)) return null;
       h3 = latLngToCell(y, x, this.#cells.resolution);
+      at = latLngToCell(y, x, AT_RES);
       kind = 'fix';
     }
 
@@ -118,7 +122,7 @@ export class ColumnarLocator {
     else device = this.#device[ic] ??= this.#pseudo.pseudonym(imsi, ts);
     let mcc = this.#mcc[ic];
     if (mcc === undefined) mcc = this.#mcc[ic] = mccOf(imsi);
-    const ev: LocatedEvent = { ts, device, h3, kind };
+    const ev: LocatedEvent = at === undefined ? { ts, device, h3, kind } : { ts, device, h3, kind, at };
     if (mcc !== null) ev.mcc = mcc;
     return ev;
   }
