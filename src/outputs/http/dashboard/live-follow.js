@@ -67,8 +67,9 @@ function startPolling() {
 
 /**
  * Follows GET /api/v1/live (server-sent events: `hello`, `window`, `alert`). Read with fetch rather
- * than EventSource, which cannot send the bearer token. When the route is missing (citypulse serve
- * on a finished database) or the stream breaks, the page polls /api/v1/windows instead.
+ * than EventSource, which cannot send the bearer token. When the route is missing, says it serves a
+ * finished file (`hello` with mode `serve`: citypulse serve) or the stream breaks, the page polls
+ * /api/v1/windows instead.
  */
 async function followLive() {
   let r;
@@ -99,7 +100,11 @@ async function followLive() {
           if (field === 'event') event = v;
           else if (field === 'data') data.push(v);
         }
-        if (data.length) await onLiveEvent(event, JSON.parse(data.join('\n')));
+        if (!data.length) continue;
+        const payload = JSON.parse(data.join('\n'));
+        // `serve` holds a finished file: nothing is pushed, so poll (a newer copy may replace it).
+        if (event === 'hello' && payload.mode === 'serve') { void reader.cancel(); startPolling(); return; }
+        await onLiveEvent(event, payload);
       }
     }
   } catch { /* broken stream: fall back below */ }
