@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { queryOdHourly } from '../../src/mobility/duckdb/query-od-hourly.ts';
 import { mobilityPlugin } from '../../src/mobility/plugin/mobility-plugin.ts';
 import { openDatabase } from '../../src/outputs/duckdb/open.ts';
+import { readZoneLocator } from '../../src/outputs/duckdb/read-zone-locator.ts';
 import type { SimConfig } from '../../src/sim/sim-config.ts';
 import type { AccuracyContext, AccuracyProduct, AccuracyReport } from './accuracy-product.ts';
 import { bump, cpc, pearson } from './metrics.ts';
@@ -48,6 +49,7 @@ export const odAccuracy: AccuracyProduct = {
 
     const db = await openDatabase(withDb);
     let estPairs = new Map<string, number>(), estPairHour = new Map<string, number>();
+    const cellPairs = new Map<string, number>(), cellPairHour = new Map<string, number>();
     let matched = 0, hourRight = 0, detected = 0;
     try {
       const od = await queryOdHourly(db.connection, { space: { zones: ZS }, variant: 'consecutive' });
@@ -55,13 +57,18 @@ export const odAccuracy: AccuracyProduct = {
         bump(estPairs, `${c.origin}→${c.destination}`, c.trips);
         bump(estPairHour, `${c.origin}→${c.destination}@${c.hour / H}`, c.trips);
       }
-      // Per-trip matching: same device and zone pair, nearest true departure within 3 h.
+      // The same with the res-9 zone_cells lookup of stay centres, for comparison.
+      for (const c of (await queryOdHourly(db.connection, { space: { zones: ZS }, variant: 'consecutive', zoneLookup: 'cells' })).cells) {
+        bump(cellPairs, `${c.origin}→${c.destination}`, c.trips);
+        bump(cellPairHour, `${c.origin}→${c.destination}@${c.hour / H}`, c.trips);
+      }
+      // Per-trip matching: same device and zone pair (zone = the polygon holding the stay centre, as
+      // in queryOdHourly), nearest true departure within 3 h.
+      const zoneOf = (await readZoneLocator(db.connection, ZS))!;
       const rows = (await db.connection.runAndReadAll(`
-        SELECT t.device, zo.zone_id, zd.zone_id, epoch_ms(t.depart_ts)
-        FROM trips t
-        JOIN zone_cells zo ON zo.zone_system = '${ZS}' AND zo.h3 = h3_latlng_to_cell(t.origin_lat, t.origin_lng, 9)
-        JOIN zone_cells zd ON zd.zone_system = '${ZS}' AND zd.h3 = h3_latlng_to_cell(t.destination_lat, t.destination_lng, 9)
-        ORDER BY 4`)).getRowsJS();
+        SELECT device, origin_lat, origin_lng, destination_lat, destination_lng, epoch_ms(depart_ts) FROM trips ORDER BY 6`)).getRowsJS()
+        .map(([dev, olat, olng, dlat, dlng, dep]) => [dev, zoneOf(Number(olat), Number(olng)), zoneOf(Number(dlat), Number(dlng)), dep] as const)
+        .filter(([, o, d]) => o !== null && d !== null);
       for (const [dev, o, d, dep] of rows) {
         detected++;
         const cands = (truthByDevice.get(String(dev)) ?? []).filter((x) => !x.matched && x.o === o && x.d === d && Math.abs(x.dep - Number(dep)) <= 3 * H);
@@ -105,6 +112,8 @@ export const odAccuracy: AccuracyProduct = {
         { name: 'Pearson r over zone pairs', value: pearson(estPairs, truthPairs) },
         { name: 'CPC over zone pairs, truth = every move', value: cpc(estPairs, movePairs) },
         { name: 'CPC over (zone pair, departure hour)', value: cpc(estPairHour, truthPairHour), target: '≥ 0.8' },
+        { name: 'CPC over zone pairs, res-9 zone_cells lookup (before)', value: cpc(cellPairs, truthPairs) },
+        { name: 'CPC over (zone pair, departure hour), res-9 zone_cells lookup (before)', value: cpc(cellPairHour, truthPairHour) },
         { name: 'CPC over inter-zone pairs only', value: cpc(inter(estPairs), inter(truthPairs)) },
         { name: 'matched trips / detected', value: detected ? matched / detected : NaN },
         { name: 'matched trips / true', value: truthTotal ? matched / truthTotal : NaN },

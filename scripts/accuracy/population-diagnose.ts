@@ -87,7 +87,7 @@ console.log('centroid of night stays within', R, 'm:', [...alt].sort().map(([k, 
 console.log(`  distance: p50 ${adists[adists.length >> 1]?.toFixed(0)} m, p90 ${adists[Math.floor(adists.length * 0.9)]?.toFixed(0)} m`);
 // Variant: home zone = the zone with the most distinct nights over all the device's places in it.
 {
-  let right = 0, n = 0;
+  let right = 0, rightDwell = 0, n = 0;
   for (const s of sim.subscribers) {
     if (s.visit) continue;
     const dev = ACCURACY_PSEUDONYMISER.pseudonym(s.imsi);
@@ -107,16 +107,19 @@ console.log(`  distance: p50 ${adists[adists.length >> 1]?.toFixed(0)} m, p90 ${
         t = e;
       }
     }
-    let best: [string, number, number] | null = null;
+    let best: [string, number, number] | null = null, heaviest: [string, number] | null = null;
     for (const [z, m] of perZone) {
-      let c = 0, ms = 0;
-      for (const v of m.values()) if (v >= 3_600_000) { c++; ms += v; }
+      let c = 0, ms = 0, all = 0;
+      for (const v of m.values()) { all += v; if (v >= 3_600_000) { c++; ms += v; } }
       if (!best || c > best[1] || (c === best[1] && ms > best[2])) best = [z, c, ms];
+      if (!heaviest || all > heaviest[1]) heaviest = [z, all];
     }
     n++;
     if (best && best[0] === zones[s.home.zone]!.id) right++;
+    if (heaviest && heaviest[0] === zones[s.home.zone]!.id) rightDwell++;
   }
   console.log(`zone vote (most nights per zone): right ${right} of ${n} = ${(right / n).toFixed(3)}`);
+  console.log(`zone vote (most night-time dwell per zone, duration-weighted): right ${rightDwell} of ${n} = ${(rightDwell / n).toFixed(3)}`);
 }
 // Variant: residents per zone with each detected home spread uniformly over the res-9 cells within R m of its centre.
 {

@@ -1,4 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { randomUUID } from 'node:crypto';
+import { readZoneLocator } from '../../outputs/duckdb/read-zone-locator.ts';
 import type { OdCell, OdVariant } from '../engine/od-cell.ts';
 
 /** Where OD ends are counted: a loaded zone system, or an H3 resolution (≤ the stay resolution). */
@@ -12,6 +14,12 @@ export interface OdQuery {
   from?: number;
   /** Departures before (epoch ms). Default: all. */
   to?: number;
+  /**
+   * How a stay centre finds its zone: `polygon` (default) — the zone polygon that contains it, exact;
+   * `cells` — the zone of its res-9 `zone_cells` hexagon, which blurs borders by ~100–200 m (kept
+   * for comparison in `npm run accuracy`).
+   */
+  zoneLookup?: 'polygon' | 'cells';
 }
 
 /** What {@link queryOdHourly} found. */
@@ -24,8 +32,8 @@ export interface OdHourlyResult {
 /**
  * True OD counts per (origin, destination, departure hour) from `trips` (consecutive) or from the
  * ordered pairs of each device's stays within a UTC day (all-pairs; departure = the end of the
- * earlier stay). An end is mapped to a zone by the zone_cells cell holding the stay centre, or to
- * the H3 parent at `res`. Pairs within one zone or cell are kept (intra-zonal flows). Not released:
+ * earlier stay). An end is mapped to the zone whose polygon holds the stay centre (see
+ * {@link OdQuery.zoneLookup}), or to the H3 parent at `res`. Pairs within one zone or cell are kept (intra-zonal flows). Not released:
  * pass the cells to {@link releaseOd} before they leave the system.
  */
 export async function queryOdHourly(conn: DuckDBConnection, q: OdQuery): Promise<OdHourlyResult> {
@@ -44,6 +52,7 @@ export async function queryOdHourly(conn: DuckDBConnection, q: OdQuery): Promise
         AND epoch_ms(b.start_ts) // 86400000 = epoch_ms(a.end_ts) // 86400000
        WHERE a.h3 <> b.h3`;
   let ends: string;
+  let pointTable: string | null = null;
   if ('zones' in q.space) {
     params.zones = q.space.zones;
     const known = await conn.runAndReadAll('SELECT count(*) FROM duckdb_tables() WHERE table_name = \'zone_cells\'');
@@ -52,16 +61,50 @@ export async function queryOdHourly(conn: DuckDBConnection, q: OdQuery): Promise
     const [count, res] = n.getRowsJS()[0]!;
     if (Number(count) === 0) throw new RangeError(`--zones ${q.space.zones}: no such zone system in the database (citypulse zones load)`);
     params.zres = Number(res);
-    ends = `SELECT p.dep, zo.zone_id AS o, zd.zone_id AS d FROM p
-      LEFT JOIN zone_cells zo ON zo.zone_system = $zones AND zo.h3 = h3_latlng_to_cell(p.olat, p.olng, $zres)
-      LEFT JOIN zone_cells zd ON zd.zone_system = $zones AND zd.h3 = h3_latlng_to_cell(p.dlat, p.dlng, $zres)`;
+    const locate = q.zoneLookup === 'cells' ? null : await readZoneLocator(conn, q.space.zones);
+    if (locate) {
+      // Every distinct stay centre → its zone in TS (point in polygon), joined back through a temp table.
+      pointTable = `od_point_zone_${randomUUID().replaceAll('-', '')}`;
+      const pts = (await conn.runAndReadAll(
+        `WITH p AS (SELECT * FROM (${pairs}) WHERE dep >= $from AND dep < $to)
+         SELECT DISTINCT olat, olng FROM p UNION SELECT DISTINCT dlat, dlng FROM p`, { from: params.from!, to: params.to! })).getRowsJS();
+      await conn.run(`CREATE TEMP TABLE ${pointTable} (lat DOUBLE, lng DOUBLE, zone VARCHAR)`);
+      const a = await conn.createAppender(pointTable, 'main', 'temp');
+      try {
+        for (const [lat, lng] of pts) {
+          const z = locate(Number(lat), Number(lng));
+          if (z === null) continue;
+          a.appendDouble(Number(lat));
+          a.appendDouble(Number(lng));
+          a.appendVarchar(z);
+          a.endRow();
+        }
+        a.flushSync();
+      } finally {
+        a.closeSync();
+      }
+      delete params.zones;
+      delete params.zres;
+      ends = `SELECT p.dep, zo.zone AS o, zd.zone AS d FROM p
+        LEFT JOIN temp.${pointTable} zo ON zo.lat = p.olat AND zo.lng = p.olng
+        LEFT JOIN temp.${pointTable} zd ON zd.lat = p.dlat AND zd.lng = p.dlng`;
+    } else {
+      ends = `SELECT p.dep, zo.zone_id AS o, zd.zone_id AS d FROM p
+        LEFT JOIN zone_cells zo ON zo.zone_system = $zones AND zo.h3 = h3_latlng_to_cell(p.olat, p.olng, $zres)
+        LEFT JOIN zone_cells zd ON zd.zone_system = $zones AND zd.h3 = h3_latlng_to_cell(p.dlat, p.dlng, $zres)`;
+    }
   } else {
     params.res = q.space.res;
     ends = `SELECT p.dep, lower(hex(h3_cell_to_parent(p.origin, $res))) AS o, lower(hex(h3_cell_to_parent(p.destination, $res))) AS d FROM p`;
   }
   const sql = `WITH p AS (SELECT * FROM (${pairs}) WHERE dep >= $from AND dep < $to), e AS (${ends})
     SELECT o, d, (dep // 3600000) * 3600000 AS hour, count(*)::INTEGER AS trips FROM e GROUP BY ALL ORDER BY hour, o, d`;
-  const rows = (await conn.runAndReadAll(sql, params)).getRowsJS();
+  let rows;
+  try {
+    rows = (await conn.runAndReadAll(sql, params)).getRowsJS();
+  } finally {
+    if (pointTable !== null) await conn.run(`DROP TABLE IF EXISTS temp.${pointTable}`);
+  }
   const cells: OdCell[] = [];
   let outside = 0;
   for (const [o, d, hour, trips] of rows) {

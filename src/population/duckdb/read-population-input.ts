@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { cellToBoundary, cellToLatLng, cellToParent, getHexagonEdgeLengthAvg, getResolution, gridRingUnsafe, latLngToCell, UNITS } from 'h3-js';
+import { readZoneLocator } from '../../outputs/duckdb/read-zone-locator.ts';
 import type { DeviceCell } from '../engine/device-cell.ts';
 import type { PlaceStay } from '../engine/place-stay.ts';
 
@@ -15,9 +16,9 @@ export interface PopulationInput {
   /** MCC per device (`device_mcc`; empty when the table is missing). */
   mcc: Map<string, string>;
   /**
-   * Zone of a place: the zone holding its centre (lat, lng), or the H3 parent of its cell; null outside.
-   * In a zone system a centre just outside every zone (within {@link ZONE_SNAP_M}) is in the nearest
-   * zone: place centres sit at the serving cell sites, and sites beyond the city's edge serve homes
+   * Zone of a place: the zone whose polygon holds its centre (lat, lng) — exact, not the res-9
+   * `zone_cells` hexagon around it — or the H3 parent of its cell; null outside. In a zone system a
+   * centre just outside every zone (within {@link ZONE_SNAP_M}) is in the nearest zone: place centres sit at the serving cell sites, and sites beyond the city's edge serve homes
    * inside it.
    */
   zoneOf: (h3: string, lat: number, lng: number) => string | null;
@@ -76,6 +77,7 @@ export async function readPopulationInput(conn: DuckDBConnection, space: Populat
   for (const [z, g] of (await conn.runAndReadAll('SELECT zone_id, geometry_geojson FROM zones WHERE zone_system = $z', { z: space.zones })).getRowsJS()) {
     geo.set(String(z), JSON.parse(String(g)) as object);
   }
+  const locate = await readZoneLocator(conn, space.zones);
   const rings = Math.ceil(ZONE_SNAP_M / (Math.sqrt(3) * getHexagonEdgeLengthAvg(zres, UNITS.m)));
   /** Zone of the nearest mapped cell within {@link ZONE_SNAP_M} (by ring, ties to the most frequent zone, then smallest id). */
   const nearest = (c: string): string | null => {
@@ -98,6 +100,8 @@ export async function readPopulationInput(conn: DuckDBConnection, space: Populat
   return {
     stays, seen, mcc,
     zoneOf: (_h3, lat, lng) => {
+      const exact = locate?.(lat, lng) ?? null;
+      if (exact !== null) return exact;
       const c = latLngToCell(lat, lng, zres);
       let z = memo.get(c);
       if (z === undefined) memo.set(c, (z = byCell.get(c) ?? nearest(c)));
