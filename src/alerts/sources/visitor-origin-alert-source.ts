@@ -66,7 +66,9 @@ export function visitorOriginAlertSource(config: VisitorOriginAlertConfig): Aler
       devices, people: devices, capacity: area.capacity, occupancy: devices / area.capacity, area_km2: area.areaKm2, density_per_km2: devices / area.areaKm2,
       value: devices > 0 ? devices : null, threshold: state === 'resolved' ? clear * level : inc.level === 'critical' ? crit * level : level,
       forecast_people: null, forecast_at: null, baseline_people: null, z_score: null,
-      message: `${area.name}: visitors from ${origin} ${state === 'resolved' ? 'back below' : 'at'} ${shown} at ${at} (rule ${level})`,
+      message: state === 'resolved'
+        ? `${area.name}: visitors from ${origin} back below ${clear * level} at ${at} (${shown})`
+        : `${area.name}: ${shown} from ${origin} at ${at} (rule ${origin}:${level})`,
     };
   }
 
