@@ -87,6 +87,34 @@ describe('visitors_origin alerts through the alerting plugin', () => {
     expect(lines.map((a) => [a.alert_id, a.seq])).toEqual(emitted.map((a) => [a.alert_id, a.seq]));
   });
 
+  it('a restart from the snapshot mid-surge gives the same events (state travels in the plugin snapshot)', async () => {
+    const db2 = await openDatabase(':memory:');
+    await ensurePopulationTables(db2.connection);
+    const stadium = area('stadium', 10_000, { name: 'Stadio' });
+    const got: Alert[] = [];
+    const make = () => createAlerting({
+      areas: [stadium], kinds: ['capacity'],
+      sources: [visitorOriginAlertSource({ areas: [stadium], rules: [{ origin: 'FR', level: 50 }] })],
+      logger: (e) => void (e.type === 'alert' && got.push(e.alert)),
+    });
+    let p = make();
+    for (let i = 0; i < SERIES.length; i++) {
+      if (i === 3) {
+        const state = JSON.parse(JSON.stringify(p.snapshot()));
+        await p.close();
+        p = make();
+        p.restore(state);
+      }
+      const ws = T0 + i * W;
+      await writeAreaVisitors(db2.connection, Object.entries(SERIES[i]!).map(([origin, visitors]) => ({ windowStart: ws, windowEnd: ws + W, areaId: 'stadium', origin, visitors })));
+      p.onWindowsClosed([{ windowStart: ws, windowEnd: ws + W, h3: stadium.cells[0]!, res: 9, present: 10, active: 10, events: 10 }]);
+      await p.flush(db2.connection);
+    }
+    await p.close();
+    db2.close();
+    expect(got.map((a) => [a.alert_id, a.seq, a.state])).toEqual(emitted.map((a) => [a.alert_id, a.seq, a.state]));
+  });
+
   it('rejects a rule below 1 and a missing rule', () => {
     expect(() => visitorOriginAlertSource({ areas: [], rules: [] })).toThrow(/no rule/);
     expect(() => visitorOriginAlertSource({ areas: [], rules: [{ origin: 'FR', level: 0 }] })).toThrow(/FR:0/);
