@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../schemas/alert.ts';
 import { alertId } from '../../src/alerts/engine/alert-id.ts';
 import { createAlerting } from '../../src/alerts/plugin/create-alerting.ts';
+import { formatAlertLine } from '../../src/alerts/tail/format-alert-line.ts';
 import { visitorOriginAlertSource } from '../../src/alerts/sources/visitor-origin-alert-source.ts';
 import { openDatabase, type Database } from '../../src/outputs/duckdb/open.ts';
 import { writeAreaVisitors } from '../../src/population/duckdb/write-area-visitors.ts';
@@ -70,6 +71,10 @@ describe('visitors_origin alerts through the alerting plugin', () => {
     expect(emitted.every((a) => a.kind === 'visitors_origin' && a.origin === 'FR' && a.area_id === 'stadium')).toBe(true);
     expect(emitted[2]!.message).toBe(`Stadio: visitors from FR back below 40 at ${new Date(T0 + 5 * W).toISOString().slice(0, 16)}Z (fewer than 20 visitors)`);
     expect(emitted[0]!.message).toBe(`Stadio: 60 visitors from FR at ${new Date(T0 + W).toISOString().slice(0, 16)}Z (rule FR:50)`);
+  });
+
+  it('alerts tail prints the message (no capacity percentage for these kinds)', () => {
+    expect(formatAlertLine(emitted[1]!)).toBe('2026-03-02 17:45–18:00Z  escalated    critical  visitors_origin  Stadio: 120 visitors from FR at 2026-03-02T17:45Z (rule FR:50)');
   });
 
   it('no count below k leaves an alert, and every alert conforms to the schema', () => {
