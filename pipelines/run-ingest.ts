@@ -49,15 +49,20 @@ export async function runIngest(config: RunIngestConfig): Promise<IngestSummary>
   const runId = randomUUID();
   const started = Date.now();
   const plugins = config.plugins ?? [];
+  const outputsFirst = plugins.some((p) => p.storedOutputsFirst);
+  let closedSinceFlush = false;
   const pipeline = new IngestPipeline({
     ...config,
     sink,
     onWindowsClosed: (rows) => {
+      closedSinceFlush ||= rows.length > 0;
       for (const p of plugins) p.onWindowsClosed(rows);
       config.onWindowsClosed?.(rows);
     },
   });
   const flushPlugins = async () => {
+    if (outputsFirst && closedSinceFlush) await sink.flush();
+    closedSinceFlush = false;
     // One transaction per flush, as under `stream`: a plugin's rows and its ledger entries land together.
     await withTransaction(connection, async () => {
       for (const p of plugins) await p.flush(connection);

@@ -3,8 +3,16 @@
  * webhooks and `--alerts-out` NDJSON, and stored (one row per event) in the DuckDB `alerts` table.
  */
 
-/** The alert kinds. Closed set: the engine dispatches on it through a `Record<AlertKind, …>` table. */
-export const ALERT_KINDS = ['capacity', 'density', 'anomaly', 'forecast'] as const;
+/** The crowd kinds, computed by the crowd engine (it dispatches through a `Record<CrowdAlertKind, …>` table). */
+export const CROWD_ALERT_KINDS = ['capacity', 'density', 'anomaly', 'forecast'] as const;
+export type CrowdAlertKind = (typeof CROWD_ALERT_KINDS)[number];
+
+/**
+ * Every alert kind: the crowd kinds, plus `slowdown` (a traffic corridor; `area_id` = corridor id) and
+ * `visitors_origin` (visitors from one origin in a watched area; `origin` names it), raised by the
+ * alert sources in src/alerts/sources/ and delivered through the same outputs.
+ */
+export const ALERT_KINDS = [...CROWD_ALERT_KINDS, 'slowdown', 'visitors_origin'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /** Severity levels, lowest first. */
@@ -25,9 +33,12 @@ export interface Alert {
   alert_id: string;
   /** 0 for `open`, then +1 per event of the incident. Consumers dedupe on (alert_id, seq). */
   seq: number;
+  /** Watched area id; for `slowdown`, the corridor id. */
   area_id: string;
   area_name: string;
   kind: AlertKind;
+  /** `visitors_origin` only: the origin (home zone, ISO country, `unknown`). Also in `message` (the table has no column for it). */
+  origin?: string;
   /** Level after this event; on `resolved`, the level the incident had when it resolved. */
   level: AlertLevel;
   /** Level before this event (null on `open`). */
@@ -40,17 +51,21 @@ export interface Alert {
   window_end: string;
   /** Start of the window that opened the incident. */
   opened_window_start: string;
-  /** Devices present in the area in the window. */
+  /**
+   * Devices present in the area in the window; `slowdown`: devices with a speed in the bin;
+   * `visitors_origin`: visitors from the origin. For the new kinds 0 when below k (withheld).
+   */
   devices: number;
   /** Estimated people: devices × scale factor, rounded. */
   people: number;
+  /** The area's capacity; 0 for `slowdown` (a corridor has none). */
   capacity: number;
-  /** people / capacity. */
+  /** people / capacity (0 for `slowdown`). */
   occupancy: number;
   /** Area of the area's H3 cells, km². */
   area_km2: number;
   density_per_km2: number;
-  /** The kind's measure: people (capacity, forecast), people/km² (density), z-score (anomaly). */
+  /** The kind's measure: people (capacity, forecast), people/km² (density), z-score (anomaly), congestion 0–1 (slowdown), visitors (visitors_origin; null when below k). */
   value: number | null;
   /** The kind's threshold for `level`, in the unit of `value`. */
   threshold: number;

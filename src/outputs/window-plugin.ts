@@ -18,6 +18,12 @@ import type { PresenceRow } from '../core/presence-row.ts';
 export interface WindowPlugin {
   /** Short name, for logs and checkpoints (`alerts`, `lake`). */
   readonly name: string;
+  /**
+   * True when {@link flush} reads device outputs (hops, area visitors) of the windows closed so far:
+   * `ingest` then stores its buffered device outputs before flushing the plugins once windows closed
+   * (`stream` always stores them first, in the same transaction).
+   */
+  readonly storedOutputsFirst?: boolean;
   onWindowsClosed(rows: readonly PresenceRow[]): void;
   flush(conn: DuckDBConnection): Promise<void>;
   afterCommit?(): Promise<void>;

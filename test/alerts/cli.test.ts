@@ -61,7 +61,25 @@ describe('ALERT_FLAGS / alertingFromFlags (for ingest and stream)', () => {
   it('no --areas: no plugin; other alert flags without --areas are a usage error', async () => {
     const c = cliContext();
     expect(await alertingFromFlags(parse([]), c.ctx)).toBeNull();
-    await expect(alertingFromFlags(parse(['--alerts-out', 'x.ndjson']), c.ctx)).rejects.toThrow(new UsageError('--alerts-out needs --areas FILE'));
+    await expect(alertingFromFlags(parse(['--alerts-out', 'x.ndjson']), c.ctx)).rejects.toThrow(new UsageError('--alerts-out needs --areas FILE (or --slowdown-alerts FILE)'));
+  });
+
+  it('--slowdown-alerts alone builds the plugin; --visitor-alert needs --areas; bad rules and files name the flag', async () => {
+    const c = cliContext();
+    const corridors = join(dir, 'corridors.json');
+    await writeFile(corridors, JSON.stringify({ corridors: [{ id: 'r1', cells: ['891f99cc337ffff', '891f99cc32bffff', '891f99cdd8fffff'] }] }));
+    const p = await alertingFromFlags(parse(['--slowdown-alerts', corridors, '--alerts-out', join(dir, 's.ndjson')]), c.ctx);
+    expect(p!.storedOutputsFirst).toBe(true);
+    expect(p!.engine.config.areas).toEqual([]);
+    await p!.close();
+    await expect(alertingFromFlags(parse(['--visitor-alert', 'FR:50']), c.ctx)).rejects.toThrow(new UsageError('--visitor-alert needs --areas FILE'));
+    await expect(alertingFromFlags(parse(['--slowdown-alerts', corridors, '--people-per-device', '2']), c.ctx)).rejects.toThrow(new UsageError('--people-per-device needs --areas FILE'));
+    await expect(alertingFromFlags(parse(['--areas', IN, '--visitor-alert', 'FR']), c.ctx)).rejects.toThrow(/--visitor-alert must be ORIGIN:LEVEL/);
+    await expect(alertingFromFlags(parse(['--areas', IN, '--visitor-alert', 'FR:0']), c.ctx)).rejects.toThrow(/--visitor-alert must be ORIGIN:LEVEL/);
+    await expect(alertingFromFlags(parse(['--slowdown-alerts', join(dir, 'missing.json')]), c.ctx)).rejects.toThrow(/--slowdown-alerts .*missing\.json: cannot read it as JSON/);
+    const v = await alertingFromFlags(parse(['--areas', IN, '--visitor-alert', 'FR:50', '--visitor-alert', '*:500']), c.ctx);
+    expect(v!.storedOutputsFirst).toBe(true);
+    await v!.close();
   });
 
   it('builds the plugin with people per device (number or 1/share), horizon, outputs', async () => {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { ALERT_KINDS, ALERT_LEVELS, ALERT_STATES, type Alert } from '../../schemas/alert.ts';
+import { ALERT_KINDS, ALERT_LEVELS, ALERT_STATES, CROWD_ALERT_KINDS, type Alert } from '../../schemas/alert.ts';
 import { WEEK_MS } from '../../src/alerts/engine/slot-baseline.ts';
 import { createAlerting } from '../../src/alerts/plugin/create-alerting.ts';
 import { openDatabase } from '../../src/outputs/duckdb/open.ts';
@@ -16,11 +16,11 @@ describe('schemas/alert.schema.json', () => {
     expect(schema.properties.level.enum).toEqual([...ALERT_LEVELS]);
     expect(schema.properties.previous_level.enum).toEqual([...ALERT_LEVELS, null]);
     expect(schema.properties.state.enum).toEqual([...ALERT_STATES]);
-    // Every property is required but ledger_index, present only when the ledger is on.
-    expect(Object.keys(schema.properties).sort()).toEqual([...schema.required, 'ledger_index'].sort());
+    // Every property is required but ledger_index (present only when the ledger is on) and origin (visitors_origin only).
+    expect(Object.keys(schema.properties).sort()).toEqual([...schema.required, 'ledger_index', 'origin'].sort());
   });
 
-  it('every alert of every kind and state the plugin emits conforms', async () => {
+  it('every alert of every crowd kind and state the plugin emits conforms (the other kinds: test/alerts/visitor-origin-source.test.ts, test/e2e/alert-kinds-e2e.test.ts)', async () => {
     const db = await openDatabase(':memory:');
     const alerts: Alert[] = [];
     const stadium = { ...STADIUM_AREA, densityLimit: 50_000 };
@@ -32,7 +32,7 @@ describe('schemas/alert.schema.json', () => {
     for (let i = 0; i < surge.length; i++) p.onWindowsClosed(presenceRows(T0 + i * W, surge[i]!, 100));
     await p.flush(db.connection);
     db.close();
-    expect(new Set(alerts.map((a) => a.kind))).toEqual(new Set(ALERT_KINDS));
+    expect(new Set(alerts.map((a) => a.kind))).toEqual(new Set(CROWD_ALERT_KINDS));
     expect(new Set(alerts.map((a) => a.state))).toEqual(new Set(ALERT_STATES));
     for (const a of alerts) expect(checkSchema(schema, a)).toEqual([]);
     expect(checkSchema(schema, { ...alerts[0], extra: 1, seq: -1 })).toEqual(['$.seq: below 0', '$: unexpected property extra']);

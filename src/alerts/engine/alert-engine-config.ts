@@ -1,4 +1,4 @@
-import type { AlertKind } from '../../../schemas/alert.ts';
+import type { CrowdAlertKind } from '../../../schemas/alert.ts';
 import type { WatchedArea } from './watched-area.ts';
 import type { LevelThresholds } from './level-thresholds.ts';
 
@@ -46,8 +46,8 @@ export interface AnomalyConfig {
 export interface AlertEngineConfig {
   /** The watched areas (see parseAreas); their cells must be at the pipeline's base resolution. */
   areas: readonly WatchedArea[];
-  /** Kinds evaluated. Default all of ALERT_KINDS. */
-  kinds?: readonly AlertKind[];
+  /** Kinds evaluated. Default all of CROWD_ALERT_KINDS. */
+  kinds?: readonly CrowdAlertKind[];
   /**
    * People per present device, e.g. `1 / market share` (0.35 share → 2.857). Default 1.0 (devices are
    * reported as people). An area's `scale` overrides it.

@@ -1,4 +1,4 @@
-import type { AlertKind } from '../../../schemas/alert.ts';
+import type { CrowdAlertKind } from '../../../schemas/alert.ts';
 import type { AlertEngineConfig } from './alert-engine-config.ts';
 import type { AlertEvent } from './alert-event.ts';
 import { alertId } from './alert-id.ts';
@@ -18,7 +18,7 @@ export interface AlertEngineSnapshot {
   lastWindowStart: number | null;
   windowMs: number | null;
   /** Open incidents: `[areaId, kind, state]`. */
-  incidents: [string, AlertKind, IncidentState][];
+  incidents: [string, CrowdAlertKind, IncidentState][];
   /** Counts per area and window: all of them, or only the trend's when `baseline` is false. */
   history: AreaHistorySnapshot;
   /** False when the weekly baseline history was left out (to be seeded again from the presence table). */
@@ -55,9 +55,9 @@ export class AlertEngine {
   }
 
   /** Open incidents, for dashboards and tests. */
-  get openIncidents(): { areaId: string; kind: AlertKind; incident: IncidentState }[] {
+  get openIncidents(): { areaId: string; kind: CrowdAlertKind; incident: IncidentState }[] {
     return [...this.#incidents].map(([k, incident]) => {
-      const [areaId, kind] = JSON.parse(k) as [string, AlertKind];
+      const [areaId, kind] = JSON.parse(k) as [string, CrowdAlertKind];
       return { areaId, kind, incident: { ...incident } };
     });
   }
@@ -185,8 +185,8 @@ export class AlertEngine {
    */
   snapshot(options: { baseline?: boolean } = {}): AlertEngineSnapshot {
     const baseline = options.baseline ?? true;
-    const incidents = [...this.#incidents].map(([k, s]): [string, AlertKind, IncidentState] => {
-      const [areaId, kind] = JSON.parse(k) as [string, AlertKind];
+    const incidents = [...this.#incidents].map(([k, s]): [string, CrowdAlertKind, IncidentState] => {
+      const [areaId, kind] = JSON.parse(k) as [string, CrowdAlertKind];
       return [areaId, kind, { ...s }];
     });
     return {

@@ -1,4 +1,4 @@
-import type { AlertKind, AlertLevel, AlertState } from '../../../schemas/alert.ts';
+import type { CrowdAlertKind, AlertLevel, AlertState } from '../../../schemas/alert.ts';
 
 /**
  * One lifecycle event as the {@link AlertEngine} produces it: deterministic plain data (times in
@@ -9,7 +9,7 @@ export interface AlertEvent {
   seq: number;
   areaId: string;
   areaName: string;
-  kind: AlertKind;
+  kind: CrowdAlertKind;
   level: AlertLevel;
   previousLevel: AlertLevel | null;
   peakLevel: AlertLevel;

@@ -1,4 +1,4 @@
-import type { AlertKind, AlertLevel } from '../../../schemas/alert.ts';
+import type { CrowdAlertKind, AlertLevel } from '../../../schemas/alert.ts';
 import { levelAt, levelRank, type LevelThresholds } from './level-thresholds.ts';
 import type { AreaWindow } from './area-window.ts';
 import type { ResolvedEngineConfig } from './resolve-engine-config.ts';
@@ -33,7 +33,7 @@ export function zScore(x: number, mean: number, std: number): number {
 }
 
 /** The rule of every alert kind. A kind missing here fails to compile. */
-export const KIND_RULES: Record<AlertKind, KindRule> = {
+export const KIND_RULES: Record<CrowdAlertKind, KindRule> = {
   capacity: (w) => ({ value: w.people, thresholds: w.resolved.capacity, floor: null }),
   density: (w) => (w.resolved.density ? { value: w.density, thresholds: w.resolved.density, floor: null } : null),
   anomaly: (w, c) => ({ value: anomalyScore(w, c), thresholds: c.anomaly.levels, floor: null }),

@@ -1,4 +1,4 @@
-import { ALERT_KINDS, type AlertKind } from '../../../schemas/alert.ts';
+import { CROWD_ALERT_KINDS, type CrowdAlertKind } from '../../../schemas/alert.ts';
 import type { WatchedArea } from './watched-area.ts';
 import { DEFAULT_LEVELS, mergeThresholds, scaleThresholds, type LevelThresholds } from './level-thresholds.ts';
 import { ALERT_ENGINE_DEFAULTS, type AlertEngineConfig, type AnomalyConfig, type ForecastConfig, type HysteresisConfig } from './alert-engine-config.ts';
@@ -17,8 +17,8 @@ export interface ResolvedArea {
 /** {@link AlertEngineConfig} with every default filled in and every value checked. */
 export interface ResolvedEngineConfig {
   areas: ResolvedArea[];
-  /** Enabled kinds, in ALERT_KINDS order. */
-  kinds: readonly AlertKind[];
+  /** Enabled kinds, in CROWD_ALERT_KINDS order. */
+  kinds: readonly CrowdAlertKind[];
   hysteresis: HysteresisConfig;
   forecast: ForecastConfig;
   anomaly: AnomalyConfig;
@@ -27,9 +27,9 @@ export interface ResolvedEngineConfig {
 /** Fills defaults and checks the config; throws a RangeError naming the field (and area). */
 export function resolveEngineConfig(c: AlertEngineConfig): ResolvedEngineConfig {
   const D = ALERT_ENGINE_DEFAULTS;
-  for (const k of c.kinds ?? []) if (!ALERT_KINDS.includes(k)) throw new RangeError(`kinds: unknown kind "${k}" (use ${ALERT_KINDS.join(', ')})`);
-  // Always in ALERT_KINDS order: capacity comes before forecast, which reads its level.
-  const kinds = ALERT_KINDS.filter((k) => (c.kinds ?? ALERT_KINDS).includes(k));
+  for (const k of c.kinds ?? []) if (!CROWD_ALERT_KINDS.includes(k)) throw new RangeError(`kinds: unknown kind "${k}" (use ${CROWD_ALERT_KINDS.join(', ')})`);
+  // Always in CROWD_ALERT_KINDS order: capacity comes before forecast, which reads its level.
+  const kinds = CROWD_ALERT_KINDS.filter((k) => (c.kinds ?? CROWD_ALERT_KINDS).includes(k));
   const ppd = c.peoplePerDevice ?? D.peoplePerDevice;
   positive(ppd, 'peoplePerDevice');
   const levels = mergeThresholds(DEFAULT_LEVELS, c.levels, 'levels');

@@ -4,6 +4,7 @@ import type { AlertLogger } from '../alert-log.ts';
 import type { AlertProducer } from '../delivery/kafka-alert-publisher.ts';
 import type { WebhookConfig } from '../delivery/webhook-dispatcher.ts';
 import type { AlertEngineConfig } from '../engine/alert-engine-config.ts';
+import type { AlertSource } from './alert-source.ts';
 
 /**
  * Configuration of {@link createAlerting}: the engine's rules plus where alerts go. Every output is
@@ -39,6 +40,11 @@ export interface AlertingConfig extends AlertEngineConfig {
    * `table`. Default none.
    */
   ledger?: AlertLedger;
+  /**
+   * Further alert kinds evaluated in `flush` once windows closed (traffic slowdowns, visitors from one
+   * origin: src/alerts/sources/); their events go to the same outputs. Default none.
+   */
+  sources?: readonly AlertSource[];
   /** How long `close()` waits for webhook and Kafka deliveries, ms. Default 10 000. */
   closeTimeoutMs?: number;
 }

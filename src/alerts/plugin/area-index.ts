@@ -21,8 +21,7 @@ export class AreaIndex {
   readonly #fine = new Map<string, string[] | null>();
 
   constructor(areas: readonly WatchedArea[]) {
-    if (areas.length === 0) throw new RangeError('alerting needs at least one watched area');
-    this.resolution = areas[0]!.resolution;
+    this.resolution = areas[0]?.resolution ?? 0;
     for (const a of areas) {
       if (a.resolution !== this.resolution) throw new RangeError(`area "${a.id}" has cells at res ${a.resolution}, others at ${this.resolution}`);
       for (const c of a.cells) {

@@ -25,6 +25,8 @@ export interface AlertingSnapshot {
   unwritten: Alert[];
   /** Alerts stored in DuckDB but not yet handed to each output (at-least-once after a restart). */
   outbox: { kafka: Alert[]; file: Alert[]; webhook: Alert[] };
+  /** State of each {@link AlertSource} by name, and the closed-window frontier (absent: none). */
+  sources?: { frontier: number | null; firstWindow: number | null; states: Record<string, unknown> };
 }
 
 /** One delivery channel's counters ({@link AlertingPlugin.deliveries}). */
@@ -66,6 +68,8 @@ export interface AlertingPlugin extends WindowPlugin {
  * await runIngest({ ...config, plugins: [createAlerting({ areas, ndjsonPath: 'out/alerts.ndjson' })] });
  */
 export function createAlerting(config: AlertingConfig): AlertingPlugin {
+  const sources = config.sources ?? [];
+  if (config.areas.length === 0 && sources.length === 0) throw new RangeError('alerting needs at least one watched area');
   const engine = new AlertEngine(config);
   const index = new AreaIndex(config.areas);
   const now = config.now ?? Date.now;
@@ -77,6 +81,10 @@ export function createAlerting(config: AlertingConfig): AlertingPlugin {
   const kafka = config.kafka
     ? new KafkaAlertPublisher({ producer: config.kafka.producer, topic: config.kafka.topic, outboxLimit: config.kafka.outboxLimit, logger: log })
     : null;
+  /** End of the latest closed presence window seen (what the sources may finalise up to). */
+  let frontier: number | null = null;
+  /** Start of the first closed presence window of the run (sources start there, not in older data). */
+  let firstWindow: number | null = null;
   const seed = config.seedFromPresence !== false && engine.config.kinds.includes('anomaly');
 
   /** Windows received, not yet evaluated (only until the baseline is seeded). */
@@ -150,6 +158,7 @@ export function createAlerting(config: AlertingConfig): AlertingPlugin {
 
   return {
     name: 'alerts',
+    storedOutputsFirst: sources.length > 0,
     engine,
     stats,
 
@@ -163,7 +172,11 @@ export function createAlerting(config: AlertingConfig): AlertingPlugin {
 
     onWindowsClosed(rows: readonly PresenceRow[]): void {
       const closedAt = now();
-      for (const w of index.count(rows)) {
+      for (const r of rows) {
+        if (frontier === null || r.windowEnd > frontier) frontier = r.windowEnd;
+        if (firstWindow === null || r.windowStart < firstWindow) firstWindow = r.windowStart;
+      }
+      for (const w of config.areas.length > 0 ? index.count(rows) : []) {
         const same = pending.find((p) => p.windowStart === w.windowStart);
         if (same) for (const [id, d] of w.devices) same.devices.set(id, same.devices.get(id)! + d);
         else pending.push({ ...w, closedAt });
@@ -182,6 +195,20 @@ export function createAlerting(config: AlertingConfig): AlertingPlugin {
         if (needsSeed()) await seedBaseline(conn, last === null ? Math.min(...pending.map((p) => p.windowStart)) : last + 1);
         seeded = true;
         evaluatePending();
+      }
+      if (frontier !== null && firstWindow !== null) {
+        for (const src of sources) {
+          const raised = await src.evaluate(conn, { from: firstWindow, to: frontier });
+          if (raised.length === 0) continue;
+          const stamp = now();
+          for (const r of raised) {
+            // The source finalised the bin/window in this flush: it closed (for it) now.
+            const a: Alert = { ...r, window_closed_at: new Date(stamp).toISOString(), emitted_at: new Date(stamp).toISOString() };
+            unwritten.push(a);
+            stats.alerts++;
+            log({ type: 'alert', alert: a });
+          }
+        }
       }
       if (unwritten.length === 0) return;
       const alerts = unwritten;
@@ -212,6 +239,7 @@ export function createAlerting(config: AlertingConfig): AlertingPlugin {
           file: file ? [...backlog.file, ...fresh] : [],
           webhook: hooks ? [...backlog.webhook, ...fresh] : [],
         },
+        ...(sources.length > 0 ? { sources: { frontier, firstWindow, states: Object.fromEntries(sources.map((x) => [x.name, x.snapshot()])) } } : {}),
       };
     },
 
@@ -224,6 +252,11 @@ export function createAlerting(config: AlertingConfig): AlertingPlugin {
       fresh = [];
       backlog = { kafka: [...s.outbox.kafka], file: [...s.outbox.file], webhook: [...s.outbox.webhook] };
       seeded = s.engine.baseline;
+      if (s.sources) {
+        frontier = s.sources.frontier;
+        firstWindow = s.sources.firstWindow;
+        for (const x of sources) if (x.name in s.sources.states) x.restore(s.sources.states[x.name]);
+      }
     },
 
     async close(): Promise<void> {

@@ -17,6 +17,10 @@ export function formatAlertLine(a: Alert): string {
     density: `  ${fmtInt(a.density_per_km2)}/km²`,
     anomaly: a.baseline_people === null ? '' : `  usually ${fmtInt(a.baseline_people)}${a.z_score === null ? '' : `, z ${a.z_score.toFixed(1)}`}`,
     forecast: a.forecast_people === null || a.forecast_at === null ? '' : `  → ${fmtInt(a.forecast_people)} by ${a.forecast_at.slice(11, 16)}Z`,
+    slowdown: '',
+    visitors_origin: '',
   };
+  // Corridors and visitor origins have no capacity: their own message says what happened.
+  if (a.kind === 'slowdown' || a.kind === 'visitors_origin') return `${start}–${end}Z  ${a.state.padEnd(12)} ${a.level.padEnd(8)}  ${a.kind.padEnd(8)}  ${a.message}`;
   return `${start}–${end}Z  ${a.state.padEnd(12)} ${a.level.padEnd(8)}  ${a.kind.padEnd(8)}  ${area}  ${fmtInt(a.people)}/${fmtInt(a.capacity)} (${pct}%)${extra[a.kind]}`;
 }

@@ -7,6 +7,10 @@ import type { AlertLogger } from '../../alerts/alert-log.ts';
 import { readAreasFile } from '../../alerts/areas/read-areas-file.ts';
 import { createAlerting, type AlertingPlugin } from '../../alerts/plugin/create-alerting.ts';
 import type { AlertLedger } from '../../alerts/plugin/alerting-config.ts';
+import type { AlertSource } from '../../alerts/plugin/alert-source.ts';
+import { slowdownAlertSource } from '../../alerts/sources/slowdown-alert-source.ts';
+import { visitorOriginAlertSource, type VisitorAlertRule } from '../../alerts/sources/visitor-origin-alert-source.ts';
+import { readCorridorsFile } from '../../traffic/export/read-corridors-file.ts';
 
 /** The parseArgs options that turn on crowd alerts in `ingest` and `stream`. */
 export const ALERT_FLAGS = {
@@ -16,6 +20,8 @@ export const ALERT_FLAGS = {
   'alerts-topic': { type: 'string' },
   'people-per-device': { type: 'string' },
   'forecast-horizon': { type: 'string' },
+  'slowdown-alerts': { type: 'string' },
+  'visitor-alert': { type: 'string', multiple: true },
 } as const;
 
 /** Help text for {@link ALERT_FLAGS}, in the column layout of PIPELINE_FLAGS_HELP. */
@@ -31,7 +37,16 @@ export const ALERT_FLAGS_HELP = `Crowd alerts (docs/alerts.md):
   --people-per-device X    people per present device, e.g. 2.5 or 1/0.4 for a 40 % market share
                            (default 1; an area's scale overrides it)
   --forecast-horizon DUR   warn when the trend crosses a capacity level within DUR, with a unit:
-                           90s, 30m, 1h (default 30m)`;
+                           90s, 30m, 1h (default 30m)
+  --slowdown-alerts FILE   also raise traffic slowdown alerts (kind slowdown) on the corridors
+                           declared in FILE (JSON/GeoJSON, format of export traffic --corridors),
+                           bin by bin, 50 min of event time after each 5-minute bin; same outputs.
+                           Works without --areas
+  --visitor-alert ORIGIN:LEVEL
+                           also alert (kind visitors_origin) when the visitors from ORIGIN (home
+                           zone, ISO country, unknown; * = each origin) in a watched area reach
+                           LEVEL devices in a window (critical at 2x, resolves below 0.8x; counts
+                           read k-safe, k=20). Repeatable; needs --areas`;
 
 /** Options of {@link alertingFromFlags} that depend on the command. */
 export interface AlertingFromFlagsOptions {
@@ -48,7 +63,8 @@ export interface AlertingFromFlagsOptions {
 }
 
 /**
- * Builds the alerting plugin from {@link ALERT_FLAGS}, or returns null without `--areas`.
+ * Builds the alerting plugin from {@link ALERT_FLAGS}, or returns null without `--areas` and
+ * `--slowdown-alerts`.
  * Flag errors are UsageErrors naming the flag; a bad areas file is an AreaError naming the feature.
  *
  * @example
@@ -61,9 +77,14 @@ export async function alertingFromFlags(
   options: AlertingFromFlagsOptions = {},
 ): Promise<AlertingPlugin | null> {
   const areasPath = values.areas as string | undefined;
+  const corridorsPath = values['slowdown-alerts'] as string | undefined;
   if (!areasPath) {
-    for (const f of Object.keys(ALERT_FLAGS)) if (f !== 'areas' && values[f] !== undefined) throw new UsageError(`--${f} needs --areas FILE`);
-    return null;
+    if (values['visitor-alert'] !== undefined) throw new UsageError('--visitor-alert needs --areas FILE');
+    if (corridorsPath === undefined) {
+      for (const f of Object.keys(ALERT_FLAGS)) if (f !== 'areas' && values[f] !== undefined) throw new UsageError(`--${f} needs --areas FILE (or --slowdown-alerts FILE)`);
+      return null;
+    }
+    for (const f of ['people-per-device', 'forecast-horizon']) if (values[f] !== undefined) throw new UsageError(`--${f} needs --areas FILE`);
   }
   const resolution = options.resolution ?? Number(values.res ?? 9);
   if (!Number.isInteger(resolution) || resolution < 0 || resolution > 15) throw new UsageError(`--res must be an integer 0–15, got ${String(values.res)}`);
@@ -76,7 +97,11 @@ export async function alertingFromFlags(
   const webhooks = (values.webhook as string[] | undefined) ?? [];
   for (const u of webhooks) if (!/^https?:\/\/./.test(u)) throw new UsageError(`--webhook must be an http(s) URL, got ${u}`);
   const topic = (values['alerts-topic'] as string | undefined) ?? options.defaultTopic;
-  const areas = await readAreasFile(areasPath, resolution);
+  const areas = areasPath ? await readAreasFile(areasPath, resolution) : [];
+  const rules = ((values['visitor-alert'] as string[] | undefined) ?? []).map(parseVisitorRule);
+  const sources: AlertSource[] = [];
+  if (corridorsPath !== undefined) sources.push(slowdownAlertSource({ corridors: await readCorridorsFile(corridorsPath, '--slowdown-alerts') }));
+  if (rules.length > 0) sources.push(visitorOriginAlertSource({ areas, rules }));
   const logger: AlertLogger | undefined = options.log === false ? undefined : alertLoggerOf(logOf(ctx));
   let kafka: Parameters<typeof createAlerting>[0]['kafka'];
   if (topic) {
@@ -94,11 +119,20 @@ export async function alertingFromFlags(
       kafka,
       logger,
       ledger: options.ledger,
+      sources,
+      seedFromPresence: areas.length > 0,
     });
   } catch (err) {
     if (err instanceof RangeError) throw new UsageError(err.message);
     throw err;
   }
+}
+
+/** "FR:50", "unknown:200", "*:500" → a visitors rule. */
+function parseVisitorRule(text: string): VisitorAlertRule {
+  const m = /^(.+):(\d+)$/.exec(text.trim());
+  if (!m || Number(m[2]) < 1) throw new UsageError(`--visitor-alert must be ORIGIN:LEVEL with an integer LEVEL ≥ 1 (e.g. FR:50, *:500), got ${text}`);
+  return { origin: m[1]!, level: Number(m[2]) };
 }
 
 /** "2.5" or "1/0.4" → a positive number of people per device. */
