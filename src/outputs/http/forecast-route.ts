@@ -43,7 +43,7 @@ export function forecastRoute(ctx: ApiContext): Route {
         return { ...jsonReply(areaForecastJson(f, 'corridor', { metric }), ctx.cacheSeconds), headers };
       }
       const id = q.get('area');
-      if (id === undefined) throw new ApiError('bad_parameter', 'area=ID or corridor=ID is required', { parameter: 'area' });
+      if (id === undefined) throw new ApiError('bad_parameter', 'area=ID is required (or corridor=ID for a traffic corridor)', { parameter: 'area' });
       const zones = q.get('zones') ?? DEFAULT_AREA_ZONES, at = q.time('at'), k = q.k(ctx.k);
       const format = q.oneOf('format', FORECAST_FORMATS, 'json');
       let f;
