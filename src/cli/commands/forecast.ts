@@ -42,7 +42,7 @@ Options:
 Example:
   citypulse forecast --db out/demo/citypulse.duckdb --areas out/demo/areas.geojson --area stadium-1 \\
     --at 2026-03-02T18:00:00Z --format json
-  citypulse forecast --db out/demo/citypulse.duckdb --corridors out/demo/sim/corridors.json --corridor R0-in --metric speed
+  citypulse forecast --db out/demo/citypulse.duckdb --corridors out/demo/sim/corridors.json --corridor radial-0-inner-in --metric speed
 `;
 
 async function run(argv: string[], ctx: CommandContext): Promise<number> {
