@@ -9,6 +9,7 @@ import { percentile } from '../../src/traffic/engine/percentile.ts';
 import { buildTraffic } from '../../src/traffic/export/build-traffic.ts';
 import { trafficPlugin } from '../../src/traffic/plugin/traffic-plugin.ts';
 import type { AccuracyContext, AccuracyFigure, AccuracyProduct, AccuracyReport } from './accuracy-product.ts';
+import { corridorForecastFigures } from './corridor-forecast-accuracy.ts';
 import { pearson } from './metrics.ts';
 import { ingestCity, simulateCity } from './simulated-city.ts';
 
@@ -24,7 +25,9 @@ const MIN = 60_000;
  * - flow: Pearson r of devices crossing per corridor-bin against the true devices entering its edges;
  * - incident: minutes and bins from the closure to the first slowdown alert on a corridor holding
  *   the closed edge (bins counted to the end of the alerting bin);
- * - learned corridors: how many, and the share lying on a road corridor (≥ 80 % of their cells).
+ * - learned corridors: how many, and the share lying on a road corridor (≥ 80 % of their cells);
+ * - corridor-flow forecast (with --days 8 or more): error per horizon of each baseline and the
+ *   ridge model against the true devices entering the corridor's edges (corridor-forecast-accuracy.ts).
  */
 export const trafficAccuracy: AccuracyProduct = {
   name: 'traffic',
@@ -44,12 +47,18 @@ export const trafficAccuracy: AccuracyProduct = {
     ctx.log(`incident on ${inc.edge} ${new Date(inc.start).toISOString()}–${new Date(inc.end).toISOString()}; ${trav.length} true edge traversals`);
 
     const figures: AccuracyFigure[] = [];
+    let forecastFigures: AccuracyFigure[] = [];
     const db = await openDatabase(dbPath, { readOnly: true });
     try {
       for (const binMin of [5, 15]) {
         const binMs = binMin * MIN;
         const res = await buildTraffic(db.connection, { corridors, config: { binMs } });
         const truth = trueCorridorBins(declared, trav, binMs);
+        if (binMin === 5) {
+          // corridor-flow forecasts (issue 13 item 5): needs a week of history, so --days 8 or more
+          const trueDevices = new Map([...truth].map(([key, t]) => [key, t.devices]));
+          forecastFigures = corridorForecastFigures(corridors.map((c) => c.id), res.bins5, trueDevices, { start: city.sim.config.start, days: city.sim.config.days });
+        }
         const errs: number[] = [];
         const estFlow = new Map<string, number>(), trueFlow = new Map<string, number>();
         for (const [key, t] of truth) {
@@ -96,7 +105,7 @@ export const trafficAccuracy: AccuracyProduct = {
     } finally {
       db.close();
     }
-    return { figures };
+    return { figures: [...figures, ...forecastFigures] };
   },
 };
 

@@ -69,12 +69,12 @@ describe.skipIf(skip)('duty-room dashboard in Chromium', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'citypulse-dashboard-'));
-    const [dbPath, b] = await Promise.all([buildCityDb(dir), chromium.launch({ executablePath: CHROMIUM, args: WEBGL_ARGS })]);
+    const [dbPath, b] = await Promise.all([buildCityDb(dir, 3_000, { roads: true }), chromium.launch({ executablePath: CHROMIUM, args: WEBGL_ARGS })]);
     browser = b;
     // Access control on, as under citypulse serve: the page asks for a token.
     const keys = generateKeyPairSync('ed25519');
     const registry = new TokenRegistry(join(dir, 'tokens.json'));
-    const issued = await issueToken(keys.privateKey, keys.publicKey, { name: 'dashboard-test', scopes: ['heatmap:read', 'alerts:read', 'population:read', 'od:read'] });
+    const issued = await issueToken(keys.privateKey, keys.publicKey, { name: 'dashboard-test', scopes: ['heatmap:read', 'alerts:read', 'population:read', 'od:read', 'traffic:read'] });
     registry.add(issued.record);
     token = issued.token;
     srv = await startHttpServer({ dbPath, port: 0, areasFile: join(dir, 'areas.geojson'), access: { verifier: new TokenVerifier({ publicKey: keys.publicKey, registry }), rateLimit: { burst: 10_000, perSecond: 1_000 } } });
@@ -256,6 +256,36 @@ describe.skipIf(skip)('duty-room dashboard in Chromium', () => {
     expect(await page.locator('#population-note').textContent()).toMatch(new RegExp(`^${pop.zones.length} zones released`));
     await page.locator('#layer-flows').uncheck();
     await page.locator('#layer-population').uncheck();
+  });
+
+  it('traffic layer: a PathLayer of the API’s corridors in the selected window, coloured by congestion, with a legend', async () => {
+    // the morning peak's busiest 15-minute window (by corridors released)
+    const morning = await api('/api/v1/traffic?bin=15m&from=2026-03-02T07:00:00Z&to=2026-03-02T09:00:00Z');
+    const perBin = new Map<string, number>();
+    for (const f of morning.features) perBin.set(f.properties.bin_start, (perBin.get(f.properties.bin_start) ?? 0) + 1);
+    const bin = [...perBin].sort((a, b) => b[1] - a[1])[0]![0];
+    const w = new Date(T(bin)).toISOString();
+    // what the page asks for: that window's 15-minute bins (the release is built over the range asked)
+    const inWindow = await api(`/api/v1/traffic?bin=15m&from=${T(bin)}&to=${T(bin) + 900_000}`);
+    const corridors = new Set(inWindow.features.map((f: any) => f.properties.corridor));
+    expect(corridors.size).toBeGreaterThan(0);
+    await page.goto(`${live.url}#window=${w}&res=8&heatmap=0&zones=milan_nil`);
+    await page.evaluate((t) => sessionStorage.setItem('citypulse.token', t), token);
+    await page.reload(); // a hash change alone does not restart the page
+    await shownWindow(w);
+    await page.waitForTimeout(500);
+    const before = await page.locator('#map').screenshot();
+    expect(await page.locator('#traffic-legend').isVisible()).toBe(false);
+    await page.locator('#layer-traffic').check();
+    await page.waitForSelector('#traffic-legend:not([hidden])');
+    await expect.poll(async () => (await mapData()).traffic, { timeout: 30_000 }).toBe(String(corridors.size));
+    expect((await mapData()).layers).toContain('traffic');
+    expect(await page.locator('#traffic-note').textContent()).toMatch(new RegExp(`^${corridors.size} corridors with ≥ k = 20 devices \\(15m bins\\)`));
+    await page.waitForTimeout(500);
+    const after = await page.locator('#map').screenshot();
+    expect(await differingPixels(page, before, after)).toBeGreaterThan(100);
+    await page.locator('#layer-traffic').uncheck();
+    await page.waitForSelector('#traffic-legend[hidden]', { state: 'attached' });
   });
 
   it('a narrow screen: the map and the panel stack, nothing overflows sideways', async () => {

@@ -25,10 +25,10 @@ async function run(args: string[]): Promise<void> {
  * districts → ingest with watched areas (1 km around each planted event, capacity below the expected
  * crowd, so alerts fire) → zones load as `milan_nil`. Resolves to the database path.
  */
-export async function buildCityDb(dir: string, subscribers = 3_000): Promise<string> {
+export async function buildCityDb(dir: string, subscribers = 3_000, options: { roads?: boolean } = {}): Promise<string> {
   const sim = join(dir, 'sim');
   const db = join(dir, 'city.duckdb');
-  await run(['simulate', '--out', sim, '--subscribers', String(subscribers), '--zones', NIL_DISTRICTS, '--seed', '7']);
+  await run(['simulate', '--out', sim, '--subscribers', String(subscribers), '--zones', NIL_DISTRICTS, '--seed', '7', ...(options.roads ? ['--roads'] : [])]);
   const scenarios = JSON.parse(readFileSync(join(sim, 'truth', 'scenarios.json'), 'utf8')) as { id: string; kind: string; zoneName: string; center: { lat: number; lon: number }; expectedPeople: number }[];
   const areas = {
     type: 'FeatureCollection',

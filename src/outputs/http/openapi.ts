@@ -195,7 +195,9 @@ export function openApiDocument(o: OpenApiOptions): Schema {
         summary: "One-hour forecast of a watched area's occupancy in 5-minute steps (docs/forecast.md): model and baselines, from released counts only",
         operationId: 'forecast',
         parameters: [
-          param('area', 'the area: a zone id of the zone system `zones`', { type: 'string' }),
+          param('area', 'the area: a zone id of the zone system `zones` (or give corridor)', { type: 'string' }),
+          param('corridor', 'or: a learned traffic corridor id (as in /api/v1/traffic)', { type: 'string' }),
+          param('metric', 'with corridor: flow (released, default) or speed (km/h)', { type: 'string', enum: ['flow', 'speed'], default: 'flow' }),
           param('zones', 'the zone system holding the watched areas (default areas)', { type: 'string', default: 'areas' }),
           param('at', 'forecast as of this time (default: after the last released window)', time('at')),
           param('format', 'json (default) or csv', { type: 'string', enum: ['json', 'csv'], default: 'json' }),

@@ -47,9 +47,9 @@ export function releasedForecast(series: SlotSeries, made: { origin: number; row
   };
 }
 
-/** CSV of an {@link AreaForecast}: one row per slot ahead; withheld values are empty. */
-export function areaForecastCsv(f: AreaForecast): string {
-  const head = ['area', 'made_at', 'slot_start', 'horizon_min', 'forecast', 'model', ...FORECASTER_NAMES].join(',');
+/** CSV of an {@link AreaForecast}: one row per slot ahead; withheld values are empty. `idField` names the id column (`corridor` for corridors). */
+export function areaForecastCsv(f: AreaForecast, idField = 'area'): string {
+  const head = [idField, 'made_at', 'slot_start', 'horizon_min', 'forecast', 'model', ...FORECASTER_NAMES].join(',');
   const cell = (v: number | null) => (v === null ? '' : String(v));
   const lines = f.rows.map((r) => [
     csvText(f.area), new Date(f.madeAt).toISOString(), new Date(r.slotStart).toISOString(), r.horizonMin, cell(r.forecast), r.model ?? '',
@@ -58,10 +58,11 @@ export function areaForecastCsv(f: AreaForecast): string {
   return [head, ...lines].join('\n') + '\n';
 }
 
-/** JSON shape of an {@link AreaForecast} (RFC 3339 times, snake_case keys). */
-export function areaForecastJson(f: AreaForecast): unknown {
+/** JSON shape of an {@link AreaForecast} (RFC 3339 times, snake_case keys); `extra` (e.g. `{ metric }`) follows the id. */
+export function areaForecastJson(f: AreaForecast, idField = 'area', extra: Record<string, unknown> = {}): unknown {
   return {
-    area: f.area,
+    [idField]: f.area,
+    ...extra,
     k: f.k,
     step_minutes: f.stepMs / 60_000,
     made_at: new Date(f.madeAt).toISOString(),

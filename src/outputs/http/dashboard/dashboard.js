@@ -8,9 +8,8 @@ const PLAY_MS = 900;
 /**
  * The map layers the user can switch on and off. A layer named here gets a checkbox; its data is
  * loaded by `load` (for the selected window) and drawn by deckLayers()/the map style.
- * Extension point: the traffic layer (GET /api/v1/traffic, scope traffic:read) is added here as
- * `{ id: 'traffic', label: 'traffic', on: false, load: loadTraffic }` with a deck.gl PathLayer in
- * deckLayers() once that route exists; there is no traffic data to draw before then.
+ * The traffic layer (GET /api/v1/traffic, scope traffic:read) draws the corridors as a deck.gl
+ * PathLayer coloured by congestion in the selected window (loadTraffic()).
  */
 const LAYERS = [
   { id: 'heatmap', label: 'heatmap', on: true },
@@ -18,6 +17,7 @@ const LAYERS = [
   { id: 'areas', label: 'watched areas', on: true },
   { id: 'flows', label: 'OD flows', on: false },
   { id: 'population', label: 'population', on: false },
+  { id: 'traffic', label: 'traffic', on: false },
 ];
 
 const state = {
@@ -25,7 +25,7 @@ const state = {
   zoneSystems: [], zoneSystem: '', outlines: null, alerts: [], areas: null,
   layers: Object.fromEntries(LAYERS.map((l) => [l.id, l.on])),
   live: true, liveVia: 'connecting', playing: false, seq: 0,
-  heatmap: null, max: 1, flows: null, population: null, populationMetric: 'residents',
+  heatmap: null, max: 1, flows: null, population: null, traffic: null, populationMetric: 'residents',
   selectedZone: null, selectedAlert: null, focusArea: null,
   cache: new Map(), map: null, overlay: null, zoom: 12, hover: null,
 };
@@ -116,6 +116,10 @@ function onHover(info) {
   else if (info.layer.id === 'population') {
     const z = state.population && state.population.zones.find((r) => r.zone === o.properties.zone_id);
     text = `${o.properties.zone_name} · ${z ? `${fmtInt(z[state.populationMetric])} ${state.populationMetric}` : 'below k, not shown'}`;
+  } else if (info.layer.id === 'traffic') {
+    const p = o.properties;
+    const speed = p.speed_kmh === null ? 'no speed (< 5 devices)' : `${Math.round(p.speed_kmh)} km/h, congestion ${Math.round(100 * p.congestion)} %`;
+    text = `corridor ${p.corridor} · ${fmtInt(p.flow)} devices / ${p.bin_minutes} min · ${speed}`;
   } else return;
   tip.textContent = text;
   tip.style.left = `${info.x + 20}px`;
@@ -288,6 +292,32 @@ async function loadPopulation() {
   }
 }
 
+/**
+ * The traffic layer for window `w`: the API's corridor-bins starting in it (5- or 15-minute bins
+ * like the window), the latest bin per corridor. Corridor-bins whose flow is below k are not sent.
+ */
+async function loadTraffic(w) {
+  const box = $('traffic-legend');
+  if (!state.layers.traffic) { box.hidden = true; return null; }
+  box.hidden = false;
+  const bin = w.end - w.start <= 300000 ? '5m' : '15m';
+  try {
+    const fc = await cached(`traffic|${bin}|${w.start}`, `api/v1/traffic?bin=${bin}&from=${w.start}&to=${w.end}`);
+    const latest = new Map();
+    for (const f of fc.features) {
+      const seen = latest.get(f.properties.corridor);
+      if (f.geometry && f.geometry.type === 'LineString' && (!seen || seen.properties.bin_start < f.properties.bin_start)) latest.set(f.properties.corridor, f);
+    }
+    const shown = [...latest.values()];
+    const jammed = shown.filter((f) => typeof f.properties.congestion === 'number' && f.properties.congestion >= 0.5).length;
+    $('traffic-note').textContent = `${shown.length} corridors with ≥ k = ${fc.k} devices (${bin} bins)${shown.length ? `; ${jammed} congested ≥ 50 %` : ''}; grey: fewer than 5 devices, no speed`;
+    return shown;
+  } catch (err) {
+    $('traffic-note').textContent = `Traffic not available: ${err.message}`;
+    return null;
+  }
+}
+
 // ---- rendering a window -----------------------------------------------------------------------------
 
 async function render() {
@@ -306,16 +336,18 @@ async function render() {
   $('window-slider').value = String(state.index);
   $('window-slider').setAttribute('aria-valuetext', span(w));
   const wIso = iso(w.start);
-  const [fc, areas, flows, population] = await Promise.all([
+  const [fc, areas, flows, population, traffic] = await Promise.all([
     cached(`hex|${state.res}|${w.start}`, `api/v1/heatmap?res=${state.res}&window=${encodeURIComponent(wIso)}`),
     cached(`areas|${w.start}`, `api/v1/areas?window=${encodeURIComponent(wIso)}`).catch(() => null),
     loadFlows(w),
     loadPopulation(),
+    loadTraffic(w),
   ]);
   if (seq !== state.seq) return;
   state.heatmap = fc;
   state.flows = flows;
   state.population = population;
+  state.traffic = traffic;
   // A colour scale per window: from k to this window's busiest hexagon.
   state.max = Math.max(state.k + 1, ...fc.features.map((f) => f.properties.present));
   drawLegend();
@@ -328,6 +360,7 @@ async function render() {
   mapEl.dataset.res = String(state.res);
   mapEl.dataset.features = String(fc.features.length);
   mapEl.dataset.flows = String(flows ? flows.features.filter((f) => f.geometry.type === 'LineString').length : 0);
+  mapEl.dataset.traffic = String(traffic ? traffic.length : 0);
   mapEl.dataset.layers = LAYERS.filter((l) => state.layers[l.id]).map((l) => l.id).join(',');
   const url = new URL(location.href);
   const on = LAYERS.filter((l) => state.layers[l.id] !== l.on).map((l) => `&${l.id}=${state.layers[l.id] ? 1 : 0}`).join('');
@@ -398,7 +431,7 @@ async function needsToken() {
 
 async function start() {
   if (!storedToken() && (await needsToken())) {
-    askForToken('enter a token from citypulse tokens create (scopes heatmap:read, alerts:read, population:read; od:read for flows)');
+    askForToken('enter a token from citypulse tokens create (scopes heatmap:read, alerts:read, population:read; od:read for flows, traffic:read for traffic)');
     return;
   }
   const hash = new URLSearchParams(location.hash.slice(1));

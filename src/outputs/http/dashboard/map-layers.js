@@ -5,7 +5,7 @@
 import * as maplibregl from './vendor/maplibre-gl.mjs';
 
 /* global deck */
-const { MapboxOverlay, H3HexagonLayer, TextLayer, ArcLayer, GeoJsonLayer } = globalThis.deck;
+const { MapboxOverlay, H3HexagonLayer, TextLayer, ArcLayer, GeoJsonLayer, PathLayer } = globalThis.deck;
 
 // The same viridis-like ramp as the SVG exports (src/outputs/export/heatmap-svg.ts).
 const STOPS = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
@@ -20,6 +20,11 @@ function rampOf(stops) {
     return stops[i].map((v, j) => Math.round(v + (stops[i + 1][j] - v) * f));
   };
 }
+// Traffic congestion (1 − speed / free flow): green free-flowing → amber → red jammed; grey without a speed.
+const CONGESTION_STOPS = [[46, 160, 67], [240, 200, 40], [200, 30, 30]];
+const NO_SPEED_RGB = [140, 146, 156];
+const congestionRamp = rampOf(CONGESTION_STOPS);
+const congestionColour = (c) => (typeof c === 'number' ? congestionRamp(c) : NO_SPEED_RGB);
 const ramp = rampOf(STOPS);
 const popRamp = rampOf(POP_STOPS);
 const css = (c) => `rgb(${c[0]},${c[1]},${c[2]})`;
@@ -148,6 +153,21 @@ function deckLayers(v) {
       getSourceColor: [232, 89, 12, 220],
       getTargetColor: [120, 40, 160, 220],
       getWidth: (f) => 1 + (7 * f.properties.trips) / top,
+      pickable: true,
+      onHover: v.onHover,
+    }));
+  }
+  if (v.layers.traffic && v.traffic) {
+    layers.push(new PathLayer({
+      id: 'traffic',
+      data: v.traffic,
+      getPath: (f) => f.geometry.coordinates,
+      getColor: (f) => [...congestionColour(f.properties.congestion), 235],
+      getWidth: 6,
+      widthUnits: 'pixels',
+      widthMinPixels: 3,
+      capRounded: true,
+      jointRounded: true,
       pickable: true,
       onHover: v.onHover,
     }));
