@@ -22,3 +22,9 @@ export async function withAppender(
     a.closeSync();
   }
 }
+
+/** Appends `v` as a DOUBLE, or NULL when it is null. */
+export function appendNullableDouble(a: DuckDBAppender, v: number | null): void {
+  if (v === null) a.appendNull();
+  else a.appendDouble(v);
+}

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { tsValue } from '../../outputs/duckdb/duckdb-sink.ts';
-import { withAppender } from '../../outputs/duckdb/with-appender.ts';
+import { appendNullableDouble, withAppender } from '../../outputs/duckdb/with-appender.ts';
 import type { Corridor } from '../engine/corridor.ts';
 import type { CorridorBin } from '../engine/corridor-bin.ts';
 import { corridorBins } from '../engine/corridor-bins.ts';
@@ -53,7 +53,6 @@ export async function refreshTrafficTables(conn: DuckDBConnection, corridors?: C
         a.endRow();
       }
     });
-    const opt = (a: { appendDouble(v: number): void; appendNull(): void }, v: number | null) => (v === null ? a.appendNull() : a.appendDouble(v));
     await withAppender(conn, 'traffic_corridor_bins', (a) => {
       for (const b of [...bins5, ...bins15]) {
         a.appendVarchar(b.corridor);
@@ -61,10 +60,10 @@ export async function refreshTrafficTables(conn: DuckDBConnection, corridors?: C
         a.appendInteger(b.binMs / 60_000);
         a.appendInteger(b.flow);
         a.appendInteger(b.speedDevices);
-        opt(a, b.speedKmh);
-        opt(a, b.travelTimeS);
-        opt(a, b.freeFlowKmh);
-        opt(a, b.congestion);
+        appendNullableDouble(a, b.speedKmh);
+        appendNullableDouble(a, b.travelTimeS);
+        appendNullableDouble(a, b.freeFlowKmh);
+        appendNullableDouble(a, b.congestion);
         a.endRow();
       }
     });
@@ -77,9 +76,9 @@ export async function refreshTrafficTables(conn: DuckDBConnection, corridors?: C
         a.appendVarchar(x.state);
         a.appendTimestampTZ(tsValue(x.binStart));
         a.appendTimestampTZ(tsValue(x.openedBin));
-        opt(a, x.speedKmh);
-        opt(a, x.freeFlowKmh);
-        opt(a, x.congestion);
+        appendNullableDouble(a, x.speedKmh);
+        appendNullableDouble(a, x.freeFlowKmh);
+        appendNullableDouble(a, x.congestion);
         a.appendInteger(x.devices);
         a.appendVarchar(x.message);
         a.endRow();

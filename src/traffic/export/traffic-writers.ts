@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { tsValue } from '../../outputs/duckdb/duckdb-sink.ts';
-import { withAppender } from '../../outputs/duckdb/with-appender.ts';
+import { appendNullableDouble, withAppender } from '../../outputs/duckdb/with-appender.ts';
 import type { Corridor } from '../engine/corridor.ts';
 import type { TrafficExportRow } from './traffic-export-row.ts';
 
@@ -49,7 +49,6 @@ export async function writeTraffic(rows: readonly TrafficExportRow[], corridors:
     parquet: async () => {
       await conn.run(`CREATE OR REPLACE TEMP TABLE traffic_export (corridor VARCHAR, bin_start TIMESTAMPTZ, bin_minutes INTEGER, flow INTEGER,
         flow_expanded DOUBLE, speed_kmh DOUBLE, travel_time_s DOUBLE, free_flow_kmh DOUBLE, congestion DOUBLE)`);
-      const dbl = (a: { appendDouble(v: number): void; appendNull(): void }, v: number | null) => (v === null ? a.appendNull() : a.appendDouble(v));
       await withAppender(conn, 'traffic_export', (a) => {
         for (const r of rows) {
           a.appendVarchar(r.corridor);
@@ -57,10 +56,10 @@ export async function writeTraffic(rows: readonly TrafficExportRow[], corridors:
           a.appendInteger(r.binMinutes);
           a.appendInteger(r.flow);
           a.appendDouble(r.flowExpanded);
-          dbl(a, r.speedKmh);
-          dbl(a, r.travelTimeS);
-          dbl(a, r.freeFlowKmh);
-          dbl(a, r.congestion);
+          appendNullableDouble(a, r.speedKmh);
+          appendNullableDouble(a, r.travelTimeS);
+          appendNullableDouble(a, r.freeFlowKmh);
+          appendNullableDouble(a, r.congestion);
           a.endRow();
         }
       }, 'main', 'temp');
