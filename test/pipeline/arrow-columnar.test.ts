@@ -10,6 +10,7 @@ import { toArrowRow, type ArrowRow } from '../../src/ingest/encode/arrow-row.ts'
 import { CellTable } from '../../src/locate/cell-table.ts';
 import { Pseudonymiser } from '../../src/privacy/pseudonymiser.ts';
 import { MemorySink } from '../support/memory-sink.ts';
+import { mulberry32 as rng } from '../support/mulberry32.ts';
 
 const M = 60_000;
 const T0 = Date.UTC(2026, 2, 2, 8, 0);
@@ -33,17 +34,6 @@ function pipeline(rotate: boolean) {
   return { sink, p };
 }
 
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Records of a few hundred subscribers over ~3 h, ~8 % of them bad in every way a row can carry. */
 function randomRecords(seed: number, n: number): Record<string, unknown>[] {

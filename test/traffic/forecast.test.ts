@@ -4,6 +4,7 @@ import {
   scaledHistoricalAverage, seasonalNaive, toSlotSeries, type SlotSeries,
 } from '../../src/traffic/forecast/index.ts';
 import { fitRidge, predictLinear } from '../../src/traffic/forecast/ridge-regression.ts';
+import { mulberry32 as rng } from '../support/mulberry32.ts';
 
 const HALF_DAY = 43_200_000; // 2 slots a day, 14 a week: small enough to compute by hand
 
@@ -68,17 +69,6 @@ describe('ridge regression', () => {
   });
 });
 
-/** mulberry32: a small deterministic generator for the synthetic series. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Five weeks of 5-minute occupancy: a two-peak daily profile, quieter weekends, a slowly wandering

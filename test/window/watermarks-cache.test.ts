@@ -3,17 +3,8 @@
 // track, remove, restore and current at moving processing times (idle timeouts included).
 import { describe, expect, it } from 'vitest';
 import { Watermarks } from '../../src/window/watermarks.ts';
+import { mulberry32 as rng } from '../support/mulberry32.ts';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A watermark computed from scratch by a new instance fed the same state. */
 function reference(max: Map<string, number>, lastSeen: Map<string, number>, now: number, idleTimeoutMs: number): number {
