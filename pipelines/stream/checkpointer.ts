@@ -10,14 +10,18 @@ import type { PresenceRow } from '../../src/core/presence-row.ts';
 import { publishFrontier } from '../../src/window/publish-frontier.ts';
 import { isTransient } from '../../src/ingest/sources/kafka/is-transient.ts';
 import type { PartitionTable } from './partition-table.ts';
+import type { PartitionState } from './partition-state.ts';
 import type { StreamObserver } from '../../src/core/stream-observer.ts';
 
-/** One partition's entry for the state changelog (the bytes stored in DuckDB). */
+/** A snapshot that took less than this (ms) to take and encode is cheap: every dirty partition may write one. */
+export const CHEAP_SNAPSHOT_MS = 50;
+
+/** One partition's entry for the state changelog: results stored up to `nextOffset`, and a snapshot taken there when the checkpoint wrote one (the bytes stored in DuckDB). */
 export interface ChangelogEntry {
   topic: string;
   partition: number;
   nextOffset: string;
-  state: Uint8Array;
+  state?: Uint8Array;
 }
 
 /**
@@ -49,6 +53,18 @@ export interface CheckpointerConfig {
    */
   mirror?: CheckpointMirror;
   log?: (message: string) => void;
+  /**
+   * What the partitions read: on `located` input every checkpoint writes a snapshot (see
+   * {@link Checkpointer}). Default `records`.
+   */
+  input?: 'records' | 'located';
+  /**
+   * Least processing time (ms) between two snapshots of a partition's state; checkpoints in between
+   * store results and offsets only. Default 0 (whenever the cost bound allows).
+   */
+  snapshotIntervalMs?: number;
+  /** A snapshot waits at least this many times the last one's cost after it. Default 10. */
+  snapshotCostFactor?: number;
   /** Called after each checkpoint with how many there were so far. */
   onCheckpoint?: (checkpoints: number) => void;
   /** A scheduled checkpoint failed in a way that waiting will not fix: the run must stop. */
@@ -59,8 +75,8 @@ export interface CheckpointerConfig {
 
 /**
  * Writes checkpoints: for every partition with something new, its results, device outputs, offset and
- * pipeline state; the newly publishable `presence` windows; plugin state — all in one DuckDB
- * transaction. Checkpoints run one at a time ({@link schedule}); a failed one is retried later when the
+ * (when due, see `#snapshotsDue`) a snapshot of its pipeline state; the newly
+ * publishable `presence` windows; plugin state — all in one DuckDB transaction. Checkpoints run one at a time ({@link schedule}); a failed one is retried later when the
  * failure may pass (a broker outage), and stops the run otherwise.
  */
 export class Checkpointer {
@@ -71,6 +87,9 @@ export class Checkpointer {
   #chain: Promise<void> = Promise.resolve();
   /** Processing time of the first checkpoint request since the last commit (publish latency). */
   #requestedAt: number | null = null;
+  /** Wall milliseconds per partition the last snapshots took to take and encode, and when they were committed. */
+  #snapshotCostMs = 0;
+  #lastSnapshotAt = -Infinity;
 
   constructor(config: CheckpointerConfig) {
     this.#c = config;
@@ -130,7 +149,21 @@ export class Checkpointer {
     const dlq = dirty.flatMap((p) => p.dlq);
     if (dlq.length > 0 && effects?.sendDeadLetters) await effects.sendDeadLetters(dlq);
     for (const p of dirty) p.dlq = [];
-    const batch = dirty.map((p) => ({ topic: p.topic, partition: p.partition, nextOffset: String(p.nextOffset), state: encodeState(p.pipeline.snapshot()), ...p.buffer.drain() }));
+    const snap = this.#snapshotsDue(dirty, started, final);
+    // Offsets, snapshots (serialised synchronously, compressed off the event loop) and results are
+    // taken in one synchronous step: the three describe the same point of each partition's input.
+    const snapStart = performance.now();
+    const states = dirty.map((p) => (snap.has(p) ? encodeState(p.pipeline.snapshot()) : null));
+    const snapMs = snap.size > 0 ? performance.now() - snapStart : 0;
+    const taken = dirty.map((p) => ({ topic: p.topic, partition: p.partition, nextOffset: String(p.nextOffset), ...p.buffer.drain() }));
+    let encoded: (Uint8Array | null)[];
+    try {
+      encoded = await Promise.all(states);
+    } catch (err) {
+      dirty.forEach((p, i) => p.buffer.putBack(taken[i]!));
+      throw err;
+    }
+    const batch = taken.map((t, i) => (encoded[i] ? { ...t, state: encoded[i] } : t));
     try {
       await this.#c.store.commit(batch, until, this.#published, (rows) => this.#inTransaction(batch, rows, until, final));
     } catch (err) {
@@ -145,6 +178,11 @@ export class Checkpointer {
     this.#c.observer?.checkpointed?.({ durationMs: committed - started, publishedBefore, publishedUntil: this.#published, publishLatencyMs: published ? committed - (this.#requestedAt ?? started) : null });
     this.#requestedAt = null;
     for (const p of dirty) p.dirty = false;
+    if (snap.size > 0) {
+      for (const p of snap) p.snapshotAt = committed;
+      this.#snapshotCostMs = snapMs / snap.size;
+      this.#lastSnapshotAt = committed;
+    }
     const mirrored = this.#c.mirror ? await this.#c.mirror.deliver(this.#c.connection, final) : true;
     const changelog = this.#afterCommit(batch, final, mirrored);
     if (final) await changelog;
@@ -152,6 +190,28 @@ export class Checkpointer {
     this.#last = this.#c.clock.now();
     this.#count++;
     this.#c.onCheckpoint?.(this.#count);
+  }
+
+  /**
+   * Which dirty partitions write a snapshot of their state with this checkpoint. Always: the final
+   * checkpoint, a partition's first checkpoint in this process (`snapshotAt` null), and every
+   * checkpoint of `located` input (its watermark depends on processing time, so a replay would not
+   * rebuild the same state). Others once their last snapshot is older than `snapshotIntervalMs`, and
+   * while snapshots are cheap (the last one took < {@link CHEAP_SNAPSHOT_MS}) that is all. Once they are
+   * not, at most one partition per checkpoint — the one whose snapshot is oldest — and no sooner than
+   * `snapshotCostFactor` × the last snapshot's cost after it: encoding the state of many devices stops
+   * the event loop, so its share of the time stays bounded (about 1 / factor) however many devices
+   * there are. The other checkpoints store results and offsets only; a restart restores the last
+   * snapshot and replays the messages after it (see `processBatch`).
+   */
+  #snapshotsDue(dirty: PartitionState[], now: number, final: boolean): Set<PartitionState> {
+    const { input, snapshotIntervalMs = 0, snapshotCostFactor = 10 } = this.#c;
+    const due = new Set<PartitionState>();
+    for (const p of dirty) if (final || input === 'located' || p.snapshotAt === null) due.add(p);
+    const older = dirty.filter((p) => !due.has(p) && now - p.snapshotAt! >= snapshotIntervalMs).sort((a, b) => a.snapshotAt! - b.snapshotAt!);
+    if (this.#snapshotCostMs < CHEAP_SNAPSHOT_MS) for (const p of older) due.add(p);
+    else if (older.length > 0 && now - this.#lastSnapshotAt >= this.#snapshotCostMs * snapshotCostFactor) due.add(older[0]!);
+    return due;
   }
 
   /** Device outputs and window plugins write inside the transaction; returns the plugins' state. */

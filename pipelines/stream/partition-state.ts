@@ -11,6 +11,17 @@ export interface PartitionState {
   buffer: PartitionBuffer;
   /** Next offset to read; -1 before any checkpoint (start from the group's position). */
   nextOffset: bigint;
+  /**
+   * Replaying up to this offset (exclusive), -1 when not: after a restore from a snapshot older than
+   * the stored results, the messages in between rebuild the state and their outputs are dropped
+   * (they are stored already). See `processBatch`.
+   */
+  replayUntil: bigint;
+  /**
+   * Processing time this process last wrote a snapshot of the partition's state, or null: none yet,
+   * so its first checkpoint writes one (see `Checkpointer`).
+   */
+  snapshotAt: number | null;
   /** Processing time of the last message. */
   lastMessageAt: number;
   /** Something to checkpoint (offset or state moved). */

@@ -86,9 +86,9 @@ export class PartitionTable {
     return this.#parts.get(partitionKey(st.topic, st.partition)) === st;
   }
 
-  /** Partitions with something to checkpoint (never a poisoned one). */
+  /** Partitions with something to checkpoint (never a poisoned one, nor one still replaying). */
   dirty(): PartitionState[] {
-    return [...this.#parts.values()].filter((p) => !p.poisoned && (p.dirty || p.buffer.size > 0));
+    return [...this.#parts.values()].filter((p) => !p.poisoned && p.replayUntil < 0n && (p.dirty || p.buffer.size > 0));
   }
 
   /**

@@ -28,7 +28,9 @@ export interface BatchContext {
 /**
  * One kafkajs batch of one partition through its pipeline: skip what the checkpoint already holds,
  * decode and window every message, queue poison messages for the dead-letter topic, advance the
- * watermark, and checkpoint when windows closed or the interval passed.
+ * watermark, and checkpoint when windows closed or the interval passed. After a restore from a
+ * snapshot older than the stored results, messages up to `replayUntil` only rebuild the state: what
+ * they emit is dropped and the partition is not checkpointed until the replay is over.
  */
 export async function processBatch(payload: EachBatchPayload, ctx: BatchContext): Promise<void> {
   const { batch, heartbeat, isRunning, isStale } = payload;
@@ -55,11 +57,13 @@ export async function processBatch(payload: EachBatchPayload, ctx: BatchContext)
     }
     const off = BigInt(m.offset);
     if (off < st.nextOffset) continue;
+    if (st.replayUntil >= 0n && off >= st.replayUntil) endReplay(st, ctx);
     if (!processMessage(m, st, ctx, partitionOf)) return;
     st.nextOffset = off + 1n;
-    st.dirty = true;
+    if (st.replayUntil < 0n) st.dirty = true;
     if ((++n & (STREAM_DEFAULTS.advanceEvery - 1)) === 0) {
       st.pipeline.advance(cfg.clock.now());
+      if (st.replayUntil >= 0n) dropReplayed(st);
       await heartbeat();
     }
   }
@@ -69,11 +73,34 @@ export async function processBatch(payload: EachBatchPayload, ctx: BatchContext)
   const now = cfg.clock.now();
   st.pipeline.advance(now);
   st.pipeline.tick();
+  if (st.replayUntil >= 0n) {
+    if (st.nextOffset >= st.replayUntil) endReplay(st, ctx);
+    else dropReplayed(st);
+  }
   st.lastMessageAt = now;
   ctx.activity.lastMessageAt = now;
   // Closed windows are checkpointed — published, alerts evaluated — right away.
   if (st.buffer.rows.length > 0 || now - ctx.checkpointer.lastAt >= cfg.checkpointIntervalMs) await ctx.checkpointer.schedule();
   await heartbeat();
+}
+
+/**
+ * The replay after a restore reached the offset up to which results are stored: the state now is
+ * the one the checkpoint at that offset had (windows close by watermark, which depends only on the
+ * messages, so advancing here closes exactly the windows that checkpoint had closed); everything
+ * emitted so far is stored already and is dropped. From here on outputs count.
+ */
+function endReplay(st: PartitionState, ctx: BatchContext): void {
+  st.pipeline.advance(ctx.cfg.clock.now());
+  dropReplayed(st);
+  ctx.cfg.log(`partition ${partitionKey(st.topic, st.partition)}: replayed up to offset ${st.replayUntil}, storing results from there`);
+  st.replayUntil = -1n;
+}
+
+/** Drops what the replay emitted (presence rows, device outputs, dead letters, late events): stored already. */
+function dropReplayed(st: PartitionState): void {
+  st.buffer.drain();
+  st.dlq = [];
 }
 
 /**

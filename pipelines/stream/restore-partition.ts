@@ -21,8 +21,9 @@ export function makePartitionPipeline(cfg: ResolvedStreamConfig, buffer: Partiti
 }
 
 /**
- * Loads a partition's newest checkpoint — the local DuckDB one or the handoff changelog's, whichever
- * is further — into a fresh pipeline.
+ * Loads a partition's newest snapshot — the local DuckDB one or the handoff changelog's, whichever
+ * was taken further — into a fresh pipeline, positioned at the snapshot's offset and replaying up to
+ * the furthest offset whose results either says are stored.
  */
 export async function restorePartition(cfg: ResolvedStreamConfig, store: StreamStore, changelog: StateChangelog | null, topic: string, partition: number): Promise<PartitionState> {
   const buffer = new PartitionBuffer();
@@ -30,9 +31,17 @@ export async function restorePartition(cfg: ResolvedStreamConfig, store: StreamS
   const now = cfg.clock.now();
   const local = await store.load(topic, partition);
   const shared = changelog ? await changelog.latest(topic, partition) : null;
-  const best = [local, shared].filter((c) => c !== null).sort((a, b) => (BigInt(b.nextOffset) > BigInt(a.nextOffset) ? 1 : -1))[0];
+  const found = [local, shared].filter((c) => c !== null);
+  const best = found.sort((a, b) => (BigInt(b.stateOffset) > BigInt(a.stateOffset) ? 1 : -1))[0];
   if (best?.state) pipeline.restore(best.state as PipelineSnapshot, now);
   for (const src of cfg.sourcePartitions ?? []) pipeline.trackInput(src, now);
-  cfg.log(`partition ${partitionKey(topic, partition)}: ${best ? `resuming at offset ${best.nextOffset} (${best === local ? 'local checkpoint' : 'handoff changelog'})` : 'no checkpoint, from the earliest offset'}`);
-  return { topic, partition, pipeline, buffer, nextOffset: best ? BigInt(best.nextOffset) : -1n, lastMessageAt: now, dirty: false, dlq: [], soughtTo: null, poisoned: false };
+  const stored = found.reduce((m, c) => (BigInt(c.nextOffset) > m ? BigInt(c.nextOffset) : m), -1n);
+  const from = best ? BigInt(best.stateOffset) : -1n;
+  const replayUntil = best && stored > from ? stored : -1n;
+  const where = best === local ? 'local checkpoint' : 'handoff changelog';
+  cfg.log(
+    `partition ${partitionKey(topic, partition)}: ` +
+      (!best ? 'no checkpoint, from the earliest offset' : replayUntil >= 0n ? `resuming from the snapshot at offset ${from} (${where}), replaying to ${replayUntil} without storing again` : `resuming at offset ${from} (${where})`),
+  );
+  return { topic, partition, pipeline, buffer, nextOffset: from, replayUntil, snapshotAt: null, lastMessageAt: now, dirty: false, dlq: [], soughtTo: null, poisoned: false };
 }

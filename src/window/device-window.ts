@@ -73,7 +73,10 @@ export interface DeviceConsumer<Out = unknown> {
   onWindow(windowStart: number, windowEnd: number, devices: readonly DeviceWindow[]): readonly Out[];
   /** End of a finite input (after the last window closed): emit what is still open. */
   finish?(): readonly Out[];
-  /** Plain-data state for checkpoints (JSON-serialisable). */
+  /**
+   * Plain-data state for checkpoints (what JSON could carry). It may share objects with the live
+   * state: the pipeline encodes it at once, before the consumer sees another window.
+   */
   snapshot(): unknown;
   /** Replaces the state with a {@link snapshot}. */
   restore(state: unknown): void;

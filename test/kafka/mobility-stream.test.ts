@@ -33,18 +33,22 @@ async function tables(path: string): Promise<Record<keyof typeof TABLES, string[
 }
 
 describe.skipIf(broker.skipped)('trajectory layer in stream, killed with kill -9 and restarted', () => {
-  it('stays, trips and hourly OD equal those of ingest', async () => {
-    const sim = await cli(['simulate', '--out', join(dir, 'sim'), '--subscribers', '500', '--seed', '11'], env);
+  it.each([
+    ['a snapshot with every checkpoint', []],
+    ['snapshots once an hour (restarts replay from the first checkpoint of each run)', ['--snapshot-every', '1h']],
+  ])('stays, trips and hourly OD equal those of ingest: %s', async (_name, extra: string[]) => {
+    const simDir = join(dir, `sim${extra.length}`);
+    const sim = await cli(['simulate', '--out', simDir, '--subscribers', '500', '--seed', '11'], env);
     expect(sim.code, sim.stderr).toBe(0);
-    const events = join(dir, 'sim', 'events.ndjson'), cells = join(dir, 'sim', 'cells.csv');
-    const refDb = join(dir, 'ref.duckdb');
+    const events = join(simDir, 'events.ndjson'), cells = join(simDir, 'cells.csv');
+    const refDb = join(dir, `ref${extra.length}.duckdb`);
     const ing = await cli(['ingest', '--from', events, '--cells', cells, '--db', refDb], env);
     expect(ing.code, ing.stderr).toBe(0);
-    const topic = uniqueTopic('mobility');
+    const topic = uniqueTopic(`mobility${extra.length}`);
     const pub = await cli(['publish', '--from', events, '--topic', topic, '--partitions', '3'], env);
     expect(pub.code, pub.stderr).toBe(0);
-    const db = join(dir, 'stream.duckdb');
-    const args = ['stream', '--topics', topic, '--group', `g-${topic}`, '--cells', cells, '--db', db, '--exit-when-idle', '4s', '--partition-idle', '10s', '--checkpoint-every', '200ms'];
+    const db = join(dir, `stream-${topic}.duckdb`);
+    const args = ['stream', '--topics', topic, '--group', `g-${topic}`, '--cells', cells, '--db', db, '--exit-when-idle', '4s', '--partition-idle', '10s', '--checkpoint-every', '200ms', ...extra];
     let killed = 0;
     for (const delay of [3000, 5000, 7000]) {
       const child = spawnCli(args, env);

@@ -111,17 +111,20 @@ describe.skipIf(broker.skipped)('citypulse stream against a real Kafka broker', 
     expect(d.counts[2]).toBeGreaterThan(50);
   }, 180_000);
 
-  it('repeated kill -9 at random points, then a restart, gives the tables of an uninterrupted run', async () => {
-    const topic = uniqueTopic('crash');
+  it.each([
+    ['a snapshot with every checkpoint', []],
+    ['snapshots once an hour: each restart replays from its run’s first checkpoint', ['--snapshot-every', '1h']],
+  ])('repeated kill -9 at random points, then a restart, gives the tables of an uninterrupted run: %s', async (_name, extra: string[]) => {
+    const topic = uniqueTopic(`crash${extra.length}`);
     await publish(topic, 4);
-    const db = join(dir, 'crash.duckdb');
+    const db = join(dir, `crash${extra.length}.duckdb`);
     const group = `g-${topic}`;
     let seed = 99;
     const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
     let killed = 0;
     const logs: string[] = [];
     for (let i = 0; i < 4; i++) {
-      const child = spawnCli(streamArgs(topic, group, db, ['--checkpoint-every', '200ms']), env);
+      const child = spawnCli(streamArgs(topic, group, db, ['--checkpoint-every', '200ms', ...extra]), env);
       const done = waitExit(child);
       const delay = 2500 + Math.floor(rnd() * 3000);
       const timer = setTimeout(() => child.kill('SIGKILL'), delay);
@@ -132,7 +135,7 @@ describe.skipIf(broker.skipped)('citypulse stream against a real Kafka broker', 
       else expect(r.code, r.stderr).toBe(0);
     }
     expect(killed).toBeGreaterThanOrEqual(1);
-    const last = await cli(streamArgs(topic, group, db), env);
+    const last = await cli(streamArgs(topic, group, db, extra), env);
     expect(last.code, last.stderr).toBe(0);
     const d = await compareDatabases(refDb, db);
     expect(d.presence, `${logs.join('\n---\n').slice(-6000)}\n---\n${last.stderr.slice(-3000)}`).toEqual([]);

@@ -180,7 +180,7 @@ describe('PartitionTable', () => {
     const table = new PartitionTable(async (topic, partition) => {
       restores++;
       await gate;
-      return { topic, partition, pipeline: { stats: { closedUntil: null } } as never, buffer: { size: 0 } as never, nextOffset: -1n, lastMessageAt: 0, dirty: false, dlq: [], soughtTo: null, poisoned: false };
+      return { topic, partition, pipeline: { stats: { closedUntil: null } } as never, buffer: { size: 0 } as never, nextOffset: -1n, replayUntil: -1n, snapshotAt: null, lastMessageAt: 0, dirty: false, dlq: [], soughtTo: null, poisoned: false };
     });
     table.assign(new Set(['t/0', 't/1']));
     const [a, b] = [table.ensure('t', 0), table.ensure('t', 0)];

@@ -10,6 +10,8 @@ import { CellTable } from '../../src/locate/cell-table.ts';
 import { openDatabase } from '../../src/outputs/duckdb/open.ts';
 import { StreamStore } from '../../src/outputs/duckdb/stream-store.ts';
 import { Pseudonymiser } from '../../src/privacy/pseudonymiser.ts';
+import type { DeviceConsumerPlugin } from '../../src/window/device-window.ts';
+import type { DuckDBConnection } from '@duckdb/node-api';
 
 const M = 60_000;
 const T0 = Date.UTC(2026, 2, 2, 8, 0);
@@ -34,15 +36,51 @@ function payload(messages: KafkaMessage[]): EachBatchPayload {
   } as unknown as EachBatchPayload;
 }
 
-async function setup() {
-  const db = await openDatabase(':memory:');
-  const cfg = resolveStreamConfig({ brokers: [], topics: ['t'], groupId: 'g', cells: CELLS, pseudonymiser: new Pseudonymiser({ key: new Uint8Array(32).fill(2) }), connection: db.connection, deadLetterTopic: null, windowMs: 15 * M, latenessMs: 0, now: () => T0 + 86_400_000 });
+/** A stateless device consumer whose outputs land in a table: one row per device and closed window. */
+const seenPlugin: DeviceConsumerPlugin<{ device: string; s: number; n: number }, DuckDBConnection> = {
+  name: 'seen',
+  create: () => ({ name: 'seen', onWindow: (s, _e, devices) => devices.map((d) => ({ device: d.device, s, n: d.events.length })), snapshot: () => null, restore: () => {} }),
+  init: async (conn) => void (await conn.run(`CREATE TABLE IF NOT EXISTS seen (device VARCHAR, s BIGINT, n INTEGER)`)),
+  store: async (conn, rows) => {
+    for (const r of rows) await conn.run(`INSERT INTO seen VALUES ($1, $2, $3)`, [r.device, r.s, r.n]);
+  },
+};
+
+/** A partition's input over three hours: two devices, a malformed message now and then, a late record now and then. */
+function longInput(): KafkaMessage[] {
+  const out: KafkaMessage[] = [];
+  for (let m = 0; m < 180; m++) {
+    const off = out.length;
+    if (m % 37 === 5) out.push({ ...message(off, null), value: Buffer.from('{not json') } as KafkaMessage);
+    else if (m % 29 === 7) out.push(message(off, rec(own0b!, m - 25))); // behind the watermark: late
+    else out.push(message(off, [rec(own0!, m), ...(m % 3 === 0 ? [rec(own0b!, m)] : [])]));
+  }
+  return out;
+}
+
+async function snapshotOf(db: { connection: DuckDBConnection }): Promise<Record<string, unknown[]>> {
+  const q = async (sql: string) => (await db.connection.runAndReadAll(sql)).getRowsJS().map((r) => r.map(String).join('|'));
+  return {
+    partials: await q(`SELECT * EXCLUDE (topic) FROM presence_partials ORDER BY ALL`),
+    presence: await q(`SELECT * FROM presence ORDER BY ALL`),
+    dead: await q(`SELECT source, position, reason FROM dead_letters ORDER BY ALL`),
+    late: await q(`SELECT count(*) FROM late_events`),
+    seen: await q(`SELECT * FROM seen ORDER BY ALL`),
+  };
+}
+
+async function setup(opts: { db?: Awaited<ReturnType<typeof openDatabase>>; snapshotIntervalMs?: number; deviceConsumers?: DeviceConsumerPlugin<unknown, DuckDBConnection>[] } = {}) {
+  const db = opts.db ?? (await openDatabase(':memory:'));
+  const deviceConsumers = opts.deviceConsumers ?? [];
+  const cfg = resolveStreamConfig({ brokers: [], topics: ['t'], groupId: 'g', cells: CELLS, pseudonymiser: new Pseudonymiser({ key: new Uint8Array(32).fill(2) }), connection: db.connection, deadLetterTopic: null, windowMs: 15 * M, latenessMs: 0, now: () => T0 + 86_400_000, deviceConsumers });
   const store = new StreamStore(db.connection, 'g');
   await store.init();
+  for (const d of deviceConsumers) await d.init?.(db.connection);
   const table = new PartitionTable((topic, p) => restorePartition(cfg, store, null, topic, p));
   table.assign(new Set(['t/0']));
   const fatal: Error[] = [];
-  const checkpointer = new Checkpointer({ store, table, connection: db.connection, plugins: [], deviceConsumers: [], clock: cfg.clock, partitionIdleMs: 30_000, publishedUntil: null });
+  const meta = await store.meta();
+  const checkpointer = new Checkpointer({ store, table, connection: db.connection, plugins: [], deviceConsumers, clock: cfg.clock, partitionIdleMs: 30_000, publishedUntil: meta.publishedUntil, snapshotIntervalMs: opts.snapshotIntervalMs ?? 0 });
   const ctx: BatchContext = { cfg, table, checkpointer, consumer: () => ({}) as never, partitionerOf: async () => partitionOf, activity: { lastMessageAt: 0 }, fatal: (e) => fatal.push(e) };
   return { db, ctx, table, fatal, checkpointer };
 }
@@ -88,6 +126,59 @@ describe('processBatch (no broker)', () => {
       expect(table.dirty()).toEqual([]);
     } finally {
       db.close();
+    }
+  });
+
+  it('between snapshots a crash restores the last snapshot and replays to the stored offset: nothing lost, nothing stored twice', async () => {
+    const input = longInput();
+    // Reference: one uninterrupted run, a snapshot with every checkpoint (the default while cheap).
+    const ref = await setup({ deviceConsumers: [seenPlugin as DeviceConsumerPlugin<unknown, DuckDBConnection>] });
+    const crashed = await openDatabase(':memory:');
+    try {
+      const feed = async (s: Awaited<ReturnType<typeof setup>>, from: number, to: number, size: number) => {
+        for (let i = from; i < to; i += size) {
+          await processBatch(payload(input.slice(i, Math.min(to, i + size))), s.ctx);
+          await s.checkpointer.checkpoint();
+        }
+      };
+      const end = async (s: Awaited<ReturnType<typeof setup>>) => {
+        const st = s.table.get('t/0')!;
+        st.pipeline.finish();
+        st.dirty = true;
+        await s.checkpointer.checkpoint(true);
+      };
+      await feed(ref, 0, input.length, 10);
+      await end(ref);
+      const want = await snapshotOf(ref.db);
+      expect(want.partials.length).toBeGreaterThan(5);
+      expect(want.dead.length).toBeGreaterThan(2);
+      expect(Number(want.late[0])).toBeGreaterThan(2);
+      expect(want.seen.length).toBeGreaterThan(10);
+
+      // Snapshots at most once an hour: only the first checkpoint of each process writes one.
+      const opts = { db: crashed, snapshotIntervalMs: 3_600_000, deviceConsumers: [seenPlugin as DeviceConsumerPlugin<unknown, DuckDBConnection>] };
+      const a = await setup(opts);
+      await feed(a, 0, 97, 7);
+      const first = (await crashed.connection.runAndReadAll(`SELECT next_offset, state_offset FROM stream_checkpoints`)).getRowsJS();
+      expect(first).toEqual([[97n, 7n]]);
+      // One more batch: it closes a window, so processBatch checkpoints it at once (no snapshot).
+      await processBatch(payload(input.slice(97, 110)), a.ctx);
+      await a.checkpointer.settled();
+      expect((await crashed.connection.runAndReadAll(`SELECT next_offset, state_offset FROM stream_checkpoints`)).getRowsJS()).toEqual([[110n, 7n]]);
+      // "kill -9" with a batch read but not checkpointed: a's memory is gone.
+      await processBatch(payload(input.slice(110, 113)), a.ctx);
+      const b = await setup(opts);
+      const st = await b.table.ensure('t', 0);
+      expect(st.nextOffset).toBe(7n);
+      expect(st.replayUntil).toBe(110n);
+      // Different batch boundaries on the way back, across the stored offset.
+      await feed(b, 7, input.length, 11);
+      expect(st.replayUntil).toBe(-1n);
+      await end(b);
+      expect(await snapshotOf(crashed)).toEqual(want);
+    } finally {
+      ref.db.close();
+      crashed.close();
     }
   });
 });

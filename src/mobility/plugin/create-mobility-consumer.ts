@@ -67,8 +67,9 @@ class MobilityConsumer implements DeviceConsumer<MobilityRecord> {
     return this.#records(out, Infinity);
   }
 
+  /** Shares the live track objects (no copy: a million tracks are expensive to clone); encode it before the next window. */
   snapshot(): MobilitySnapshot {
-    return structuredClone({ tracks: [...this.#tracks.values()], od: this.#od.snapshot(), now: this.#now });
+    return { tracks: [...this.#tracks.values()], od: this.#od.snapshot(), now: this.#now };
   }
 
   restore(state: unknown): void {

@@ -8,8 +8,12 @@ import { presenceColumnsDdl } from './presence-columns.ts';
  *   (deterministic), so replays after a crash or a rebalance rewrite the same rows, and files of
  *   several processes merge by DISTINCT then SUM.
  * - `presence` (schema.ts) is materialised from the partials: one row per (window, cell).
- * - `stream_checkpoints`: per partition, the next offset to read and the window state at that offset
- *   (gzip JSON), committed in the same transaction as the rows they produced.
+ * - `stream_checkpoints`: per partition, `next_offset` — every result of the messages before it is
+ *   stored — committed in the same transaction as those results; and the newest snapshot of the
+ *   partition's window state (`state`, gzip JSON) with the offset it was taken at (`state_offset`;
+ *   NULL in checkpoints of earlier versions, where the state was always taken at `next_offset`).
+ *   Snapshots are written every checkpoint only while the state is small (see `Checkpointer`); a
+ *   restart restores the snapshot and replays `[state_offset, next_offset)` with outputs dropped.
  */
 export const STREAM_SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS presence_partials (
@@ -24,6 +28,7 @@ CREATE TABLE IF NOT EXISTS stream_checkpoints (
   next_offset    BIGINT  NOT NULL,
   state          BLOB,
   updated_at     TIMESTAMPTZ NOT NULL,
+  state_offset   BIGINT,
   PRIMARY KEY (consumer_group, topic, "partition")
 );
 CREATE TABLE IF NOT EXISTS stream_meta (

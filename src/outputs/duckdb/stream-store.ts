@@ -12,13 +12,26 @@ import { decodeState } from '../../core/state-codec.ts';
 export interface PartitionCheckpoint {
   topic: string;
   partition: number;
-  /** Next offset to read (as a decimal string: Kafka offsets are 64-bit). */
+  /** Next offset to read (as a decimal string: Kafka offsets are 64-bit): every result before it is in this checkpoint or an earlier one. */
   nextOffset: string;
-  /** Pipeline state at `nextOffset`, encoded with `encodeState` (src/core/state-codec.ts) (once: the changelog reuses it). */
-  state: Uint8Array;
+  /**
+   * A new snapshot of the pipeline state, encoded with `encodeState` (src/core/state-codec.ts) (once:
+   * the changelog reuses it), taken at `nextOffset`; absent when this checkpoint keeps the stored one.
+   */
+  state?: Uint8Array;
   rows: PresenceRow[];
   dead: DeadLetter[];
   lates: LateRecord[];
+}
+
+/** A partition's checkpoint as stored (see {@link StreamStore.load}). */
+export interface StoredCheckpoint {
+  /** Every result of the messages before this offset is stored. */
+  nextOffset: string;
+  /** Offset the snapshot was taken at (≤ `nextOffset`). */
+  stateOffset: string;
+  /** The snapshot (decoded), or null. */
+  state: unknown;
 }
 
 /**
@@ -39,17 +52,21 @@ export class StreamStore {
     await this.#conn.run(SCHEMA_SQL);
     await this.#conn.run(STREAM_SCHEMA_SQL);
     await this.#conn.run(`ALTER TABLE stream_meta ADD COLUMN IF NOT EXISTS plugin_state JSON`);
+    await this.#conn.run(`ALTER TABLE stream_checkpoints ADD COLUMN IF NOT EXISTS state_offset BIGINT`);
   }
 
-  /** The stored checkpoint of a partition, or null. */
-  async load(topic: string, partition: number): Promise<{ nextOffset: string; state: unknown } | null> {
+  /**
+   * The stored checkpoint of a partition, or null: results are stored up to `nextOffset`; `state` is
+   * the newest snapshot (null: none), taken at `stateOffset` (≤ `nextOffset`).
+   */
+  async load(topic: string, partition: number): Promise<StoredCheckpoint | null> {
     const r = await this.#conn.runAndReadAll(
-      `SELECT next_offset::VARCHAR, state FROM stream_checkpoints WHERE consumer_group = $1 AND topic = $2 AND "partition" = $3`,
+      `SELECT next_offset::VARCHAR, coalesce(state_offset, next_offset)::VARCHAR, state FROM stream_checkpoints WHERE consumer_group = $1 AND topic = $2 AND "partition" = $3`,
       [this.#group, topic, partition],
     );
-    const row = r.getRowsJS()[0] as [string, Uint8Array | null] | undefined;
+    const row = r.getRowsJS()[0] as [string, string, Uint8Array | null] | undefined;
     if (!row) return null;
-    return { nextOffset: row[0], state: row[1] ? decodeState(row[1]) : null };
+    return { nextOffset: row[0], stateOffset: row[1], state: row[2] ? decodeState(row[2]) : null };
   }
 
   /** Published frontier (ms) and plugin state of this group, if any. */
@@ -101,10 +118,21 @@ export class StreamStore {
       }
       await sink.flush();
       for (const p of parts) {
-        await conn.run(
-          `INSERT OR REPLACE INTO stream_checkpoints VALUES ($1, $2, $3, $4::BIGINT, $5, now())`,
-          [this.#group, p.topic, p.partition, p.nextOffset, blobValue(p.state)],
-        );
+        if (p.state) {
+          await conn.run(
+            `INSERT OR REPLACE INTO stream_checkpoints (consumer_group, topic, "partition", next_offset, state, updated_at, state_offset)
+             VALUES ($1, $2, $3, $4::BIGINT, $5, now(), $4::BIGINT)`,
+            [this.#group, p.topic, p.partition, p.nextOffset, blobValue(p.state)],
+          );
+        } else {
+          // Results and offset only: the stored snapshot stays (a restart replays from it). The
+          // checkpointer writes a snapshot with a partition's first checkpoint, so the row exists.
+          await conn.run(
+            `UPDATE stream_checkpoints SET state_offset = coalesce(state_offset, next_offset), next_offset = $4::BIGINT, updated_at = now()
+             WHERE consumer_group = $1 AND topic = $2 AND "partition" = $3`,
+            [this.#group, p.topic, p.partition, p.nextOffset],
+          );
+        }
       }
       let published: PresenceRow[] = [];
       if (publishUntil !== null) {

@@ -3,6 +3,9 @@ import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { ensureTopic } from './ensure-topic.ts';
 import { decodeState } from '../../../core/state-codec.ts';
 
+/** Key suffix of a partition's "results stored up to" entries (see {@link StateChangelog.publish}). */
+const OUTPUT_SUFFIX = '#out';
+
 /** Configuration of a {@link StateChangelog}. */
 export interface StateChangelogConfig {
   kafka: Kafka;
@@ -52,6 +55,7 @@ export class StateChangelog {
         const k = message.key?.toString('utf8');
         const nextOffset = message.headers?.['citypulse.next-offset']?.toString();
         if (k && message.value && nextOffset) this.#latest.set(k, { nextOffset, state: message.value });
+        else if (k && message.value === null) this.#latest.delete(k);
         this.#positions.set(partition, BigInt(message.offset) + 1n);
       },
     });
@@ -59,24 +63,31 @@ export class StateChangelog {
   }
 
   /**
-   * Publishes checkpoints (after their DuckDB transaction committed): the state bytes as stored in
-   * DuckDB ({@link encodeState}), the next offset in a header.
+   * Publishes checkpoints (after their DuckDB transaction committed). Two compacted keys per
+   * partition: `topic/partition` carries a snapshot — the state bytes as stored in DuckDB
+   * ({@link encodeState}), the offset it was taken at in a header — and is sent only with checkpoints
+   * that wrote one; `topic/partition#out` carries, after every checkpoint, the offset up to which the
+   * results are stored, so the next owner replays from the snapshot without storing those results
+   * again.
    */
-  async publish(producer: Producer, entries: { topic: string; partition: number; nextOffset: string; state: Uint8Array }[]): Promise<void> {
+  async publish(producer: Producer, entries: { topic: string; partition: number; nextOffset: string; state?: Uint8Array }[]): Promise<void> {
     if (entries.length === 0) return;
     await producer.send({
       topic: this.topic,
       acks: -1,
-      messages: entries.map((e) => ({
-        key: `${e.topic}/${e.partition}`,
-        value: Buffer.from(e.state.buffer, e.state.byteOffset, e.state.byteLength),
-        headers: { 'citypulse.next-offset': e.nextOffset },
-      })),
+      messages: entries.flatMap((e) => [
+        ...(e.state ? [{ key: `${e.topic}/${e.partition}`, value: Buffer.from(e.state.buffer, e.state.byteOffset, e.state.byteLength), headers: { 'citypulse.next-offset': e.nextOffset } }] : []),
+        { key: `${e.topic}/${e.partition}${OUTPUT_SUFFIX}`, value: Buffer.alloc(0), headers: { 'citypulse.next-offset': e.nextOffset } },
+      ]),
     });
   }
 
-  /** The newest shared checkpoint of a partition, after catching up with the topic; null if none. */
-  async latest(topic: string, partition: number, timeoutMs = 30_000): Promise<{ nextOffset: string; state: unknown } | null> {
+  /**
+   * The newest shared checkpoint of a partition, after catching up with the topic; null if none:
+   * the snapshot and its offset, and the offset up to which its owner stored results (≥ the
+   * snapshot's; equal in changelogs of earlier versions).
+   */
+  async latest(topic: string, partition: number, timeoutMs = 30_000): Promise<{ nextOffset: string; stateOffset: string; state: unknown } | null> {
     const admin = this.#kafka.admin();
     await admin.connect();
     try {
@@ -92,7 +103,10 @@ export class StateChangelog {
       await admin.disconnect();
     }
     const v = this.#latest.get(`${topic}/${partition}`);
-    return v ? { nextOffset: v.nextOffset, state: decodeState(v.state) } : null;
+    if (!v) return null;
+    const out = this.#latest.get(`${topic}/${partition}${OUTPUT_SUFFIX}`)?.nextOffset;
+    const nextOffset = out !== undefined && BigInt(out) > BigInt(v.nextOffset) ? out : v.nextOffset;
+    return { nextOffset, stateOffset: v.nextOffset, state: decodeState(v.state) };
   }
 
   async stop(): Promise<void> {
