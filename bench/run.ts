@@ -54,7 +54,7 @@ this machine (2 × 150,000 records/s × cores / 16) through Kafka, README "Perfo
   --minutes N     minutes of producing (default 30)
   --rate N        records/s instead of the scaled peak
   --subscribers N subscribers of the city slice (default 10 M × cores / 16)
-  --speed X       event time runs X × the wall clock (default 10)
+  --speed X       event time runs X × the wall clock (default 3)
   -h, --help      this help
 
 Environment: CITYPULSE_BENCH_BROKERS (use an existing Kafka instead of starting one on port

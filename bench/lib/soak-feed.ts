@@ -1,6 +1,6 @@
 // The soak's input: a synthetic city of N subscribers on a grid of cells, produced to Kafka at a
 // fixed rate, with event time running `speed` × the wall clock, and a crowd in the "stadium" cells
-// every other event-time hour (so crowd alerts open and resolve all along).
+// every other half hour of event time (so crowd alerts open and resolve all along).
 import { writeFileSync } from 'node:fs';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { subscriberPartitioner } from '../../src/ingest/sources/kafka/subscriber-partitioner.ts';
@@ -12,6 +12,8 @@ const LON0 = 9.14;
 const STEP_LAT = 0.003;
 const STEP_LON = 0.0045;
 const STADIUM = new Set(['c9_9', 'c9_10', 'c10_9', 'c10_10']);
+/** The stadium is crowded in every other period of this much event time (two 15-minute windows). */
+const CROWD_PERIOD_MS = 30 * 60_000;
 const KINDS = ['tau', 'call', 'sms', 'data', 'handover', 'paging'] as const;
 
 /** Writes the cells CSV and the watched-areas GeoJSON (a 700 m disc over the stadium). */
@@ -87,7 +89,7 @@ export async function startSoakFeed(c: SoakFeedConfig): Promise<SoakFeed> {
     planned += due;
     const now = Date.now();
     const ts = eventOf(now);
-    const crowd = Math.floor((ts - c.eventStart) / 3_600_000) % 2 === 1;
+    const crowd = Math.floor((ts - c.eventStart) / CROWD_PERIOD_MS) % 2 === 1;
     const byPartition: unknown[][] = Array.from({ length: c.partitions }, () => []);
     for (let n = 0; n < due; n++) {
       const i = Math.floor(rnd() * c.subscribers);
