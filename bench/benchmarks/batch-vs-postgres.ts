@@ -55,7 +55,7 @@ export const batchVsPostgres: Benchmark = {
       const sameEngines = sameRows(a, b);
       const sameAsStream = sameRows(a, e);
       const pgRow = summarise(ctx, 'batch_postgres', 'postgresql 15', post!, {
-        note: 'same SQL; work_mem 256MB, ≤ 2 parallel workers, index on (device, ts, seq); peak RSS: the node+psql client, backend in metrics',
+        note: 'same SQL; work_mem 256MB, ≤ 2 parallel workers, index on (device, ts, seq), table clustered on it; peak RSS: the node+psql client, backend in metrics',
       });
       const row = summarise(ctx, 'batch_vs_postgres', 'duckdb', duck!, {
         peer: { name: 'PostgreSQL', seconds: pgRow.seconds, eventsPerSecond: pgRow.eventsPerSecond, peakRssMiB: pgRow.metrics.backendPeakRssMiB ?? NaN },

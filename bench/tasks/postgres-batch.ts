@@ -31,7 +31,8 @@ const SCHEMA = 'citypulse_bench';
 /**
  * PostgreSQL side of the batch comparison, through `psql` (no driver needed). `load` creates
  * `citypulse_bench.events` (device BIGINT — a dense id mapped once when locating —, h3 BIGINT), COPYs the CSV, adds the index a
- * warehouse would have on (device, ts, seq) and ANALYZEs — untimed. `compute` times
+ * warehouse would have on (device, ts, seq), CLUSTERs the table on it (the order the DuckDB side
+ * stores) and ANALYZEs — untimed. `compute` times
  * `CREATE TABLE … AS <presence SQL>` with psql's `\timing` (server round trip of that statement only),
  * work_mem 256MB and up to 2 parallel workers per gather (the box has 2 cores). It reports the backend
  * process's peak RSS (VmHWM; parallel workers are separate processes and not included) and the CPU of
@@ -49,6 +50,8 @@ export async function postgresBatchTask(a: PostgresBatchArgs): Promise<TaskRepor
       `CREATE UNLOGGED TABLE ${SCHEMA}.events (seq BIGINT NOT NULL, ts BIGINT NOT NULL, device BIGINT NOT NULL, h3 BIGINT NOT NULL, kind TEXT COLLATE "C" NOT NULL);`,
       `\\copy ${SCHEMA}.events FROM '${a.events!.replaceAll("'", "''")}' WITH (FORMAT csv)`,
       `CREATE INDEX events_device_ts ON ${SCHEMA}.events (device, ts, seq);`,
+      // The same physical order as the DuckDB table (stored sorted by device, ts, seq).
+      `CLUSTER ${SCHEMA}.events USING events_device_ts;`,
       `ANALYZE ${SCHEMA}.events;`,
       `SELECT count(*) AS n FROM ${SCHEMA}.events \\gset`,
       `\\echo ROWS :n`,
