@@ -45,10 +45,15 @@ function detail(r: BenchResult): string {
     }
     case 'memory_scaling':
       return `${(m.activeDevices ?? 0).toLocaleString('en-US')} active devices; ${(m.devicesPeak ?? 0).toLocaleString('en-US')} held at peak`;
-    case 'batch_vs_postgres':
-      return `results equal: ${m.resultsEqual ? 'yes' : 'NO'}; = streaming engine: ${m.equalToStreamingEngine ? 'yes' : 'NO'}`;
-    case 'batch_postgres':
-      return m.backendPeakRssMiB !== undefined ? `backend peak RSS ${m.backendPeakRssMiB.toFixed(0)} MiB` : '';
+    case 'batch_vs_postgres': {
+      const cpu = m.cpuRatio !== undefined && Number.isFinite(m.cpuRatio) ? `; CPU ${fmtSeconds(m.spanCpuSeconds!)} vs ${fmtSeconds(m.peerSpanCpuSeconds!)} = ${m.cpuRatio.toFixed(2)}×` : '';
+      return `results equal: ${m.resultsEqual ? 'yes' : 'NO'}; = streaming engine: ${m.equalToStreamingEngine ? 'yes' : 'NO'}${cpu}`;
+    }
+    case 'batch_postgres': {
+      const parts = m.backendPeakRssMiB !== undefined ? [`backend peak RSS ${m.backendPeakRssMiB.toFixed(0)} MiB`] : [];
+      if (m.spanCpuSeconds !== undefined && Number.isFinite(m.spanCpuSeconds)) parts.push(`CPU ${fmtSeconds(m.spanCpuSeconds)} (parallel workers ${fmtSeconds(m.parallelWorkersCpuSeconds ?? 0)})`);
+      return parts.join('; ');
+    }
     case 'kafka_e2e_json':
     case 'kafka_e2e_batched':
       return m.processingSeconds !== undefined ? `${(m.messages ?? 0).toLocaleString('en-US')} msgs; records processed in ${fmtSeconds(m.processingSeconds)}` : '';

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { procStatCpu } from '../lib/proc-stat-cpu.ts';
 import type { TaskReport } from '../lib/run-child.ts';
 
 /** How to reach PostgreSQL (psql connection flags). */
@@ -30,10 +31,15 @@ const SCHEMA = 'citypulse_bench';
 /**
  * PostgreSQL side of the batch comparison, through `psql` (no driver needed). `load` creates
  * `citypulse_bench.events` (device BIGINT — a dense id mapped once when locating —, h3 BIGINT), COPYs the CSV, adds the index a
- * warehouse would have on (device, ts, seq) and ANALYZEs — untimed. `compute` times
+ * warehouse would have on (device, ts, seq), CLUSTERs the table on it (the order the DuckDB side
+ * stores) and ANALYZEs — untimed. `compute` times
  * `CREATE TABLE … AS <presence SQL>` with psql's `\timing` (server round trip of that statement only),
  * work_mem 256MB and up to 2 parallel workers per gather (the box has 2 cores). It reports the backend
- * process's peak RSS (VmHWM; parallel workers are separate processes and not included).
+ * process's peak RSS (VmHWM; parallel workers are separate processes and not included) and the CPU of
+ * the statement (`spanCpuSeconds`): the backend's utime + stime from `/proc/<pid>/stat` before and
+ * after, plus — only when the plan has a Gather — the CPU the postmaster reaped from exited children
+ * over the span (parallel workers are its children; any other backend exiting then counts too).
+ * Reading `/proc` needs the server on this machine; elsewhere the CPU figures are NaN.
  */
 export async function postgresBatchTask(a: PostgresBatchArgs): Promise<TaskReport> {
   if (a.mode === 'load') {
@@ -44,6 +50,8 @@ export async function postgresBatchTask(a: PostgresBatchArgs): Promise<TaskRepor
       `CREATE UNLOGGED TABLE ${SCHEMA}.events (seq BIGINT NOT NULL, ts BIGINT NOT NULL, device BIGINT NOT NULL, h3 BIGINT NOT NULL, kind TEXT COLLATE "C" NOT NULL);`,
       `\\copy ${SCHEMA}.events FROM '${a.events!.replaceAll("'", "''")}' WITH (FORMAT csv)`,
       `CREATE INDEX events_device_ts ON ${SCHEMA}.events (device, ts, seq);`,
+      // The same physical order as the DuckDB table (stored sorted by device, ts, seq).
+      `CLUSTER ${SCHEMA}.events USING events_device_ts;`,
       `ANALYZE ${SCHEMA}.events;`,
       `SELECT count(*) AS n FROM ${SCHEMA}.events \\gset`,
       `\\echo ROWS :n`,
@@ -51,7 +59,9 @@ export async function postgresBatchTask(a: PostgresBatchArgs): Promise<TaskRepor
     const n = Number(/^ROWS (\d+)/m.exec(out)?.[1] ?? NaN);
     return { seconds: (performance.now() - t0) / 1000, events: n };
   }
-  const sql = readFileSync(a.sql!, 'utf8').replace(/;\s*$/, '');
+  const sql = readFileSync(a.sql!, 'utf8').replace(/;\s*$/, '').replace(/^\s*--.*$/gm, '').trim();
+  // psql runs `\!` through the shell: the backend's and its parent's (the postmaster's) stat lines.
+  const procCpu = (tag: string) => `\\! echo "${tag} $(getconf CLK_TCK)|$(cat /proc/$BENCH_PG_PID/stat)|$(cat /proc/$(cut -d' ' -f4 /proc/$BENCH_PG_PID/stat)/stat)"`;
   const out = await psql(a.pg, [
     `SET search_path = ${SCHEMA};`,
     `SET work_mem = '${a.workMem ?? '256MB'}';`,
@@ -59,10 +69,12 @@ export async function postgresBatchTask(a: PostgresBatchArgs): Promise<TaskRepor
     `DROP TABLE IF EXISTS presence_batch;`,
     `SELECT pg_backend_pid() AS pid \\gset`,
     `\\setenv BENCH_PG_PID :pid`,
+    procCpu('CPU_BEFORE'),
     `\\timing on`,
     `\\echo TIMED`,
-    `CREATE UNLOGGED TABLE presence_batch AS ${sql.replace(/^\s*--.*$/gm, '').trim()};`,
+    `CREATE UNLOGGED TABLE presence_batch AS ${sql};`,
     `\\timing off`,
+    procCpu('CPU_AFTER'),
     `\\! grep VmHWM /proc/$BENCH_PG_PID/status`,
     `SELECT count(*) AS n FROM presence_batch \\gset`,
     `\\echo RESULT_ROWS :n`,
@@ -70,15 +82,37 @@ export async function postgresBatchTask(a: PostgresBatchArgs): Promise<TaskRepor
     `\\echo ROWS :n`,
     `\\copy (SELECT window_start, h3, present, active, events FROM presence_batch ORDER BY window_start, h3) TO '${a.result!.replaceAll("'", "''")}' WITH (FORMAT csv)`,
     `DROP TABLE presence_batch;`,
+    `\\echo PLAN`,
+    `EXPLAIN (COSTS OFF) CREATE UNLOGGED TABLE presence_batch AS ${sql};`,
+    `\\echo END_PLAN`,
   ]);
   const ms = Number(/TIMED[\s\S]*?Time: ([\d.]+) ms/.exec(out)?.[1] ?? NaN);
   const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(out)?.[1] ?? NaN);
   if (!Number.isFinite(ms)) throw new Error(`no timing in psql output:\n${out}`);
+  const before = cpuLine(out, 'CPU_BEFORE');
+  const after = cpuLine(out, 'CPU_AFTER');
+  const gather = /Gather/.test(/^PLAN$([\s\S]*?)^END_PLAN$/m.exec(out)?.[1] ?? '');
+  const backendCpu = before && after ? after.backend.self - before.backend.self : NaN;
+  const workersCpu = !gather ? 0 : before && after ? after.postmaster.reapedChildren - before.postmaster.reapedChildren : NaN;
   return {
     seconds: ms / 1000,
     events: Number(/^ROWS (\d+)/m.exec(out)?.[1] ?? NaN),
-    extra: { resultRows: Number(/^RESULT_ROWS (\d+)/m.exec(out)?.[1] ?? NaN), backendPeakRssMiB: hwm / 1024 },
+    extra: {
+      resultRows: Number(/^RESULT_ROWS (\d+)/m.exec(out)?.[1] ?? NaN),
+      backendPeakRssMiB: hwm / 1024,
+      spanCpuSeconds: backendCpu + workersCpu,
+      backendCpuSeconds: backendCpu,
+      parallelWorkersCpuSeconds: workersCpu,
+    },
   };
+}
+
+/** The backend's and the postmaster's CPU from a `TAG ticks|backend stat|postmaster stat` line; null if unreadable. */
+function cpuLine(out: string, tag: string) {
+  const m = new RegExp(`^${tag} (\\d+)\\|(.*)\\|(.*)$`, 'm').exec(out);
+  const backend = m ? procStatCpu(m[2]!, Number(m[1])) : null;
+  const postmaster = m ? procStatCpu(m[3]!, Number(m[1])) : null;
+  return backend && postmaster ? { backend, postmaster } : null;
 }
 
 /** Runs psql statements in one session (stops at the first error); resolves to its stdout. */
