@@ -171,12 +171,13 @@ if (values.sequential) {
 const alerts = readFileSync(alertsPath, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 await step('load the city districts as a zone system', ['zones', 'load', join(sim, 'zones.geojson'), '--name', 'districts', '--db', db]);
 await step('load the cell table', ['cells', 'load', join(sim, 'cells.csv'), '--db', db]);
-const exports: string[] = [];
-for (const [fmt, ext] of [['geojson', 'geojson'], ['csv', 'csv'], ['parquet', 'parquet']] as const) {
-  const file = join(out, `heatmap-res8.${ext}`);
-  const text = await step(`export the res-8 heatmap as ${fmt}`, ['export', 'heatmap', '--db', db, '--res', '8', '--k', values.k, '--format', fmt, '--out', file]);
-  exports.push(`${file}\n    ${text.trim().split('\n').join('\n    ')}`);
-}
+// One export for the three files: the release behind them is computed once, not once per format.
+const heatmapFiles = ['geojson', 'csv', 'parquet'].map((ext) => join(out, `heatmap-res8.${ext}`));
+const heatmapText = await step('export the res-8 heatmap as geojson, csv and parquet', [
+  'export', 'heatmap', '--db', db, '--res', '8', '--k', values.k, ...heatmapFiles.flatMap((f) => ['--out', f]),
+]);
+// Its output has one block per file, each starting with a `heatmap` line.
+const exports = heatmapText.trim().split(/\n(?=heatmap )/).map((text, i) => `${heatmapFiles[i]}\n    ${text.trim().split('\n').join('\n    ')}`);
 
 // The event report of the planted stadium event (docs/population.md): 2 h before it starts to 2 h after.
 const stadium = (JSON.parse(readFileSync(join(sim, 'truth', 'scenarios.json'), 'utf8')) as { id: string; kind: string; start: string; end: string }[])
