@@ -83,9 +83,23 @@ const ctx: CommandContext = {
 const log = createCliLogger({ stream: process.stderr, format: process.env.CITYPULSE_LOG_FORMAT === 'json' ? 'json' : 'text' });
 ctx.log = log;
 
-async function step(title: string, argv: string[], stepCtx = ctx): Promise<string> {
+/** Wall time of each step, in start order, for the summary's `steps` section: where the time goes. */
+const stepTimes: { title: string; ms: number }[] = [];
+
+/** Logs a step's start; the returned function logs its end and keeps its time for the summary. */
+function startStep(title: string): () => void {
   const t = performance.now();
+  const entry = { title, ms: NaN };
+  stepTimes.push(entry);
   log({ type: 'demo.step.started', title });
+  return () => {
+    entry.ms = performance.now() - t;
+    log({ type: 'demo.step.finished', title, ms: entry.ms });
+  };
+}
+
+async function step(title: string, argv: string[], stepCtx = ctx): Promise<string> {
+  const finished = startStep(title);
   captured.length = 0;
   const code = await main(argv, stepCtx, { jobs: JOB_REGISTRY });
   const text = captured.join('');
@@ -93,7 +107,7 @@ async function step(title: string, argv: string[], stepCtx = ctx): Promise<strin
     process.stderr.write(text);
     throw new Error(`step "${title}" failed (exit ${code}): citypulse ${argv.join(' ')}`);
   }
-  log({ type: 'demo.step.finished', title, ms: performance.now() - t });
+  finished();
   return text;
 }
 
@@ -124,8 +138,7 @@ if (values.sequential) {
 } else {
   // The simulator runs on a thread of its own while the ingest reads events.ndjson as it grows
   // (`ingest --from -` over the followed file, named after it): the two big steps overlap on two cores.
-  const t = performance.now();
-  log({ type: 'demo.step.started', title: 'simulate one day of a small city (on a second thread), ingesting as it writes' });
+  const finished = startStep('simulate one day of a small city (on a second thread), ingesting as it writes');
   const worker = new Worker(new URL('./simulate-worker.ts', import.meta.url), { workerData: { argv: simArgv, env: ctx.env } });
   const simulated = new Promise<string>((resolveSim, rejectSim) => {
     worker.once('message', (m: { code: number; stdout: string; stderr: string }) => {
@@ -153,17 +166,18 @@ if (values.sequential) {
   } finally {
     await worker.terminate();
   }
-  log({ type: 'demo.step.finished', title: 'simulate + ingest', ms: performance.now() - t });
+  finished();
 }
 const alerts = readFileSync(alertsPath, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 await step('load the city districts as a zone system', ['zones', 'load', join(sim, 'zones.geojson'), '--name', 'districts', '--db', db]);
 await step('load the cell table', ['cells', 'load', join(sim, 'cells.csv'), '--db', db]);
-const exports: string[] = [];
-for (const [fmt, ext] of [['geojson', 'geojson'], ['csv', 'csv'], ['parquet', 'parquet']] as const) {
-  const file = join(out, `heatmap-res8.${ext}`);
-  const text = await step(`export the res-8 heatmap as ${fmt}`, ['export', 'heatmap', '--db', db, '--res', '8', '--k', values.k, '--format', fmt, '--out', file]);
-  exports.push(`${file}\n    ${text.trim().split('\n').join('\n    ')}`);
-}
+// One export for the three files: the release behind them is computed once, not once per format.
+const heatmapFiles = ['geojson', 'csv', 'parquet'].map((ext) => join(out, `heatmap-res8.${ext}`));
+const heatmapText = await step('export the res-8 heatmap as geojson, csv and parquet', [
+  'export', 'heatmap', '--db', db, '--res', '8', '--k', values.k, ...heatmapFiles.flatMap((f) => ['--out', f]),
+]);
+// Its output has one block per file, each starting with a `heatmap` line.
+const exports = heatmapText.trim().split(/\n(?=heatmap )/).map((text, i) => `${heatmapFiles[i]}\n    ${text.trim().split('\n').join('\n    ')}`);
 
 // The event report of the planted stadium event (docs/population.md): 2 h before it starts to 2 h after.
 const stadium = (JSON.parse(readFileSync(join(sim, 'truth', 'scenarios.json'), 'utf8')) as { id: string; kind: string; start: string; end: string }[])
@@ -179,6 +193,7 @@ if (stadium) {
 }
 
 // The map picture: the busiest window of the day at res 8.
+const mapFinished = startStep('map of the busiest window (res 8)');
 const database = await openDatabase(db, { readOnly: true });
 let picture = '';
 let busiest = '';
@@ -209,6 +224,7 @@ try {
 } finally {
   database.close();
 }
+mapFinished();
 
 // Traffic (docs/traffic.md): corridors learned from the handovers, released per 15-minute bin, and a
 // picture of the most congested bin on the simulator's road corridors.
@@ -219,8 +235,7 @@ const trafficText = await step('export traffic per learned corridor (15-min bins
 const trafficPicture = join(out, 'traffic.svg');
 let trafficSummary = '';
 {
-  const t = performance.now();
-  log({ type: 'demo.step.started', title: 'traffic tables and corridor picture' });
+  const finished = startStep('traffic tables and corridor picture');
   const tdb = await openDatabase(db);
   try {
     const zones = JSON.parse(readFileSync(join(sim, 'zones.geojson'), 'utf8')) as { features: { geometry: { type: string; coordinates: unknown } }[] };
@@ -233,7 +248,7 @@ let trafficSummary = '';
   } finally {
     tdb.close();
   }
-  log({ type: 'demo.step.finished', title: 'traffic tables and corridor picture', ms: performance.now() - t });
+  finished();
 }
 
 const secs = performance.now() - t0;
@@ -261,6 +276,9 @@ files
     ${trafficPicture}   (traffic corridors coloured by congestion; tables traffic_*; ${trafficPath})
     ${stadium ? `${eventPath}   (event report of the stadium, with its .json)\n    ` : ''}${alertsPath}   (crowd alerts as NDJSON; also in the table alerts; watched areas: ${areasPath})
     ${sim}/   (simulated events, cell table, districts and ground truth)
+
+steps (wall time; the ingest runs inside the first)
+    ${stepTimes.map((x) => `${formatDuration(x.ms).padStart(8)}  ${x.title}`).join('\n    ')}
 
 next
     npx citypulse sql list

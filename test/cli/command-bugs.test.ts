@@ -1,7 +1,7 @@
 // Issue 9: the smaller bugs a new user hits — export extension, merge of the wrong files, jobs list
 // waiting for a lock, unknown zone systems, intervals and scripts in sql run, serve's URL, and a
 // retried NOT_LEADER logged as an error.
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -44,6 +44,24 @@ describe('export heatmap: the --out extension and --format agree', () => {
     const ok = await runMain(['export', 'heatmap', '--db', db, '--out', join(dir, 'h.csv'), '--k', '2']);
     expect(ok.code).toBe(0);
     expect(ok.out).toMatch(/→ .*h\.csv \(csv\)/);
+  });
+
+  it('a repeated --out writes each format from one query: the same files and lines as one export per file', async () => {
+    const one: { code: number; out: string; file: string }[] = [];
+    for (const ext of ['csv', 'geojson']) {
+      const r = await runMain(['export', 'heatmap', '--db', db, '--k', '2', '--out', join(dir, `one.${ext}`)]);
+      one.push({ code: r.code, out: r.out, file: readFileSync(join(dir, `one.${ext}`), 'utf8') });
+    }
+    const both = await runMain(['export', 'heatmap', '--db', db, '--k', '2', '--out', join(dir, 'both.csv'), '--out', join(dir, 'both.geojson')]);
+    expect([...one.map((r) => r.code), both.code]).toEqual([0, 0, 0]);
+    expect(readFileSync(join(dir, 'both.csv'), 'utf8')).toBe(one[0]!.file);
+    expect(readFileSync(join(dir, 'both.geojson'), 'utf8')).toBe(one[1]!.file);
+    const lines = (out: string) => out.replaceAll(/one\.|both\./g, 'X.').replaceAll(/entry \d+/g, 'entry N');
+    expect(lines(both.out)).toBe(lines(one[0]!.out + one[1]!.out));
+    expect(both.out.match(/^ledger /gm)).toHaveLength(2);
+    const mixed = await runMain(['export', 'heatmap', '--db', db, '--format', 'csv', '--out', join(dir, 'm.csv'), '--out', join(dir, 'm.geojson')]);
+    expect(mixed.code).toBe(2);
+    expect(mixed.err).toMatch('--out ' + join(dir, 'm.geojson') + ' ends in .geojson but --format is csv');
   });
 });
 

@@ -28,7 +28,8 @@ Options:
   --from T               first window start included (RFC 3339 or epoch ms; default: all)
   --to T                 windows starting before T (default: all)
   --k N                  k-anonymity threshold, ≥ 2 (default ${DEFAULT_K})
-  --out PATH             output file
+  --out PATH             output file; repeat it to write the same heatmap in several formats from
+                         one query (each file's format from its extension; one ledger entry each)
   --for WHO              whom the export is for; recorded with the file's SHA-256, the parameters and k
                          in the signed ledger <db>.admin-ledger.duckdb (docs/audit.md)
   -h, --help             this help
@@ -62,7 +63,7 @@ async function exportHeatmap(rest: string[], ctx: CommandContext): Promise<numbe
       from: { type: 'string' },
       to: { type: 'string' },
       k: { type: 'string', default: String(DEFAULT_K) },
-      out: { type: 'string' },
+      out: { type: 'string', multiple: true },
       for: { type: 'string' },
     },
     HELP,
@@ -71,29 +72,36 @@ async function exportHeatmap(rest: string[], ctx: CommandContext): Promise<numbe
   if (!args) return 0;
   const v = args.values;
   const dbPath = required(v, 'db');
-  const out = required(v, 'out');
-  const format = heatmapFormat(v.format, out);
+  const outs = (v.out ?? []).filter((o) => o !== '');
+  if (outs.length === 0) throw new UsageError('--out is required');
+  const files = outs.map((out) => ({ out, format: heatmapFormat(v.format, out) }));
   const k = Number(v.k);
   if (!Number.isInteger(k) || k < 2) throw new UsageError(`--k must be an integer ≥ 2, got ${v.k}`);
+  const summaries: string[] = [];
   const db = await openDatabase(dbPath, { readOnly: true });
   try {
     const base = await db.connection.runAndReadAll('SELECT max(res)::INTEGER FROM presence');
     const baseRes = (base.getRowsJS()[0]?.[0] as number | null) ?? 9;
     const res = v.res === undefined ? baseRes : Number(v.res);
     if (!Number.isInteger(res)) throw new UsageError(`--res must be an integer, got ${v.res}`);
+    // One query (and one release computed beside raw presence) for every file asked for.
     const result = await queryHeatmap(db.connection, { res, from: parseTimeArg(v.from, '--from'), to: parseTimeArg(v.to, '--to'), k });
-    mkdirSync(dirname(out), { recursive: true });
-    await writeHeatmap(result.cells, format, out, db.connection);
     const windows = new Set(result.cells.map((c) => c.windowStart)).size;
-    ctx.stdout.write(
-      `heatmap  ${result.cells.length} hexagons over ${windows} windows at res ${res} → ${out} (${format})\n` +
-        `k-anon   ${result.suppressed} (window, hexagon) cells with people show nothing at k=${k} (${result.suppressedPresent} device-presences withheld at res ${res})\n`,
-    );
+    for (const f of files) {
+      mkdirSync(dirname(f.out), { recursive: true });
+      await writeHeatmap(result.cells, f.format, f.out, db.connection);
+      summaries.push(
+        `heatmap  ${result.cells.length} hexagons over ${windows} windows at res ${res} → ${f.out} (${f.format})\n` +
+          `k-anon   ${result.suppressed} (window, hexagon) cells with people show nothing at k=${k} (${result.suppressedPresent} device-presences withheld at res ${res})\n`,
+      );
+    }
   } finally {
     db.close();
   }
-  const release = await recordRelease(dbPath, ctx, { what: 'heatmap', params: { format, res: v.res ?? null, from: v.from ?? null, to: v.to ?? null }, k, files: [out], for: v.for ?? null });
-  ctx.stdout.write(`ledger   release recorded as entry ${release.index} of ${release.path}\n`);
+  for (const [i, f] of files.entries()) {
+    const release = await recordRelease(dbPath, ctx, { what: 'heatmap', params: { format: f.format, res: v.res ?? null, from: v.from ?? null, to: v.to ?? null }, k, files: [f.out], for: v.for ?? null });
+    ctx.stdout.write(`${summaries[i]}ledger   release recorded as entry ${release.index} of ${release.path}\n`);
+  }
   return 0;
 }
 

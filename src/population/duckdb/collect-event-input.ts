@@ -54,7 +54,8 @@ export async function collectEventInput(conn: DuckDBConnection, q: EventQuery): 
       break;
     }
   }
-  const all = await readPopulationInput(conn, q.space);
+  // Origins come from stays (home) and MCCs; the cells devices were seen in are not needed here.
+  const all = await readPopulationInput(conn, q.space, undefined, undefined, { seen: false });
   const cells = new Set(q.area.cells);
   const stays = all.stays.filter((s) => s.end > q.from && s.start < q.to && cells.has(latLngToCell(s.lat, s.lng, q.area.resolution)));
   const attendees = new Set(stays.map((s) => s.device));

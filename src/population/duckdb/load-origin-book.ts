@@ -21,7 +21,7 @@ export async function loadOriginBook(conn: DuckDBConnection, book: OriginBook, c
     const z = (await has('zone_cells')) ? (await conn.runAndReadAll('SELECT min(zone_system) FROM zone_cells')).getRowsJS()[0]![0] : null;
     space = z === null || z === undefined ? { res: 7 } : { zones: String(z) };
   }
-  const input = await readPopulationInput(conn, space);
+  const input = await readPopulationInput(conn, space, undefined, undefined, { seen: false }); // homes and MCCs only
   const first = Math.min(...input.stays.map((s) => s.start)), last = Math.max(...input.stays.map((s) => s.end));
   const nights = input.stays.length > 0 ? Math.round((last - first) / 86_400_000) : 0;
   book.homes.clear();

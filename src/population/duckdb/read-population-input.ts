@@ -34,11 +34,23 @@ async function hasTable(conn: DuckDBConnection, t: string): Promise<boolean> {
   return Number(r.getRowsJS()[0]![0]) > 0;
 }
 
+/** What {@link readPopulationInput} may skip. */
+export interface PopulationReadOptions {
+  /**
+   * Read `device_cells` into `seen` (the devices a population count needs beyond their stays). Default
+   * true; an event report needs only stays and MCCs, and `device_cells` is the largest read (311 k
+   * rows for the main job's day: most of its event report's time).
+   */
+  seen?: boolean;
+}
+
 /**
  * Reads stays overlapping `[from, to)`, device MCCs and the zone mapping. Throws a RangeError naming
  * what is missing (no `stays` table, unknown zone system) — the CLI turns it into a usage error.
  */
-export async function readPopulationInput(conn: DuckDBConnection, space: PopulationSpace, from = -8.64e15, to = 8.64e15): Promise<PopulationInput> {
+export async function readPopulationInput(
+  conn: DuckDBConnection, space: PopulationSpace, from = -8.64e15, to = 8.64e15, options: PopulationReadOptions = {},
+): Promise<PopulationInput> {
   if (!(await hasTable(conn, 'stays'))) throw new RangeError('the database has no stays table: ingest or stream with the trajectory layer first (docs/mobility.md)');
   const rows = (await conn.runAndReadAll(
     `SELECT device, epoch_ms(start_ts), epoch_ms(end_ts), lower(hex(h3)), lat, lng FROM stays
@@ -51,7 +63,7 @@ export async function readPopulationInput(conn: DuckDBConnection, space: Populat
     for (const [d, m] of (await conn.runAndReadAll('SELECT device, mcc FROM device_mcc')).getRowsJS()) mcc.set(String(d), String(m));
   }
   const seen: DeviceCell[] = [];
-  if (await hasTable(conn, 'device_cells')) {
+  if (options.seen !== false && (await hasTable(conn, 'device_cells'))) {
     const q = `SELECT DISTINCT device, lower(hex(h3)) FROM device_cells
                WHERE epoch_ms(day_end) > $from AND epoch_ms(day_end) - 86400000 < $to ORDER BY 1, 2`;
     for (const [d, h] of (await conn.runAndReadAll(q, { from, to })).getRowsJS()) {

@@ -34,8 +34,12 @@ export async function refreshTrafficTables(conn: DuckDBConnection, corridors?: C
   const cs = corridors ?? learnCorridors(hops, cfg5).map((l) => l.corridor);
   const vehicle = vehicleHours(hops, 2 * cfg5.walkMaxKmh);
   const index = new HopIndex(hops);
-  const bins5 = cs.flatMap((c) => corridorBins(c, index.onCorridor(c), cfg5, 1, vehicle));
-  const bins15 = cs.flatMap((c) => corridorBins(c, index.onCorridor(c), cfg15, 1, vehicle));
+  const bins5: CorridorBin[] = [], bins15: CorridorBin[] = [];
+  for (const c of cs) {
+    const along = index.alongCorridor(c);
+    bins5.push(...corridorBins(c, along, cfg5, 1, vehicle));
+    bins15.push(...corridorBins(c, along, cfg15, 1, vehicle));
+  }
   const alerts = detectSlowdowns(bins5, cfg5);
   await conn.run('BEGIN TRANSACTION');
   try {

@@ -20,7 +20,9 @@ export interface DeviceCorridorSpeed {
  */
 export function corridorDeviceSpeeds(corridor: Corridor, hops: readonly Hop[], binMs: number): DeviceCorridorSpeed[] {
   const pos = new Map(corridor.cells.map((c, i) => [c, i]));
-  const acc = new Map<string, { device: string; binStart: number; firstTs: number; m: number; ms: number }>();
+  // Per device, then per bin (no joined string key per hop); `acc` keeps the order of first sight.
+  const byDevice = new Map<string, Map<number, { device: string; binStart: number; firstTs: number; m: number; ms: number }>>();
+  const acc: { device: string; binStart: number; firstTs: number; m: number; ms: number }[] = [];
   for (const h of hops) {
     const a = pos.get(h.prev), b = pos.get(h.h3), c = pos.get(h.next);
     if (a === undefined || b === undefined || c === undefined) continue;
@@ -28,14 +30,15 @@ export function corridorDeviceSpeeds(corridor: Corridor, hops: readonly Hop[], b
     const m = corridor.entriesM[c]! - corridor.entriesM[b]!, ms = h.exitTs - h.enterTs;
     if (!(m > 0 && ms > 0)) continue;
     const binStart = Math.floor(h.enterTs / binMs) * binMs;
-    const key = `${h.device}|${binStart}`;
-    let x = acc.get(key);
-    if (!x) acc.set(key, (x = { device: h.device, binStart, firstTs: h.enterTs, m: 0, ms: 0 }));
+    let bins = byDevice.get(h.device);
+    if (!bins) byDevice.set(h.device, (bins = new Map()));
+    let x = bins.get(binStart);
+    if (!x) bins.set(binStart, (x = { device: h.device, binStart, firstTs: h.enterTs, m: 0, ms: 0 })), acc.push(x);
     x.firstTs = Math.min(x.firstTs, h.enterTs);
     x.m += m;
     x.ms += ms;
   }
-  return [...acc.values()].map((x) => ({ device: x.device, binStart: x.binStart, firstTs: x.firstTs, speedKmh: (x.m / x.ms) * 3_600 }));
+  return acc.map((x) => ({ device: x.device, binStart: x.binStart, firstTs: x.firstTs, speedKmh: (x.m / x.ms) * 3_600 }));
 }
 
 /**

@@ -19,25 +19,22 @@ export interface LearnedCorridor {
  * without repeats. Each chain becomes one corridor, id `L` + a hash of its cells (stable).
  */
 export function learnCorridors(hops: readonly Hop[], cfg: ResolvedTrafficConfig): LearnedCorridor[] {
-  const devices = new Map<string, Set<string>>();
-  const centre = new Map<string, [number, number]>();
-  const at = (h: string) => {
-    let c = centre.get(h);
-    if (!c) centre.set(h, (c = cellToLatLng(h)));
-    return c;
-  };
+  // Devices per chain, keyed cell → next → prev: a hop costs map lookups, not a joined string key.
+  const chains = new Map<string, Map<string, { metres: number; byPrev: Map<string, Set<string>> }>>();
   for (const h of hops) {
+    let toNext = chains.get(h.h3);
+    if (!toNext) chains.set(h.h3, (toNext = new Map()));
+    let link = toNext.get(h.next);
+    if (!link) toNext.set(h.next, (link = { metres: greatCircleDistance(cellToLatLng(h.h3), cellToLatLng(h.next), 'm'), byPrev: new Map() }));
     const ms = h.exitTs - h.enterTs;
-    const m = greatCircleDistance(at(h.h3), at(h.next), 'm');
-    const kmh = ms > 0 ? (m / ms) * 3_600 : Infinity;
+    const kmh = ms > 0 ? (link.metres / ms) * 3_600 : Infinity;
     if (kmh < cfg.walkMaxKmh || kmh > cfg.maxKmh) continue;
-    const key = `${h.prev}|${h.h3}|${h.next}`;
-    let s = devices.get(key);
-    if (!s) devices.set(key, (s = new Set()));
+    let s = link.byPrev.get(h.prev);
+    if (!s) link.byPrev.set(h.prev, (s = new Set()));
     s.add(h.device);
   }
-  const triples = [...devices]
-    .map(([key, s]) => ({ cells: key.split('|') as [string, string, string], support: s.size, key }))
+  const triples = [...chains]
+    .flatMap(([cell, toNext]) => [...toNext].flatMap(([next, link]) => [...link.byPrev].map(([prev, s]) => ({ cells: [prev, cell, next] as [string, string, string], support: s.size, key: `${prev}|${cell}|${next}` }))))
     .filter((t) => t.support >= cfg.minSupport)
     .sort((a, b) => b.support - a.support || (a.key < b.key ? -1 : 1));
   const byHead = new Map<string, typeof triples>(), byTail = new Map<string, typeof triples>();

@@ -51,7 +51,7 @@ export async function buildTraffic(conn: DuckDBConnection, opts: TrafficBuildOpt
   const bins: CorridorBin[] = [], bins5: CorridorBin[] = [];
   const index = new HopIndex(hops);
   for (const c of corridors) {
-    const on = index.onCorridor(c);
+    const on = index.alongCorridor(c);
     const cb = corridorBins(c, on, cfg, opts.expansion, vehicle).filter(inRange);
     bins.push(...cb);
     bins5.push(...(cfg.binMs === 300_000 ? cb : corridorBins(c, on, cfg5, opts.expansion, vehicle).filter(inRange)));
