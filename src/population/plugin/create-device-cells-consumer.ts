@@ -27,7 +27,14 @@ class DeviceCellsConsumer implements DeviceConsumer<DeviceCellsRecord> {
   readonly name = DEVICE_CELLS_CONSUMER;
   readonly #res: number;
   #day: number | null = null;
-  #cells = new Map<string, Set<string>>();
+  /**
+   * Each device's distinct cells of the day, in first-seen order. Small arrays of shared strings
+   * rather than a Set per device: at a million devices a Set and its own copies of the cell strings
+   * cost ~700 bytes a device, the array ~100.
+   */
+  #cells = new Map<string, string[]>();
+  /** Event cell → the one shared string of its parent at `res` (cells are few; devices are many). */
+  readonly #parentOf = new Map<string, string>();
 
   constructor(res: number) {
     this.#res = res;
@@ -38,14 +45,28 @@ class DeviceCellsConsumer implements DeviceConsumer<DeviceCellsRecord> {
     const out = this.#day !== null && day > this.#day ? this.#emit() : [];
     if (this.#day === null || day > this.#day) this.#day = day;
     for (const d of devices) {
+      let s: string[] | undefined;
       for (const e of d.events) {
-        const c = getResolution(e.h3) > this.#res ? cellToParent(e.h3, this.#res) : e.h3;
-        let s = this.#cells.get(d.device);
-        if (!s) this.#cells.set(d.device, (s = new Set()));
-        s.add(c);
+        const c = this.#parent(e.h3);
+        s ??= this.#cells.get(d.device);
+        if (!s) this.#cells.set(d.device, (s = [c]));
+        else if (!s.includes(c)) s.push(c);
       }
     }
     return out;
+  }
+
+  #parent(h3: string): string {
+    let c = this.#parentOf.get(h3);
+    if (c === undefined) {
+      c = getResolution(h3) > this.#res ? cellToParent(h3, this.#res) : h3;
+      // Shared with the snapshot's and restore's strings too: one copy of each cell.
+      c = this.#parentOf.get(c) ?? c;
+      if (this.#parentOf.size > 1_000_000) this.#parentOf.clear();
+      this.#parentOf.set(h3, c);
+      this.#parentOf.set(c, c);
+    }
+    return c;
   }
 
   finish(): readonly DeviceCellsRecord[] {
@@ -61,13 +82,14 @@ class DeviceCellsConsumer implements DeviceConsumer<DeviceCellsRecord> {
     return out;
   }
 
+  /** Shares the live arrays (encode it before the next window). */
   snapshot(): DeviceCellsSnapshot {
-    return { day: this.#day, cells: [...this.#cells].map(([d, s]) => [d, [...s]]) };
+    return { day: this.#day, cells: [...this.#cells] };
   }
 
   restore(state: unknown): void {
     const s = state as DeviceCellsSnapshot;
     this.#day = s.day;
-    this.#cells = new Map(s.cells.map(([d, c]) => [d, new Set(c)]));
+    this.#cells = new Map(s.cells.map(([d, c]) => [d, [...new Set(c)].map((h3) => this.#parent(h3))]));
   }
 }
