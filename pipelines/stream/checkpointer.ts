@@ -156,19 +156,14 @@ export class Checkpointer {
     const states = dirty.map((p) => (snap.has(p) ? encodeState(p.pipeline.snapshot()) : null));
     const snapMs = snap.size > 0 ? performance.now() - snapStart : 0;
     const taken = dirty.map((p) => ({ topic: p.topic, partition: p.partition, nextOffset: String(p.nextOffset), ...p.buffer.drain() }));
-    let encoded: (Uint8Array | null)[];
+    let batch: (typeof taken[number] & { state?: Uint8Array })[];
     try {
-      encoded = await Promise.all(states);
-    } catch (err) {
-      dirty.forEach((p, i) => p.buffer.putBack(taken[i]!));
-      throw err;
-    }
-    const batch = taken.map((t, i) => (encoded[i] ? { ...t, state: encoded[i] } : t));
-    try {
+      const encoded = await Promise.all(states);
+      batch = taken.map((t, i) => (encoded[i] ? { ...t, state: encoded[i] } : t));
       await this.#c.store.commit(batch, until, this.#published, (rows) => this.#inTransaction(batch, rows, until, final));
     } catch (err) {
-      // Rolled back: the drained results go with the next checkpoint.
-      dirty.forEach((p, i) => p.buffer.putBack(batch[i]!));
+      // Not encoded, or rolled back: the drained results go with the next checkpoint.
+      dirty.forEach((p, i) => p.buffer.putBack(taken[i]!));
       throw err;
     }
     const publishedBefore = this.#published;
