@@ -11,22 +11,12 @@ import {
   latLngToCell,
 } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../support/mulberry32.ts';
 import { formatH3String, parseH3String } from '../../src/h3-sql/cell-codec.ts';
 import type { SplitLong } from '../../src/h3-sql/cell-codec.ts';
 import { formatFixed6 } from '../../src/h3-sql/format-wkt.ts';
 import { H3_FUNCTION_NAMES, registerH3Functions } from '../../src/h3-sql/register.ts';
 
-/** mulberry32: small seeded PRNG so the random points are the same on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Point {
   readonly id: number;
@@ -37,7 +27,7 @@ interface Point {
 
 // More than two DuckDB vectors (2048 rows each), so functions see several chunks.
 const POINT_COUNT = 5000;
-const random = seededRandom(20240611);
+const random = mulberry32(20240611);
 const points: Point[] = Array.from({ length: POINT_COUNT }, (_, id) => ({
   id,
   lat: (Math.asin(2 * random() - 1) * 180) / Math.PI, // uniform on the sphere, poles included

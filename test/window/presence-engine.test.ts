@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../support/mulberry32.ts';
 import { PresenceEngine } from '../../src/window/presence-engine.ts';
 import type { PresenceRow } from '../../src/core/presence-row.ts';
 import { referencePresence, splitLate, type RefEvent } from '../support/reference-presence.ts';
@@ -195,19 +196,9 @@ describe('presence semantics (hand-computed)', () => {
 });
 
 describe('presence equals the brute-force reference on random streams', () => {
-  function rng(seed: number) {
-    let s = seed >>> 0;
-    return () => {
-      s = (s + 0x6d2b79f5) >>> 0;
-      let t = s;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
     it(`seed ${seed}`, () => {
-      const r = rng(seed);
+      const r = mulberry32(seed);
       const cells = ['A', 'B', 'C', 'D', 'E'];
       const kinds = ['tau', 'call', 'handover', 'detach', 'sms', 'data', 'attach'];
       const events: RefEvent[] = [];
