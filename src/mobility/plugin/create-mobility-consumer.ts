@@ -31,6 +31,10 @@ export function createMobilityConsumer(config: MobilityConfig = {}): DeviceConsu
   return () => new MobilityConsumer(cfg);
 }
 
+function byDevice(a: { device: string }, b: { device: string }): number {
+  return a.device < b.device ? -1 : a.device > b.device ? 1 : 0;
+}
+
 class MobilityConsumer implements DeviceConsumer<MobilityRecord> {
   readonly name = MOBILITY_CONSUMER;
   readonly #cfg: ReturnType<typeof resolveMobilityConfig>;
@@ -45,13 +49,16 @@ class MobilityConsumer implements DeviceConsumer<MobilityRecord> {
 
   onWindow(_windowStart: number, windowEnd: number, devices: readonly DeviceWindow[]): readonly MobilityRecord[] {
     const out: TrackOutput = { stays: [], trips: [] };
-    const sorted = [...devices].sort((a, b) => (a.device < b.device ? -1 : a.device > b.device ? 1 : 0));
-    for (const d of sorted) {
+    for (const d of devices) {
       if (d.events.length === 0) continue;
       let s = this.#tracks.get(d.device);
       if (!s) this.#tracks.set(d.device, (s = newDeviceTrack(d.device)));
       for (const e of d.events) pushPoint(s, toTrackPoint(e), this.#cfg, out);
     }
+    // Outputs in device order, whatever order the engine handed the devices in: a stable sort of the
+    // few outputs (each device's own stay no longer sorts a million devices per window).
+    out.stays.sort(byDevice);
+    out.trips.sort(byDevice);
     this.#now = Math.max(this.#now, windowEnd);
     for (const [id, s] of this.#tracks) {
       advanceTrack(s, windowEnd, this.#cfg, out);

@@ -31,13 +31,15 @@ class TrafficConsumer implements DeviceConsumer<Hop> {
 
   onWindow(_windowStart: number, windowEnd: number, devices: readonly DeviceWindow[]): readonly Hop[] {
     const out: Hop[] = [];
-    const sorted = [...devices].sort((a, b) => (a.device < b.device ? -1 : a.device > b.device ? 1 : 0));
-    for (const d of sorted) {
+    for (const d of devices) {
       if (d.events.length === 0) continue;
       let s = this.#tracks.get(d.device);
       if (!s) this.#tracks.set(d.device, (s = newHopTrack(d.device)));
       for (const e of d.events) pushHopEvent(s, e, this.#cfg.maxHopMs, out);
     }
+    // Hops in device order whatever order the devices came in: a stable sort of the hops, each
+    // device's own in sequence (not a sort of every device held, per window).
+    out.sort((a, b) => (a.device < b.device ? -1 : a.device > b.device ? 1 : 0));
     for (const [id, s] of this.#tracks) if (windowEnd - s.lastTs > this.#cfg.idleMs || s.cur === '') this.#tracks.delete(id);
     return out;
   }
