@@ -1,11 +1,12 @@
 import { latLngToCell } from 'h3-js';
 import { AT_RES, SECTOR_CENTROID_FACTOR, type CellVersion } from '../../schemas/events.ts';
 
-const M_PER_DEG = 111_195;
+export const M_PER_DEG = 111_195;
 const RINGS = 12;
 const BEARINGS = 36;
 
-interface Site {
+/** A cell site version in a flat metric frame, with the azimuths of its sectored cells. */
+export interface Site {
   lat: number;
   lon: number;
   x: number;
@@ -26,42 +27,7 @@ interface Site {
  * the azimuth. Result indices follow `versions`.
  */
 export function sectorCentres(versions: readonly CellVersion[]): (string | undefined)[] {
-  const sites = new Map<string, Site>();
-  const siteOf: (Site | undefined)[] = [];
-  const lat0 = versions.length ? versions.reduce((a, v) => a + v.lat, 0) / versions.length : 0;
-  const kx = M_PER_DEG * Math.cos((lat0 * Math.PI) / 180);
-  for (const v of versions) {
-    if (v.azimuthDeg === undefined || v.rangeM === undefined || !(v.rangeM > 0)) {
-      siteOf.push(undefined);
-      continue;
-    }
-    const key = `${v.lat},${v.lon},${v.validFrom},${v.validTo}`;
-    let s = sites.get(key);
-    if (!s) sites.set(key, (s = { lat: v.lat, lon: v.lon, x: v.lon * kx, y: v.lat * M_PER_DEG, from: v.validFrom, to: v.validTo, azimuths: [] }));
-    const az = (v.azimuthDeg * Math.PI) / 180;
-    if (!s.azimuths.includes(az)) s.azimuths.push(az); // several bands on one azimuth: one sector
-    siteOf.push(s);
-  }
-  // Omni cells' sites compete for points too.
-  for (const v of versions) {
-    const key = `${v.lat},${v.lon},${v.validFrom},${v.validTo}`;
-    if (!sites.has(key)) sites.set(key, { lat: v.lat, lon: v.lon, x: v.lon * kx, y: v.lat * M_PER_DEG, from: v.validFrom, to: v.validTo, azimuths: [] });
-  }
-  const maxRange = new Map<Site, number>();
-  for (const [i, v] of versions.entries()) {
-    const s = siteOf[i];
-    if (s) maxRange.set(s, Math.max(maxRange.get(s) ?? 0, v.rangeM!));
-  }
-  // Buckets about a typical rival search across (2 × the median range), so a search scans few of them.
-  const ranges = [...maxRange.values()].sort((a, b) => a - b);
-  const size = Math.max(1_000, 2 * (ranges[ranges.length >> 1] ?? 0));
-  const buckets: Buckets = { size, map: new Map() };
-  for (const s of sites.values()) {
-    const k = bucketKey(Math.floor(s.x / size), Math.floor(s.y / size));
-    const b = buckets.map.get(k);
-    if (b) b.push(s);
-    else buckets.map.set(k, [s]);
-  }
+  const { siteOf, maxRange, buckets } = siteModel(versions);
   const rivalsOf = new Map<Site, { sites: Site[]; dist: number[] }>();
   return versions.map((v, i) => {
     const s = siteOf[i];
@@ -101,12 +67,65 @@ export function sectorCentres(versions: readonly CellVersion[]): (string | undef
   });
 }
 
+/** The sites of a cell table in a flat metric frame, indexed for the best-server model. */
+export interface SiteModel {
+  /** The site of each version (index as in `versions`), undefined for omni cells. */
+  siteOf: (Site | undefined)[];
+  /** Largest `range_m` of each sectored site. */
+  maxRange: Map<Site, number>;
+  /** Every site (omni ones included) by square bucket. */
+  buckets: Buckets;
+  /** Metres per degree of longitude in the frame. */
+  kx: number;
+}
+
+/** Builds the {@link SiteModel} of `versions`: one site per (position, validity), omni sites competing too. */
+export function siteModel(versions: readonly CellVersion[]): SiteModel {
+  const sites = new Map<string, Site>();
+  const siteOf: (Site | undefined)[] = [];
+  const lat0 = versions.length ? versions.reduce((a, v) => a + v.lat, 0) / versions.length : 0;
+  const kx = M_PER_DEG * Math.cos((lat0 * Math.PI) / 180);
+  for (const v of versions) {
+    if (v.azimuthDeg === undefined || v.rangeM === undefined || !(v.rangeM > 0)) {
+      siteOf.push(undefined);
+      continue;
+    }
+    const key = `${v.lat},${v.lon},${v.validFrom},${v.validTo}`;
+    let s = sites.get(key);
+    if (!s) sites.set(key, (s = { lat: v.lat, lon: v.lon, x: v.lon * kx, y: v.lat * M_PER_DEG, from: v.validFrom, to: v.validTo, azimuths: [] }));
+    const az = (v.azimuthDeg * Math.PI) / 180;
+    if (!s.azimuths.includes(az)) s.azimuths.push(az); // several bands on one azimuth: one sector
+    siteOf.push(s);
+  }
+  // Omni cells' sites compete for points too.
+  for (const v of versions) {
+    const key = `${v.lat},${v.lon},${v.validFrom},${v.validTo}`;
+    if (!sites.has(key)) sites.set(key, { lat: v.lat, lon: v.lon, x: v.lon * kx, y: v.lat * M_PER_DEG, from: v.validFrom, to: v.validTo, azimuths: [] });
+  }
+  const maxRange = new Map<Site, number>();
+  for (const [i, v] of versions.entries()) {
+    const s = siteOf[i];
+    if (s) maxRange.set(s, Math.max(maxRange.get(s) ?? 0, v.rangeM!));
+  }
+  // Buckets about a typical rival search across (2 × the median range), so a search scans few of them.
+  const ranges = [...maxRange.values()].sort((a, b) => a - b);
+  const size = Math.max(1_000, 2 * (ranges[ranges.length >> 1] ?? 0));
+  const buckets: Buckets = { size, map: new Map() };
+  for (const s of sites.values()) {
+    const k = bucketKey(Math.floor(s.x / size), Math.floor(s.y / size));
+    const b = buckets.map.get(k);
+    if (b) b.push(s);
+    else buckets.map.set(k, [s]);
+  }
+  return { siteOf, maxRange, buckets, kx };
+}
+
 /**
  * The sites valid at an overlapping time within 2 r of `s` (farther ones cannot be nearer to a point
  * within r of it), nearest first, with their distances. Scans the buckets around `s`, or every
  * bucket when that is fewer.
  */
-function rivals(s: Site, r: number, buckets: Buckets): { sites: Site[]; dist: number[] } {
+export function rivals(s: Site, r: number, buckets: Buckets): { sites: Site[]; dist: number[] } {
   const found: [Site, number][] = [];
   const consider = (c: Site) => {
     if (c === s || c.from >= s.to || s.from >= c.to) return;
@@ -128,18 +147,18 @@ function rivals(s: Site, r: number, buckets: Buckets): { sites: Site[]; dist: nu
 }
 
 /** Sites by square bucket of `size` metres. */
-interface Buckets {
+export interface Buckets {
   size: number;
   map: Map<number, Site[]>;
 }
 
 /** A numeric key for bucket (bx, by): |by| stays far below 2^21 for any place on Earth. */
-function bucketKey(bx: number, by: number): number {
+export function bucketKey(bx: number, by: number): number {
   return bx * 4_194_304 + by;
 }
 
 /** True when bearing `b` belongs to the sector of azimuth `az` among the site's `azimuths` (all radians). */
-function ownSector(b: number, az: number, azimuths: readonly number[]): boolean {
+export function ownSector(b: number, az: number, azimuths: readonly number[]): boolean {
   const diff = (x: number, y: number) => Math.abs(((x - y + 3 * Math.PI) % (2 * Math.PI)) - Math.PI);
   const mine = diff(b, az);
   if (azimuths.length <= 1) return mine <= Math.PI / 3;
