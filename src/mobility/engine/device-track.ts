@@ -200,8 +200,8 @@ function endCandidate(
   s.cand = null;
   if (!c.place && end - c.start >= minDwell(c, cfg)) confirm(s, c, end, cfg, out);
   if (!c.place) return;
-  if (cfg.placer && c.gps.n === 0) {
-    // The whole stay's dwell places it better than its first minutes (more ping-pong seen): the
+  if (cfg.placer) {
+    // The whole stay places it better than its first minutes (more ping-pong seen, more fixes): the
     // stay row and the next trip's origin use it; the trip into the stay keeps its confirmed place.
     const [lat, lng] = stayPlace(c, end, cfg);
     c.place = { h3: latLngToCell(lat, lng, cfg.stayRes), lat, lng };
