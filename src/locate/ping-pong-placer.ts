@@ -1,6 +1,6 @@
 import type { CellVersion } from '../../schemas/events.ts';
 import type { StayPlacer } from '../mobility/engine/stay-placer.ts';
-import { M_PER_DEG, ownSector, rivals, siteModel, type Site } from './sector-centres.ts';
+import { M_PER_DEG, ownSector, rivals, sampleSector, siteModel, type Site } from './sector-centres.ts';
 
 /** Polar sampling of a served area: finer than sectorCentres' 12 × 36, since it is split by neighbour. */
 const RINGS = 24;
@@ -73,33 +73,26 @@ function servedParts(s: Site, v: CellVersion, maxR: number, sectorKeys: (s: Site
   // The second-nearest site of a point within r lies within 2r of it, so within 3r of the mast.
   const { sites, dist } = rivals(s, 1.5 * maxR, buckets);
   const out: Parts = new Map();
-  for (let a = 0; a < BEARINGS; a++) {
-    const b = ((a + 0.5) * 2 * Math.PI) / BEARINGS;
-    if (!ownSector(b, az, s.azimuths)) continue;
-    const sin = Math.sin(b), cos = Math.cos(b);
-    for (let q = 0; q < RINGS; q++) {
-      const d = (r * (q + 0.5)) / RINGS;
-      const px = s.x + d * sin, py = s.y + d * cos;
-      let second: Site | null = null, d2 = Infinity;
-      // Sorted by distance from the mast: a site farther than d + d2 from it cannot beat d2.
-      for (let j = 0; j < sites.length && dist[j]! < d + d2; j++) {
-        const c = sites[j]!, dc = Math.hypot(c.x - px, c.y - py);
-        if (dc < d2) [second, d2] = [c, dc];
-      }
-      if (d2 < d) break; // outside the Voronoi cell: the rest of the ray is too
-      if (!second) continue;
-      const keys = sectorKeys(second);
-      if (!keys) continue; // an omni neighbour: its events carry no sector key
-      const bc = Math.atan2(px - second.x, py - second.y);
-      const facing = [...keys.keys()].find((o) => ownSector((bc + 2 * Math.PI) % (2 * Math.PI), o, second!.azimuths));
-      if (facing === undefined) continue;
-      const k = keys.get(facing)!;
-      let e = out.get(k);
-      if (!e) out.set(k, (e = { w: 0, sx: 0, sy: 0 }));
-      e.w += d;
-      e.sx += d * d * sin;
-      e.sy += d * d * cos;
+  sampleSector(s, az, r, RINGS, BEARINGS, (px, py, d) => {
+    let second: Site | null = null, d2 = Infinity;
+    // Sorted by distance from the mast: a site farther than d + d2 from it cannot beat d2.
+    for (let j = 0; j < sites.length && dist[j]! < d + d2; j++) {
+      const c = sites[j]!, dc = Math.hypot(c.x - px, c.y - py);
+      if (dc < d2) [second, d2] = [c, dc];
     }
-  }
+    if (d2 < d) return false; // outside the Voronoi cell
+    const keys = second && sectorKeys(second);
+    if (!keys) return true; // no neighbour in reach, or an omni one: its events carry no sector key
+    const bc = (Math.atan2(px - second!.x, py - second!.y) + 2 * Math.PI) % (2 * Math.PI);
+    const facing = [...keys.keys()].find((o) => ownSector(bc, o, second!.azimuths));
+    if (facing === undefined) return true;
+    const k = keys.get(facing)!;
+    let e = out.get(k);
+    if (!e) out.set(k, (e = { w: 0, sx: 0, sy: 0 }));
+    e.w += d;
+    e.sx += d * (px - s.x);
+    e.sy += d * (py - s.y);
+    return true;
+  });
   return out;
 }

@@ -37,34 +37,41 @@ export function sectorCentres(versions: readonly CellVersion[]): (string | undef
     if (!rv) rivalsOf.set(s, (rv = rivals(s, maxRange.get(s)!, buckets)));
     const { sites: rivalSites, dist: rivalDist } = rv;
     let w = 0, sx = 0, sy = 0;
-    for (let a = 0; a < BEARINGS; a++) {
-      const b = ((a + 0.5) * 2 * Math.PI) / BEARINGS;
-      if (!ownSector(b, az, s.azimuths)) continue;
-      const sin = Math.sin(b), cos = Math.cos(b);
-      for (let q = 0; q < RINGS; q++) {
-        const d = (r * (q + 0.5)) / RINGS;
-        const px = s.x + d * sin, py = s.y + d * cos;
-        let served = true;
-        // Only a site closer than 2d to the mast can be nearer to a point d from it (sorted: stop there).
-        for (let j = 0; j < rivalSites.length && rivalDist[j]! < 2 * d; j++) {
-          const c = rivalSites[j]!;
-          if (Math.hypot(c.x - px, c.y - py) < d) {
-            served = false;
-            break;
-          }
-        }
-        // A Voronoi cell is convex and holds its site: past the first point outside, the ray stays out.
-        if (!served) break;
-        w += d;
-        sx += d * d * sin;
-        sy += d * d * cos;
+    sampleSector(s, az, r, RINGS, BEARINGS, (px, py, d) => {
+      // Only a site closer than 2d to the mast can be nearer to a point d from it (sorted: stop there).
+      for (let j = 0; j < rivalSites.length && rivalDist[j]! < 2 * d; j++) {
+        const c = rivalSites[j]!;
+        if (Math.hypot(c.x - px, c.y - py) < d) return false;
       }
-    }
+      w += d;
+      sx += d * (px - s.x);
+      sy += d * (py - s.y);
+      return true;
+    });
     const [ex, ey] = w > 0 ? [sx / w, sy / w] : [SECTOR_CENTROID_FACTOR * r * Math.sin(az), SECTOR_CENTROID_FACTOR * r * Math.cos(az)];
     const lat = s.lat + ey / M_PER_DEG;
     const lon = s.lon + ex / (M_PER_DEG * Math.cos((s.lat * Math.PI) / 180));
     return latLngToCell(lat, lon, AT_RES);
   });
+}
+
+/**
+ * Visits a polar grid over the sector of azimuth `az` (radians) of site `s` cut at range `r`: `rings`
+ * rings × `bearings` bearings, the bearings the site's sector owns ({@link ownSector}), each ray from
+ * the mast outwards. `visit(px, py, d)` gets a sample point (metres, frame of `s`) at distance `d`
+ * from the mast — its area weight is ∝ d — and returns false when the point lies outside the site's
+ * Voronoi cell: a Voronoi cell is convex and holds its site, so the rest of the ray is skipped.
+ */
+export function sampleSector(s: Site, az: number, r: number, rings: number, bearings: number, visit: (px: number, py: number, d: number) => boolean): void {
+  for (let a = 0; a < bearings; a++) {
+    const b = ((a + 0.5) * 2 * Math.PI) / bearings;
+    if (!ownSector(b, az, s.azimuths)) continue;
+    const sin = Math.sin(b), cos = Math.cos(b);
+    for (let q = 0; q < rings; q++) {
+      const d = (r * (q + 0.5)) / rings;
+      if (!visit(s.x + d * sin, s.y + d * cos, d)) break;
+    }
+  }
 }
 
 /** The sites of a cell table in a flat metric frame, indexed for the best-server model. */
