@@ -87,6 +87,8 @@ describe('stays placed by ping-pong triangulation', () => {
     expect([tin!.destinationLat, tin!.destinationLng]).toEqual(cellToLatLng(key('AE')));
     expect(Math.abs(yM(tin!.destinationLat))).toBeLessThan(20);
     expect([tout!.originLat, tout!.originLng]).toEqual([s.lat, s.lng]);
+    // The dwell per sector is checkpointed state: other windows and a restart after each give the same.
+    expect(runConsumer(located, { placer: TABLE.stayPlacer(), windowMs: 5 * MIN, restoreEvery: 1 }).records).toEqual(r.records);
     // Without a placer nothing changes from before: the stay sits at AE's centre.
     const plain = runConsumer(located);
     expect([plain.stays[1]!.lat, plain.stays[1]!.lng]).toEqual(cellToLatLng(key('AE')));
