@@ -5,11 +5,15 @@ import { mobilityPlugin } from '../../src/mobility/plugin/mobility-plugin.ts';
 import { openDatabase } from '../../src/outputs/duckdb/open.ts';
 import { readZoneLocator } from '../../src/outputs/duckdb/read-zone-locator.ts';
 import type { SimConfig } from '../../src/sim/sim-config.ts';
+import type { TrueVisit } from '../../src/sim/truth/truth-sink.ts';
 import type { AccuracyContext, AccuracyProduct, AccuracyReport } from './accuracy-product.ts';
 import { bump, cpc, pearson } from './metrics.ts';
-import { ACCURACY_PSEUDONYMISER, ingestCity, loadCityZones, simulateCity } from './simulated-city.ts';
+import { ACCURACY_PSEUDONYMISER, placerOf, ingestCity, loadCityZones, simulateCity } from './simulated-city.ts';
 
 const H = 3_600_000;
+/** Trips with the destination at its stay's recorded place, as queryOdHourly counts them (default). */
+const TRIPS_WITH_STAYS = 'trips t LEFT JOIN stays s ON s.device = t.device AND s.start_ts = t.arrive_ts';
+const TRIP_ENDS = 't.device, t.origin_lat, t.origin_lng, coalesce(s.lat, t.destination_lat), coalesce(s.lng, t.destination_lng)';
 const ZS = 'accuracy';
 
 /**
@@ -23,10 +27,12 @@ export const odAccuracy: AccuracyProduct = {
   summary: 'stays → trips → OD against truth trips: CPC, Pearson r, departure hour, phantom trips, throughput cost',
   async run(ctx: AccuracyContext, sim: SimConfig): Promise<AccuracyReport> {
     const dir = join(ctx.workDir, 'od');
-    const city = await simulateCity(join(dir, 'city'), sim);
+    const visits: TrueVisit[] = [];
+    const city = await simulateCity(join(dir, 'city'), sim, { visit: (v) => visits.push(v) });
+    const trueZoneAt = trueZoneLookup(visits);
     const withDb = join(dir, 'with.duckdb'), withoutDb = join(dir, 'without.duckdb'), stillDb = join(dir, 'still.duckdb');
     for (const f of [withDb, withoutDb, stillDb]) rmSync(f, { force: true });
-    const withRun = await ingestCity(city, withDb, [mobilityPlugin(ctx.mobility) as never]);
+    const withRun = await ingestCity(city, withDb, [mobilityPlugin(ctx.mobility, placerOf(city.cells)) as never]);
     const withoutRun = await ingestCity(city, withoutDb, []);
     await loadCityZones(city, withDb, ZS);
 
@@ -50,6 +56,12 @@ export const odAccuracy: AccuracyProduct = {
     const db = await openDatabase(withDb);
     let estPairs = new Map<string, number>(), estPairHour = new Map<string, number>();
     const cellPairs = new Map<string, number>(), cellPairHour = new Map<string, number>();
+    const tripPairs = new Map<string, number>(), tripPairHour = new Map<string, number>();
+    // Oracle (diagnostic): the detected trips with each end put in the zone the device TRULY was in
+    // at the end of the origin stay and at the start of the destination stay (truth visits): what
+    // the OD would score with perfect placement, so the rest of the loss is segmentation.
+    const oraclePairs = new Map<string, number>(), oraclePairHour = new Map<string, number>();
+    const endRight = { o: 0, d: 0, both: 0, n: 0 };
     let matched = 0, hourRight = 0, detected = 0;
     try {
       const od = await queryOdHourly(db.connection, { space: { zones: ZS }, variant: 'consecutive' });
@@ -57,16 +69,36 @@ export const odAccuracy: AccuracyProduct = {
         bump(estPairs, `${c.origin}→${c.destination}`, c.trips);
         bump(estPairHour, `${c.origin}→${c.destination}@${c.hour / H}`, c.trips);
       }
+      // Trip ends as emitted (the destination as confirmed, before its stay ended), for comparison.
+      for (const c of (await queryOdHourly(db.connection, { space: { zones: ZS }, variant: 'consecutive', destinationPlace: 'trip' })).cells) {
+        bump(tripPairs, `${c.origin}→${c.destination}`, c.trips);
+        bump(tripPairHour, `${c.origin}→${c.destination}@${c.hour / H}`, c.trips);
+      }
       // The same with the res-9 zone_cells lookup of stay centres, for comparison.
       for (const c of (await queryOdHourly(db.connection, { space: { zones: ZS }, variant: 'consecutive', zoneLookup: 'cells' })).cells) {
         bump(cellPairs, `${c.origin}→${c.destination}`, c.trips);
         bump(cellPairHour, `${c.origin}→${c.destination}@${c.hour / H}`, c.trips);
       }
-      // Per-trip matching: same device and zone pair (zone = the polygon holding the stay centre, as
-      // in queryOdHourly), nearest true departure within 3 h.
+      const zoneOfEnd = (await readZoneLocator(db.connection, ZS))!;
+      const all = (await db.connection.runAndReadAll(`
+        SELECT ${TRIP_ENDS}, epoch_ms(t.depart_ts), epoch_ms(t.depart_ts) - t.depart_uncertainty_s * 1000, epoch_ms(t.arrive_ts)
+        FROM ${TRIPS_WITH_STAYS}`)).getRowsJS();
+      for (const [dev, olat, olng, dlat, dlng, dep, lastAtOrigin, arr] of all) {
+        const o = trueZoneAt(String(dev), Number(lastAtOrigin), 'origin'), d = trueZoneAt(String(dev), Number(arr), 'destination');
+        if (o === null || d === null) continue;
+        bump(oraclePairs, `${o}→${d}`);
+        bump(oraclePairHour, `${o}→${d}@${Math.floor(Number(dep) / H)}`);
+        const eo = zoneOfEnd(Number(olat), Number(olng)), ed = zoneOfEnd(Number(dlat), Number(dlng));
+        endRight.n++;
+        if (eo === o) endRight.o++;
+        if (ed === d) endRight.d++;
+        if (eo === o && ed === d) endRight.both++;
+      }
+      // Per-trip matching: same device and zone pair (zone = the polygon holding the stay centre, the
+      // destination at its stay's recorded place, as in queryOdHourly), nearest true departure within 3 h.
       const zoneOf = (await readZoneLocator(db.connection, ZS))!;
       const rows = (await db.connection.runAndReadAll(`
-        SELECT device, origin_lat, origin_lng, destination_lat, destination_lng, epoch_ms(depart_ts) FROM trips ORDER BY 6`)).getRowsJS()
+        SELECT ${TRIP_ENDS}, epoch_ms(t.depart_ts) FROM ${TRIPS_WITH_STAYS} ORDER BY 6`)).getRowsJS()
         .map(([dev, olat, olng, dlat, dlng, dep]) => [dev, zoneOf(Number(olat), Number(olng)), zoneOf(Number(dlat), Number(dlng)), dep] as const)
         .filter(([, o, d]) => o !== null && d !== null);
       for (const [dev, o, d, dep] of rows) {
@@ -87,7 +119,7 @@ export const odAccuracy: AccuracyProduct = {
 
     // Phantom trips: nobody moves, phones still ping-pong.
     const still = await simulateCity(join(dir, 'still'), { ...sim, stayHome: true });
-    await ingestCity(still, stillDb, [mobilityPlugin(ctx.mobility) as never]);
+    await ingestCity(still, stillDb, [mobilityPlugin(ctx.mobility, placerOf(still.cells)) as never]);
     await loadCityZones(still, stillDb, ZS);
     const sdb = await openDatabase(stillDb);
     let phantomInter = 0, phantomAll = 0, oscillations = 0;
@@ -112,8 +144,15 @@ export const odAccuracy: AccuracyProduct = {
         { name: 'Pearson r over zone pairs', value: pearson(estPairs, truthPairs) },
         { name: 'CPC over zone pairs, truth = every move', value: cpc(estPairs, movePairs) },
         { name: 'CPC over (zone pair, departure hour)', value: cpc(estPairHour, truthPairHour), target: '≥ 0.8' },
+        { name: 'CPC over zone pairs, destination as the trip was emitted', value: cpc(tripPairs, truthPairs) },
+        { name: 'CPC over (zone pair, departure hour), destination as emitted', value: cpc(tripPairHour, truthPairHour) },
         { name: 'CPC over zone pairs, res-9 zone_cells lookup (before)', value: cpc(cellPairs, truthPairs) },
         { name: 'CPC over (zone pair, departure hour), res-9 zone_cells lookup (before)', value: cpc(cellPairHour, truthPairHour) },
+        { name: 'oracle: CPC over zone pairs, detected trips with ends at the true zone', value: cpc(oraclePairs, truthPairs) },
+        { name: 'oracle: CPC over (zone pair, departure hour), ends at the true zone', value: cpc(oraclePairHour, truthPairHour) },
+        { name: 'detected trips with the origin zone right', value: endRight.n ? endRight.o / endRight.n : NaN },
+        { name: 'detected trips with the destination zone right', value: endRight.n ? endRight.d / endRight.n : NaN },
+        { name: 'detected trips with both zones right', value: endRight.n ? endRight.both / endRight.n : NaN },
         { name: 'CPC over inter-zone pairs only', value: cpc(inter(estPairs), inter(truthPairs)) },
         { name: 'matched trips / detected', value: detected ? matched / detected : NaN },
         { name: 'matched trips / true', value: truthTotal ? matched / truthTotal : NaN },
@@ -129,3 +168,29 @@ export const odAccuracy: AccuracyProduct = {
     };
   },
 };
+
+/**
+ * The zone a device (by pseudonym) truly stayed in around `t`, from the truth visits (stays ≥ 20 min
+ * with the phone on, in a zone): at a trip's origin the last visit begun by `t`, at its destination
+ * the first not ended by `t` (a stay's first and last events may fall on the move just outside the
+ * true stay); null when there is none.
+ */
+function trueZoneLookup(visits: readonly TrueVisit[]): (device: string, t: number, side: 'origin' | 'destination') => string | null {
+  const byDevice = new Map<string, TrueVisit[]>();
+  for (const v of visits) {
+    const dev = ACCURACY_PSEUDONYMISER.pseudonym(v.imsi);
+    let l = byDevice.get(dev);
+    if (!l) byDevice.set(dev, (l = []));
+    l.push(v);
+  }
+  for (const l of byDevice.values()) l.sort((a, b) => a.start - b.start);
+  return (device, t, side) => {
+    const l = byDevice.get(device) ?? [];
+    if (side === 'origin') {
+      let best: TrueVisit | null = null;
+      for (const v of l) if (v.start <= t) best = v;
+      return best?.zone ?? null;
+    }
+    return l.find((v) => v.end >= t)?.zone ?? null;
+  };
+}

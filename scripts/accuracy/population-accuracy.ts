@@ -12,7 +12,7 @@ import { PopulationTruth } from '../../src/sim/truth/population-truth.ts';
 import type { TrueVisit } from '../../src/sim/truth/truth-sink.ts';
 import type { AccuracyContext, AccuracyProduct, AccuracyReport } from './accuracy-product.ts';
 import { bump, cpc } from './metrics.ts';
-import { ACCURACY_PSEUDONYMISER, ingestCity, loadCityZones, simulateCity } from './simulated-city.ts';
+import { ACCURACY_PSEUDONYMISER, placerOf, ingestCity, loadCityZones, simulateCity } from './simulated-city.ts';
 
 const ZS = 'accuracy';
 /** Zones with fewer true devices than this are left out of the per-zone error figures (noise). */
@@ -44,7 +44,7 @@ export const populationAccuracy: AccuracyProduct = {
       const city = await simulateCity(join(dir, 'city'), cfg, { visit: (v) => visits.push(v) });
       ctx.log(`ingest ${city.records} records`);
       rmSync(dbPath, { force: true });
-      await ingestCity(city, dbPath, [mobilityPlugin() as never, ...populationPlugins()]);
+      await ingestCity(city, dbPath, [mobilityPlugin({}, placerOf(city.cells)) as never, ...populationPlugins()]);
       await loadCityZones(city, dbPath, ZS);
       const truth = new PopulationTruth(city.sim.subscribers, city.sim.city.zones);
       for (const v of visits) truth.visit(v);

@@ -39,6 +39,10 @@ Options:
   --set KEY=VALUE  override a MobilityConfig field, e.g. --set cellRadiusM=800 (repeatable)
   -h, --help       this help
 
+Environment:
+  CP_PLACER=off    leave the cell table's stay placer (ping-pong triangulation) out of the
+                   trajectory layer, for before/after figures (docs/mobility.md)
+
 Products:
 ${Object.values(PRODUCTS).map((p) => `  ${p.name.padEnd(6)} ${p.summary}`).join('\n')}
 `;

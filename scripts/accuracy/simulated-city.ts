@@ -6,6 +6,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { runIngest, type IngestSummary } from '../../pipelines/run-ingest.ts';
 import { lineBatches } from '../../src/ingest/sources/line-batches.ts';
 import { CellTable } from '../../src/locate/cell-table.ts';
+import type { StayPlacer } from '../../src/mobility/engine/stay-placer.ts';
 import { openDatabase } from '../../src/outputs/duckdb/open.ts';
 import { storeZoneSystem } from '../../src/outputs/duckdb/store-zone-system.ts';
 import { Pseudonymiser } from '../../src/privacy/pseudonymiser.ts';
@@ -97,4 +98,9 @@ export async function loadCityZones(city: SimulatedCity, dbPath: string, name: s
   } finally {
     db.close();
   }
+}
+
+/** The cell table's stay placer, unless CP_PLACER=off (to measure without it). */
+export function placerOf(cells: CellTable): StayPlacer | undefined {
+  return process.env.CP_PLACER === 'off' ? undefined : cells.stayPlacer();
 }

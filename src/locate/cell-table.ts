@@ -1,6 +1,8 @@
 import { UserInputError } from '../core/citypulse-error.ts';
 import { latLngToCell } from 'h3-js';
 import { AT_RES, type CellVersion } from '../../schemas/events.ts';
+import type { StayPlacer } from '../mobility/engine/stay-placer.ts';
+import { pingPongPlacer } from './ping-pong-placer.ts';
 import { sectorCentres } from './sector-centres.ts';
 import { parseCsv } from './csv.ts';
 
@@ -18,10 +20,15 @@ const REQUIRED = ['cell_id', 'lat', 'lon'] as const;
 export class CellTable {
   readonly #versions = new Map<string, CellPlace[]>();
   readonly resolution: number;
+  readonly #all: CellVersion[];
+  readonly #sectors: (string | undefined)[];
+  #placer: StayPlacer | undefined;
 
   private constructor(versions: CellVersion[], resolution: number) {
     this.resolution = resolution;
     const sectors = sectorCentres(versions);
+    this.#all = versions;
+    this.#sectors = sectors;
     for (const [i, v] of versions.entries()) {
       const list = this.#versions.get(v.cellId) ?? [];
       list.push({ v, h3: latLngToCell(v.lat, v.lon, resolution), sector: sectors[i] });
@@ -45,6 +52,14 @@ export class CellTable {
   /** Parses cell-table CSV text (see schemas/cell-table.md). */
   static fromCsv(text: string, resolution = 9): CellTable {
     return new CellTable(parseCellCsv(text), resolution);
+  }
+
+  /**
+   * Places cell-seen stays from their dwell per sector, triangulating with ping-pong to a neighbour
+   * site ({@link pingPongPlacer}); built on first call.
+   */
+  stayPlacer(): StayPlacer {
+    return (this.#placer ??= pingPongPlacer(this.#all, this.#sectors));
   }
 
   /** Number of distinct cells. */

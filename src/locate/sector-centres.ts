@@ -1,11 +1,12 @@
 import { latLngToCell } from 'h3-js';
 import { AT_RES, SECTOR_CENTROID_FACTOR, type CellVersion } from '../../schemas/events.ts';
 
-const M_PER_DEG = 111_195;
+export const M_PER_DEG = 111_195;
 const RINGS = 12;
 const BEARINGS = 36;
 
-interface Site {
+/** A cell site version in a flat metric frame, with the azimuths of its sectored cells. */
+export interface Site {
   lat: number;
   lon: number;
   x: number;
@@ -26,6 +27,67 @@ interface Site {
  * the azimuth. Result indices follow `versions`.
  */
 export function sectorCentres(versions: readonly CellVersion[]): (string | undefined)[] {
+  const { siteOf, maxRange, buckets } = siteModel(versions);
+  const rivalsOf = new Map<Site, { sites: Site[]; dist: number[] }>();
+  return versions.map((v, i) => {
+    const s = siteOf[i];
+    if (!s) return undefined;
+    const r = v.rangeM!, az = (v.azimuthDeg! * Math.PI) / 180;
+    let rv = rivalsOf.get(s);
+    if (!rv) rivalsOf.set(s, (rv = rivals(s, maxRange.get(s)!, buckets)));
+    const { sites: rivalSites, dist: rivalDist } = rv;
+    let w = 0, sx = 0, sy = 0;
+    sampleSector(s, az, r, RINGS, BEARINGS, (px, py, d) => {
+      // Only a site closer than 2d to the mast can be nearer to a point d from it (sorted: stop there).
+      for (let j = 0; j < rivalSites.length && rivalDist[j]! < 2 * d; j++) {
+        const c = rivalSites[j]!;
+        if (Math.hypot(c.x - px, c.y - py) < d) return false;
+      }
+      w += d;
+      sx += d * (px - s.x);
+      sy += d * (py - s.y);
+      return true;
+    });
+    const [ex, ey] = w > 0 ? [sx / w, sy / w] : [SECTOR_CENTROID_FACTOR * r * Math.sin(az), SECTOR_CENTROID_FACTOR * r * Math.cos(az)];
+    const lat = s.lat + ey / M_PER_DEG;
+    const lon = s.lon + ex / (M_PER_DEG * Math.cos((s.lat * Math.PI) / 180));
+    return latLngToCell(lat, lon, AT_RES);
+  });
+}
+
+/**
+ * Visits a polar grid over the sector of azimuth `az` (radians) of site `s` cut at range `r`: `rings`
+ * rings × `bearings` bearings, the bearings the site's sector owns ({@link ownSector}), each ray from
+ * the mast outwards. `visit(px, py, d)` gets a sample point (metres, frame of `s`) at distance `d`
+ * from the mast — its area weight is ∝ d — and returns false when the point lies outside the site's
+ * Voronoi cell: a Voronoi cell is convex and holds its site, so the rest of the ray is skipped.
+ */
+export function sampleSector(s: Site, az: number, r: number, rings: number, bearings: number, visit: (px: number, py: number, d: number) => boolean): void {
+  for (let a = 0; a < bearings; a++) {
+    const b = ((a + 0.5) * 2 * Math.PI) / bearings;
+    if (!ownSector(b, az, s.azimuths)) continue;
+    const sin = Math.sin(b), cos = Math.cos(b);
+    for (let q = 0; q < rings; q++) {
+      const d = (r * (q + 0.5)) / rings;
+      if (!visit(s.x + d * sin, s.y + d * cos, d)) break;
+    }
+  }
+}
+
+/** The sites of a cell table in a flat metric frame, indexed for the best-server model. */
+export interface SiteModel {
+  /** The site of each version (index as in `versions`), undefined for omni cells. */
+  siteOf: (Site | undefined)[];
+  /** Largest `range_m` of each sectored site. */
+  maxRange: Map<Site, number>;
+  /** Every site (omni ones included) by square bucket. */
+  buckets: Buckets;
+  /** Metres per degree of longitude in the frame. */
+  kx: number;
+}
+
+/** Builds the {@link SiteModel} of `versions`: one site per (position, validity), omni sites competing too. */
+export function siteModel(versions: readonly CellVersion[]): SiteModel {
   const sites = new Map<string, Site>();
   const siteOf: (Site | undefined)[] = [];
   const lat0 = versions.length ? versions.reduce((a, v) => a + v.lat, 0) / versions.length : 0;
@@ -62,43 +124,7 @@ export function sectorCentres(versions: readonly CellVersion[]): (string | undef
     if (b) b.push(s);
     else buckets.map.set(k, [s]);
   }
-  const rivalsOf = new Map<Site, { sites: Site[]; dist: number[] }>();
-  return versions.map((v, i) => {
-    const s = siteOf[i];
-    if (!s) return undefined;
-    const r = v.rangeM!, az = (v.azimuthDeg! * Math.PI) / 180;
-    let rv = rivalsOf.get(s);
-    if (!rv) rivalsOf.set(s, (rv = rivals(s, maxRange.get(s)!, buckets)));
-    const { sites: rivalSites, dist: rivalDist } = rv;
-    let w = 0, sx = 0, sy = 0;
-    for (let a = 0; a < BEARINGS; a++) {
-      const b = ((a + 0.5) * 2 * Math.PI) / BEARINGS;
-      if (!ownSector(b, az, s.azimuths)) continue;
-      const sin = Math.sin(b), cos = Math.cos(b);
-      for (let q = 0; q < RINGS; q++) {
-        const d = (r * (q + 0.5)) / RINGS;
-        const px = s.x + d * sin, py = s.y + d * cos;
-        let served = true;
-        // Only a site closer than 2d to the mast can be nearer to a point d from it (sorted: stop there).
-        for (let j = 0; j < rivalSites.length && rivalDist[j]! < 2 * d; j++) {
-          const c = rivalSites[j]!;
-          if (Math.hypot(c.x - px, c.y - py) < d) {
-            served = false;
-            break;
-          }
-        }
-        // A Voronoi cell is convex and holds its site: past the first point outside, the ray stays out.
-        if (!served) break;
-        w += d;
-        sx += d * d * sin;
-        sy += d * d * cos;
-      }
-    }
-    const [ex, ey] = w > 0 ? [sx / w, sy / w] : [SECTOR_CENTROID_FACTOR * r * Math.sin(az), SECTOR_CENTROID_FACTOR * r * Math.cos(az)];
-    const lat = s.lat + ey / M_PER_DEG;
-    const lon = s.lon + ex / (M_PER_DEG * Math.cos((s.lat * Math.PI) / 180));
-    return latLngToCell(lat, lon, AT_RES);
-  });
+  return { siteOf, maxRange, buckets, kx };
 }
 
 /**
@@ -106,7 +132,7 @@ export function sectorCentres(versions: readonly CellVersion[]): (string | undef
  * within r of it), nearest first, with their distances. Scans the buckets around `s`, or every
  * bucket when that is fewer.
  */
-function rivals(s: Site, r: number, buckets: Buckets): { sites: Site[]; dist: number[] } {
+export function rivals(s: Site, r: number, buckets: Buckets): { sites: Site[]; dist: number[] } {
   const found: [Site, number][] = [];
   const consider = (c: Site) => {
     if (c === s || c.from >= s.to || s.from >= c.to) return;
@@ -128,18 +154,18 @@ function rivals(s: Site, r: number, buckets: Buckets): { sites: Site[]; dist: nu
 }
 
 /** Sites by square bucket of `size` metres. */
-interface Buckets {
+export interface Buckets {
   size: number;
   map: Map<number, Site[]>;
 }
 
 /** A numeric key for bucket (bx, by): |by| stays far below 2^21 for any place on Earth. */
-function bucketKey(bx: number, by: number): number {
+export function bucketKey(bx: number, by: number): number {
   return bx * 4_194_304 + by;
 }
 
 /** True when bearing `b` belongs to the sector of azimuth `az` among the site's `azimuths` (all radians). */
-function ownSector(b: number, az: number, azimuths: readonly number[]): boolean {
+export function ownSector(b: number, az: number, azimuths: readonly number[]): boolean {
   const diff = (x: number, y: number) => Math.abs(((x - y + 3 * Math.PI) % (2 * Math.PI)) - Math.PI);
   const mine = diff(b, az);
   if (azimuths.length <= 1) return mine <= Math.PI / 3;

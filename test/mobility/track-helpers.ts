@@ -6,6 +6,7 @@ import { createMobilityConsumer } from '../../src/mobility/plugin/create-mobilit
 import type { MobilityRecord } from '../../src/mobility/plugin/mobility-record.ts';
 import type { OdHourRow } from '../../src/mobility/engine/od-hour-row.ts';
 import type { Stay } from '../../src/mobility/engine/stay.ts';
+import type { StayPlacer } from '../../src/mobility/engine/stay-placer.ts';
 import type { Trip } from '../../src/mobility/engine/trip.ts';
 
 export const M = 60_000;
@@ -45,8 +46,8 @@ export interface RunResult {
 }
 
 /** Drives a fresh mobility consumer the way a pipeline does: windows in order, then finish. */
-export function runConsumer(evs: LocatedEvent[], opts: { windowMs?: number; config?: MobilityConfig; restoreEvery?: number } = {}): RunResult {
-  const factory = createMobilityConsumer(opts.config);
+export function runConsumer(evs: LocatedEvent[], opts: { windowMs?: number; config?: MobilityConfig; restoreEvery?: number; placer?: StayPlacer } = {}): RunResult {
+  const factory = createMobilityConsumer(opts.config, opts.placer);
   let consumer = factory();
   const records: MobilityRecord[] = [];
   let n = 0;

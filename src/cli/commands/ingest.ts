@@ -85,7 +85,7 @@ export const ingestCommand: Command = {
     const alerting = await alertingFromFlags(v, ctx, { resolution: wc.resolution, ledger: ledger ? createAlertLedgerRecorder(ledger) : undefined });
     if (alerting) plugins.push(alerting);
     if (v.lake) plugins.push(createLakeWriter({ dir: v.lake }));
-    const deviceConsumers = [...mobilityFromFlags(v), ...populationPlugins(v.areas ? await readAreasFile(v.areas as string, wc.resolution) : null), trafficPlugin() as DeviceConsumerPlugin<unknown, DuckDBConnection>];
+    const deviceConsumers = [...mobilityFromFlags(v, cells), ...populationPlugins(v.areas ? await readAreasFile(v.areas as string, wc.resolution) : null), trafficPlugin() as DeviceConsumerPlugin<unknown, DuckDBConnection>];
     const { pseudonymiser, key, rotateEveryMs } = pseudonymiserFromEnv(ctx.env, v['key-file'], v['rotate-every'] as string | undefined);
     const log = logOf(ctx);
     log(keyLoadedEvent(key));

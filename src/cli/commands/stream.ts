@@ -123,7 +123,7 @@ export const streamCommand: Command = {
       const producer = createKafka({ brokers, clientId: 'citypulse-ledger-heads' }).producer({ allowAutoTopicCreation: true });
       plugins.push(createHeadPublishing({ ledger, producer, topic: String(v['ledger-topic']), onError: (err) => logOf(ctx)({ type: 'ledger.note', message: `publishing a head failed (${err.message}); the next one follows` }) }));
     }
-    const deviceConsumers = [...mobilityFromFlags(v), ...populationPlugins(v.areas ? await readAreasFile(v.areas as string, wc.resolution) : null), trafficPlugin() as DeviceConsumerPlugin<unknown, DuckDBConnection>];
+    const deviceConsumers = [...mobilityFromFlags(v, cells), ...populationPlugins(v.areas ? await readAreasFile(v.areas as string, wc.resolution) : null), trafficPlugin() as DeviceConsumerPlugin<unknown, DuckDBConnection>];
     const mirror = postgresMirrorFromFlags(v, ctx.env, String(v.group), (message) => log({ type: 'stream.note', component: 'stream', message: `postgres: ${message}` }));
     const db = await openDatabase(dbPath);
     try {

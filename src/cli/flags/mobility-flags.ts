@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { UsageError } from '../command.ts';
 import type { DeviceConsumerPlugin } from '../../window/device-window.ts';
+import type { CellTable } from '../../locate/cell-table.ts';
 import { mobilityPlugin } from '../../mobility/plugin/mobility-plugin.ts';
 
 /** Flags of `ingest` and `stream` for the trajectory layer. */
@@ -12,9 +13,12 @@ export const MOBILITY_FLAGS = {
 export const MOBILITY_FLAGS_HELP = `  --trajectory on|off      stays → trips → hourly OD into the tables stays, trips, od_h3_hourly
                            (default on; docs/mobility.md)`;
 
-/** The device-consumer plugins the flags ask for (none with `--trajectory off`). */
-export function mobilityFromFlags(v: Record<string, unknown>): DeviceConsumerPlugin<unknown, DuckDBConnection>[] {
+/**
+ * The device-consumer plugins the flags ask for (none with `--trajectory off`); with the run's cell
+ * table, cell-seen stays are placed by its {@link CellTable.stayPlacer} (ping-pong triangulation).
+ */
+export function mobilityFromFlags(v: Record<string, unknown>, cells?: CellTable): DeviceConsumerPlugin<unknown, DuckDBConnection>[] {
   const t = String(v.trajectory ?? 'on');
   if (t !== 'on' && t !== 'off') throw new UsageError(`--trajectory must be on or off, got ${t}`);
-  return t === 'on' ? [mobilityPlugin() as DeviceConsumerPlugin<unknown, DuckDBConnection>] : [];
+  return t === 'on' ? [mobilityPlugin({}, cells?.stayPlacer()) as DeviceConsumerPlugin<unknown, DuckDBConnection>] : [];
 }

@@ -20,6 +20,13 @@ export interface OdQuery {
    * for comparison in `npm run accuracy`).
    */
   zoneLookup?: 'polygon' | 'cells';
+  /**
+   * Where a consecutive trip ends: `stay` (default) — at its destination stay's recorded place once
+   * that stay has ended (placed with the whole stay's evidence; src/mobility/engine/device-track.ts),
+   * else as the trip was emitted; `trip` — always as emitted, when the stay was confirmed (the place
+   * the streaming `od_h3_hourly` counted).
+   */
+  destinationPlace?: 'stay' | 'trip';
 }
 
 /** What {@link queryOdHourly} found. */
@@ -32,8 +39,8 @@ export interface OdHourlyResult {
 /**
  * True OD counts per (origin, destination, departure hour) from `trips` (consecutive) or from the
  * ordered pairs of each device's stays within a UTC day (all-pairs; departure = the end of the
- * earlier stay). An end is mapped to the zone whose polygon holds the stay centre (see
- * {@link OdQuery.zoneLookup}), or to the H3 parent at `res`. Pairs within one zone or cell are kept (intra-zonal flows). Not released:
+ * earlier stay). A trip ends at its destination stay's recorded place ({@link OdQuery.destinationPlace}).
+ * An end is mapped to the zone whose polygon holds the stay centre (see {@link OdQuery.zoneLookup}), or to the H3 parent at `res`. Pairs within one zone or cell are kept (intra-zonal flows). Not released:
  * pass the cells to {@link releaseOd} before they leave the system.
  */
 export async function queryOdHourly(conn: DuckDBConnection, q: OdQuery): Promise<OdHourlyResult> {
@@ -42,10 +49,15 @@ export async function queryOdHourly(conn: DuckDBConnection, q: OdQuery): Promise
   if (Number(has.getRowsJS()[0]![0]) === 0) {
     throw new RangeError(`the database has no ${need} table: ingest or stream with the trajectory layer first (docs/mobility.md)`);
   }
+  const stays = Number((await conn.runAndReadAll('SELECT count(*) FROM duckdb_tables() WHERE table_name = \'stays\'')).getRowsJS()[0]![0]) > 0;
   const params: Record<string, string | number> = { from: q.from ?? -8.64e15, to: q.to ?? 8.64e15 };
   const pairs = q.variant === 'consecutive'
-    ? `SELECT epoch_ms(depart_ts) AS dep, origin, destination, origin_lat AS olat, origin_lng AS olng,
-              destination_lat AS dlat, destination_lng AS dlng FROM trips`
+    ? q.destinationPlace === 'trip' || !stays
+      ? `SELECT epoch_ms(depart_ts) AS dep, origin, destination, origin_lat AS olat, origin_lng AS olng,
+                destination_lat AS dlat, destination_lng AS dlng FROM trips`
+      : `SELECT epoch_ms(t.depart_ts) AS dep, t.origin, coalesce(s.h3, t.destination) AS destination, t.origin_lat AS olat,
+                t.origin_lng AS olng, coalesce(s.lat, t.destination_lat) AS dlat, coalesce(s.lng, t.destination_lng) AS dlng
+         FROM trips t LEFT JOIN stays s ON s.device = t.device AND s.start_ts = t.arrive_ts`
     : `SELECT epoch_ms(a.end_ts) AS dep, a.h3 AS origin, b.h3 AS destination, a.lat AS olat, a.lng AS olng,
               b.lat AS dlat, b.lng AS dlng
        FROM stays a JOIN stays b ON a.device = b.device AND b.start_ts >= a.end_ts AND b.start_ts > a.start_ts

@@ -2,6 +2,7 @@ import { latLngToCell } from 'h3-js';
 import { distanceM } from './distance-m.ts';
 import type { ResolvedMobilityConfig } from './mobility-config.ts';
 import type { Stay, StayEndReason } from './stay.ts';
+import type { StayPlacer } from './stay-placer.ts';
 import type { TrackPoint } from './track-point.ts';
 import type { Trip } from './trip.ts';
 
@@ -17,7 +18,18 @@ interface Centre {
   wSum: number;
   latSum: number;
   lngSum: number;
+  /** Place key ({@link TrackPoint.h3}) of the last point. */
+  lastKey?: string;
+  /** Closed weight (ms) per place key: the time each point held until the next of its kind. */
+  dwell?: Record<string, number>;
 }
+
+/**
+ * The settings the trajectory functions run with: the resolved config and, optionally, a
+ * {@link StayPlacer} that places a cell-seen stay from its dwell per sector (instead of the
+ * time-weighted centre of the sector centres).
+ */
+export type TrackSettings = ResolvedMobilityConfig & { placer?: StayPlacer };
 
 /**
  * A place a device may be staying at: the points seen inside its roam radius. Cell events sit at
@@ -78,7 +90,7 @@ export function newDeviceTrack(device: string): DeviceTrackState {
  * detection and trip linking in one incremental pass (rules: docs/mobility.md). Ended stays and
  * new trips are appended to `out`. An event older than the latest one seen is ignored (counted).
  */
-export function pushPoint(s: DeviceTrackState, p: TrackPoint, cfg: ResolvedMobilityConfig, out: TrackOutput): void {
+export function pushPoint(s: DeviceTrackState, p: TrackPoint, cfg: TrackSettings, out: TrackOutput): void {
   if (p.ts < s.lastSeen) {
     s.outOfOrder++;
     return;
@@ -88,7 +100,7 @@ export function pushPoint(s: DeviceTrackState, p: TrackPoint, cfg: ResolvedMobil
   place(s, p, cfg, out);
 }
 
-function place(s: DeviceTrackState, p: TrackPoint, cfg: ResolvedMobilityConfig, out: TrackOutput): void {
+function place(s: DeviceTrackState, p: TrackPoint, cfg: TrackSettings, out: TrackOutput): void {
   if (s.prev && s.prev.departTs === null) s.prev.departTs = p.ts;
   const c = s.cand;
   if (!c) {
@@ -125,20 +137,20 @@ function place(s: DeviceTrackState, p: TrackPoint, cfg: ResolvedMobilityConfig, 
  * oscillation becomes a departure; a stay silent for longer than the bridged gap ends as `silence`.
  * Idempotent, so calling it at every window end or only at the next event gives the same result.
  */
-export function advanceTrack(s: DeviceTrackState, now: number, cfg: ResolvedMobilityConfig, out: TrackOutput): void {
+export function advanceTrack(s: DeviceTrackState, now: number, cfg: TrackSettings, out: TrackOutput): void {
   if (s.exc.length > 0 && now > excursionDeadline(s, cfg)) depart(s, cfg, out);
   const c = s.cand;
   if (c && s.exc.length === 0 && now - c.lastTs > cfg.maxGapMs) endCandidate(s, c.lastTs, 'silence', null, cfg, out);
 }
 
 /** End of a finite input: a pending excursion counts as a departure; the open candidate ends `open`. */
-export function finishTrack(s: DeviceTrackState, cfg: ResolvedMobilityConfig, out: TrackOutput): void {
+export function finishTrack(s: DeviceTrackState, cfg: TrackSettings, out: TrackOutput): void {
   if (s.exc.length > 0) depart(s, cfg, out);
   if (s.cand) endCandidate(s, s.cand.lastTs, 'open', null, cfg, out);
 }
 
 /** True when the state holds nothing a later event or trip could still need. */
-export function isIdle(s: DeviceTrackState, now: number, cfg: ResolvedMobilityConfig): boolean {
+export function isIdle(s: DeviceTrackState, now: number, cfg: TrackSettings): boolean {
   return !s.cand && s.exc.length === 0 && (!s.prev || (s.prev.departTs !== null && now - s.prev.departTs > cfg.maxTripMs));
 }
 
@@ -149,7 +161,7 @@ export function isIdle(s: DeviceTrackState, now: number, cfg: ResolvedMobilityCo
  * Rule B: a single point reached at an impossible speed (after speedSlackM of location slack) that
  * is left as impossibly fast, within oscWindowMs.
  */
-function excursionDeadline(s: DeviceTrackState, cfg: ResolvedMobilityConfig): number {
+function excursionDeadline(s: DeviceTrackState, cfg: TrackSettings): number {
   const c = s.cand!, exc = s.exc, first = exc[0]!, last = exc[exc.length - 1]!;
   const [lat, lng] = placeAt(c, first.ts, cfg);
   let deadline = -Infinity;
@@ -172,7 +184,7 @@ function excursionDeadline(s: DeviceTrackState, cfg: ResolvedMobilityConfig): nu
 }
 
 /** The excursion was real: the candidate ends at its first event, which is re-placed with the rest. */
-function depart(s: DeviceTrackState, cfg: ResolvedMobilityConfig, out: TrackOutput): void {
+function depart(s: DeviceTrackState, cfg: TrackSettings, out: TrackOutput): void {
   const exc = s.exc, c = s.cand!;
   s.exc = [];
   const departTs = exc[0]!.ts;
@@ -182,12 +194,18 @@ function depart(s: DeviceTrackState, cfg: ResolvedMobilityConfig, out: TrackOutp
 }
 
 function endCandidate(
-  s: DeviceTrackState, end: number, reason: StayEndReason, departTs: number | null, cfg: ResolvedMobilityConfig, out: TrackOutput,
+  s: DeviceTrackState, end: number, reason: StayEndReason, departTs: number | null, cfg: TrackSettings, out: TrackOutput,
 ): void {
   const c = s.cand!;
   s.cand = null;
   if (!c.place && end - c.start >= minDwell(c, cfg)) confirm(s, c, end, cfg, out);
   if (!c.place) return;
+  if (cfg.placer) {
+    // The whole stay places it better than its first minutes (more ping-pong seen, more fixes): the
+    // stay row and the next trip's origin use it; the trip into the stay keeps its confirmed place.
+    const [lat, lng] = stayPlace(c, end, cfg);
+    c.place = { h3: latLngToCell(lat, lng, cfg.stayRes), lat, lng };
+  }
   out.stays.push({
     device: s.device,
     start: c.start,
@@ -205,8 +223,8 @@ function endCandidate(
 }
 
 /** The candidate dwelled long enough: freeze its place and link a trip from the previous stay. */
-function confirm(s: DeviceTrackState, c: Candidate, at: number, cfg: ResolvedMobilityConfig, out: TrackOutput): void {
-  const [lat, lng] = placeAt(c, at, cfg);
+function confirm(s: DeviceTrackState, c: Candidate, at: number, cfg: TrackSettings, out: TrackOutput): void {
+  const [lat, lng] = stayPlace(c, at, cfg);
   const h3 = latLngToCell(lat, lng, cfg.stayRes);
   c.place = { h3, lat, lng };
   const prev = s.prev;
@@ -236,6 +254,7 @@ function startCandidate(p: TrackPoint): Candidate {
   k.lastTs = p.ts;
   k.lastLat = p.lat;
   k.lastLng = p.lng;
+  k.lastKey = p.h3;
   return c;
 }
 
@@ -243,21 +262,45 @@ function emptyCentre(): Centre {
   return { n: 0, lastTs: 0, lastLat: 0, lastLng: 0, wSum: 0, latSum: 0, lngSum: 0 };
 }
 
-function addToCentre(k: Centre, p: TrackPoint, cfg: ResolvedMobilityConfig): void {
+function addToCentre(k: Centre, p: TrackPoint, cfg: TrackSettings): void {
   if (k.n > 0) {
     const w = Math.min(p.ts - k.lastTs, cfg.maxGapMs);
     k.wSum += w;
     k.latSum += w * k.lastLat;
     k.lngSum += w * k.lastLng;
+    if (k.lastKey !== undefined) {
+      k.dwell ??= {};
+      k.dwell[k.lastKey] = (k.dwell[k.lastKey] ?? 0) + w;
+    }
   }
   k.n++;
   k.lastTs = p.ts;
   k.lastLat = p.lat;
   k.lastLng = p.lng;
+  k.lastKey = p.h3;
+}
+
+/** Dwell per place key as of `t` (the last point's open weight included, capped as in {@link centreOf}). */
+function dwellOf(k: Centre, t: number, cfg: TrackSettings): Record<string, number> {
+  const d = { ...k.dwell };
+  if (k.lastKey !== undefined) d[k.lastKey] = (d[k.lastKey] ?? 0) + Math.max(0, Math.min(t - k.lastTs, cfg.maxGapMs));
+  return d;
+}
+
+/**
+ * Where the stay is as of `t`, as recorded: a cell-only stay through the {@link TrackSettings.placer}
+ * when there is one and it places it, else {@link placeAt}.
+ */
+function stayPlace(c: Candidate, t: number, cfg: TrackSettings): [number, number] {
+  if (cfg.placer && c.gps.n === 0) {
+    const at = cfg.placer(dwellOf(c.cell, t, cfg));
+    if (at) return [at[0], at[1]];
+  }
+  return placeAt(c, t, cfg);
 }
 
 /** Time-weighted centre of one kind as of `t`. */
-function centreOf(k: Centre, t: number, cfg: ResolvedMobilityConfig): [number, number] {
+function centreOf(k: Centre, t: number, cfg: TrackSettings): [number, number] {
   const w = Math.max(0, Math.min(t - k.lastTs, cfg.maxGapMs));
   const total = k.wSum + w;
   if (total === 0) return [k.lastLat, k.lastLng];
@@ -265,7 +308,7 @@ function centreOf(k: Centre, t: number, cfg: ResolvedMobilityConfig): [number, n
 }
 
 /** The stay's place as of `t`: the GPS centre when there are fixes (precise), else the cell centre. */
-function placeAt(c: Candidate, t: number, cfg: ResolvedMobilityConfig): [number, number] {
+function placeAt(c: Candidate, t: number, cfg: TrackSettings): [number, number] {
   return centreOf(c.gps.n > 0 ? c.gps : c.cell, t, cfg);
 }
 
@@ -275,7 +318,7 @@ function placeAt(c: Candidate, t: number, cfg: ResolvedMobilityConfig): [number,
  * stay has no fix yet. A cell event: within cellRadiusM of the cell centre, or within crossRadiusM
  * of the GPS centre (the serving site may be a cell range away from the phone).
  */
-function isInside(c: Candidate, p: TrackPoint, cfg: ResolvedMobilityConfig): boolean {
+function isInside(c: Candidate, p: TrackPoint, cfg: TrackSettings): boolean {
   const near = (k: Centre, r: number) => {
     if (k.n === 0) return false;
     const [lat, lng] = centreOf(k, p.ts, cfg);
@@ -285,6 +328,6 @@ function isInside(c: Candidate, p: TrackPoint, cfg: ResolvedMobilityConfig): boo
   return near(c.cell, cfg.cellRadiusM) || near(c.gps, cfg.crossRadiusM);
 }
 
-function minDwell(c: Candidate, cfg: ResolvedMobilityConfig): number {
+function minDwell(c: Candidate, cfg: TrackSettings): number {
   return c.cell.n > 0 ? cfg.cellMinDwellMs : cfg.gpsMinDwellMs;
 }

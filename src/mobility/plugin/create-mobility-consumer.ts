@@ -1,10 +1,11 @@
 import type { DeviceConsumer, DeviceConsumerFactory, DeviceWindow } from '../../window/device-window.ts';
 import {
-  advanceTrack, finishTrack, isIdle, newDeviceTrack, pushPoint, type DeviceTrackState, type TrackOutput,
+  advanceTrack, finishTrack, isIdle, newDeviceTrack, pushPoint, type DeviceTrackState, type TrackOutput, type TrackSettings,
 } from '../engine/device-track.ts';
 import { resolveMobilityConfig, type MobilityConfig } from '../engine/mobility-config.ts';
 import { OdHourAccumulator } from '../engine/od-hour-accumulator.ts';
 import { odPublicationBoundMs } from '../engine/od-publication-bound.ts';
+import type { StayPlacer } from '../engine/stay-placer.ts';
 import type { MobilityRecord } from './mobility-record.ts';
 import { toTrackPoint } from './to-track-point.ts';
 
@@ -26,8 +27,8 @@ interface MobilitySnapshot {
  * @example
  * pipelineConfig.deviceConsumers = [createMobilityConsumer({ maxTripMs: 2 * 3_600_000 })];
  */
-export function createMobilityConsumer(config: MobilityConfig = {}): DeviceConsumerFactory<MobilityRecord> {
-  const cfg = resolveMobilityConfig(config);
+export function createMobilityConsumer(config: MobilityConfig = {}, placer?: StayPlacer): DeviceConsumerFactory<MobilityRecord> {
+  const cfg: TrackSettings = placer ? { ...resolveMobilityConfig(config), placer } : resolveMobilityConfig(config);
   return () => new MobilityConsumer(cfg);
 }
 
@@ -37,12 +38,12 @@ function byDevice(a: { device: string }, b: { device: string }): number {
 
 class MobilityConsumer implements DeviceConsumer<MobilityRecord> {
   readonly name = MOBILITY_CONSUMER;
-  readonly #cfg: ReturnType<typeof resolveMobilityConfig>;
+  readonly #cfg: TrackSettings;
   #tracks = new Map<string, DeviceTrackState>();
   #od: OdHourAccumulator;
   #now = Number.MIN_SAFE_INTEGER;
 
-  constructor(cfg: ReturnType<typeof resolveMobilityConfig>) {
+  constructor(cfg: TrackSettings) {
     this.#cfg = cfg;
     this.#od = new OdHourAccumulator(odPublicationBoundMs(cfg));
   }
