@@ -7,7 +7,8 @@ import type { CellTable } from '../src/locate/cell-table.ts';
 import { RecordLocator, isDeadLetter } from '../src/locate/record-locator.ts';
 import type { DeadLetter, PipelineSink } from '../src/core/pipeline-sink.ts';
 import type { Pseudonymiser } from '../src/privacy/pseudonymiser.ts';
-import type { DeviceConsumer, DeviceConsumerPlugin, DeviceWindow } from '../src/window/device-window.ts';
+import type { DeviceConsumer, DeviceConsumerPlugin } from '../src/window/device-window.ts';
+import { ConsumerFanout } from '../src/window/consumer-fanout.ts';
 import { PresenceEngine, type PresenceEngineSnapshot } from '../src/window/presence-engine.ts';
 import type { PresenceRow } from '../src/core/presence-row.ts';
 import { DEFAULT_WINDOW_CONFIG, windowStart, type WindowConfig } from '../src/window/window-config.ts';
@@ -100,7 +101,7 @@ export class IngestPipeline {
     this.#consumers = createConsumers(config.deviceConsumers ?? []);
     this.#engine = new PresenceEngine({
       ...this.config,
-      ...(this.#consumers.length > 0 ? { onDeviceWindows: (s: number, e: number, d: DeviceWindow[]) => this.#onDeviceWindows(s, e, d) } : {}),
+      ...(this.#consumers.length > 0 ? { deviceSink: new ConsumerFanout(this.#consumers, (name, out) => this.#sink.deviceOutputs?.(name, out)) } : {}),
     });
     this.#watermarks = new Watermarks({ latenessMs: this.config.latenessMs, idleTimeoutMs: config.idleTimeoutMs });
     if (config.onWindowsClosed) this.#onClosed = config.onWindowsClosed;
@@ -264,13 +265,6 @@ export class IngestPipeline {
       if (out.length > 0) this.#sink.deviceOutputs?.(c.name, out);
     }
     return n;
-  }
-
-  #onDeviceWindows(s: number, e: number, devices: DeviceWindow[]): void {
-    for (const c of this.#consumers) {
-      const out = c.onWindow(s, e, devices);
-      if (out.length > 0) this.#sink.deviceOutputs?.(c.name, out);
-    }
   }
 
   #emit(rows: PresenceRow[]): number {

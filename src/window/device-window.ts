@@ -58,19 +58,10 @@ export interface DeviceWindow {
   mcc?: string;
 }
 
-/**
- * A per-device consumer of closed windows. One instance lives per pipeline (per Kafka partition under
- * `stream`), so it only ever sees the devices of its partition.
- *
- * Outputs are plain records returned to the pipeline, which hands them to its sink under the
- * consumer's {@link name}; under `stream` they commit in the same DuckDB transaction as the offsets
- * and the consumer's {@link snapshot}.
- */
-export interface DeviceConsumer<Out = unknown> {
+/** What every {@link DeviceConsumer} has: a name, its state, and what it emits at the end of input. */
+interface DeviceConsumerBase<Out> {
   /** Short stable name: keys its state in checkpoints and its outputs in the sink (`stays`, `presence-check`). */
   readonly name: string;
-  /** Called once per closed window, windows in order, with every device of that window (any order). */
-  onWindow(windowStart: number, windowEnd: number, devices: readonly DeviceWindow[]): readonly Out[];
   /** End of a finite input (after the last window closed): emit what is still open. */
   finish?(): readonly Out[];
   /**
@@ -80,6 +71,57 @@ export interface DeviceConsumer<Out = unknown> {
   snapshot(): unknown;
   /** Replaces the state with a {@link snapshot}. */
   restore(state: unknown): void;
+}
+
+/**
+ * A consumer that takes a closed window whole: every device of the window in one array. Simple, and
+ * fine for small inputs and tests; the pipeline then keeps the window's {@link DeviceWindow}s alive
+ * until it has them all.
+ */
+export interface WindowDeviceConsumer<Out = unknown> extends DeviceConsumerBase<Out> {
+  /** Called once per closed window, windows in order, with every device of that window (any order). */
+  onWindow(windowStart: number, windowEnd: number, devices: readonly DeviceWindow[]): readonly Out[];
+}
+
+/**
+ * A consumer that takes a closed window one device at a time, as the engine builds each
+ * {@link DeviceWindow}: the object is dropped as soon as every consumer has seen it, so at a million
+ * devices a window close allocates only short-lived garbage (the young generation's, collected
+ * cheaply) instead of a million objects kept until the last device (promoted to the old generation
+ * and marked by full collections). The production consumers (stays/trips, population, traffic) are of
+ * this kind.
+ */
+export interface StreamingDeviceConsumer<Out = unknown> extends DeviceConsumerBase<Out> {
+  /** A window `[windowStart, windowEnd)` starts closing (windows in order). */
+  openWindow(windowStart: number, windowEnd: number): void;
+  /** One device of the window being closed (any order). Keep what you need of it, not the object's arrays. */
+  onDevice(device: DeviceWindow): void;
+  /** The window has closed (every device seen): its outputs. */
+  closeWindow(): readonly Out[];
+}
+
+/**
+ * A per-device consumer of closed windows, whole ({@link WindowDeviceConsumer}) or device by device
+ * ({@link StreamingDeviceConsumer}). One instance lives per pipeline (per Kafka partition under
+ * `stream`), so it only ever sees the devices of its partition.
+ *
+ * Outputs are plain records returned to the pipeline, which hands them to its sink under the
+ * consumer's name; under `stream` they commit in the same DuckDB transaction as the offsets and the
+ * consumer's snapshot.
+ */
+export type DeviceConsumer<Out = unknown> = WindowDeviceConsumer<Out> | StreamingDeviceConsumer<Out>;
+
+/** True for a consumer that takes windows device by device. */
+export function isStreamingConsumer<Out>(c: DeviceConsumer<Out>): c is StreamingDeviceConsumer<Out> {
+  return typeof (c as StreamingDeviceConsumer<Out>).onDevice === 'function';
+}
+
+/** Feeds one closed window, whole, to a consumer of either kind; returns its outputs (tests, batch recomputes). */
+export function feedWindow<Out>(c: DeviceConsumer<Out>, windowStart: number, windowEnd: number, devices: readonly DeviceWindow[]): readonly Out[] {
+  if (!isStreamingConsumer(c)) return c.onWindow(windowStart, windowEnd, devices);
+  c.openWindow(windowStart, windowEnd);
+  for (const d of devices) c.onDevice(d);
+  return c.closeWindow();
 }
 
 /** Makes a fresh consumer: a pipeline (one per partition) calls it once. */

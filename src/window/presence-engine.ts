@@ -52,6 +52,17 @@ export interface PresenceEngineSnapshot {
 /** Receives the {@link DeviceWindow}s of each window the engine closes, windows in order. */
 export type DeviceWindowListener = (windowStart: number, windowEnd: number, devices: DeviceWindow[]) => void;
 
+/**
+ * Receives the {@link DeviceWindow}s of each window the engine closes one at a time, as they are
+ * built (`open`, then `device` per device, then `close`; windows in order). Nothing keeps a device's
+ * object once `device` returns, so a close at a million devices leaves only young garbage.
+ */
+export interface DeviceWindowSink {
+  open(windowStart: number, windowEnd: number): void;
+  device(d: DeviceWindow): void;
+  close(): void;
+}
+
 /** Configuration of a {@link PresenceEngine}. */
 export interface PresenceEngineConfig extends WindowConfig {
   /** Base H3 resolution of the cells (stored in the rows). */
@@ -61,6 +72,8 @@ export interface PresenceEngineConfig extends WindowConfig {
    * an event in it). Default none: then no {@link DeviceWindow} is ever built (no cost).
    */
   onDeviceWindows?: DeviceWindowListener;
+  /** Device by device instead ({@link DeviceWindowSink}); takes precedence over {@link onDeviceWindows}. */
+  deviceSink?: DeviceWindowSink;
 }
 
 /**
@@ -80,14 +93,14 @@ export class PresenceEngine {
   readonly #cfg: WindowConfig;
   readonly #res: number;
   readonly #devices = new Map<string, DeviceState>();
-  readonly #onDevices: DeviceWindowListener | null;
+  readonly #onDevices: DeviceWindowSink | null;
   #closedUntil = -Infinity;
   #minTs = Infinity;
 
   constructor(config: PresenceEngineConfig) {
     this.#cfg = checkWindowConfig(config);
     this.#res = config.resolution;
-    this.#onDevices = config.onDeviceWindows ?? null;
+    this.#onDevices = config.deviceSink ?? (config.onDeviceWindows ? collectInto(config.onDeviceWindows) : null);
   }
 
   /** End of the last closed window: windows ending at or before it are final. -Infinity before any. */
@@ -182,8 +195,9 @@ export class PresenceEngine {
     const dwell = scratch.dwell;
     const lastEnd = scratch.lastEnd;
     const seen = scratch.seen;
-    const collect = this.#onDevices !== null;
-    const devices: DeviceWindow[] = [];
+    const sink = this.#onDevices;
+    const collect = sink !== null;
+    if (collect) sink.open(s, e);
 
     for (const st of this.#devices.values()) {
       const p = st.pending;
@@ -197,7 +211,7 @@ export class PresenceEngine {
           const ov = Math.min(holdEnd, e) - Math.max(st.prevTs, s);
           if (ov > 0) {
             bucket(st.prevH3).present++;
-            if (collect) devices.push({ device: st.device, windowStart: s, windowEnd: e, dominant: st.prevH3, dwell: [[st.prevH3, ov]], events: [] });
+            if (collect) sink.device({ device: st.device, windowStart: s, windowEnd: e, dominant: st.prevH3, dwell: [[st.prevH3, ov]], events: [] });
           }
         }
         if (p.length === 0 && (st.prevH3 === null || st.prevTs + T <= e)) this.#devices.delete(st.device);
@@ -255,7 +269,7 @@ export class PresenceEngine {
         }
       }
       if (best >= 0) bucket(cells[best]!).present++;
-      if (collect) devices.push(deviceWindow(st.device, s, e, best >= 0 ? cells[best]! : null, nCells, p, k, st.mcc));
+      if (collect) sink.device(deviceWindow(st.device, s, e, best >= 0 ? cells[best]! : null, nCells, p, k, st.mcc));
       cells.fill(null, 0, nCells);
       seen.fill(null, 0, nSeen);
 
@@ -267,7 +281,7 @@ export class PresenceEngine {
       if (st.pending.length === 0 && (st.prevH3 === null || st.prevTs + T <= e)) this.#devices.delete(st.device);
     }
 
-    if (collect) this.#onDevices!(s, e, devices);
+    if (collect) sink.close();
     const keys = [...acc.keys()].sort();
     for (const h3 of keys) {
       const a = acc.get(h3)!;
@@ -304,6 +318,22 @@ export class PresenceEngine {
       });
     }
   }
+}
+
+/** A {@link DeviceWindowSink} that hands each window's devices to `listener` as one array. */
+function collectInto(listener: DeviceWindowListener): DeviceWindowSink {
+  let devices: DeviceWindow[] = [];
+  let s = 0;
+  let e = 0;
+  return {
+    open(windowStart, windowEnd) {
+      s = windowStart;
+      e = windowEnd;
+      devices = [];
+    },
+    device: (d) => void devices.push(d),
+    close: () => listener(s, e, devices),
+  };
 }
 
 /** The {@link DeviceWindow} of a device from the close scratch (cells/dwell of its holds, its first `k` events). */

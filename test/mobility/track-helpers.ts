@@ -1,3 +1,4 @@
+import { feedWindow } from '../../src/window/device-window.ts';
 import { latLngToCell } from 'h3-js';
 import type { LocatedEvent } from '../../schemas/events.ts';
 import { groupDeviceWindows } from '../../src/mobility/batch/group-device-windows.ts';
@@ -52,7 +53,7 @@ export function runConsumer(evs: LocatedEvent[], opts: { windowMs?: number; conf
   const records: MobilityRecord[] = [];
   let n = 0;
   for (const w of groupDeviceWindows(evs, opts.windowMs ?? 15 * M)) {
-    records.push(...(consumer.onWindow(w.windowStart, w.windowEnd, w.devices) as MobilityRecord[]));
+    records.push(...(feedWindow(consumer, w.windowStart, w.windowEnd, w.devices) as MobilityRecord[]));
     if (opts.restoreEvery && ++n % opts.restoreEvery === 0) {
       // A restart: a fresh consumer from the JSON checkpoint.
       const state = JSON.parse(JSON.stringify(consumer.snapshot()));

@@ -10,6 +10,7 @@ import { visitorIncidents } from '../../src/population/engine/visitor-incidents.
 import { createAreaVisitorsConsumer } from '../../src/population/plugin/create-area-visitors-consumer.ts';
 import type { WatchedArea } from '../../src/alerts/engine/watched-area.ts';
 import type { DeviceWindow } from '../../src/window/device-window.ts';
+import { feedWindow } from '../../src/window/device-window.ts';
 import { cli } from '../support/cli.ts';
 
 const M = 60_000, H = 3_600_000, DAY = 86_400_000;
@@ -41,7 +42,7 @@ describe('the area-visitors consumer', () => {
     book.homeMcc = '222';
     book.homes.set('d1', 'W');
     const dw = (device: string, dominant: string | null, mcc?: string): DeviceWindow => ({ device, windowStart: T0, windowEnd: T0 + 15 * M, dominant, dwell: [], events: [], ...(mcc ? { mcc } : {}) });
-    expect(consumer.onWindow(T0, T0 + 15 * M, [dw('d1', c1, '222'), dw('d2', c1, '222'), dw('f1', c1, '208'), dw('f2', c1, '208'), dw('x', c2, '208'), dw('y', null)])).toEqual([
+    expect(feedWindow(consumer, T0, T0 + 15 * M, [dw('d1', c1, '222'), dw('d2', c1, '222'), dw('f1', c1, '208'), dw('f2', c1, '208'), dw('x', c2, '208'), dw('y', null)])).toEqual([
       { windowStart: T0, windowEnd: T0 + 15 * M, areaId: 'a1', origin: 'FR', visitors: 2 },
       { windowStart: T0, windowEnd: T0 + 15 * M, areaId: 'a1', origin: 'W', visitors: 1 },
       { windowStart: T0, windowEnd: T0 + 15 * M, areaId: 'a1', origin: 'unknown', visitors: 1 },

@@ -9,6 +9,7 @@ import { simulateLines } from '../../src/sim/simulate-lines.ts';
 import { PopulationTruth } from '../../src/sim/truth/population-truth.ts';
 import { Simulation } from '../../src/sim/simulation.ts';
 import type { DeviceWindow } from '../../src/window/device-window.ts';
+import { feedWindow } from '../../src/window/device-window.ts';
 import { PresenceEngine } from '../../src/window/presence-engine.ts';
 
 const M = 60_000;
@@ -46,10 +47,10 @@ describe('the MCC on the device seam', () => {
   it('the device-mcc consumer emits each device once per UTC day it is seen (last_seen for retention)', () => {
     const c = createDeviceMccConsumer()();
     const w = (device: string, mcc?: string): DeviceWindow => ({ device, windowStart: T0, windowEnd: T0 + 15 * M, dominant: null, dwell: [], events: [], ...(mcc ? { mcc } : {}) });
-    expect(c.onWindow(T0, T0 + 15 * M, [w('a', '208'), w('b')])).toEqual([{ device: 'a', mcc: '208', seen: T0 + 15 * M }]);
-    expect(c.onWindow(T0 + 15 * M, T0 + 30 * M, [w('a', '208'), w('c', '222')])).toEqual([{ device: 'c', mcc: '222', seen: T0 + 30 * M }]);
+    expect(feedWindow(c, T0, T0 + 15 * M, [w('a', '208'), w('b')])).toEqual([{ device: 'a', mcc: '208', seen: T0 + 15 * M }]);
+    expect(feedWindow(c, T0 + 15 * M, T0 + 30 * M, [w('a', '208'), w('c', '222')])).toEqual([{ device: 'c', mcc: '222', seen: T0 + 30 * M }]);
     const D = 86_400_000;
-    expect(c.onWindow(T0 + D, T0 + D + 15 * M, [w('a', '208')])).toEqual([{ device: 'a', mcc: '208', seen: T0 + D + 15 * M }]);
+    expect(feedWindow(c, T0 + D, T0 + D + 15 * M, [w('a', '208')])).toEqual([{ device: 'a', mcc: '208', seen: T0 + D + 15 * M }]);
   });
 });
 

@@ -6,6 +6,7 @@ import { storeZoneSystem } from '../../src/outputs/duckdb/store-zone-system.ts';
 import { readPopulationInput } from '../../src/population/duckdb/read-population-input.ts';
 import { createDeviceCellsConsumer } from '../../src/population/plugin/create-device-cells-consumer.ts';
 import type { DeviceWindow } from '../../src/window/device-window.ts';
+import { feedWindow } from '../../src/window/device-window.ts';
 import { mapZoneCells } from '../../src/zones/map-zone-cells.ts';
 import { readZoneFeatures } from '../../src/zones/read-zone-features.ts';
 
@@ -42,12 +43,12 @@ describe('the device-cells consumer (transit evidence)', () => {
       device, windowStart: ts, windowEnd: ts + 15 * M, dominant: h3s[0] ?? null, dwell: [], events: h3s.map((h3) => ({ ts, h3, kind: 'tau' })),
     });
     let c = createDeviceCellsConsumer()();
-    expect(c.onWindow(T0, T0 + 15 * M, [dw('d1', T0, [a, a]), dw('d2', T0, [b])])).toEqual([]);
-    expect(c.onWindow(T0 + 15 * M, T0 + 30 * M, [dw('d1', T0 + 15 * M, [b]), dw('d3', T0 + 15 * M, [])])).toEqual([]);
+    expect(feedWindow(c, T0, T0 + 15 * M, [dw('d1', T0, [a, a]), dw('d2', T0, [b])])).toEqual([]);
+    expect(feedWindow(c, T0 + 15 * M, T0 + 30 * M, [dw('d1', T0 + 15 * M, [b]), dw('d3', T0 + 15 * M, [])])).toEqual([]);
     const snap = JSON.parse(JSON.stringify(c.snapshot()));
     c = createDeviceCellsConsumer()();
     c.restore(snap);
-    const day1 = c.onWindow(T0 + DAY, T0 + DAY + 15 * M, [dw('d1', T0 + DAY, [a])]);
+    const day1 = feedWindow(c, T0 + DAY, T0 + DAY + 15 * M, [dw('d1', T0 + DAY, [a])]);
     const p = (h: string) => cellToParent(h, 8);
     expect([...day1].sort((x, y) => (x.device + x.h3 < y.device + y.h3 ? -1 : 1))).toEqual([
       { dayEnd: T0 + DAY, device: 'd1', h3: p(a) }, { dayEnd: T0 + DAY, device: 'd1', h3: p(b) }, { dayEnd: T0 + DAY, device: 'd2', h3: p(b) },

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { withAppender } from '../../src/outputs/duckdb/with-appender.ts';
 import { h3ToBigInt, tsValue } from '../../src/outputs/duckdb/duckdb-sink.ts';
-import type { DeviceConsumer, DeviceConsumerPlugin, DeviceWindow } from '../../src/window/device-window.ts';
+import type { DeviceConsumerPlugin, DeviceWindow, WindowDeviceConsumer } from '../../src/window/device-window.ts';
 
 /** One output of {@link PresenceCheckConsumer}: a device present in a cell in a window. */
 export interface PresenceCheckRow {
@@ -22,7 +22,7 @@ export interface PresenceCheckRow {
  * `presence` table. Its state (windows present per device) makes lost or replayed state visible: after
  * a crash, `seq` must still count 1, 2, 3… per device.
  */
-export class PresenceCheckConsumer implements DeviceConsumer<PresenceCheckRow> {
+export class PresenceCheckConsumer implements WindowDeviceConsumer<PresenceCheckRow> {
   readonly name = 'presence-check';
   #seen = new Map<string, number>();
   #lastWindow: number | null = null;

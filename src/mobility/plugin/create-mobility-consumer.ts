@@ -1,4 +1,4 @@
-import type { DeviceConsumer, DeviceConsumerFactory, DeviceWindow } from '../../window/device-window.ts';
+import type { DeviceConsumerFactory, DeviceWindow, StreamingDeviceConsumer } from '../../window/device-window.ts';
 import {
   advanceTrack, finishTrack, isIdle, newDeviceTrack, pushPoint, type DeviceTrackState, type TrackOutput, type TrackSettings,
 } from '../engine/device-track.ts';
@@ -36,28 +36,39 @@ function byDevice(a: { device: string }, b: { device: string }): number {
   return a.device < b.device ? -1 : a.device > b.device ? 1 : 0;
 }
 
-class MobilityConsumer implements DeviceConsumer<MobilityRecord> {
+class MobilityConsumer implements StreamingDeviceConsumer<MobilityRecord> {
   readonly name = MOBILITY_CONSUMER;
   readonly #cfg: TrackSettings;
   #tracks = new Map<string, DeviceTrackState>();
   #od: OdHourAccumulator;
   #now = Number.MIN_SAFE_INTEGER;
+  /** Outputs of the window being closed, and its end. */
+  #out: TrackOutput = { stays: [], trips: [] };
+  #windowEnd = 0;
 
   constructor(cfg: TrackSettings) {
     this.#cfg = cfg;
     this.#od = new OdHourAccumulator(odPublicationBoundMs(cfg));
   }
 
-  onWindow(_windowStart: number, windowEnd: number, devices: readonly DeviceWindow[]): readonly MobilityRecord[] {
-    const out: TrackOutput = { stays: [], trips: [] };
-    for (const d of devices) {
-      if (d.events.length === 0) continue;
-      let s = this.#tracks.get(d.device);
-      if (!s) this.#tracks.set(d.device, (s = newDeviceTrack(d.device)));
-      for (const e of d.events) pushPoint(s, toTrackPoint(e), this.#cfg, out);
-    }
+  openWindow(_windowStart: number, windowEnd: number): void {
+    this.#out = { stays: [], trips: [] };
+    this.#windowEnd = windowEnd;
+  }
+
+  onDevice(d: DeviceWindow): void {
+    if (d.events.length === 0) return;
+    let s = this.#tracks.get(d.device);
+    if (!s) this.#tracks.set(d.device, (s = newDeviceTrack(d.device)));
+    for (const e of d.events) pushPoint(s, toTrackPoint(e), this.#cfg, this.#out);
+  }
+
+  closeWindow(): readonly MobilityRecord[] {
+    const out = this.#out;
+    const windowEnd = this.#windowEnd;
+    this.#out = { stays: [], trips: [] };
     // Outputs in device order, whatever order the engine handed the devices in: a stable sort of the
-    // few outputs (each device's own stay no longer sorts a million devices per window).
+    // few outputs (each device's own stay in sequence), not of every device held.
     out.stays.sort(byDevice);
     out.trips.sort(byDevice);
     this.#now = Math.max(this.#now, windowEnd);

@@ -1,5 +1,5 @@
 import { cellToParent, getResolution } from 'h3-js';
-import type { DeviceConsumer, DeviceConsumerFactory, DeviceWindow } from '../../window/device-window.ts';
+import type { DeviceConsumerFactory, DeviceWindow, StreamingDeviceConsumer } from '../../window/device-window.ts';
 import type { DeviceCellsRecord } from './device-cells-record.ts';
 
 /** Name of the consumer: keys its outputs and its state in the pipeline. */
@@ -23,10 +23,12 @@ export function createDeviceCellsConsumer(res = 8): DeviceConsumerFactory<Device
   return () => new DeviceCellsConsumer(res);
 }
 
-class DeviceCellsConsumer implements DeviceConsumer<DeviceCellsRecord> {
+class DeviceCellsConsumer implements StreamingDeviceConsumer<DeviceCellsRecord> {
   readonly name = DEVICE_CELLS_CONSUMER;
   readonly #res: number;
   #day: number | null = null;
+  /** The previous day's rows, when the window being closed starts a new day. */
+  #out: DeviceCellsRecord[] = [];
   /**
    * Each device's distinct cells of the day, in first-seen order. Small arrays of shared strings
    * rather than a Set per device: at a million devices a Set and its own copies of the cell strings
@@ -40,19 +42,25 @@ class DeviceCellsConsumer implements DeviceConsumer<DeviceCellsRecord> {
     this.#res = res;
   }
 
-  onWindow(windowStart: number, _e: number, devices: readonly DeviceWindow[]): readonly DeviceCellsRecord[] {
+  openWindow(windowStart: number): void {
     const day = Math.floor(windowStart / DAY);
-    const out = this.#day !== null && day > this.#day ? this.#emit() : [];
+    this.#out = this.#day !== null && day > this.#day ? this.#emit() : [];
     if (this.#day === null || day > this.#day) this.#day = day;
-    for (const d of devices) {
-      let s: string[] | undefined;
-      for (const e of d.events) {
-        const c = this.#parent(e.h3);
-        s ??= this.#cells.get(d.device);
-        if (!s) this.#cells.set(d.device, (s = [c]));
-        else if (!s.includes(c)) s.push(c);
-      }
+  }
+
+  onDevice(d: DeviceWindow): void {
+    let s: string[] | undefined;
+    for (const e of d.events) {
+      const c = this.#parent(e.h3);
+      s ??= this.#cells.get(d.device);
+      if (!s) this.#cells.set(d.device, (s = [c]));
+      else if (!s.includes(c)) s.push(c);
     }
+  }
+
+  closeWindow(): readonly DeviceCellsRecord[] {
+    const out = this.#out;
+    this.#out = [];
     return out;
   }
 

@@ -1,4 +1,4 @@
-import type { DeviceConsumer, DeviceConsumerFactory, DeviceWindow } from '../../window/device-window.ts';
+import type { DeviceConsumerFactory, DeviceWindow, StreamingDeviceConsumer } from '../../window/device-window.ts';
 import type { DeviceMccRecord } from './device-mcc-record.ts';
 
 /** Name of the consumer: keys its outputs (and its empty state) in the pipeline. */
@@ -18,19 +18,30 @@ export function createDeviceMccConsumer(): DeviceConsumerFactory<DeviceMccRecord
   return () => new DeviceMccConsumer();
 }
 
-class DeviceMccConsumer implements DeviceConsumer<DeviceMccRecord> {
+class DeviceMccConsumer implements StreamingDeviceConsumer<DeviceMccRecord> {
   readonly name = DEVICE_MCC_CONSUMER;
   /** device → UTC day last recorded. */
   readonly #seen = new Map<string, number>();
+  /** The window being closed: its end, its UTC day and its rows. */
+  #windowEnd = 0;
+  #day = 0;
+  #out: DeviceMccRecord[] = [];
 
-  onWindow(_s: number, windowEnd: number, devices: readonly DeviceWindow[]): readonly DeviceMccRecord[] {
-    const out: DeviceMccRecord[] = [];
-    const day = Math.floor((windowEnd - 1) / DAY);
-    for (const d of devices) {
-      if (d.mcc === undefined || this.#seen.get(d.device) === day) continue;
-      this.#seen.set(d.device, day);
-      out.push({ device: d.device, mcc: d.mcc, seen: windowEnd });
-    }
+  openWindow(_s: number, windowEnd: number): void {
+    this.#out = [];
+    this.#windowEnd = windowEnd;
+    this.#day = Math.floor((windowEnd - 1) / DAY);
+  }
+
+  onDevice(d: DeviceWindow): void {
+    if (d.mcc === undefined || this.#seen.get(d.device) === this.#day) return;
+    this.#seen.set(d.device, this.#day);
+    this.#out.push({ device: d.device, mcc: d.mcc, seen: this.#windowEnd });
+  }
+
+  closeWindow(): readonly DeviceMccRecord[] {
+    const out = this.#out;
+    this.#out = [];
     return out;
   }
 

@@ -1,4 +1,4 @@
-import type { DeviceConsumer, DeviceConsumerFactory, DeviceWindow } from '../../window/device-window.ts';
+import type { DeviceConsumerFactory, DeviceWindow, StreamingDeviceConsumer } from '../../window/device-window.ts';
 import type { Hop } from '../engine/hop.ts';
 import { newHopTrack, pushHopEvent, type HopTrackState } from '../engine/hop-tracker.ts';
 import { resolveTrafficConfig, type ResolvedTrafficConfig, type TrafficConfig } from '../engine/traffic-config.ts';
@@ -20,23 +20,34 @@ export function createTrafficConsumer(config: TrafficConfig = {}): DeviceConsume
   return () => new TrafficConsumer(cfg);
 }
 
-class TrafficConsumer implements DeviceConsumer<Hop> {
+class TrafficConsumer implements StreamingDeviceConsumer<Hop> {
   readonly name = TRAFFIC_CONSUMER;
   readonly #cfg: ResolvedTrafficConfig;
   #tracks = new Map<string, HopTrackState>();
+  /** Hops of the window being closed, and its end. */
+  #out: Hop[] = [];
+  #windowEnd = 0;
 
   constructor(cfg: ResolvedTrafficConfig) {
     this.#cfg = cfg;
   }
 
-  onWindow(_windowStart: number, windowEnd: number, devices: readonly DeviceWindow[]): readonly Hop[] {
-    const out: Hop[] = [];
-    for (const d of devices) {
-      if (d.events.length === 0) continue;
-      let s = this.#tracks.get(d.device);
-      if (!s) this.#tracks.set(d.device, (s = newHopTrack(d.device)));
-      for (const e of d.events) pushHopEvent(s, e, this.#cfg.maxHopMs, out);
-    }
+  openWindow(_windowStart: number, windowEnd: number): void {
+    this.#out = [];
+    this.#windowEnd = windowEnd;
+  }
+
+  onDevice(d: DeviceWindow): void {
+    if (d.events.length === 0) return;
+    let s = this.#tracks.get(d.device);
+    if (!s) this.#tracks.set(d.device, (s = newHopTrack(d.device)));
+    for (const e of d.events) pushHopEvent(s, e, this.#cfg.maxHopMs, this.#out);
+  }
+
+  closeWindow(): readonly Hop[] {
+    const out = this.#out;
+    const windowEnd = this.#windowEnd;
+    this.#out = [];
     // Hops in device order whatever order the devices came in: a stable sort of the hops, each
     // device's own in sequence (not a sort of every device held, per window).
     out.sort((a, b) => (a.device < b.device ? -1 : a.device > b.device ? 1 : 0));
