@@ -2,19 +2,14 @@ import type { LocatedEvent } from '../../schemas/events.ts';
 import type { DeviceEvent, DeviceWindow } from './device-window.ts';
 import type { PresenceRow } from '../core/presence-row.ts';
 import { checkWindowConfig, windowStart, type WindowConfig } from './window-config.ts';
+import { EventPool } from './event-pool.ts';
 
-/** One accepted event in a device's timeline. `holds` is false for `detach` (the phone is off). */
-interface TimelineEvent {
-  ts: number;
-  h3: string;
-  holds: boolean;
-  /** The event's kind (a shared string: no copy per event). */
-  kind: string;
-  /** The finer position ({@link LocatedEvent.at}), passed to device consumers only. */
-  at: string | undefined;
-}
-
-/** A device's state: its last event before the open windows (it may still hold) and the open events. */
+/**
+ * A device's state: its last event before the open windows (it may still hold) and the open events.
+ * The open events live in the engine's {@link EventPool} as a linked list (`head` … `tail`, `n` of
+ * them), sorted by ts, arrival order among equal ts; an event holds its device unless it is a
+ * `detach` (the phone is off).
+ */
 interface DeviceState {
   /** The device id (its key in the engine's map). */
   device: string;
@@ -22,11 +17,15 @@ interface DeviceState {
   prevTs: number;
   /** Where that event holds the device, or null (none, or a detach). */
   prevH3: string | null;
-  /** Events with ts ≥ `closedUntil`, sorted by ts, arrival order among equal ts. */
-  pending: TimelineEvent[];
+  /** First and last open event's pool slot (-1 when none), and how many there are. */
+  head: number;
+  tail: number;
+  n: number;
   /** The device's MCC (a non-identifying attribute of its events), when known. */
   mcc?: string;
 }
+
+const DETACH = 'detach';
 
 /** Counts of one H3 cell in the window being closed. */
 interface Tally {
@@ -34,9 +33,6 @@ interface Tally {
   active: number;
   events: number;
 }
-
-/** The shared, never-mutated `pending` of a device with no open events (saves an array per device). */
-const NO_EVENTS: TimelineEvent[] = [];
 
 /** Scratch arrays of {@link PresenceEngine}'s window close (one window closes at a time). */
 const scratch = { cells: [] as (string | null)[], dwell: [] as number[], lastEnd: [] as number[], seen: [] as (string | null)[] };
@@ -93,6 +89,7 @@ export class PresenceEngine {
   readonly #cfg: WindowConfig;
   readonly #res: number;
   readonly #devices = new Map<string, DeviceState>();
+  readonly #pool = new EventPool();
   readonly #onDevices: DeviceWindowSink | null;
   #closedUntil = -Infinity;
   #minTs = Infinity;
@@ -121,28 +118,39 @@ export class PresenceEngine {
   /** Adds an event. Returns false, and keeps nothing, when its window is already closed. */
   add(ev: LocatedEvent): boolean {
     if (this.isLate(ev.ts)) return false;
-    const te: TimelineEvent = { ts: ev.ts, h3: ev.h3, holds: ev.kind !== 'detach', kind: ev.kind, at: ev.at };
+    const slot = this.#pool.alloc(ev.ts, ev.h3, ev.kind, ev.at);
     let st = this.#devices.get(ev.device);
     if (!st) {
-      st = { device: ev.device, prevTs: -Infinity, prevH3: null, pending: [te] };
+      st = { device: ev.device, prevTs: -Infinity, prevH3: null, head: slot, tail: slot, n: 1 };
       this.#devices.set(ev.device, st);
-    } else if (st.pending === NO_EVENTS) {
-      // An exact-size array: most devices hold one or two open events (memory at a million devices).
-      st.pending = [te];
     } else {
-      this.#insert(st.pending, te);
+      this.#insert(st, slot);
     }
     if (ev.mcc !== undefined) st.mcc = ev.mcc;
     if (ev.ts < this.#minTs) this.#minTs = ev.ts;
     return true;
   }
 
-  /** Inserts `te` after every event with ts ≤ its ts (arrival order among equal ts). */
-  #insert(p: TimelineEvent[], te: TimelineEvent): void {
-    let j = p.length;
-    while (j > 0 && p[j - 1]!.ts > te.ts) j--;
-    if (j === p.length) p.push(te);
-    else p.splice(j, 0, te);
+  /** Links event `slot` after every open event of `st` with ts ≤ its ts (arrival order among equal ts). */
+  #insert(st: DeviceState, slot: number): void {
+    const pool = this.#pool;
+    const t = pool.ts(slot);
+    st.n++;
+    if (st.head < 0) {
+      st.head = st.tail = slot;
+    } else if (pool.ts(st.tail) <= t) {
+      pool.setNext(st.tail, slot);
+      st.tail = slot;
+    } else if (pool.ts(st.head) > t) {
+      pool.setNext(slot, st.head);
+      st.head = slot;
+    } else {
+      // Out of order: after the last event with ts ≤ t (never the tail, whose ts is > t).
+      let q = st.head;
+      while (pool.ts(pool.next(q)) <= t) q = pool.next(q);
+      pool.setNext(slot, pool.next(q));
+      pool.setNext(q, slot);
+    }
   }
 
   /**
@@ -199,45 +207,53 @@ export class PresenceEngine {
     const collect = sink !== null;
     if (collect) sink.open(s, e);
 
+    const pool = this.#pool;
     for (const st of this.#devices.values()) {
-      const p = st.pending;
+      // The open events in this window: the first k of the list; `after` is the first one past it.
       let k = 0;
-      while (k < p.length && p[k]!.ts < e) k++;
+      let after = st.head;
+      while (after >= 0 && pool.ts(after) < e) {
+        after = pool.next(after);
+        k++;
+      }
 
       if (k === 0) {
         // Fast path: only the previous event's hold can reach into this window.
         if (st.prevH3 !== null) {
-          const holdEnd = Math.min(st.prevTs + T, p.length > 0 ? p[0]!.ts : Infinity);
+          const holdEnd = Math.min(st.prevTs + T, st.head >= 0 ? pool.ts(st.head) : Infinity);
           const ov = Math.min(holdEnd, e) - Math.max(st.prevTs, s);
           if (ov > 0) {
             bucket(st.prevH3).present++;
             if (collect) sink.device({ device: st.device, windowStart: s, windowEnd: e, dominant: st.prevH3, dwell: [[st.prevH3, ov]], events: [] });
           }
         }
-        if (p.length === 0 && (st.prevH3 === null || st.prevTs + T <= e)) this.#devices.delete(st.device);
+        if (st.n === 0 && (st.prevH3 === null || st.prevTs + T <= e)) this.#devices.delete(st.device);
         continue;
       }
 
       let nCells = 0;
       let nSeen = 0;
       // A hold of `h3` from `start` until `next` (or the timeout): add its overlap with the window.
+      let q = st.head;
       for (let i = -1; i < k; i++) {
         let start: number, h3: string | null, next: number;
         if (i < 0) {
           start = st.prevTs;
           h3 = st.prevH3;
-          next = p[0]!.ts;
+          next = pool.ts(st.head);
         } else {
-          const ev = p[i]!;
-          start = ev.ts;
-          h3 = ev.holds ? ev.h3 : null;
-          next = i + 1 < p.length ? p[i + 1]!.ts : Infinity;
-          const b = bucket(ev.h3);
+          const cell = pool.h3(q);
+          start = pool.ts(q);
+          h3 = pool.kind(q) === DETACH ? null : cell;
+          const nq = pool.next(q);
+          next = nq >= 0 ? pool.ts(nq) : Infinity;
+          q = nq;
+          const b = bucket(cell);
           b.events++;
           let j = 0;
-          while (j < nSeen && seen[j] !== ev.h3) j++;
+          while (j < nSeen && seen[j] !== cell) j++;
           if (j === nSeen) {
-            seen[nSeen++] = ev.h3;
+            seen[nSeen++] = cell;
             b.active++;
           }
         }
@@ -269,16 +285,25 @@ export class PresenceEngine {
         }
       }
       if (best >= 0) bucket(cells[best]!).present++;
-      if (collect) sink.device(deviceWindow(st.device, s, e, best >= 0 ? cells[best]! : null, nCells, p, k, st.mcc));
+      if (collect) sink.device(deviceWindow(st.device, s, e, best >= 0 ? cells[best]! : null, nCells, pool, st.head, k, st.mcc));
       cells.fill(null, 0, nCells);
       seen.fill(null, 0, nSeen);
 
-      const last = p[k - 1]!;
-      st.prevTs = last.ts;
-      st.prevH3 = last.holds ? last.h3 : null;
-      if (k === p.length) st.pending = NO_EVENTS;
-      else p.splice(0, k);
-      if (st.pending.length === 0 && (st.prevH3 === null || st.prevTs + T <= e)) this.#devices.delete(st.device);
+      // The window's events leave the list; the last of them is the device's previous event now.
+      let last = -1;
+      for (let i = 0, r = st.head; i < k; i++) {
+        const nr = pool.next(r);
+        if (i === k - 1) last = r;
+        else pool.free(r);
+        r = nr;
+      }
+      st.prevTs = pool.ts(last);
+      st.prevH3 = pool.kind(last) === DETACH ? null : pool.h3(last);
+      pool.free(last);
+      st.head = after;
+      st.n -= k;
+      if (st.n === 0) st.tail = -1;
+      if (st.n === 0 && (st.prevH3 === null || st.prevTs + T <= e)) this.#devices.delete(st.device);
     }
 
     if (collect) sink.close();
@@ -292,8 +317,14 @@ export class PresenceEngine {
   /** A plain-data copy of the state, for checkpoints. */
   snapshot(): PresenceEngineSnapshot {
     const devices: PresenceEngineSnapshot['devices'] = [];
+    const pool = this.#pool;
     for (const [d, st] of this.#devices) {
-      const pending = st.pending.map((e): [number, string, boolean, string?, string?] => (e.at === undefined ? [e.ts, e.h3, e.holds, e.kind] : [e.ts, e.h3, e.holds, e.kind, e.at]));
+      const pending: [number, string, boolean, string?, string?][] = [];
+      for (let q = st.head; q >= 0; q = pool.next(q)) {
+        const a = pool.at(q);
+        const kind = pool.kind(q);
+        pending.push(a === undefined ? [pool.ts(q), pool.h3(q), kind !== DETACH, kind] : [pool.ts(q), pool.h3(q), kind !== DETACH, kind, a]);
+      }
       devices.push(st.mcc === undefined ? [d, Number.isFinite(st.prevTs) ? st.prevTs : null, st.prevH3, pending] : [d, Number.isFinite(st.prevTs) ? st.prevTs : null, st.prevH3, pending, st.mcc]);
     }
     return {
@@ -306,16 +337,13 @@ export class PresenceEngine {
   /** Replaces the state with a {@link snapshot}. */
   restore(snap: PresenceEngineSnapshot): void {
     this.#devices.clear();
+    this.#pool.clear();
     this.#closedUntil = snap.closedUntil ?? -Infinity;
     this.#minTs = snap.minTs ?? Infinity;
     for (const [d, prevTs, prevH3, pending, mcc] of snap.devices) {
-      this.#devices.set(d, {
-        ...(mcc === undefined ? {} : { mcc }),
-        device: d,
-        prevTs: prevTs ?? -Infinity,
-        prevH3,
-        pending: pending.length === 0 ? NO_EVENTS : pending.map(([ts, h3, holds, kind, at]) => ({ ts, h3, holds, kind: kind ?? (holds ? 'unknown' : 'detach'), at })),
-      });
+      const st: DeviceState = { ...(mcc === undefined ? {} : { mcc }), device: d, prevTs: prevTs ?? -Infinity, prevH3, head: -1, tail: -1, n: 0 };
+      for (const [ts, h3, holds, kind, at] of pending) this.#insert(st, this.#pool.alloc(ts, h3, kind ?? (holds ? 'unknown' : DETACH), at));
+      this.#devices.set(d, st);
     }
   }
 }
@@ -336,14 +364,14 @@ function collectInto(listener: DeviceWindowListener): DeviceWindowSink {
   };
 }
 
-/** The {@link DeviceWindow} of a device from the close scratch (cells/dwell of its holds, its first `k` events). */
-function deviceWindow(device: string, s: number, e: number, dominant: string | null, nCells: number, p: readonly TimelineEvent[], k: number, mcc: string | undefined): DeviceWindow {
+/** The {@link DeviceWindow} of a device from the close scratch (cells/dwell of its holds, its first `k` events from `head`). */
+function deviceWindow(device: string, s: number, e: number, dominant: string | null, nCells: number, pool: EventPool, head: number, k: number, mcc: string | undefined): DeviceWindow {
   const dwell: [string, number][] = [];
   for (let j = 0; j < nCells; j++) dwell.push([scratch.cells[j]!, scratch.dwell[j]!]);
   const events: DeviceEvent[] = [];
-  for (let i = 0; i < k; i++) {
-    const t = p[i]!;
-    events.push(t.at === undefined ? { ts: t.ts, h3: t.h3, kind: t.kind } : { ts: t.ts, h3: t.h3, kind: t.kind, at: t.at });
+  for (let i = 0, q = head; i < k; i++, q = pool.next(q)) {
+    const a = pool.at(q);
+    events.push(a === undefined ? { ts: pool.ts(q), h3: pool.h3(q), kind: pool.kind(q) } : { ts: pool.ts(q), h3: pool.h3(q), kind: pool.kind(q), at: a });
   }
   return mcc === undefined ? { device, windowStart: s, windowEnd: e, dominant, dwell, events } : { device, windowStart: s, windowEnd: e, dominant, dwell, events, mcc };
 }
