@@ -6,7 +6,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { runIngest, type IngestSummary } from '../../pipelines/run-ingest.ts';
 import { lineBatches } from '../../src/ingest/sources/line-batches.ts';
 import { CellTable } from '../../src/locate/cell-table.ts';
-import type { StayPlacer } from '../../src/mobility/engine/stay-placer.ts';
+import type { StayPlacer } from '../../src/locate/stay-placer.ts';
 import { openDatabase } from '../../src/outputs/duckdb/open.ts';
 import { storeZoneSystem } from '../../src/outputs/duckdb/store-zone-system.ts';
 import { Pseudonymiser } from '../../src/privacy/pseudonymiser.ts';

@@ -1,7 +1,7 @@
 import { UserInputError } from '../core/citypulse-error.ts';
 import { latLngToCell } from 'h3-js';
 import { AT_RES, type CellVersion } from '../../schemas/events.ts';
-import type { StayPlacer } from '../mobility/engine/stay-placer.ts';
+import type { StayPlacer } from './stay-placer.ts';
 import { pingPongPlacer } from './ping-pong-placer.ts';
 import { sectorCentres } from './sector-centres.ts';
 import { parseCsv } from './csv.ts';

@@ -1,5 +1,5 @@
 import type { CellVersion } from '../../schemas/events.ts';
-import type { StayPlacer } from '../mobility/engine/stay-placer.ts';
+import type { StayPlacer } from './stay-placer.ts';
 import { M_PER_DEG, ownSector, rivals, sampleSector, siteModel, type Site } from './sector-centres.ts';
 
 /** Polar sampling of a served area: finer than sectorCentres' 12 × 36, since it is split by neighbour. */

@@ -7,7 +7,7 @@ import { createMobilityConsumer } from '../../src/mobility/plugin/create-mobilit
 import type { MobilityRecord } from '../../src/mobility/plugin/mobility-record.ts';
 import type { OdHourRow } from '../../src/mobility/engine/od-hour-row.ts';
 import type { Stay } from '../../src/mobility/engine/stay.ts';
-import type { StayPlacer } from '../../src/mobility/engine/stay-placer.ts';
+import type { StayPlacer } from '../../src/locate/stay-placer.ts';
 import type { Trip } from '../../src/mobility/engine/trip.ts';
 
 export const M = 60_000;

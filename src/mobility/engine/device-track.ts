@@ -2,7 +2,7 @@ import { latLngToCell } from 'h3-js';
 import { distanceM } from './distance-m.ts';
 import type { ResolvedMobilityConfig } from './mobility-config.ts';
 import type { Stay, StayEndReason } from './stay.ts';
-import type { StayPlacer } from './stay-placer.ts';
+import type { StayPlacer } from '../../locate/stay-placer.ts';
 import type { TrackPoint } from './track-point.ts';
 import type { Trip } from './trip.ts';
 

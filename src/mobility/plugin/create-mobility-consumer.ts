@@ -5,7 +5,7 @@ import {
 import { resolveMobilityConfig, type MobilityConfig } from '../engine/mobility-config.ts';
 import { OdHourAccumulator } from '../engine/od-hour-accumulator.ts';
 import { odPublicationBoundMs } from '../engine/od-publication-bound.ts';
-import type { StayPlacer } from '../engine/stay-placer.ts';
+import type { StayPlacer } from '../../locate/stay-placer.ts';
 import type { MobilityRecord } from './mobility-record.ts';
 import { toTrackPoint } from './to-track-point.ts';
 

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DeviceConsumerPlugin } from '../../window/device-window.ts';
 import { ensureMobilityTables, writeMobilityRecords } from '../duckdb/write-mobility-records.ts';
 import type { MobilityConfig } from '../engine/mobility-config.ts';
-import type { StayPlacer } from '../engine/stay-placer.ts';
+import type { StayPlacer } from '../../locate/stay-placer.ts';
 import { createMobilityConsumer, MOBILITY_CONSUMER } from './create-mobility-consumer.ts';
 import type { MobilityRecord } from './mobility-record.ts';
 
