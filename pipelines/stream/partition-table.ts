@@ -46,7 +46,15 @@ export class PartitionTable {
    * Takes a new assignment. Revoked partitions are forgotten (in-memory work since their last
    * checkpoint is dropped: the next owner resumes there). Returns the revoked keys.
    */
+  /** When the group last handed this process an assignment (a rebalance), -Infinity before any. */
+  get lastAssignmentAt(): number {
+    return this.#lastAssignment;
+  }
+
+  #lastAssignment = -Infinity;
+
   assign(next: ReadonlySet<string>, now = 0): string[] {
+    this.#lastAssignment = now;
     const revoked = [...this.#assigned].filter((k) => !next.has(k));
     for (const k of revoked) {
       this.#parts.delete(k);
