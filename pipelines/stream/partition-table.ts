@@ -42,10 +42,6 @@ export class PartitionTable {
     return this.#parts.values();
   }
 
-  /**
-   * Takes a new assignment. Revoked partitions are forgotten (in-memory work since their last
-   * checkpoint is dropped: the next owner resumes there). Returns the revoked keys.
-   */
   /** When the group last handed this process an assignment (a rebalance), -Infinity before any. */
   get lastAssignmentAt(): number {
     return this.#lastAssignment;
@@ -53,6 +49,10 @@ export class PartitionTable {
 
   #lastAssignment = -Infinity;
 
+  /**
+   * Takes a new assignment. Revoked partitions are forgotten (in-memory work since their last
+   * checkpoint is dropped: the next owner resumes there). Returns the revoked keys.
+   */
   assign(next: ReadonlySet<string>, now = 0): string[] {
     this.#lastAssignment = now;
     const revoked = [...this.#assigned].filter((k) => !next.has(k));
