@@ -33,6 +33,12 @@ export interface IngestPipelineConfig extends Partial<WindowConfig> {
    * (then no DeviceWindow is built).
    */
   deviceConsumers?: readonly DeviceConsumerPlugin<unknown, never>[];
+  /**
+   * Event time (ms) the device consumers' pass over a closed window waits after its presence rows
+   * (see `PresenceEngineConfig.devicePassDelayMs`). Default 0: one pass. The stream sets it so that a
+   * window's presence (and its alerts) are published before the slower per-device work runs.
+   */
+  devicePassDelayMs?: number;
 }
 
 /** Counters of one pipeline run. */
@@ -102,6 +108,7 @@ export class IngestPipeline {
     this.#engine = new PresenceEngine({
       ...this.config,
       ...(this.#consumers.length > 0 ? { deviceSink: new ConsumerFanout(this.#consumers, (name, out) => this.#sink.deviceOutputs?.(name, out)) } : {}),
+      ...(config.devicePassDelayMs !== undefined ? { devicePassDelayMs: config.devicePassDelayMs } : {}),
     });
     this.#watermarks = new Watermarks({ latenessMs: this.config.latenessMs, idleTimeoutMs: config.idleTimeoutMs });
     if (config.onWindowsClosed) this.#onClosed = config.onWindowsClosed;

@@ -3,7 +3,7 @@ import type { StateChangelog } from '../../src/ingest/sources/kafka/state-change
 import type { StreamStore } from '../../src/outputs/duckdb/stream-store.ts';
 import { IngestPipeline, type PipelineSnapshot } from '../ingest-pipeline.ts';
 import { partitionKey, type PartitionState } from './partition-state.ts';
-import type { ResolvedStreamConfig } from './stream-config.ts';
+import { STREAM_DEFAULTS, type ResolvedStreamConfig } from './stream-config.ts';
 
 /** A fresh partition pipeline writing into `buffer`, configured from the stream's config. */
 export function makePartitionPipeline(cfg: ResolvedStreamConfig, buffer: PartitionBuffer): IngestPipeline {
@@ -13,6 +13,7 @@ export function makePartitionPipeline(cfg: ResolvedStreamConfig, buffer: Partiti
     sink: buffer,
     deviceConsumers: cfg.deviceConsumers,
     now: cfg.now,
+    devicePassDelayMs: STREAM_DEFAULTS.devicePassDelayMs,
     ...(cfg.windowMs !== undefined ? { windowMs: cfg.windowMs } : {}),
     ...(cfg.latenessMs !== undefined ? { latenessMs: cfg.latenessMs } : {}),
     ...(cfg.presenceTimeoutMs !== undefined ? { presenceTimeoutMs: cfg.presenceTimeoutMs } : {}),

@@ -111,6 +111,12 @@ export const STREAM_DEFAULTS = {
   caughtUpTimeoutMs: 10_000,
   /** Messages between watermark advances and heartbeats inside a batch. */
   advanceEvery: 1024,
+  /**
+   * Event time a closed window's device pass (stays, trips, home/work, traffic) waits after its
+   * presence rows, so that every partition publishes the window's presence — and its alerts — before
+   * the slower per-device work runs (see `PresenceEngineConfig.devicePassDelayMs`).
+   */
+  devicePassDelayMs: 60_000,
   consumer: { sessionTimeout: 30_000, heartbeatInterval: 3_000, maxBytesPerPartition: 4 << 20, retry: { retries: 50, initialRetryTime: 300, maxRetryTime: 5_000 } },
   /** Bounds of the shutdown steps (a client stuck reconnecting never hangs the exit). */
   shutdown: { consumerMs: 15_000, otherMs: 10_000 },

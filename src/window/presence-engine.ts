@@ -27,6 +27,11 @@ interface DeviceState {
 
 const DETACH = 'detach';
 
+/** Passes of a window close (see `PresenceEngine.#closeWindow`). */
+const PRESENCE = 1;
+const DEVICES = 2;
+const BOTH = PRESENCE | DEVICES;
+
 /** Counts of one H3 cell in the window being closed. */
 interface Tally {
   present: number;
@@ -43,6 +48,11 @@ export interface PresenceEngineSnapshot {
   minTs: number | null;
   /** [device, prevTs|null, prevH3|null, pending as [ts, h3, holds, kind, at?][], mcc?] (kind, at and mcc absent in older snapshots) */
   devices: [string, number | null, string | null, [number, string, boolean, string?, string?][], string?][];
+  /**
+   * Start of the closed window whose device pass is still to run (its events are still in `devices`);
+   * absent when none, and in older snapshots.
+   */
+  devicePassPending?: number;
 }
 
 /** Receives the {@link DeviceWindow}s of each window the engine closes, windows in order. */
@@ -70,6 +80,15 @@ export interface PresenceEngineConfig extends WindowConfig {
   onDeviceWindows?: DeviceWindowListener;
   /** Device by device instead ({@link DeviceWindowSink}); takes precedence over {@link onDeviceWindows}. */
   deviceSink?: DeviceWindowSink;
+  /**
+   * Event time (ms) a closed window's device pass waits after its presence rows: 0 (default) closes
+   * both in one pass. With a delay, {@link PresenceEngine.advance} returns a window's presence rows
+   * (what alerts read) as soon as the watermark passes its end, and hands its devices to the sink
+   * once the watermark passes its end + the delay, or before the next window closes, whichever is
+   * first. Both points depend on the watermark alone, so a replay of the same input runs each pass at
+   * the same input position as the original run did (what exactly-once restarts rely on).
+   */
+  devicePassDelayMs?: number;
 }
 
 /**
@@ -91,13 +110,24 @@ export class PresenceEngine {
   readonly #devices = new Map<string, DeviceState>();
   readonly #pool = new EventPool();
   readonly #onDevices: DeviceWindowSink | null;
+  readonly #delay: number;
   #closedUntil = -Infinity;
+  /** Start of the closed window whose device pass is still to run, or null (see `devicePassDelayMs`). */
+  #pendingStart: number | null = null;
   #minTs = Infinity;
 
   constructor(config: PresenceEngineConfig) {
     this.#cfg = checkWindowConfig(config);
     this.#res = config.resolution;
     this.#onDevices = config.deviceSink ?? (config.onDeviceWindows ? collectInto(config.onDeviceWindows) : null);
+    const delay = config.devicePassDelayMs ?? 0;
+    if (!(delay >= 0)) throw new RangeError(`devicePassDelayMs must be ≥ 0, got ${delay}`);
+    this.#delay = this.#onDevices ? delay : 0;
+  }
+
+  /** End of the last window whose devices went to the device sink (≤ {@link closedUntil}). */
+  get devicesClosedUntil(): number {
+    return this.#pendingStart ?? this.#closedUntil;
   }
 
   /** End of the last closed window: windows ending at or before it are final. -Infinity before any. */
@@ -160,6 +190,7 @@ export class PresenceEngine {
   advance(watermark: number): PresenceRow[] {
     const size = this.#cfg.windowMs;
     const boundary = windowStart(watermark, size);
+    if (this.#pendingStart !== null && (watermark >= this.#pendingStart + size + this.#delay || boundary > this.#closedUntil)) this.#runPendingDevicePass();
     if (!(boundary > this.#closedUntil)) return [];
     const rows: PresenceRow[] = [];
     let s = Number.isFinite(this.#closedUntil) ? this.#closedUntil : windowStart(this.#minTs, size);
@@ -170,26 +201,46 @@ export class PresenceEngine {
     }
     for (; s + size <= boundary; s += size) {
       if (this.#devices.size === 0) break;
-      this.#closeWindow(s, s + size, rows);
+      // The last window this call closes may leave its device pass for later; earlier ones may not
+      // (a window's devices go to the sink before the next window's presence is computed).
+      const defer = this.#delay > 0 && s + 2 * size > boundary && watermark < s + size + this.#delay;
+      this.#closeWindow(s, s + size, rows, defer ? PRESENCE : BOTH);
+      if (defer) this.#pendingStart = s;
     }
     this.#closedUntil = boundary;
     return rows;
   }
 
+  /** Hands the deferred window's devices to the sink (and moves the devices past it). */
+  #runPendingDevicePass(): void {
+    const s = this.#pendingStart!;
+    this.#pendingStart = null;
+    this.#closeWindow(s, s + this.#cfg.windowMs, [], DEVICES);
+  }
+
   /** End of input: closes every window that still holds anything. */
   flush(): PresenceRow[] {
+    if (this.#pendingStart !== null) this.#runPendingDevicePass();
     const rows: PresenceRow[] = [];
     const size = this.#cfg.windowMs;
     let s = Number.isFinite(this.#closedUntil) ? this.#closedUntil : windowStart(this.#minTs, size);
     while (this.#devices.size > 0) {
-      this.#closeWindow(s, s + size, rows);
+      this.#closeWindow(s, s + size, rows, BOTH);
       s += size;
     }
     if (Number.isFinite(s)) this.#closedUntil = Math.max(this.#closedUntil, s);
     return rows;
   }
 
-  #closeWindow(s: number, e: number, out: PresenceRow[]): void {
+  /**
+   * Closes window [s, e): with {@link PRESENCE} it only tallies presence rows into `out` and changes
+   * nothing; with {@link DEVICES} it hands each device to the sink and moves its state past the
+   * window (freeing the window's events, forgetting devices that no longer hold); {@link BOTH} does
+   * both in one pass.
+   */
+  #closeWindow(s: number, e: number, out: PresenceRow[], mode: number): void {
+    const tally = (mode & PRESENCE) !== 0;
+    const mutate = (mode & DEVICES) !== 0;
     const T = this.#cfg.presenceTimeoutMs;
     const acc = new Map<string, Tally>();
     const bucket = (h3: string): Tally => {
@@ -203,7 +254,7 @@ export class PresenceEngine {
     const dwell = scratch.dwell;
     const lastEnd = scratch.lastEnd;
     const seen = scratch.seen;
-    const sink = this.#onDevices;
+    const sink = mutate ? this.#onDevices : null;
     const collect = sink !== null;
     if (collect) sink.open(s, e);
 
@@ -223,11 +274,11 @@ export class PresenceEngine {
           const holdEnd = Math.min(st.prevTs + T, st.head >= 0 ? pool.ts(st.head) : Infinity);
           const ov = Math.min(holdEnd, e) - Math.max(st.prevTs, s);
           if (ov > 0) {
-            bucket(st.prevH3).present++;
+            if (tally) bucket(st.prevH3).present++;
             if (collect) sink.device({ device: st.device, windowStart: s, windowEnd: e, dominant: st.prevH3, dwell: [[st.prevH3, ov]], events: [] });
           }
         }
-        if (st.n === 0 && (st.prevH3 === null || st.prevTs + T <= e)) this.#devices.delete(st.device);
+        if (mutate && st.n === 0 && (st.prevH3 === null || st.prevTs + T <= e)) this.#devices.delete(st.device);
         continue;
       }
 
@@ -248,13 +299,15 @@ export class PresenceEngine {
           const nq = pool.next(q);
           next = nq >= 0 ? pool.ts(nq) : Infinity;
           q = nq;
-          const b = bucket(cell);
-          b.events++;
-          let j = 0;
-          while (j < nSeen && seen[j] !== cell) j++;
-          if (j === nSeen) {
-            seen[nSeen++] = cell;
-            b.active++;
+          if (tally) {
+            const b = bucket(cell);
+            b.events++;
+            let j = 0;
+            while (j < nSeen && seen[j] !== cell) j++;
+            if (j === nSeen) {
+              seen[nSeen++] = cell;
+              b.active++;
+            }
           }
         }
         if (h3 === null) continue;
@@ -284,10 +337,11 @@ export class PresenceEngine {
           bestEnd = lastEnd[j]!;
         }
       }
-      if (best >= 0) bucket(cells[best]!).present++;
+      if (tally && best >= 0) bucket(cells[best]!).present++;
       if (collect) sink.device(deviceWindow(st.device, s, e, best >= 0 ? cells[best]! : null, nCells, pool, st.head, k, st.mcc));
       cells.fill(null, 0, nCells);
       seen.fill(null, 0, nSeen);
+      if (!mutate) continue;
 
       // The window's events leave the list; the last of them is the device's previous event now.
       let last = -1;
@@ -327,11 +381,13 @@ export class PresenceEngine {
       }
       devices.push(st.mcc === undefined ? [d, Number.isFinite(st.prevTs) ? st.prevTs : null, st.prevH3, pending] : [d, Number.isFinite(st.prevTs) ? st.prevTs : null, st.prevH3, pending, st.mcc]);
     }
-    return {
+    const snap: PresenceEngineSnapshot = {
       closedUntil: Number.isFinite(this.#closedUntil) ? this.#closedUntil : null,
       minTs: Number.isFinite(this.#minTs) ? this.#minTs : null,
       devices,
     };
+    if (this.#pendingStart !== null) snap.devicePassPending = this.#pendingStart;
+    return snap;
   }
 
   /** Replaces the state with a {@link snapshot}. */
@@ -339,6 +395,7 @@ export class PresenceEngine {
     this.#devices.clear();
     this.#pool.clear();
     this.#closedUntil = snap.closedUntil ?? -Infinity;
+    this.#pendingStart = snap.devicePassPending ?? null;
     this.#minTs = snap.minTs ?? Infinity;
     for (const [d, prevTs, prevH3, pending, mcc] of snap.devices) {
       const st: DeviceState = { ...(mcc === undefined ? {} : { mcc }), device: d, prevTs: prevTs ?? -Infinity, prevH3, head: -1, tail: -1, n: 0 };
