@@ -7,7 +7,8 @@ import type { Benchmark } from './benchmark.ts';
 
 /**
  * `citypulse ingest` of a simulated day's JSON signalling, and separately of its JSON location
- * fixes, into a fresh DuckDB file per run.
+ * fixes, into a fresh DuckDB file per run; the signalling once more with `--trajectory off` (no
+ * stays, trips or OD), the trajectory layer's cost (issue 11) read as the ratio of the two.
  */
 export const fileIngest: Benchmark = {
   name: 'file_ingest',
@@ -15,8 +16,13 @@ export const fileIngest: Benchmark = {
   async run(ctx) {
     const input = await simulatedInput(ctx, { subscribers: ctx.preset.fileIngest, split: true });
     const results = [];
-    for (const variant of ['signalling', 'location'] as const) {
-      const db = join(ctx.dirs.tmp, `file-ingest-${variant}.duckdb`);
+    const variants = [
+      { name: 'signalling', input: input.signalling, extra: [] as string[] },
+      { name: 'location', input: input.location, extra: [] as string[] },
+      { name: 'signalling, trajectory off', input: input.signalling, extra: ['--trajectory', 'off'] },
+    ];
+    for (const { name: variant, input: from, extra } of variants) {
+      const db = join(ctx.dirs.tmp, `file-ingest-${variant.replace(/\W+/g, '-')}.duckdb`);
       const [runs] = await repeated(ctx, [
         {
           label: `file_ingest ${variant}`,
@@ -24,7 +30,7 @@ export const fileIngest: Benchmark = {
             rmSync(db, { force: true });
             rmSync(db + '.wal', { force: true });
             try {
-              return await ctx.measure('cli-ingest', { argv: ['--from', input[variant], '--cells', input.cells, '--db', db] }, `file-ingest-${variant}`);
+              return await ctx.measure('cli-ingest', { argv: ['--from', from, '--cells', input.cells, '--db', db, ...extra] }, `file-ingest-${variant.replace(/\W+/g, '-')}`);
             } finally {
               rmSync(db, { force: true });
               rmSync(db + '.wal', { force: true });
@@ -38,6 +44,13 @@ export const fileIngest: Benchmark = {
         }),
       );
     }
+    // The trajectory layer's cost: signalling with it (the default) against the same run without.
+    const on = results.find((r) => r.variant === 'signalling')!;
+    const off = results.find((r) => r.variant === 'signalling, trajectory off')!;
+    Object.assign(on, {
+      peer: { name: 'trajectory off', seconds: off.seconds, eventsPerSecond: off.eventsPerSecond, peakRssMiB: off.peakRssMiB },
+      ratio: on.eventsPerSecond / off.eventsPerSecond,
+    });
     return results;
   },
 };
