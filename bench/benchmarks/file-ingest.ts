@@ -22,7 +22,8 @@ export const fileIngest: Benchmark = {
       { name: 'signalling, trajectory off', input: input.signalling, extra: ['--trajectory', 'off'] },
     ];
     for (const { name: variant, input: from, extra } of variants) {
-      const db = join(ctx.dirs.tmp, `file-ingest-${variant.replace(/\W+/g, '-')}.duckdb`);
+      const slug = `file-ingest-${variant.replace(/\W+/g, '-')}`;
+      const db = join(ctx.dirs.tmp, `${slug}.duckdb`);
       const [runs] = await repeated(ctx, [
         {
           label: `file_ingest ${variant}`,
@@ -30,7 +31,7 @@ export const fileIngest: Benchmark = {
             rmSync(db, { force: true });
             rmSync(db + '.wal', { force: true });
             try {
-              return await ctx.measure('cli-ingest', { argv: ['--from', from, '--cells', input.cells, '--db', db, ...extra] }, `file-ingest-${variant.replace(/\W+/g, '-')}`);
+              return await ctx.measure('cli-ingest', { argv: ['--from', from, '--cells', input.cells, '--db', db, ...extra] }, slug);
             } finally {
               rmSync(db, { force: true });
               rmSync(db + '.wal', { force: true });
