@@ -77,6 +77,10 @@ interface Sample {
   rssMiB: number;
   /** V8 heap in use (MiB): tells JavaScript growth from native (DuckDB, buffers) in the RSS. */
   heapMiB: number;
+  /** V8 heap committed (MiB): used + free space the collector holds on to. */
+  heapTotalMiB: number;
+  /** Memory outside the V8 heap that JavaScript objects own (MiB): Buffers, ArrayBuffers. */
+  externalMiB: number;
   /** DuckDB's buffer-managed memory (MiB), instance-wide. */
   duckdbMiB: number;
   devices: number;
@@ -125,7 +129,9 @@ export const soak: Benchmark = {
     const child = spawn(
       process.execPath,
       [BIN, 'stream', '--topics', topic, '--group', `g-${topic}`, '--cells', cells, '--db', db, '--areas', areas, '--http', '127.0.0.1:0', '--exit-when-idle', '20s', '--no-handoff', '--dead-letter-topic', '', '--log-format', 'json'],
-      { env: { ...process.env, CITYPULSE_KEY: ctx.key, CITYPULSE_BROKERS: kafka.brokers.join(','), CITYPULSE_KEY_DIR: join(dir, 'keys') }, stdio: ['ignore', 'pipe', 'pipe'] },
+      // glibc's malloc: two arenas instead of 8 per core (the stream's native memory is DuckDB's and
+      // Buffers; more arenas only fragment), as README "Configuration" recommends for `stream`.
+      { env: { MALLOC_ARENA_MAX: '2', ...process.env, CITYPULSE_KEY: ctx.key, CITYPULSE_BROKERS: kafka.brokers.join(','), CITYPULSE_KEY_DIR: join(dir, 'keys') }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
     let stdout = '';
@@ -145,9 +151,9 @@ export const soak: Benchmark = {
       const sample = async () => {
         const text = await scrape().catch(() => '');
         if (!text) return;
-        samples.push({ atMin: (Date.now() - t0) / 60_000, lag: metric(text, 'citypulse_consumer_lag_messages') ?? NaN, rssMiB: (metric(text, 'citypulse_process_resident_memory_bytes') ?? NaN) / 2 ** 20, heapMiB: (metric(text, 'citypulse_nodejs_heap_size_used_bytes') ?? NaN) / 2 ** 20, duckdbMiB: (metric(text, 'citypulse_duckdb_memory_bytes') ?? 0) / 2 ** 20, devices: metric(text, 'citypulse_devices_held') ?? NaN, read: metric(text, 'citypulse_records_read_total') ?? 0, sent: feed.sent });
+        samples.push({ atMin: (Date.now() - t0) / 60_000, lag: metric(text, 'citypulse_consumer_lag_messages') ?? NaN, rssMiB: (metric(text, 'citypulse_process_resident_memory_bytes') ?? NaN) / 2 ** 20, heapMiB: (metric(text, 'citypulse_nodejs_heap_size_used_bytes') ?? NaN) / 2 ** 20, heapTotalMiB: (metric(text, 'citypulse_nodejs_heap_size_total_bytes') ?? NaN) / 2 ** 20, externalMiB: (metric(text, 'citypulse_nodejs_external_memory_bytes') ?? NaN) / 2 ** 20, duckdbMiB: (metric(text, 'citypulse_duckdb_memory_bytes') ?? 0) / 2 ** 20, devices: metric(text, 'citypulse_devices_held') ?? NaN, read: metric(text, 'citypulse_records_read_total') ?? 0, sent: feed.sent });
         const s = samples.at(-1)!;
-        ctx.log(`soak ${s.atMin.toFixed(1)} min: sent ${s.sent.toLocaleString('en-US')}, read ${s.read.toLocaleString('en-US')}, lag ${s.lag} msgs, RSS ${s.rssMiB.toFixed(0)} MiB (heap ${s.heapMiB.toFixed(0)}, DuckDB ${s.duckdbMiB.toFixed(0)} MiB), ${s.devices} devices held`);
+        ctx.log(`soak ${s.atMin.toFixed(1)} min: sent ${s.sent.toLocaleString('en-US')}, read ${s.read.toLocaleString('en-US')}, lag ${s.lag} msgs, RSS ${s.rssMiB.toFixed(0)} MiB (heap ${s.heapMiB.toFixed(0)} of ${s.heapTotalMiB.toFixed(0)}, external ${s.externalMiB.toFixed(0)}, DuckDB ${s.duckdbMiB.toFixed(0)} MiB), ${s.devices} devices held`);
       };
       while (Date.now() - t0 < minutes * 60_000) {
         await new Promise((r) => setTimeout(r, 10_000));
@@ -202,6 +208,8 @@ export const soak: Benchmark = {
       const rssPeakSlope = peaks.length >= 2 ? slope(peaks.map((p) => p.atMin), peaks.map((p) => p.rssMiB)) : NaN;
       ctx.log(`soak: RSS peak per ${cycleMin.toFixed(1)}-min cycle after ${warmupMin.toFixed(1)} min: ${peaks.map((p) => `${p.rssMiB.toFixed(0)} MiB`).join(', ') || 'none (run too short)'}`);
       const heapSlope = slope(steady.map((s) => s.atMin), steady.map((s) => s.heapMiB));
+      const heapTotalSlope = slope(steady.map((s) => s.atMin), steady.map((s) => s.heapTotalMiB));
+      const externalSlope = slope(steady.map((s) => s.atMin), steady.map((s) => s.externalMiB));
       const duckdbSlope = slope(steady.map((s) => s.atMin), steady.map((s) => s.duckdbMiB));
       const lagMax = Math.max(...samples.map((s) => s.lag).filter(Number.isFinite));
       const lagLastHalf = Math.max(...samples.filter((s) => s.atMin >= minutes / 2).map((s) => s.lag).filter(Number.isFinite));
@@ -239,6 +247,8 @@ export const soak: Benchmark = {
           rssPeakSlopeMiBPerMin: rssPeakSlope,
           warmupMin,
           heapSlopeMiBPerMin: heapSlope,
+          heapTotalSlopeMiBPerMin: heapTotalSlope,
+          externalSlopeMiBPerMin: externalSlope,
           duckdbSlopeMiBPerMin: duckdbSlope,
           duckdbLastMiB: samples.at(-1)?.duckdbMiB ?? NaN,
           rssFirstMiB: samples[0]?.rssMiB ?? NaN,

@@ -65,8 +65,9 @@ interface DeviceConsumerBase<Out> {
   /** End of a finite input (after the last window closed): emit what is still open. */
   finish?(): readonly Out[];
   /**
-   * Plain-data state for checkpoints (what JSON could carry). It may share objects with the live
-   * state: the pipeline encodes it at once, before the consumer sees another window.
+   * Plain-data state for checkpoints (what `v8.serialize` carries: JSON-like data and typed arrays).
+   * It may share objects with the live state: the pipeline encodes it at once, before the consumer
+   * sees another window.
    */
   snapshot(): unknown;
   /** Replaces the state with a {@link snapshot}. */
