@@ -63,6 +63,7 @@ export const odAccuracy: AccuracyProduct = {
     const oraclePairs = new Map<string, number>(), oraclePairHour = new Map<string, number>();
     const endRight = { o: 0, d: 0, both: 0, n: 0 };
     let matched = 0, hourRight = 0, detected = 0;
+    const spreadFigures: { name: string; value: number }[] = [];
     try {
       const od = await queryOdHourly(db.connection, { space: { zones: ZS }, variant: 'consecutive' });
       for (const c of od.cells) {
@@ -110,6 +111,21 @@ export const odAccuracy: AccuracyProduct = {
         matched++;
         if (Math.floor(best.dep / H) === Math.floor(Number(dep) / H)) hourRight++;
       }
+      // Experiment: each end spread over the zones of a disc around its place (area weights).
+      const ends = (await db.connection.runAndReadAll(`SELECT ${TRIP_ENDS}, epoch_ms(t.depart_ts) FROM ${TRIPS_WITH_STAYS}`)).getRowsJS();
+      for (const r of SPREAD_RADII) {
+        const spread = discSpread(zoneOf, r);
+        const pairs = new Map<string, number>(), pairHour = new Map<string, number>();
+        for (const [, olat, olng, dlat, dlng, dep] of ends) {
+          const o = spread(Number(olat), Number(olng)), d = spread(Number(dlat), Number(dlng));
+          for (const [zo, wo] of o) for (const [zd, wd] of d) {
+            bump(pairs, `${zo}→${zd}`, wo * wd);
+            bump(pairHour, `${zo}→${zd}@${Math.floor(Number(dep) / H)}`, wo * wd);
+          }
+        }
+        spreadFigures.push({ name: `experiment: CPC over zone pairs, ends spread over ${r} m`, value: cpc(pairs, truthPairs) });
+        spreadFigures.push({ name: `experiment: CPC over (zone pair, departure hour), ends spread over ${r} m`, value: cpc(pairHour, truthPairHour) });
+      }
     } finally {
       db.close();
     }
@@ -148,6 +164,7 @@ export const odAccuracy: AccuracyProduct = {
         { name: 'CPC over (zone pair, departure hour), destination as emitted', value: cpc(tripPairHour, truthPairHour) },
         { name: 'CPC over zone pairs, res-9 zone_cells lookup (before)', value: cpc(cellPairs, truthPairs) },
         { name: 'CPC over (zone pair, departure hour), res-9 zone_cells lookup (before)', value: cpc(cellPairHour, truthPairHour) },
+        ...spreadFigures,
         { name: 'oracle: CPC over zone pairs, detected trips with ends at the true zone', value: cpc(oraclePairs, truthPairs) },
         { name: 'oracle: CPC over (zone pair, departure hour), ends at the true zone', value: cpc(oraclePairHour, truthPairHour) },
         { name: 'detected trips with the origin zone right', value: endRight.n ? endRight.o / endRight.n : NaN },
@@ -192,5 +209,31 @@ function trueZoneLookup(visits: readonly TrueVisit[]): (device: string, t: numbe
       return best?.zone ?? null;
     }
     return l.find((v) => v.end >= t)?.zone ?? null;
+  };
+}
+
+const SPREAD_RADII = (process.env.CP_SPREAD ?? '').split(',').filter(Boolean).map(Number);
+
+/** Zone shares of a disc of radius `r` m around a point: point-in-polygon of a lattice of ~60 points. */
+function discSpread(zoneOf: (lat: number, lng: number) => string | null, r: number): (lat: number, lng: number) => [string, number][] {
+  const cache = new Map<string, [string, number][]>();
+  const offsets: [number, number][] = [];
+  const step = r / 4;
+  for (let i = -4; i <= 4; i++) for (let j = -4; j <= 4; j++) {
+    const x = (i + (j % 2 ? 0.5 : 0)) * step, y = j * step * 0.866;
+    if (x * x + y * y <= r * r) offsets.push([x, y]);
+  }
+  return (lat, lng) => {
+    const key = `${lat},${lng}`;
+    let out = cache.get(key);
+    if (out) return out;
+    const m = new Map<string, number>();
+    const mLat = 111_320, mLng = 111_320 * Math.cos((lat * Math.PI) / 180);
+    for (const [x, y] of offsets) {
+      const z = zoneOf(lat + y / mLat, lng + x / mLng);
+      if (z !== null) bump(m, z, 1 / offsets.length);
+    }
+    cache.set(key, (out = [...m]));
+    return out;
   };
 }
