@@ -212,6 +212,11 @@ function trueZoneLookup(visits: readonly TrueVisit[]): (device: string, t: numbe
   };
 }
 
+/**
+ * Experiment, off by default: `CP_SPREAD=150,300` adds rows scoring the OD with each trip end shared
+ * among the zones of a disc of that radius (m) by area. Measured and not kept (docs/mobility.md,
+ * "Tried and not kept: spreading a trip end").
+ */
 const SPREAD_RADII = (process.env.CP_SPREAD ?? '').split(',').filter(Boolean).map(Number);
 
 /** Zone shares of a disc of radius `r` m around a point: point-in-polygon of a lattice of ~60 points. */
