@@ -55,6 +55,8 @@ this machine (2 × 150,000 records/s × cores / 16) through Kafka, README "Perfo
   --rate N        records/s instead of the scaled peak
   --subscribers N subscribers of the city slice (default 10 M × cores / 16)
   --speed X       event time runs X × the wall clock (default 3)
+  --places N      each device's away records (30 %) come from N places of its own instead of any
+                  cell (default 0: any of the 400, uniformly; people keep to a few)
   -h, --help      this help
 
 Environment: CITYPULSE_BENCH_BROKERS (use an existing Kafka instead of starting one on port
@@ -79,6 +81,7 @@ async function main(): Promise<number> {
       rate: { type: 'string' },
       subscribers: { type: 'string' },
       speed: { type: 'string' },
+      places: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -104,7 +107,7 @@ async function main(): Promise<number> {
 
   const broker: { started: Promise<BenchKafka> | null } = { started: null };
   const soakOptions: NonNullable<BenchServices['soak']> = {};
-  for (const [flag, min] of [['minutes', 0.1], ['rate', 1], ['subscribers', 1], ['speed', 0.01]] as const) {
+  for (const [flag, min] of [['minutes', 0.1], ['rate', 1], ['subscribers', 1], ['speed', 0.01], ['places', 0]] as const) {
     if (values[flag] === undefined) continue;
     const x = Number(values[flag]);
     if (!(x >= min)) return usage(`--${flag} must be a number ≥ ${min}, got ${values[flag]}`);

@@ -22,6 +22,11 @@ export interface SoakOptions {
    * walks every device held (≈ 1.25 M here), so speed multiplies that work beyond a real city's.
    */
   speed?: number;
+  /**
+   * Places of its own each device's away records (30 %) come from; 0 (default): any cell of the
+   * grid, uniformly, so every device keeps adding cells it has not been seen in that day.
+   */
+  places?: number;
 }
 
 /** Peak of a 10-million-subscriber city, records/s (issue 16). */
@@ -107,6 +112,7 @@ export const soak: Benchmark = {
     const rate = o.rate ?? defaultSoakRate();
     const subscribers = o.subscribers ?? Math.round((10_000_000 * cpus().length) / REFERENCE_CORES);
     const speed = o.speed ?? 3;
+    const places = o.places ?? 0;
     const windowMs = 15 * 60_000;
     const latenessMs = 5 * 60_000;
     const dir = join(ctx.dirs.tmp, `soak-${Date.now()}`);
@@ -123,9 +129,9 @@ export const soak: Benchmark = {
     const topic = `soak-${Date.now().toString(36)}`;
     const eventStart = Date.UTC(2026, 5, 1, 6, 0);
     const why = o.rate === undefined ? `2 × ${CITY_PEAK_PER_S.toLocaleString('en-US')}/s × ${cpus().length}/${REFERENCE_CORES} cores` : '--rate';
-    ctx.log(`soak: ${minutes} min at ${rate.toLocaleString('en-US')} records/s (${why}), ${subscribers.toLocaleString('en-US')} subscribers, event time ×${speed}; topic ${topic}`);
+    ctx.log(`soak: ${minutes} min at ${rate.toLocaleString('en-US')} records/s (${why}), ${subscribers.toLocaleString('en-US')} subscribers, event time ×${speed}; away records from ${places ? `${places} places per device` : 'any cell'}; topic ${topic}`);
 
-    const feed = await startSoakFeed({ brokers: kafka.brokers, topic, partitions: 4, subscribers, rate, speed, eventStart, recordsPerMessage: RECORDS_PER_MESSAGE });
+    const feed = await startSoakFeed({ brokers: kafka.brokers, topic, partitions: 4, subscribers, rate, speed, eventStart, recordsPerMessage: RECORDS_PER_MESSAGE, places });
     const child = spawn(
       process.execPath,
       [BIN, 'stream', '--topics', topic, '--group', `g-${topic}`, '--cells', cells, '--db', db, '--areas', areas, '--http', '127.0.0.1:0', '--exit-when-idle', '20s', '--no-handoff', '--dead-letter-topic', '', '--log-format', 'json'],
@@ -220,7 +226,7 @@ export const soak: Benchmark = {
       const exact = read === sent && accepted + late + dead === read && events === accepted;
       const result: BenchResult = {
         name: 'soak',
-        variant: `${(rate / 1000).toFixed(1)}k/s × ${minutes} min`,
+        variant: `${(rate / 1000).toFixed(1)}k/s × ${minutes} min${places ? `, ${places} places` : ''}`,
         size: ctx.size,
         events: read,
         seconds: { median: secs, min: secs, max: secs, relative: 0 },
@@ -258,9 +264,10 @@ export const soak: Benchmark = {
           alertLatencyP99Ms: quantile(latencies, 0.99),
           subscribers,
           speed,
+          places,
           samples: samples.length,
         },
-        note: `rate ${why}; ${subscribers} subscribers; event time ×${speed}; 4 partitions, 200 records/message; sampled every 10 s`,
+        note: `rate ${why}; ${subscribers} subscribers; event time ×${speed}; away records from ${places ? `${places} places per device` : 'any cell'}; 4 partitions, 200 records/message; sampled every 10 s`,
         runs: [],
       };
       return [result];

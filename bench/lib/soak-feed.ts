@@ -44,6 +44,8 @@ export interface SoakFeedConfig {
   eventStart: number;
   /** Records per Kafka message (JSON array, all of one partition). */
   recordsPerMessage: number;
+  /** Places of its own each device's away records come from; 0 (default): any cell, uniformly. */
+  places?: number;
 }
 
 /** A running feed. */
@@ -74,6 +76,9 @@ export async function startSoakFeed(c: SoakFeedConfig): Promise<SoakFeed> {
   const imsis = Array.from({ length: c.subscribers }, (_, i) => `22201${String(1_000_000_000 + i).slice(-10)}`);
   const parts = imsis.map((s) => partitionOf(s));
   const home = imsis.map((_, i) => `c${(i * 7) % GRID}_${(i * 13) % GRID}`);
+  const places = c.places ?? 0;
+  // Place k of device i (k ≥ 1; home is place 0): fixed per device, spread over the grid.
+  const placeOf = (i: number, k: number) => `c${(i * (7 + 4 * k) + 3 * k) % GRID}_${(i * (13 + 6 * k) + 5 * k) % GRID}`;
   const fans = Math.floor(c.subscribers / 4);
   let seed = 12345;
   const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
@@ -94,7 +99,7 @@ export async function startSoakFeed(c: SoakFeedConfig): Promise<SoakFeed> {
     for (let n = 0; n < due; n++) {
       const i = Math.floor(rnd() * c.subscribers);
       const stadium = crowd && i < fans && rnd() < 0.8;
-      const cell = stadium ? [...STADIUM][i % 4]! : rnd() < 0.7 ? home[i]! : `c${Math.floor(rnd() * GRID)}_${Math.floor(rnd() * GRID)}`;
+      const cell = stadium ? [...STADIUM][i % 4]! : rnd() < 0.7 ? home[i]! : places > 0 ? placeOf(i, 1 + Math.floor(rnd() * places)) : `c${Math.floor(rnd() * GRID)}_${Math.floor(rnd() * GRID)}`;
       // Event times spread over the tick, ascending.
       byPartition[parts[i]!]!.push({ ts: Math.floor(ts - (due - n) * (100 * c.speed) / due), imsi: imsis[i], cell, event: KINDS[Math.floor(rnd() * KINDS.length)] });
     }
