@@ -111,12 +111,12 @@ export const odAccuracy: AccuracyProduct = {
         matched++;
         if (Math.floor(best.dep / H) === Math.floor(Number(dep) / H)) hourRight++;
       }
-      // Experiment: each end spread over the zones of a disc around its place (area weights).
-      const ends = (await db.connection.runAndReadAll(`SELECT ${TRIP_ENDS}, epoch_ms(t.depart_ts) FROM ${TRIPS_WITH_STAYS}`)).getRowsJS();
+      // Experiment: each end spread over the zones of a disc around its place (area weights), over
+      // the trip ends read above for the oracle.
       for (const r of SPREAD_RADII) {
         const spread = discSpread(zoneOf, r);
         const pairs = new Map<string, number>(), pairHour = new Map<string, number>();
-        for (const [, olat, olng, dlat, dlng, dep] of ends) {
+        for (const [, olat, olng, dlat, dlng, dep] of all) {
           const o = spread(Number(olat), Number(olng)), d = spread(Number(dlat), Number(dlng));
           for (const [zo, wo] of o) for (const [zd, wd] of d) {
             bump(pairs, `${zo}→${zd}`, wo * wd);

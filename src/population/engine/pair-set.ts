@@ -51,13 +51,8 @@ export class PairSet {
 
   /** Whether the key `(hi, lo)` is held. */
   has(hi: number, lo: number): boolean {
-    hi >>>= 0;
-    lo >>>= 0;
-    for (let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.#mask; ; i = (i + 1) & this.#mask) {
-      const h = this.#hi[i]!, l = this.#lo[i]!;
-      if (h === 0 && l === 0) return false;
-      if (h === hi && l === lo) return true;
-    }
+    const i = this.#find(hi >>> 0, lo >>> 0);
+    return this.#hi[i] !== 0 || this.#lo[i] !== 0;
   }
 
   /** Empties the set, keeping its memory. */
@@ -86,16 +81,23 @@ export class PairSet {
   }
 
   #insert(hi: number, lo: number): boolean {
+    const i = this.#find(hi, lo);
+    if (this.#hi[i] !== 0 || this.#lo[i] !== 0) return false;
+    this.#hi[i] = hi;
+    this.#lo[i] = hi === 0 && lo === 0 ? 1 : lo;
+    this.#size++;
+    return true;
+  }
+
+  /**
+   * The slot holding `(hi, lo)`, or the empty slot where it would go (linear probing). The all-zero
+   * key marks an empty slot, so it is stored as `(0, 1)`.
+   */
+  #find(hi: number, lo: number): number {
     if (hi === 0 && lo === 0) lo = 1;
     for (let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.#mask; ; i = (i + 1) & this.#mask) {
       const h = this.#hi[i]!, l = this.#lo[i]!;
-      if (h === 0 && l === 0) {
-        this.#hi[i] = hi;
-        this.#lo[i] = lo;
-        this.#size++;
-        return true;
-      }
-      if (h === hi && l === lo) return false;
+      if ((h === 0 && l === 0) || (h === hi && l === lo)) return i;
     }
   }
 
