@@ -51,12 +51,14 @@ Options:
 
 Soak (--only soak; not run unless named): twice the peak of a 10-million-subscriber city scaled to
 this machine (2 × 150,000 records/s × cores / 16) through Kafka, README "Performance".
-  --minutes N     minutes of producing (default 30)
+  --minutes N     minutes of producing (default 45: the RSS verdict needs the input's first
+                  event-time hour, 21.7 min at x3, then three whole window cycles)
   --rate N        records/s instead of the scaled peak
   --subscribers N subscribers of the city slice (default 10 M × cores / 16)
   --speed X       event time runs X × the wall clock (default 3)
-  --places N      each device's away records (30 %) come from N places of its own instead of any
-                  cell (default 0: any of the 400, uniformly; people keep to a few)
+  --places N      each device's away records (30 %) come from N places of its own (default 3:
+                  people keep to a few); 0: any of the 400 cells, uniformly
+  --sample-seconds S  seconds between two samples of the stream's /metrics (default 2)
   -h, --help      this help
 
 Environment: CITYPULSE_BENCH_BROKERS (use an existing Kafka instead of starting one on port
@@ -82,6 +84,7 @@ async function main(): Promise<number> {
       subscribers: { type: 'string' },
       speed: { type: 'string' },
       places: { type: 'string' },
+      'sample-seconds': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -107,10 +110,11 @@ async function main(): Promise<number> {
 
   const broker: { started: Promise<BenchKafka> | null } = { started: null };
   const soakOptions: NonNullable<BenchServices['soak']> = {};
-  for (const [flag, min] of [['minutes', 0.1], ['rate', 1], ['subscribers', 1], ['speed', 0.01], ['places', 0]] as const) {
-    if (values[flag] === undefined) continue;
-    const x = Number(values[flag]);
-    if (!(x >= min)) return usage(`--${flag} must be a number ≥ ${min}, got ${values[flag]}`);
+  for (const [flag, min] of [['minutes', 0.1], ['rate', 1], ['subscribers', 1], ['speed', 0.01], ['places', 0], ['sampleSeconds', 0.2]] as const) {
+    const name = flag === 'sampleSeconds' ? 'sample-seconds' : flag;
+    if (values[name] === undefined) continue;
+    const x = Number(values[name]);
+    if (!(x >= min)) return usage(`--${name} must be a number ≥ ${min}, got ${values[name]}`);
     soakOptions[flag] = x;
   }
   const services: BenchServices = { kafka: () => (broker.started ??= benchKafka(ctx, process.env)), soak: soakOptions };

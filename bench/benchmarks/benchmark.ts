@@ -12,7 +12,7 @@ export interface BenchServices {
   /** The benchmark Kafka broker (started once, stopped by the runner at the end). */
   kafka(): Promise<BenchKafka>;
   /** Options of the soak (`--minutes`, `--rate`, `--subscribers`, `--speed`). */
-  soak?: { minutes?: number; rate?: number; subscribers?: number; speed?: number; places?: number };
+  soak?: { minutes?: number; rate?: number; subscribers?: number; speed?: number; places?: number; sampleSeconds?: number };
 }
 
 /** One benchmark: measures and returns its rows. */

@@ -14,6 +14,8 @@ const STEP_LON = 0.0045;
 const STADIUM = new Set(['c9_9', 'c9_10', 'c10_9', 'c10_10']);
 /** The stadium is crowded in every other period of this much event time (two 15-minute windows). */
 const CROWD_PERIOD_MS = 30 * 60_000;
+/** Event time after which the input repeats itself: one quiet and one crowded half hour. */
+export const SOAK_INPUT_PERIOD_MS = 2 * CROWD_PERIOD_MS;
 const KINDS = ['tau', 'call', 'sms', 'data', 'handover', 'paging'] as const;
 
 /** Writes the cells CSV and the watched-areas GeoJSON (a 700 m disc over the stadium). */

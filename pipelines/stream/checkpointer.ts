@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Clock } from '../../src/core/clock.ts';
-import { encodeState } from '../../src/core/state-codec.ts';
+import { encodeStateSized } from '../../src/core/state-codec.ts';
 import type { DeadLetterMessage } from '../../src/ingest/sources/kafka/dead-letter-message.ts';
 import type { PartitionCheckpoint, StreamStore } from '../../src/outputs/duckdb/stream-store.ts';
 import type { WindowPlugin } from '../../src/outputs/window-plugin.ts';
@@ -150,10 +150,11 @@ export class Checkpointer {
     if (dlq.length > 0 && effects?.sendDeadLetters) await effects.sendDeadLetters(dlq);
     for (const p of dirty) p.dlq = [];
     const snap = this.#snapshotsDue(dirty, started, final);
-    // Offsets, snapshots (serialised synchronously, compressed off the event loop) and results are
+    // Offsets, snapshots (serialised and compressed piece by piece, synchronously) and results are
     // taken in one synchronous step: the three describe the same point of each partition's input.
     const snapStart = performance.now();
-    const states = dirty.map((p) => (snap.has(p) ? encodeState(p.pipeline.snapshot()) : null));
+    const sized = dirty.map((p) => (snap.has(p) ? encodeStateSized(p.pipeline.snapshot()) : null));
+    const states = sized.map((s) => s?.encoded ?? null);
     const snapMs = snap.size > 0 ? performance.now() - snapStart : 0;
     const taken = dirty.map((p) => ({ topic: p.topic, partition: p.partition, nextOffset: String(p.nextOffset), ...p.buffer.drain() }));
     let batch: (typeof taken[number] & { state?: Uint8Array })[];
@@ -170,7 +171,8 @@ export class Checkpointer {
     if (until !== null) this.#published = until;
     const committed = this.#c.clock.now();
     const published = this.#published !== publishedBefore;
-    this.#c.observer?.checkpointed?.({ durationMs: committed - started, publishedBefore, publishedUntil: this.#published, publishLatencyMs: published ? committed - (this.#requestedAt ?? started) : null });
+    const snapshots = snap.size > 0 ? { partitions: snap.size, rawBytes: sized.reduce((n, s) => n + (s?.rawBytes ?? 0), 0), encodedBytes: batch.reduce((n, b) => n + (b.state?.byteLength ?? 0), 0), serialiseMs: snapMs } : undefined;
+    this.#c.observer?.checkpointed?.({ durationMs: committed - started, publishedBefore, publishedUntil: this.#published, publishLatencyMs: published ? committed - (this.#requestedAt ?? started) : null, ...(snapshots ? { snapshots } : {}) });
     this.#requestedAt = null;
     for (const p of dirty) p.dirty = false;
     if (snap.size > 0) {

@@ -46,13 +46,42 @@ const scratch = { cells: [] as (string | null)[], dwell: [] as number[], lastEnd
 export interface PresenceEngineSnapshot {
   closedUntil: number | null;
   minTs: number | null;
-  /** [device, prevTs|null, prevH3|null, pending as [ts, h3, holds, kind, at?][], mcc?] (kind, at and mcc absent in older snapshots) */
-  devices: [string, number | null, string | null, [number, string, boolean, string?, string?][], string?][];
+  /** The devices held, in columns (snapshots of this version). */
+  held?: PresenceColumns;
+  /**
+   * The devices held, a row per device, in snapshots of earlier versions (still restored):
+   * [device, prevTs|null, prevH3|null, pending as [ts, h3, holds, kind, at?][], mcc?] (kind, at and
+   * mcc absent in the oldest).
+   */
+  devices?: [string, number | null, string | null, [number, string, boolean, string?, string?][], string?][];
   /**
    * Start of the closed window whose device pass is still to run (its events are still in `devices`);
    * absent when none, and in older snapshots.
    */
   devicePassPending?: number;
+}
+
+/**
+ * The devices of a {@link PresenceEngineSnapshot} in columns: a few typed arrays and two string
+ * arrays instead of an array per device and per event. At a few hundred thousand devices with ten
+ * open events each, the row form allocated millions of small arrays on the JS heap at every snapshot
+ * (raising the heap's high-water mark, which V8 keeps committed) and serialised each as its own
+ * value; typed arrays are copied as they are.
+ */
+export interface PresenceColumns {
+  /** Every distinct cell, kind, finer position and MCC; the `Int32Array`s below index it (-1: none). */
+  strings: string[];
+  device: string[];
+  /** Time of the device's previous event; NaN when none. */
+  prevTs: Float64Array;
+  prevH3: Int32Array;
+  mcc: Int32Array;
+  /** Open events per device; the event columns hold each device's events in turn, in order. */
+  pending: Uint32Array;
+  ts: Float64Array;
+  h3: Int32Array;
+  kind: Int32Array;
+  at: Int32Array;
 }
 
 /** Receives the {@link DeviceWindow}s of each window the engine closes, windows in order. */
@@ -368,36 +397,81 @@ export class PresenceEngine {
     }
   }
 
-  /** A plain-data copy of the state, for checkpoints. */
+  /** A plain-data copy of the state, for checkpoints (the devices in columns, {@link PresenceColumns}). */
   snapshot(): PresenceEngineSnapshot {
-    const devices: PresenceEngineSnapshot['devices'] = [];
     const pool = this.#pool;
-    for (const [d, st] of this.#devices) {
-      const pending: [number, string, boolean, string?, string?][] = [];
-      for (let q = st.head; q >= 0; q = pool.next(q)) {
-        const a = pool.at(q);
-        const kind = pool.kind(q);
-        pending.push(a === undefined ? [pool.ts(q), pool.h3(q), kind !== DETACH, kind] : [pool.ts(q), pool.h3(q), kind !== DETACH, kind, a]);
+    const nDev = this.#devices.size;
+    let nEv = 0;
+    for (const st of this.#devices.values()) nEv += st.n;
+    const codes = new Map<string, number>();
+    const strings: string[] = [];
+    const code = (v: string | null | undefined): number => {
+      if (v === null || v === undefined) return -1;
+      let c = codes.get(v);
+      if (c === undefined) {
+        c = strings.length;
+        codes.set(v, c);
+        strings.push(v);
       }
-      devices.push(st.mcc === undefined ? [d, Number.isFinite(st.prevTs) ? st.prevTs : null, st.prevH3, pending] : [d, Number.isFinite(st.prevTs) ? st.prevTs : null, st.prevH3, pending, st.mcc]);
+      return c;
+    };
+    const held: PresenceColumns = {
+      strings,
+      device: new Array<string>(nDev),
+      prevTs: new Float64Array(nDev),
+      prevH3: new Int32Array(nDev),
+      mcc: new Int32Array(nDev),
+      pending: new Uint32Array(nDev),
+      ts: new Float64Array(nEv),
+      h3: new Int32Array(nEv),
+      kind: new Int32Array(nEv),
+      at: new Int32Array(nEv),
+    };
+    let i = 0;
+    let j = 0;
+    for (const [d, st] of this.#devices) {
+      held.device[i] = d;
+      held.prevTs[i] = Number.isFinite(st.prevTs) ? st.prevTs : NaN;
+      held.prevH3[i] = code(st.prevH3);
+      held.mcc[i] = code(st.mcc);
+      let k = 0;
+      for (let q = st.head; q >= 0; q = pool.next(q), k++, j++) {
+        held.ts[j] = pool.ts(q);
+        held.h3[j] = code(pool.h3(q));
+        held.kind[j] = code(pool.kind(q));
+        held.at[j] = code(pool.at(q));
+      }
+      held.pending[i++] = k;
     }
     const snap: PresenceEngineSnapshot = {
       closedUntil: Number.isFinite(this.#closedUntil) ? this.#closedUntil : null,
       minTs: Number.isFinite(this.#minTs) ? this.#minTs : null,
-      devices,
+      held,
     };
     if (this.#pendingStart !== null) snap.devicePassPending = this.#pendingStart;
     return snap;
   }
 
-  /** Replaces the state with a {@link snapshot}. */
+  /** Replaces the state with a {@link snapshot} (of this version, or rows of an earlier one). */
   restore(snap: PresenceEngineSnapshot): void {
     this.#devices.clear();
     this.#pool.clear();
     this.#closedUntil = snap.closedUntil ?? -Infinity;
     this.#pendingStart = snap.devicePassPending ?? null;
     this.#minTs = snap.minTs ?? Infinity;
-    for (const [d, prevTs, prevH3, pending, mcc] of snap.devices) {
+    if (snap.held) {
+      const h = snap.held;
+      const str = (c: number): string | undefined => (c < 0 ? undefined : h.strings[c]);
+      for (let i = 0, j = 0; i < h.device.length; i++) {
+        const mcc = str(h.mcc[i]!);
+        const prevTs = h.prevTs[i]!;
+        const st: DeviceState = { ...(mcc === undefined ? {} : { mcc }), device: h.device[i]!, prevTs: Number.isFinite(prevTs) ? prevTs : -Infinity, prevH3: str(h.prevH3[i]!) ?? null, head: -1, tail: -1, n: 0 };
+        for (const end = j + h.pending[i]!; j < end; j++) this.#insert(st, this.#pool.alloc(h.ts[j]!, h.strings[h.h3[j]!]!, h.strings[h.kind[j]!]!, str(h.at[j]!)));
+        this.#devices.set(st.device, st);
+      }
+      return;
+    }
+    for (const [d, prevTs, prevH3, pending, mcc] of snap.devices ?? []) {
       const st: DeviceState = { ...(mcc === undefined ? {} : { mcc }), device: d, prevTs: prevTs ?? -Infinity, prevH3, head: -1, tail: -1, n: 0 };
       for (const [ts, h3, holds, kind, at] of pending) this.#insert(st, this.#pool.alloc(ts, h3, kind ?? (holds ? 'unknown' : DETACH), at));
       this.#devices.set(d, st);

@@ -31,7 +31,7 @@ describe('stream metrics', () => {
     expect(lines(await registry.metrics())).toContain('citypulse_records_read_total 0');
     observer.attach!(status);
     observer.checkpointed!({ durationMs: 30, publishedBefore: null, publishedUntil: null, publishLatencyMs: null });
-    observer.checkpointed!({ durationMs: 700, publishedBefore: 1, publishedUntil: 2, publishLatencyMs: 1200 });
+    observer.checkpointed!({ durationMs: 700, publishedBefore: 1, publishedUntil: 2, publishLatencyMs: 1200, snapshots: { partitions: 2, rawBytes: 5_000_000, encodedBytes: 400_000, serialiseMs: 80 } });
     const got = lines(await registry.metrics());
     for (const want of [
       'citypulse_records_read_total 1000',
@@ -52,6 +52,10 @@ describe('stream metrics', () => {
       'citypulse_checkpoint_duration_seconds_bucket{le="0.05"} 1',
       'citypulse_checkpoint_duration_seconds_bucket{le="1"} 2',
       'citypulse_window_publish_latency_seconds_count 1',
+      'citypulse_state_snapshot_bytes{form="raw"} 5000000',
+      'citypulse_state_snapshot_bytes{form="encoded"} 400000',
+      'citypulse_state_snapshot_serialise_seconds_count 1',
+      'citypulse_state_snapshot_serialise_seconds_sum 0.08',
       'citypulse_window_publish_latency_seconds_bucket{le="1"} 0',
       'citypulse_window_publish_latency_seconds_bucket{le="2.5"} 1',
       'citypulse_alert_deliveries_total{channel="kafka"} 7',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EventPool } from '../../src/window/event-pool.ts';
-import { PresenceEngine } from '../../src/window/presence-engine.ts';
+import { PresenceEngine, type PresenceEngineSnapshot } from '../../src/window/presence-engine.ts';
 import type { PresenceRow } from '../../src/core/presence-row.ts';
 import { mulberry32 } from '../support/mulberry32.ts';
 
@@ -28,7 +28,7 @@ describe('EventPool', () => {
     expect(pool.size).toBe(3);
   });
 
-  it('an engine run through snapshots (JSON) every 97 events equals one run straight through, and holds only the open windows events', () => {
+  it('an engine run through snapshots (v8 structured clone, as checkpoints) every 97 events equals one run straight through, and holds only the open windows events', () => {
     const r = mulberry32(5);
     const events: { ts: number; device: string; h3: string; kind: string; at?: string }[] = [];
     for (let i = 0; i < 20_000; i++) {
@@ -36,13 +36,13 @@ describe('EventPool', () => {
       const kind = ['tau', 'detach', 'fix', 'call'][Math.floor(r() * 4)]!;
       events.push({ ts, device: `d${Math.floor(r() * 200)}`, h3: `c${Math.floor(r() * 6)}`, kind, ...(kind === 'fix' ? { at: `f${i}` } : {}) });
     }
-    const run = (restoreEvery: number) => {
+    const run = (restoreEvery: number, through: (s: PresenceEngineSnapshot) => PresenceEngineSnapshot = structuredClone) => {
       let engine = new PresenceEngine(cfg);
       const rows: PresenceRow[] = [];
       let maxTs = -Infinity;
       events.forEach((e, i) => {
         if (restoreEvery > 0 && i % restoreEvery === 0) {
-          const snap = JSON.parse(JSON.stringify(engine.snapshot()));
+          const snap = through(engine.snapshot());
           engine = new PresenceEngine(cfg);
           engine.restore(snap);
         }
@@ -59,8 +59,33 @@ describe('EventPool', () => {
     expect(restored.before).toEqual(straight.before);
     expect(straight.rows.length).toBeGreaterThan(500);
     // The open events at the end are only the last ~20 minutes' worth (events every 12 s): slots recycle.
-    const open = straight.before.devices.reduce((n, d) => n + d[3].length, 0);
+    const open = straight.before.held!.ts.length;
+    expect(straight.before.held!.pending.reduce((a, b) => a + b, 0)).toBe(open);
     expect(open).toBeGreaterThan(0);
     expect(open).toBeLessThan(200);
+    // Snapshots of earlier versions (a row per device, as JSON) restore to the same engine.
+    const legacy = run(97, (s) => JSON.parse(JSON.stringify(toRows(s))) as PresenceEngineSnapshot);
+    expect(legacy.rows).toEqual(straight.rows);
+    expect(legacy.before).toEqual(straight.before);
   });
 });
+
+/** The row form of earlier versions, from a columnar snapshot. */
+function toRows(s: PresenceEngineSnapshot): PresenceEngineSnapshot {
+  const h = s.held!;
+  const str = (c: number) => (c < 0 ? undefined : h.strings[c]);
+  const devices: NonNullable<PresenceEngineSnapshot['devices']> = [];
+  for (let i = 0, j = 0; i < h.device.length; i++) {
+    const pending: [number, string, boolean, string?, string?][] = [];
+    for (const end = j + h.pending[i]!; j < end; j++) {
+      const kind = str(h.kind[j]!)!;
+      const at = str(h.at[j]!);
+      pending.push(at === undefined ? [h.ts[j]!, str(h.h3[j]!)!, kind !== 'detach', kind] : [h.ts[j]!, str(h.h3[j]!)!, kind !== 'detach', kind, at]);
+    }
+    const mcc = str(h.mcc[i]!);
+    const prevTs = Number.isNaN(h.prevTs[i]!) ? null : h.prevTs[i]!;
+    devices.push(mcc === undefined ? [h.device[i]!, prevTs, str(h.prevH3[i]!) ?? null, pending] : [h.device[i]!, prevTs, str(h.prevH3[i]!) ?? null, pending, mcc]);
+  }
+  const { held: _held, ...rest } = s;
+  return { ...rest, devices };
+}

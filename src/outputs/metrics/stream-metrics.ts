@@ -124,6 +124,18 @@ export function createStreamMetrics(registry: Registry, alerts?: AlertDeliverySo
     buckets: SECONDS_BUCKETS,
     registers: [registry],
   });
+  const snapshotBytes = new Gauge({
+    name: `${P}state_snapshot_bytes`,
+    help: 'State snapshots of the last checkpoint that wrote any, summed over its partitions: serialised (form="raw", held in memory while it is compressed) and as stored (form="encoded")',
+    labelNames: ['form'],
+    registers: [registry],
+  });
+  const snapshotSeconds = new Histogram({
+    name: `${P}state_snapshot_serialise_seconds`,
+    help: 'Time the event loop spent serialising the state snapshots of a checkpoint (records wait meanwhile)',
+    buckets: SECONDS_BUCKETS,
+    registers: [registry],
+  });
   if (alerts) {
     const per = (field: 'delivered' | 'failed' | 'dropped') =>
       function (this: Counter<'channel'>) {
@@ -142,6 +154,11 @@ export function createStreamMetrics(registry: Registry, alerts?: AlertDeliverySo
     checkpointed(info: CheckpointInfo) {
       checkpoints.observe(info.durationMs / 1000);
       if (info.publishLatencyMs !== null) publishLatency.observe(info.publishLatencyMs / 1000);
+      if (info.snapshots) {
+        snapshotBytes.set({ form: 'raw' }, info.snapshots.rawBytes);
+        snapshotBytes.set({ form: 'encoded' }, info.snapshots.encodedBytes);
+        snapshotSeconds.observe(info.snapshots.serialiseMs / 1000);
+      }
     },
   };
 }

@@ -55,8 +55,12 @@ class TrafficConsumer implements StreamingDeviceConsumer<Hop> {
     return out;
   }
 
+  /**
+   * Shares the live track objects (no copy: checkpoints encode it at once with V8's serialiser, which
+   * keeps NaN); `restore` also reads the `null` for NaN of snapshots written as JSON.
+   */
   snapshot(): HopTrackState[] {
-    return [...this.#tracks.values()].map((s) => ({ ...s, enterTs: Number.isNaN(s.enterTs) ? null : s.enterTs })) as unknown as HopTrackState[];
+    return [...this.#tracks.values()];
   }
 
   restore(state: unknown): void {
