@@ -110,12 +110,11 @@ async function main(): Promise<number> {
 
   const broker: { started: Promise<BenchKafka> | null } = { started: null };
   const soakOptions: NonNullable<BenchServices['soak']> = {};
-  for (const [flag, min] of [['minutes', 0.1], ['rate', 1], ['subscribers', 1], ['speed', 0.01], ['places', 0], ['sampleSeconds', 0.2]] as const) {
-    const name = flag === 'sampleSeconds' ? 'sample-seconds' : flag;
+  for (const [name, key, min] of [['minutes', 'minutes', 0.1], ['rate', 'rate', 1], ['subscribers', 'subscribers', 1], ['speed', 'speed', 0.01], ['places', 'places', 0], ['sample-seconds', 'sampleSeconds', 0.2]] as const) {
     if (values[name] === undefined) continue;
     const x = Number(values[name]);
     if (!(x >= min)) return usage(`--${name} must be a number ≥ ${min}, got ${values[name]}`);
-    soakOptions[flag] = x;
+    soakOptions[key] = x;
   }
   const services: BenchServices = { kafka: () => (broker.started ??= benchKafka(ctx, process.env)), soak: soakOptions };
   const started = new Date();

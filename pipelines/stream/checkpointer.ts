@@ -154,16 +154,13 @@ export class Checkpointer {
     // taken in one synchronous step: the three describe the same point of each partition's input.
     const snapStart = performance.now();
     const sized = dirty.map((p) => (snap.has(p) ? encodeStateSized(p.pipeline.snapshot()) : null));
-    const states = sized.map((s) => s?.encoded ?? null);
     const snapMs = snap.size > 0 ? performance.now() - snapStart : 0;
     const taken = dirty.map((p) => ({ topic: p.topic, partition: p.partition, nextOffset: String(p.nextOffset), ...p.buffer.drain() }));
-    let batch: (typeof taken[number] & { state?: Uint8Array })[];
+    const batch: (typeof taken[number] & { state?: Uint8Array })[] = taken.map((t, i) => (sized[i] ? { ...t, state: sized[i].encoded } : t));
     try {
-      const encoded = await Promise.all(states);
-      batch = taken.map((t, i) => (encoded[i] ? { ...t, state: encoded[i] } : t));
       await this.#c.store.commit(batch, until, this.#published, (rows) => this.#inTransaction(batch, rows, until, final));
     } catch (err) {
-      // Not encoded, or rolled back: the drained results go with the next checkpoint.
+      // Rolled back: the drained results go with the next checkpoint.
       dirty.forEach((p, i) => p.buffer.putBack(taken[i]!));
       throw err;
     }
@@ -171,7 +168,7 @@ export class Checkpointer {
     if (until !== null) this.#published = until;
     const committed = this.#c.clock.now();
     const published = this.#published !== publishedBefore;
-    const snapshots = snap.size > 0 ? { partitions: snap.size, rawBytes: sized.reduce((n, s) => n + (s?.rawBytes ?? 0), 0), encodedBytes: batch.reduce((n, b) => n + (b.state?.byteLength ?? 0), 0), serialiseMs: snapMs } : undefined;
+    const snapshots = snap.size > 0 ? { partitions: snap.size, rawBytes: sized.reduce((n, s) => n + (s?.rawBytes ?? 0), 0), encodedBytes: sized.reduce((n, s) => n + (s?.encoded.byteLength ?? 0), 0), serialiseMs: snapMs } : undefined;
     this.#c.observer?.checkpointed?.({ durationMs: committed - started, publishedBefore, publishedUntil: this.#published, publishLatencyMs: published ? committed - (this.#requestedAt ?? started) : null, ...(snapshots ? { snapshots } : {}) });
     this.#requestedAt = null;
     for (const p of dirty) p.dirty = false;

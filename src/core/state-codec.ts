@@ -46,12 +46,12 @@ interface SlicedEntry {
  * memory is the compressed output. The price is that compression runs on the event loop instead of
  * the thread pool, which the checkpointer's snapshot cost bound accounts for (it times this call).
  */
-export function encodeState(state: unknown): Promise<Uint8Array> {
+export function encodeState(state: unknown): Uint8Array {
   return encodeStateSized(state).encoded;
 }
 
 /** {@link encodeState}, also telling the size of the serialised state before compression. */
-export function encodeStateSized(state: unknown): { rawBytes: number; encoded: Promise<Uint8Array> } {
+export function encodeStateSized(state: unknown): { rawBytes: number; encoded: Uint8Array } {
   const sliced: SlicedEntry[] = [];
   const pending: unknown[][] = [];
   const root = cut(state, 0, sliced, pending);
@@ -66,8 +66,7 @@ export function encodeStateSized(state: unknown): { rawBytes: number; encoded: P
   };
   put({ root, sliced });
   for (const slices of pending) for (const s of slices) put(s);
-  const encoded = Buffer.concat(out);
-  return { rawBytes, encoded: Promise.resolve(encoded) };
+  return { rawBytes, encoded: Buffer.concat(out) };
 }
 
 /**

@@ -55,7 +55,7 @@ export interface PresenceEngineSnapshot {
    */
   devices?: [string, number | null, string | null, [number, string, boolean, string?, string?][], string?][];
   /**
-   * Start of the closed window whose device pass is still to run (its events are still in `devices`);
+   * Start of the closed window whose device pass is still to run (its events are still held);
    * absent when none, and in older snapshots.
    */
   devicePassPending?: number;

@@ -85,7 +85,7 @@ describe('the device-cells consumer (transit evidence)', () => {
     expect(fin.finish!()).toEqual([{ dayEnd: T0 + DAY, device: 'd1', h3: p(a) }]);
   });
 
-  it('random days of random devices with random snapshots equal the distinct (day, device, cell) triples', async () => {
+  it('random days of random devices with random snapshots equal the distinct (day, device, cell) triples', () => {
     let seed = 7;
     const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
     const cells = Array.from({ length: 40 }, (_, i) => latLngToCell(45.40 + (i % 8) * 0.012, 9.10 + Math.floor(i / 8) * 0.02, 9));
@@ -103,7 +103,7 @@ describe('the device-cells consumer (transit evidence)', () => {
       }
       for (const r of feedWindow(c, start, start + 15 * M, devices)) got.push(`${r.dayEnd / DAY}|${r.device}|${r.h3}`);
       if (rnd() < 0.2) {
-        const snap = decodeState(await encodeState(c.snapshot()));
+        const snap = decodeState(encodeState(c.snapshot()));
         c = createDeviceCellsConsumer()();
         c.restore(snap);
       }
