@@ -75,6 +75,13 @@ function quantile(xs: number[], q: number): number {
 }
 
 /** Prometheus text → sum of a series over its label sets, or over those containing `labels` (undefined when absent). */
+/** `citypulse_duckdb_memory_bytes` by tag, largest first, in MiB: "HASH_TABLE 512, BASE_TABLE 80". */
+function duckdbTags(text: string): string {
+  const tags: [string, number][] = [];
+  for (const m of text.matchAll(/^citypulse_duckdb_memory_bytes\{tag="([^"]+)"\} (\S+)$/gm)) tags.push([m[1]!, Number(m[2]) / 2 ** 20]);
+  return tags.sort((a, b) => b[1] - a[1]).filter(([, v]) => v >= 1).map(([t, v]) => `${t} ${v.toFixed(0)}`).join(', ') || 'none';
+}
+
 function metric(text: string, name: string, labels?: string): number | undefined {
   let sum: number | undefined;
   for (const line of text.split('\n')) {
@@ -158,6 +165,8 @@ export const soak: Benchmark = {
     const samples: Sample[] = [];
     const t0 = Date.now();
     let base: string | undefined;
+    // The sample where DuckDB held the most, with its buffers by tag (what they were for).
+    let duckdbPeak: { atMin: number; mib: number; tags: string } | undefined;
     try {
       for (let i = 0; i < 600 && !base; i++) {
         base = /serving (http:\/\/\S+\/) /.exec(stderr)?.[1];
@@ -170,8 +179,9 @@ export const soak: Benchmark = {
         if (!text) return;
         samples.push({ atMin: (Date.now() - t0) / 60_000, lag: metric(text, 'citypulse_consumer_lag_messages') ?? NaN, rssMiB: (metric(text, 'citypulse_process_resident_memory_bytes') ?? NaN) / 2 ** 20, heapMiB: (metric(text, 'citypulse_nodejs_heap_size_used_bytes') ?? NaN) / 2 ** 20, heapTotalMiB: (metric(text, 'citypulse_nodejs_heap_size_total_bytes') ?? NaN) / 2 ** 20, externalMiB: (metric(text, 'citypulse_nodejs_external_memory_bytes') ?? NaN) / 2 ** 20, duckdbMiB: (metric(text, 'citypulse_duckdb_memory_bytes') ?? 0) / 2 ** 20, snapshotRawMiB: (metric(text, 'citypulse_state_snapshot_bytes', 'form="raw"') ?? 0) / 2 ** 20, devices: metric(text, 'citypulse_devices_held') ?? NaN, read: metric(text, 'citypulse_records_read_total') ?? 0, sent: feed.sent });
         const s = samples.at(-1)!;
+        if (s.duckdbMiB > (duckdbPeak?.mib ?? 0)) duckdbPeak = { atMin: s.atMin, mib: s.duckdbMiB, tags: duckdbTags(text) };
         if ((samples.length - 1) % Math.max(1, Math.round(10 / sampleSeconds)) !== 0) return;
-        ctx.log(`soak ${s.atMin.toFixed(1)} min: sent ${s.sent.toLocaleString('en-US')}, read ${s.read.toLocaleString('en-US')}, lag ${s.lag} msgs, RSS ${s.rssMiB.toFixed(0)} MiB (heap ${s.heapMiB.toFixed(0)} of ${s.heapTotalMiB.toFixed(0)}, external ${s.externalMiB.toFixed(0)}, DuckDB ${s.duckdbMiB.toFixed(0)} MiB, last snapshot ${s.snapshotRawMiB.toFixed(0)} MiB serialised), ${s.devices} devices held`);
+        ctx.log(`soak ${s.atMin.toFixed(1)} min: sent ${s.sent.toLocaleString('en-US')}, read ${s.read.toLocaleString('en-US')}, lag ${s.lag} msgs, RSS ${s.rssMiB.toFixed(0)} MiB (heap ${s.heapMiB.toFixed(0)} of ${s.heapTotalMiB.toFixed(0)}, external ${s.externalMiB.toFixed(0)}, DuckDB ${s.duckdbMiB.toFixed(0)} MiB${s.duckdbMiB >= 100 ? ` [${duckdbTags(text)}]` : ''}, last snapshot ${s.snapshotRawMiB.toFixed(0)} MiB serialised), ${s.devices} devices held`);
       };
       while (Date.now() - t0 < minutes * 60_000) {
         await new Promise((r) => setTimeout(r, sampleSeconds * 1000));
@@ -278,6 +288,8 @@ export const soak: Benchmark = {
           externalSlopeMiBPerMin: externalSlope,
           duckdbSlopeMiBPerMin: duckdbSlope,
           duckdbLastMiB: samples.at(-1)?.duckdbMiB ?? NaN,
+          duckdbMaxMiB: duckdbPeak?.mib ?? 0,
+          duckdbMaxAtMin: duckdbPeak?.atMin ?? NaN,
           rssFirstMiB: samples[0]?.rssMiB ?? NaN,
           rssLastMiB: samples.at(-1)?.rssMiB ?? NaN,
           alerts: live.length,
@@ -288,7 +300,7 @@ export const soak: Benchmark = {
           places,
           samples: samples.length,
         },
-        note: `rate ${why}; ${subscribers} subscribers; event time ×${speed}; away records from ${places ? `${places} places per device` : 'any cell'}; 4 partitions, 200 records/message; sampled every ${sampleSeconds} s; RSS highest / lowest per cycle after ${warmupMin.toFixed(1)} min: ${peaks.map((p) => `${p.rssMiB.toFixed(0)} / ${p.floorMiB.toFixed(0)}`).join(', ')} MiB`,
+        note: `rate ${why}; ${subscribers} subscribers; event time ×${speed}; away records from ${places ? `${places} places per device` : 'any cell'}; 4 partitions, 200 records/message; sampled every ${sampleSeconds} s; RSS highest / lowest per cycle after ${warmupMin.toFixed(1)} min: ${peaks.map((p) => `${p.rssMiB.toFixed(0)} / ${p.floorMiB.toFixed(0)}`).join(', ')} MiB${duckdbPeak ? `; DuckDB's most ${duckdbPeak.mib.toFixed(0)} MiB at ${duckdbPeak.atMin.toFixed(1)} min (${duckdbPeak.tags})` : ''}`,
         runs: [],
       };
       return [result];

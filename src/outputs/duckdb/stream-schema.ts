@@ -10,11 +10,19 @@ import { presenceColumnsDdl } from './presence-columns.ts';
  * - `presence` (schema.ts) is materialised from the partials: one row per (window, cell).
  * - `stream_checkpoints`: per partition, `next_offset` — every result of the messages before it is
  *   stored — committed in the same transaction as those results; and the newest snapshot of the
- *   partition's window state (`state`, gzip JSON) with the offset it was taken at (`state_offset`;
- *   NULL in checkpoints of earlier versions, where the state was always taken at `next_offset`).
+ *   partition's window state with the offset it was taken at (`state_offset`; NULL in checkpoints of
+ *   earlier versions, where the state was always taken at `next_offset`). The snapshot's bytes
+ *   (`encodeState`) are in `stream_state_chunks`, `state_chunks` rows of at most
+ *   {@link STATE_CHUNK_BYTES}; `state` holds them whole only in files of earlier versions (still read).
+ * - `stream_state_chunks`: the snapshot bytes, in order of `seq`. Small rows, replaced by DELETE and
+ *   append: one BLOB of 20–80 MB rewritten with every snapshot kept 0.3–0.8 GiB of DuckDB buffers
+ *   across commits (README "Soak"), chunks of 256 kB keep one snapshot's worth.
  *   Snapshots are written every checkpoint only while the state is small (see `Checkpointer`); a
  *   restart restores the snapshot and replays `[state_offset, next_offset)` with outputs dropped.
  */
+/** Largest row of `stream_state_chunks` (bytes). */
+export const STATE_CHUNK_BYTES = 256 * 1024;
+
 export const STREAM_SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS presence_partials (
   topic        VARCHAR     NOT NULL,
@@ -29,7 +37,15 @@ CREATE TABLE IF NOT EXISTS stream_checkpoints (
   state          BLOB,
   updated_at     TIMESTAMPTZ NOT NULL,
   state_offset   BIGINT,
+  state_chunks   INTEGER,
   PRIMARY KEY (consumer_group, topic, "partition")
+);
+CREATE TABLE IF NOT EXISTS stream_state_chunks (
+  consumer_group VARCHAR NOT NULL,
+  topic          VARCHAR NOT NULL,
+  "partition"    INTEGER NOT NULL,
+  seq            INTEGER NOT NULL,
+  bytes          BLOB    NOT NULL
 );
 CREATE TABLE IF NOT EXISTS stream_meta (
   consumer_group  VARCHAR PRIMARY KEY,

@@ -1,8 +1,8 @@
-import { blobValue, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DeadLetter, LateRecord } from '../../core/pipeline-sink.ts';
 import type { PresenceRow } from '../../core/presence-row.ts';
 import { DuckDbSink, appendPresenceColumns, tsValue } from './duckdb-sink.ts';
-import { STREAM_SCHEMA_SQL } from './stream-schema.ts';
+import { STATE_CHUNK_BYTES, STREAM_SCHEMA_SQL } from './stream-schema.ts';
 import { withAppender } from './with-appender.ts';
 import { SCHEMA_SQL } from './schema.ts';
 import { withTransaction } from './with-transaction.ts';
@@ -53,6 +53,7 @@ export class StreamStore {
     await this.#conn.run(STREAM_SCHEMA_SQL);
     await this.#conn.run(`ALTER TABLE stream_meta ADD COLUMN IF NOT EXISTS plugin_state JSON`);
     await this.#conn.run(`ALTER TABLE stream_checkpoints ADD COLUMN IF NOT EXISTS state_offset BIGINT`);
+    await this.#conn.run(`ALTER TABLE stream_checkpoints ADD COLUMN IF NOT EXISTS state_chunks INTEGER`);
   }
 
   /**
@@ -60,13 +61,27 @@ export class StreamStore {
    * the newest snapshot (null: none), taken at `stateOffset` (≤ `nextOffset`).
    */
   async load(topic: string, partition: number): Promise<StoredCheckpoint | null> {
+    const key = [this.#group, topic, partition];
     const r = await this.#conn.runAndReadAll(
-      `SELECT next_offset::VARCHAR, coalesce(state_offset, next_offset)::VARCHAR, state FROM stream_checkpoints WHERE consumer_group = $1 AND topic = $2 AND "partition" = $3`,
-      [this.#group, topic, partition],
+      `SELECT next_offset::VARCHAR, coalesce(state_offset, next_offset)::VARCHAR, state, state_chunks FROM stream_checkpoints WHERE consumer_group = $1 AND topic = $2 AND "partition" = $3`,
+      key,
     );
-    const row = r.getRowsJS()[0] as [string, string, Uint8Array | null] | undefined;
+    const row = r.getRowsJS()[0] as [string, string, Uint8Array | null, number | null] | undefined;
     if (!row) return null;
-    return { nextOffset: row[0], stateOffset: row[1], state: row[2] ? decodeState(row[2]) : null };
+    const [nextOffset, stateOffset, whole, chunks] = row;
+    let bytes = whole;
+    if (chunks !== null) {
+      const c = await this.#conn.runAndReadAll(
+        `SELECT bytes FROM stream_state_chunks WHERE consumer_group = $1 AND topic = $2 AND "partition" = $3 ORDER BY seq`,
+        key,
+      );
+      const parts = (c.getRowsJS() as [Uint8Array][]).map((x) => x[0]);
+      if (parts.length !== chunks) {
+        throw new Error(`the snapshot of ${topic}[${partition}] (group ${this.#group}) has ${parts.length} of its ${chunks} chunks in stream_state_chunks: the file was changed outside citypulse`);
+      }
+      bytes = Buffer.concat(parts);
+    }
+    return { nextOffset, stateOffset, state: bytes ? decodeState(bytes) : null };
   }
 
   /** Published frontier (ms) and plugin state of this group, if any. */
@@ -117,12 +132,30 @@ export class StreamStore {
         for (const l of p.lates) sink.late(l);
       }
       await sink.flush();
+      const snapshots = parts.filter((p) => p.state);
+      for (const p of snapshots) {
+        await conn.run(`DELETE FROM stream_state_chunks WHERE consumer_group = $1 AND topic = $2 AND "partition" = $3`, [this.#group, p.topic, p.partition]);
+      }
+      if (snapshots.length > 0) {
+        await withAppender(conn, 'stream_state_chunks', (a) => {
+          for (const p of snapshots) {
+            for (let at = 0, seq = 0; at < p.state!.byteLength; at += STATE_CHUNK_BYTES, seq++) {
+              a.appendVarchar(this.#group);
+              a.appendVarchar(p.topic);
+              a.appendInteger(p.partition);
+              a.appendInteger(seq);
+              a.appendBlob(p.state!.subarray(at, at + STATE_CHUNK_BYTES));
+              a.endRow();
+            }
+          }
+        });
+      }
       for (const p of parts) {
         if (p.state) {
           await conn.run(
-            `INSERT OR REPLACE INTO stream_checkpoints (consumer_group, topic, "partition", next_offset, state, updated_at, state_offset)
-             VALUES ($1, $2, $3, $4::BIGINT, $5, now(), $4::BIGINT)`,
-            [this.#group, p.topic, p.partition, p.nextOffset, blobValue(p.state)],
+            `INSERT OR REPLACE INTO stream_checkpoints (consumer_group, topic, "partition", next_offset, state, updated_at, state_offset, state_chunks)
+             VALUES ($1, $2, $3, $4::BIGINT, NULL, now(), $4::BIGINT, $5)`,
+            [this.#group, p.topic, p.partition, p.nextOffset, Math.ceil(p.state.byteLength / STATE_CHUNK_BYTES)],
           );
         } else {
           // Results and offset only: the stored snapshot stays (a restart replays from it). The
