@@ -8,7 +8,7 @@ import { PIPELINE_FLAGS, PIPELINE_FLAGS_HELP, keyLoadedEvent, loadCells, pseudon
 import { createKafka } from '../../ingest/sources/kafka/kafka-client.ts';
 import { brokersArg } from '../../core/brokers.ts';
 import { startRepartition } from '../../../pipelines/repartition-runner.ts';
-import { openDatabase } from '../../outputs/duckdb/open.ts';
+import { DUCKDB_SIZE, openDatabase } from '../../outputs/duckdb/open.ts';
 import { UsageError, logOf, parseCommandArgs, required, type Command } from '../command.ts';
 import { parseDuration } from '../../core/duration.ts';
 import { formatCount } from '../progress.ts';
@@ -24,6 +24,9 @@ import { createLakeWriter } from '../../outputs/lake/index.ts';
 import type { WindowPlugin } from '../../outputs/window-plugin.ts';
 import { POSTGRES_FLAGS, POSTGRES_FLAGS_HELP, postgresMirrorFromFlags } from '../flags/postgres-flags.ts';
 import { STREAM_HTTP_FLAGS, STREAM_HTTP_FLAGS_HELP, startStreamHttp, streamHttpFromFlags } from '../flags/stream-http-flags.ts';
+
+/** DuckDB's memory_limit under `stream` unless --duckdb-memory says otherwise. */
+const DEFAULT_STREAM_DUCKDB_MEMORY = '1GiB';
 
 const HELP = `Usage: citypulse stream --brokers B --topics T1,T2 --group G --cells CSV --db FILE [options]
 
@@ -54,6 +57,10 @@ ${PIPELINE_FLAGS_HELP}
   --no-handoff             do not share window state through the citypulse-state.<group> topic
                            (only safe with a single process per group)
   --lake DIR               also write published windows as hive-partitioned Parquet under DIR
+  --duckdb-memory SIZE     most memory DuckDB's buffers hold (its memory_limit; default 1GiB): past it,
+                           cached blocks of --db are evicted and large queries spill to FILE.tmp.
+                           DuckDB's own default, 80 % of RAM, lets the cache of a long-running
+                           writer grow for hours
 ${ALERT_FLAGS_HELP}
 ${LEDGER_FLAGS_HELP}
                            (under stream, alerts also go to the topic ${DEFAULT_ALERT_TOPIC} by default)
@@ -91,6 +98,7 @@ export const streamCommand: Command = {
         'snapshot-every': { type: 'string', default: '0s' },
         'dead-letter-topic': { type: 'string', default: 'citypulse-dead-letters' },
         'no-handoff': { type: 'boolean' },
+        'duckdb-memory': { type: 'string', default: DEFAULT_STREAM_DUCKDB_MEMORY },
         repartition: { type: 'boolean' },
       },
       HELP,
@@ -108,6 +116,8 @@ export const streamCommand: Command = {
     const partitionIdleMs = dur('partition-idle');
     const checkpointIntervalMs = dur('checkpoint-every');
     const snapshotIntervalMs = dur('snapshot-every');
+    const memoryLimit = String(v['duckdb-memory']).trim();
+    if (!DUCKDB_SIZE.test(memoryLimit)) throw new UsageError(`--duckdb-memory ${JSON.stringify(v['duckdb-memory'])}: give a size with a unit, e.g. 512MiB or 2GiB`);
     const httpOptions = streamHttpFromFlags(v);
     const cells = loadCells(required(v, 'cells'), wc.resolution);
     const { pseudonymiser, key, rotateEveryMs } = pseudonymiserFromEnv(ctx.env, v['key-file'], v['rotate-every'] as string | undefined);
@@ -125,7 +135,7 @@ export const streamCommand: Command = {
     }
     const deviceConsumers = [...mobilityFromFlags(v, cells), ...populationPlugins(v.areas ? await readAreasFile(v.areas as string, wc.resolution) : null), trafficPlugin() as DeviceConsumerPlugin<unknown, DuckDBConnection>];
     const mirror = postgresMirrorFromFlags(v, ctx.env, String(v.group), (message) => log({ type: 'stream.note', component: 'stream', message: `postgres: ${message}` }));
-    const db = await openDatabase(dbPath);
+    const db = await openDatabase(dbPath, { memoryLimit });
     try {
       await checkKeyFingerprint(db.connection, keyFingerprint(key.key, rotateEveryMs), key.path ?? 'from $CITYPULSE_KEY');
     } catch (err) {

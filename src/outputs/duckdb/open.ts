@@ -19,14 +19,26 @@ export interface OpenOptions {
   readOnly?: boolean;
   /** Register the h3_* SQL functions. Default true. */
   h3?: boolean;
+  /**
+   * DuckDB's `memory_limit` (e.g. '1GiB'): the most its buffer manager holds; past it, cached blocks
+   * of the file are evicted and large operators spill to `FILE.tmp`. Default: DuckDB's, 80 % of RAM —
+   * a cache that, in a long-running writer, only ever grows.
+   */
+  memoryLimit?: string;
 }
+
+/** A size DuckDB's `memory_limit` accepts: a number and a unit (B, KB, MB, GB, TB, KiB, MiB, GiB, TiB). */
+export const DUCKDB_SIZE = /^\d+(\.\d+)?\s*([KMGT]i?B|B)$/i;
 
 /**
  * Opens (or creates) a DuckDB database file, registers the `h3_*` functions under the names of DuckDB's
  * h3 extension, and creates the pipeline tables.
  */
 export async function openDatabase(path: string, options: OpenOptions = {}): Promise<Database> {
-  const instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
+  const config: Record<string, string> = {};
+  if (options.readOnly) config.access_mode = 'READ_ONLY';
+  if (options.memoryLimit !== undefined) config.memory_limit = options.memoryLimit;
+  const instance = await DuckDBInstance.create(path, config);
   const connection = await instance.connect();
   if (options.h3 !== false) registerH3Functions(connection);
   if (options.createSchema !== false && !options.readOnly) await connection.run(SCHEMA_SQL);
