@@ -59,8 +59,8 @@ ${PIPELINE_FLAGS_HELP}
   --lake DIR               also write published windows as hive-partitioned Parquet under DIR
   --duckdb-memory SIZE     most memory DuckDB's buffers hold (its memory_limit; default 1GiB): past it,
                            cached blocks of --db are evicted and large queries spill to FILE.tmp.
-                           DuckDB's own default, 80 % of RAM, lets the cache of a long-running
-                           writer grow for hours
+                           DuckDB's own default, 80 % of RAM, puts no practical bound on the cache
+                           of a long-running writer
 ${ALERT_FLAGS_HELP}
 ${LEDGER_FLAGS_HELP}
                            (under stream, alerts also go to the topic ${DEFAULT_ALERT_TOPIC} by default)
