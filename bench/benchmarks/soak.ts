@@ -75,13 +75,6 @@ function quantile(xs: number[], q: number): number {
 }
 
 /** Prometheus text → sum of a series over its label sets, or over those containing `labels` (undefined when absent). */
-/** `citypulse_duckdb_memory_bytes` by tag, largest first, in MiB: "HASH_TABLE 512, BASE_TABLE 80". */
-function duckdbTags(text: string): string {
-  const tags: [string, number][] = [];
-  for (const m of text.matchAll(/^citypulse_duckdb_memory_bytes\{tag="([^"]+)"\} (\S+)$/gm)) tags.push([m[1]!, Number(m[2]) / 2 ** 20]);
-  return tags.sort((a, b) => b[1] - a[1]).filter(([, v]) => v >= 1).map(([t, v]) => `${t} ${v.toFixed(0)}`).join(', ') || 'none';
-}
-
 function metric(text: string, name: string, labels?: string): number | undefined {
   let sum: number | undefined;
   for (const line of text.split('\n')) {
@@ -89,6 +82,13 @@ function metric(text: string, name: string, labels?: string): number | undefined
     if (m && m[1] === name && (labels === undefined || (m[2] ?? '').includes(labels))) sum = (sum ?? 0) + Number(m[3]);
   }
   return sum;
+}
+
+/** `citypulse_duckdb_memory_bytes` by tag, largest first, in MiB: "HASH_TABLE 512, BASE_TABLE 80". */
+function duckdbTags(text: string): string {
+  const tags: [string, number][] = [];
+  for (const m of text.matchAll(/^citypulse_duckdb_memory_bytes\{tag="([^"]+)"\} (\S+)$/gm)) tags.push([m[1]!, Number(m[2]) / 2 ** 20]);
+  return tags.sort((a, b) => b[1] - a[1]).filter(([, v]) => v >= 1).map(([t, v]) => `${t} ${v.toFixed(0)}`).join(', ') || 'none';
 }
 
 interface Sample {

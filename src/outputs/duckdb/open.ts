@@ -21,8 +21,8 @@ export interface OpenOptions {
   h3?: boolean;
   /**
    * DuckDB's `memory_limit` (e.g. '1GiB'): the most its buffer manager holds; past it, cached blocks
-   * of the file are evicted and large operators spill to `FILE.tmp`. Default: DuckDB's, 80 % of RAM —
-   * a cache that, in a long-running writer, only ever grows.
+   * of the file are evicted and large operators spill to `FILE.tmp`. Default: DuckDB's, 80 % of RAM,
+   * no practical bound on the cache of a long-running writer.
    */
   memoryLimit?: string;
 }

@@ -1,5 +1,8 @@
 import { presenceColumnsDdl } from './presence-columns.ts';
 
+/** Largest row of `stream_state_chunks` (bytes). */
+export const STATE_CHUNK_BYTES = 256 * 1024;
+
 /**
  * Tables of the Kafka `stream` path, beside the pipeline tables of schema.ts.
  *
@@ -14,15 +17,12 @@ import { presenceColumnsDdl } from './presence-columns.ts';
  *   earlier versions, where the state was always taken at `next_offset`). The snapshot's bytes
  *   (`encodeState`) are in `stream_state_chunks`, `state_chunks` rows of at most
  *   {@link STATE_CHUNK_BYTES}; `state` holds them whole only in files of earlier versions (still read).
+ *   Snapshots are written every checkpoint only while the state is small (see `Checkpointer`); a
+ *   restart restores the snapshot and replays `[state_offset, next_offset)` with outputs dropped.
  * - `stream_state_chunks`: the snapshot bytes, in order of `seq`. Small rows, replaced by DELETE and
  *   append: one BLOB of 20–80 MB rewritten with every snapshot kept 0.3–0.8 GiB of DuckDB buffers
  *   across commits (README "Soak"), chunks of 256 kB keep one snapshot's worth.
- *   Snapshots are written every checkpoint only while the state is small (see `Checkpointer`); a
- *   restart restores the snapshot and replays `[state_offset, next_offset)` with outputs dropped.
  */
-/** Largest row of `stream_state_chunks` (bytes). */
-export const STATE_CHUNK_BYTES = 256 * 1024;
-
 export const STREAM_SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS presence_partials (
   topic        VARCHAR     NOT NULL,
