@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { smapsMemory } from '../lib/proc-smaps.ts';
 import { SOAK_INPUT_PERIOD_MS, startSoakFeed, writeSoakCity } from '../lib/soak-feed.ts';
 import { target } from '../lib/summarise.ts';
 import type { BenchResult } from '../lib/result.ts';
@@ -105,6 +106,15 @@ interface Sample {
   duckdbMiB: number;
   /** The last checkpoint's state snapshots, serialised (MiB; 0 before the first). */
   snapshotRawMiB: number;
+  /**
+   * What none of the series above names (MiB): RSS − committed heap − external − DuckDB. Allocator
+   * free lists (glibc's, DuckDB's jemalloc), V8 outside its heap, thread stacks, code.
+   */
+  unnamedMiB: number;
+  /** RSS by kind of mapping (`/proc/<pid>/smaps`, MiB), every 10 s (NaN in between): glibc main arena, other glibc arenas, other anonymous. */
+  brkMiB: number;
+  arenasMiB: number;
+  anonOtherMiB: number;
   devices: number;
   read: number;
   sent: number;
@@ -177,11 +187,25 @@ export const soak: Benchmark = {
       const sample = async () => {
         const text = await scrape().catch(() => '');
         if (!text) return;
-        samples.push({ atMin: (Date.now() - t0) / 60_000, lag: metric(text, 'citypulse_consumer_lag_messages') ?? NaN, rssMiB: (metric(text, 'citypulse_process_resident_memory_bytes') ?? NaN) / 2 ** 20, heapMiB: (metric(text, 'citypulse_nodejs_heap_size_used_bytes') ?? NaN) / 2 ** 20, heapTotalMiB: (metric(text, 'citypulse_nodejs_heap_size_total_bytes') ?? NaN) / 2 ** 20, externalMiB: (metric(text, 'citypulse_nodejs_external_memory_bytes') ?? NaN) / 2 ** 20, duckdbMiB: (metric(text, 'citypulse_duckdb_memory_bytes') ?? 0) / 2 ** 20, snapshotRawMiB: (metric(text, 'citypulse_state_snapshot_bytes', 'form="raw"') ?? 0) / 2 ** 20, devices: metric(text, 'citypulse_devices_held') ?? NaN, read: metric(text, 'citypulse_records_read_total') ?? 0, sent: feed.sent });
+        const mib = (name: string, labels?: string) => (metric(text, name, labels) ?? NaN) / 2 ** 20;
+        const logged = samples.length % Math.max(1, Math.round(10 / sampleSeconds)) === 0;
+        let maps: ReturnType<typeof smapsMemory> = null;
+        if (logged && child.pid !== undefined) {
+          try {
+            maps = smapsMemory(readFileSync(`/proc/${child.pid}/smaps`, 'utf8'));
+          } catch {
+            // Not Linux, or the stream has just exited: the split is NaN for this sample.
+          }
+        }
+        const rssMiB = mib('citypulse_process_resident_memory_bytes');
+        const heapTotalMiB = mib('citypulse_nodejs_heap_size_total_bytes');
+        const externalMiB = mib('citypulse_nodejs_external_memory_bytes');
+        const duckdbMiB = (metric(text, 'citypulse_duckdb_memory_bytes') ?? 0) / 2 ** 20;
+        samples.push({ atMin: (Date.now() - t0) / 60_000, lag: metric(text, 'citypulse_consumer_lag_messages') ?? NaN, rssMiB, heapMiB: mib('citypulse_nodejs_heap_size_used_bytes'), heapTotalMiB, externalMiB, duckdbMiB, snapshotRawMiB: (metric(text, 'citypulse_state_snapshot_bytes', 'form="raw"') ?? 0) / 2 ** 20, unnamedMiB: rssMiB - heapTotalMiB - externalMiB - duckdbMiB, brkMiB: maps ? maps.brk / 2 ** 20 : NaN, arenasMiB: maps ? maps.arenas / 2 ** 20 : NaN, anonOtherMiB: maps ? maps.anonOther / 2 ** 20 : NaN, devices: metric(text, 'citypulse_devices_held') ?? NaN, read: metric(text, 'citypulse_records_read_total') ?? 0, sent: feed.sent });
         const s = samples.at(-1)!;
         if (s.duckdbMiB > (duckdbPeak?.mib ?? 0)) duckdbPeak = { atMin: s.atMin, mib: s.duckdbMiB, tags: duckdbTags(text) };
-        if ((samples.length - 1) % Math.max(1, Math.round(10 / sampleSeconds)) !== 0) return;
-        ctx.log(`soak ${s.atMin.toFixed(1)} min: sent ${s.sent.toLocaleString('en-US')}, read ${s.read.toLocaleString('en-US')}, lag ${s.lag} msgs, RSS ${s.rssMiB.toFixed(0)} MiB (heap ${s.heapMiB.toFixed(0)} of ${s.heapTotalMiB.toFixed(0)}, external ${s.externalMiB.toFixed(0)}, DuckDB ${s.duckdbMiB.toFixed(0)} MiB${s.duckdbMiB >= 100 ? ` [${duckdbTags(text)}]` : ''}, last snapshot ${s.snapshotRawMiB.toFixed(0)} MiB serialised), ${s.devices} devices held`);
+        if (!logged) return;
+        ctx.log(`soak ${s.atMin.toFixed(1)} min: sent ${s.sent.toLocaleString('en-US')}, read ${s.read.toLocaleString('en-US')}, lag ${s.lag} msgs, RSS ${s.rssMiB.toFixed(0)} MiB (heap ${s.heapMiB.toFixed(0)} of ${s.heapTotalMiB.toFixed(0)}, external ${s.externalMiB.toFixed(0)}, DuckDB ${s.duckdbMiB.toFixed(0)} MiB${s.duckdbMiB >= 100 ? ` [${duckdbTags(text)}]` : ''}, unnamed ${s.unnamedMiB.toFixed(0)}${maps ? `; smaps: brk ${s.brkMiB.toFixed(0)}, arenas ${s.arenasMiB.toFixed(0)}, other anonymous ${s.anonOtherMiB.toFixed(0)}` : ''}; last snapshot ${s.snapshotRawMiB.toFixed(0)} MiB serialised), ${s.devices} devices held`);
       };
       while (Date.now() - t0 < minutes * 60_000) {
         await new Promise((r) => setTimeout(r, sampleSeconds * 1000));
@@ -247,6 +271,9 @@ export const soak: Benchmark = {
       const heapTotalSlope = slope(steady.map((s) => s.atMin), steady.map((s) => s.heapTotalMiB));
       const externalSlope = slope(steady.map((s) => s.atMin), steady.map((s) => s.externalMiB));
       const duckdbSlope = slope(steady.map((s) => s.atMin), steady.map((s) => s.duckdbMiB));
+      const unnamedSlope = slope(steady.map((s) => s.atMin), steady.map((s) => s.unnamedMiB));
+      const split = steady.filter((s) => Number.isFinite(s.anonOtherMiB));
+      const splitSlope = (f: (s: Sample) => number) => slope(split.map((s) => s.atMin), split.map(f));
       const lagMax = Math.max(...samples.map((s) => s.lag).filter(Number.isFinite));
       const lagLastHalf = Math.max(...samples.filter((s) => s.atMin >= minutes / 2).map((s) => s.lag).filter(Number.isFinite));
       const lagFirstHalf = Math.max(...samples.filter((s) => s.atMin < minutes / 2).map((s) => s.lag).filter(Number.isFinite));
@@ -287,6 +314,11 @@ export const soak: Benchmark = {
           heapTotalSlopeMiBPerMin: heapTotalSlope,
           externalSlopeMiBPerMin: externalSlope,
           duckdbSlopeMiBPerMin: duckdbSlope,
+          unnamedSlopeMiBPerMin: unnamedSlope,
+          brkSlopeMiBPerMin: splitSlope((s) => s.brkMiB),
+          arenasSlopeMiBPerMin: splitSlope((s) => s.arenasMiB),
+          anonOtherSlopeMiBPerMin: splitSlope((s) => s.anonOtherMiB),
+          unnamedLastMiB: samples.at(-1)?.unnamedMiB ?? NaN,
           duckdbLastMiB: samples.at(-1)?.duckdbMiB ?? NaN,
           duckdbMaxMiB: duckdbPeak?.mib ?? 0,
           duckdbMaxAtMin: duckdbPeak?.atMin ?? NaN,

@@ -16,6 +16,19 @@ describe('DuckDB memory limit', () => {
     }
   });
 
+  it('backgroundPurge turns on DuckDB\'s allocator background thread (off by default)', async () => {
+    const purging = await openDatabase(':memory:', { backgroundPurge: true });
+    const plain = await openDatabase(':memory:');
+    try {
+      const setting = async (db: typeof plain) => (await db.connection.runAndReadAll(`SELECT current_setting('allocator_background_threads')`)).getRowsJS()[0]![0];
+      expect(await setting(purging)).toBe(true);
+      expect(await setting(plain)).toBe(false);
+    } finally {
+      purging.close();
+      plain.close();
+    }
+  });
+
   it('accepts sizes with a unit only', () => {
     for (const ok of ['1GiB', '512MB', '1.5 GB', '100000B', '2tib']) expect(DUCKDB_SIZE.test(ok), ok).toBe(true);
     for (const bad of ['12', 'GiB', '1 GiB extra', '-1GiB', '1e9B', '']) expect(DUCKDB_SIZE.test(bad), bad).toBe(false);

@@ -135,7 +135,7 @@ export const streamCommand: Command = {
     }
     const deviceConsumers = [...mobilityFromFlags(v, cells), ...populationPlugins(v.areas ? await readAreasFile(v.areas as string, wc.resolution) : null), trafficPlugin() as DeviceConsumerPlugin<unknown, DuckDBConnection>];
     const mirror = postgresMirrorFromFlags(v, ctx.env, String(v.group), (message) => log({ type: 'stream.note', component: 'stream', message: `postgres: ${message}` }));
-    const db = await openDatabase(dbPath, { memoryLimit });
+    const db = await openDatabase(dbPath, { memoryLimit, backgroundPurge: true });
     try {
       await checkKeyFingerprint(db.connection, keyFingerprint(key.key, rotateEveryMs), key.path ?? 'from $CITYPULSE_KEY');
     } catch (err) {

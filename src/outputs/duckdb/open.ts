@@ -25,6 +25,12 @@ export interface OpenOptions {
    * no practical bound on the cache of a long-running writer.
    */
   memoryLimit?: string;
+  /**
+   * DuckDB's `allocator_background_threads`: its allocator (jemalloc) returns freed pages to the
+   * system from a thread of its own, on a timer, instead of only while DuckDB allocates again. For a
+   * long-running writer whose RSS should follow what it holds. Default false (DuckDB's).
+   */
+  backgroundPurge?: boolean;
 }
 
 /** A size DuckDB's `memory_limit` accepts: a number and a unit (B, KB, MB, GB, TB, KiB, MiB, GiB, TiB). */
@@ -38,6 +44,7 @@ export async function openDatabase(path: string, options: OpenOptions = {}): Pro
   const config: Record<string, string> = {};
   if (options.readOnly) config.access_mode = 'READ_ONLY';
   if (options.memoryLimit !== undefined) config.memory_limit = options.memoryLimit;
+  if (options.backgroundPurge) config.allocator_background_threads = 'true';
   const instance = await DuckDBInstance.create(path, config);
   const connection = await instance.connect();
   if (options.h3 !== false) registerH3Functions(connection);

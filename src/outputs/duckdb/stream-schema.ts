@@ -15,13 +15,17 @@ export const STATE_CHUNK_BYTES = 256 * 1024;
  *   stored — committed in the same transaction as those results; and the newest snapshot of the
  *   partition's window state with the offset it was taken at (`state_offset`; NULL in checkpoints of
  *   earlier versions, where the state was always taken at `next_offset`). The snapshot's bytes
- *   (`encodeState`) are in `stream_state_chunks`, `state_chunks` rows of at most
- *   {@link STATE_CHUNK_BYTES}; `state` holds them whole only in files of earlier versions (still read).
+ *   (`encodeState`) are in the file `state_file` of the database's `.state` directory, `state_bytes`
+ *   long (see `StreamStore`); for an in-memory database in `stream_state_chunks`, `state_chunks` rows
+ *   of at most {@link STATE_CHUNK_BYTES}; `state` holds them whole only in files of earlier versions.
+ *   Snapshots of every earlier form are still read. The two file columns are added by
+ *   `StreamStore.init` (ALTER … IF NOT EXISTS), as `state_offset` and `state_chunks` are.
  *   Snapshots are written every checkpoint only while the state is small (see `Checkpointer`); a
  *   restart restores the snapshot and replays `[state_offset, next_offset)` with outputs dropped.
- * - `stream_state_chunks`: the snapshot bytes, in order of `seq`. Small rows, replaced by DELETE and
- *   append: one BLOB of 20–80 MB rewritten with every snapshot kept 0.3–0.8 GiB of DuckDB buffers
- *   across commits (README "Soak"), chunks of 256 kB keep one snapshot's worth.
+ * - `stream_state_chunks`: the snapshot bytes of an in-memory database (and of files of session 9),
+ *   in order of `seq`. Small rows, replaced by DELETE and append: one BLOB of 20–80 MB rewritten with
+ *   every snapshot kept 0.3–0.8 GiB of DuckDB buffers across commits (README "Soak"), chunks of
+ *   256 kB keep one snapshot's worth, and files none.
  */
 export const STREAM_SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS presence_partials (
@@ -38,6 +42,8 @@ CREATE TABLE IF NOT EXISTS stream_checkpoints (
   updated_at     TIMESTAMPTZ NOT NULL,
   state_offset   BIGINT,
   state_chunks   INTEGER,
+  state_file     VARCHAR,
+  state_bytes    BIGINT,
   PRIMARY KEY (consumer_group, topic, "partition")
 );
 CREATE TABLE IF NOT EXISTS stream_state_chunks (

@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, readdir, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DeadLetter, LateRecord } from '../../core/pipeline-sink.ts';
 import type { PresenceRow } from '../../core/presence-row.ts';
@@ -34,13 +37,32 @@ export interface StoredCheckpoint {
   state: unknown;
 }
 
+/** Ending of snapshot files in a database's `.state` directory (see {@link StreamStore}). */
+export const STATE_FILE_SUFFIX = '.cpstate';
+
+/** A name part safe in any file system: Kafka topic characters kept, anything else as `_`, at most 60. */
+const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60);
+
 /**
  * Reads and writes the Kafka path's checkpoints: results, offsets and window state of every partition
  * commit in one DuckDB transaction, so a crash at any moment leaves either all or none of them.
+ *
+ * **Snapshots in files.** With a database file `F`, each partition's snapshot is a file of its own in
+ * the directory `F.state/`, written and fsync'd (file and directory) *before* the transaction that
+ * names it in `stream_checkpoints.state_file` commits; the file it replaces is removed only after
+ * that commit. A crash before the commit leaves the new file unnamed, a crash after it leaves the old
+ * one unnamed, and {@link init} removes every file no checkpoint names. So the snapshot bytes
+ * (20–400 MB a partition at soak scale) never pass through DuckDB's buffers or WAL: kept there, as one
+ * BLOB or as 256 kB rows, they held 0.3–1.2 GiB of DuckDB memory at window closes (README "Soak").
+ * Move or copy the database together with its `.state` directory. In-memory databases (tests) keep
+ * snapshots in `stream_state_chunks`; snapshots earlier versions stored there or whole in `state`
+ * still restore.
  */
 export class StreamStore {
   readonly #conn: DuckDBConnection;
   readonly #group: string;
+  /** `F.state` beside the database file `F`; null for an in-memory database. */
+  #stateDir: string | null = null;
 
   constructor(conn: DuckDBConnection, group: string) {
     this.#conn = conn;
@@ -54,6 +76,30 @@ export class StreamStore {
     await this.#conn.run(`ALTER TABLE stream_meta ADD COLUMN IF NOT EXISTS plugin_state JSON`);
     await this.#conn.run(`ALTER TABLE stream_checkpoints ADD COLUMN IF NOT EXISTS state_offset BIGINT`);
     await this.#conn.run(`ALTER TABLE stream_checkpoints ADD COLUMN IF NOT EXISTS state_chunks INTEGER`);
+    await this.#conn.run(`ALTER TABLE stream_checkpoints ADD COLUMN IF NOT EXISTS state_file VARCHAR`);
+    await this.#conn.run(`ALTER TABLE stream_checkpoints ADD COLUMN IF NOT EXISTS state_bytes BIGINT`);
+    const path = (await this.#conn.runAndReadAll(`SELECT path FROM duckdb_databases() WHERE database_name = current_database()`)).getRowsJS()[0]?.[0];
+    if (typeof path === 'string' && path !== '' && path !== ':memory:') {
+      this.#stateDir = `${path}.state`;
+      await mkdir(this.#stateDir, { recursive: true });
+      await this.#removeUnnamed();
+    }
+  }
+
+  /** The directory of snapshot files (`F.state` beside the database file `F`), or null: in-memory database. */
+  get stateDir(): string | null {
+    return this.#stateDir;
+  }
+
+  /** Removes the snapshot files no checkpoint (of any group) names: left by a crash on either side of a commit. */
+  async #removeUnnamed(): Promise<void> {
+    const dir = this.#stateDir!;
+    const named = new Set(
+      ((await this.#conn.runAndReadAll(`SELECT state_file FROM stream_checkpoints WHERE state_file IS NOT NULL`)).getRowsJS() as [string][]).map((r) => r[0]),
+    );
+    for (const f of await readdir(dir)) {
+      if ((f.endsWith(STATE_FILE_SUFFIX) || f.endsWith(`${STATE_FILE_SUFFIX}.tmp`)) && !named.has(f)) await unlink(join(dir, f)).catch(() => undefined);
+    }
   }
 
   /**
@@ -63,14 +109,24 @@ export class StreamStore {
   async load(topic: string, partition: number): Promise<StoredCheckpoint | null> {
     const key = [this.#group, topic, partition];
     const r = await this.#conn.runAndReadAll(
-      `SELECT next_offset::VARCHAR, coalesce(state_offset, next_offset)::VARCHAR, state, state_chunks FROM stream_checkpoints WHERE consumer_group = $1 AND topic = $2 AND "partition" = $3`,
+      `SELECT next_offset::VARCHAR, coalesce(state_offset, next_offset)::VARCHAR, state, state_chunks, state_file, state_bytes FROM stream_checkpoints WHERE consumer_group = $1 AND topic = $2 AND "partition" = $3`,
       key,
     );
-    const row = r.getRowsJS()[0] as [string, string, Uint8Array | null, number | null] | undefined;
+    const row = r.getRowsJS()[0] as [string, string, Uint8Array | null, number | null, string | null, bigint | null] | undefined;
     if (!row) return null;
-    const [nextOffset, stateOffset, whole, chunks] = row;
+    const [nextOffset, stateOffset, whole, chunks, file, size] = row;
     let bytes = whole;
-    if (chunks !== null) {
+    if (file !== null) {
+      if (this.#stateDir === null) throw new Error(`the snapshot of ${topic}[${partition}] (group ${this.#group}) is in the file ${file}, and this database has no directory of snapshot files (in memory)`);
+      const where = join(this.#stateDir, file);
+      const read = await readFile(where).catch((err: NodeJS.ErrnoException) => {
+        throw new Error(`the snapshot of ${topic}[${partition}] (group ${this.#group}) cannot be read from ${where} (${err.code ?? err.message}): a database file must be moved or copied together with its .state directory`);
+      });
+      if (size !== null && BigInt(read.byteLength) !== size) {
+        throw new Error(`the snapshot file ${where} of ${topic}[${partition}] (group ${this.#group}) holds ${read.byteLength} bytes, its checkpoint says ${size}: it was changed outside citypulse`);
+      }
+      bytes = read;
+    } else if (chunks !== null) {
       const c = await this.#conn.runAndReadAll(
         `SELECT bytes FROM stream_state_chunks WHERE consumer_group = $1 AND topic = $2 AND "partition" = $3 ORDER BY seq`,
         key,
@@ -101,10 +157,71 @@ export class StreamStore {
    * Writes one checkpoint atomically: partial rows, dead letters and late events of every partition,
    * their offsets and states; then re-materialises `presence` for the windows that became publishable
    * (end ≤ `publishUntil`) or were touched again. `inTransaction` runs last, inside the transaction
-   * (plugins write there) and receives the newly published rows.
+   * (plugins write there) and receives the newly published rows. Never call it inside another
+   * transaction: the snapshot files it replaces are removed once its own COMMIT has returned.
    */
   async commit(
     parts: PartitionCheckpoint[],
+    publishUntil: number | null,
+    prevPublished: number | null,
+    inTransaction: (published: PresenceRow[]) => Promise<Record<string, unknown> | null>,
+  ): Promise<PresenceRow[]> {
+    // Snapshot files first, durable before the transaction that names them (see the class comment).
+    const files = new Map<PartitionCheckpoint, string>();
+    let replaced: string[] = [];
+    if (this.#stateDir !== null && parts.some((p) => p.state)) {
+      const dir = this.#stateDir;
+      replaced = await this.#namedFiles(parts.filter((p) => p.state));
+      try {
+        for (const p of parts) {
+          if (!p.state) continue;
+          const name = `${safe(this.#group)}~${safe(p.topic)}~${p.partition}~${p.nextOffset}~${randomBytes(4).toString('hex')}${STATE_FILE_SUFFIX}`;
+          files.set(p, name);
+          await writeFile(join(dir, name), p.state, { flush: true });
+        }
+        const d = await open(dir, 'r');
+        try {
+          await d.sync();
+        } finally {
+          await d.close();
+        }
+      } catch (err) {
+        await this.#unlinkAll([...files.values()]);
+        throw err;
+      }
+    }
+    let published: PresenceRow[];
+    try {
+      published = await this.#commitRows(parts, files, publishUntil, prevPublished, inTransaction);
+    } catch (err) {
+      await this.#unlinkAll([...files.values()]);
+      throw err;
+    }
+    await this.#unlinkAll(replaced);
+    return published;
+  }
+
+  /** The snapshot files the checkpoints of these partitions name now. */
+  async #namedFiles(parts: PartitionCheckpoint[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const p of parts) {
+      const r = await this.#conn.runAndReadAll(
+        `SELECT state_file FROM stream_checkpoints WHERE consumer_group = $1 AND topic = $2 AND "partition" = $3 AND state_file IS NOT NULL`,
+        [this.#group, p.topic, p.partition],
+      );
+      for (const [f] of r.getRowsJS() as [string][]) out.push(f);
+    }
+    return out;
+  }
+
+  /** Removes snapshot files, best effort: one left behind is removed by the next {@link init}. */
+  async #unlinkAll(names: string[]): Promise<void> {
+    for (const n of names) await unlink(join(this.#stateDir!, n)).catch(() => undefined);
+  }
+
+  async #commitRows(
+    parts: PartitionCheckpoint[],
+    files: Map<PartitionCheckpoint, string>,
     publishUntil: number | null,
     prevPublished: number | null,
     inTransaction: (published: PresenceRow[]) => Promise<Record<string, unknown> | null>,
@@ -136,9 +253,10 @@ export class StreamStore {
       for (const p of snapshots) {
         await conn.run(`DELETE FROM stream_state_chunks WHERE consumer_group = $1 AND topic = $2 AND "partition" = $3`, [this.#group, p.topic, p.partition]);
       }
-      if (snapshots.length > 0) {
+      const inRows = snapshots.filter((p) => !files.has(p));
+      if (inRows.length > 0) {
         await withAppender(conn, 'stream_state_chunks', (a) => {
-          for (const p of snapshots) {
+          for (const p of inRows) {
             for (let at = 0, seq = 0; at < p.state!.byteLength; at += STATE_CHUNK_BYTES, seq++) {
               a.appendVarchar(this.#group);
               a.appendVarchar(p.topic);
@@ -152,10 +270,11 @@ export class StreamStore {
       }
       for (const p of parts) {
         if (p.state) {
+          const file = files.get(p) ?? null;
           await conn.run(
-            `INSERT OR REPLACE INTO stream_checkpoints (consumer_group, topic, "partition", next_offset, state, updated_at, state_offset, state_chunks)
-             VALUES ($1, $2, $3, $4::BIGINT, NULL, now(), $4::BIGINT, $5)`,
-            [this.#group, p.topic, p.partition, p.nextOffset, Math.ceil(p.state.byteLength / STATE_CHUNK_BYTES)],
+            `INSERT OR REPLACE INTO stream_checkpoints (consumer_group, topic, "partition", next_offset, state, updated_at, state_offset, state_chunks, state_file, state_bytes)
+             VALUES ($1, $2, $3, $4::BIGINT, NULL, now(), $4::BIGINT, $5, $6, $7)`,
+            [this.#group, p.topic, p.partition, p.nextOffset, file === null ? Math.ceil(p.state.byteLength / STATE_CHUNK_BYTES) : null, file, file === null ? null : p.state.byteLength],
           );
         } else {
           // Results and offset only: the stored snapshot stays (a restart replays from it). The
