@@ -1,5 +1,9 @@
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { decodeState } from '../../src/core/state-codec.ts';
 import { Checkpointer } from '../../pipelines/stream/checkpointer.ts';
 import { PartitionTable } from '../../pipelines/stream/partition-table.ts';
 import { processBatch, type BatchContext } from '../../pipelines/stream/process-batch.ts';
@@ -179,6 +183,37 @@ describe('processBatch (no broker)', () => {
     } finally {
       ref.db.close();
       crashed.close();
+    }
+  });
+
+  it('snapshot files of a database on disk hold pseudonyms only: no raw IMSI or MSIN in them, decoded or not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cp-snap-privacy-'));
+    const db = await openDatabase(join(dir, 'stream.duckdb'));
+    try {
+      const s = await setup({ db, deviceConsumers: [seenPlugin as DeviceConsumerPlugin<unknown, DuckDBConnection>] });
+      const input = longInput();
+      for (let i = 0; i < input.length; i += 13) {
+        await processBatch(payload(input.slice(i, i + 13)), s.ctx);
+        await s.checkpointer.checkpoint();
+      }
+      const stateDir = join(dir, 'stream.duckdb.state');
+      const files = readdirSync(stateDir);
+      expect(files).toHaveLength(1);
+      const raw = readFileSync(join(stateDir, files[0]!));
+      const decoded = JSON.stringify(decodeState(raw), (_k, v) => (typeof v === 'bigint' ? v.toString() : ArrayBuffer.isView(v) ? Array.from(v as Uint8Array) : v));
+      // The devices are there (so the scan looks at real state), under their pseudonyms.
+      const seen = (await db.connection.runAndReadAll(`SELECT DISTINCT device FROM seen`)).getRowsJS().map((r) => r[0] as string);
+      expect(seen).toHaveLength(2);
+      for (const d of seen) expect(decoded).toContain(d);
+      for (const id of [own0!, own0b!]) {
+        for (const needle of [id, id.slice(-10)]) {
+          expect(decoded.includes(needle), `${needle} in the decoded snapshot`).toBe(false);
+          expect(raw.includes(Buffer.from(needle)), `${needle} in the snapshot file`).toBe(false);
+        }
+      }
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
