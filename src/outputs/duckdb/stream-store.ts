@@ -98,7 +98,7 @@ export class StreamStore {
       ((await this.#conn.runAndReadAll(`SELECT state_file FROM stream_checkpoints WHERE state_file IS NOT NULL`)).getRowsJS() as [string][]).map((r) => r[0]),
     );
     for (const f of await readdir(dir)) {
-      if ((f.endsWith(STATE_FILE_SUFFIX) || f.endsWith(`${STATE_FILE_SUFFIX}.tmp`)) && !named.has(f)) await unlink(join(dir, f)).catch(() => undefined);
+      if (f.endsWith(STATE_FILE_SUFFIX) && !named.has(f)) await unlink(join(dir, f)).catch(() => undefined);
     }
   }
 
