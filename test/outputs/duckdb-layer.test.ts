@@ -45,6 +45,31 @@ describe('value codec', () => {
     expect(h.getRowsJS()[0]![0]).toBe('891f1d48177ffff'); // DuckDB's hex() drops leading zeros, like h3-js
   });
 
+  it('appends instants to TIMESTAMPTZ columns unchanged, whatever the session time zone', async () => {
+    // appendTimestampTZ takes DuckDB's native timestamp path; the stored instant must not move with
+    // TimeZone (a cast that read the value as local time would shift it by the zone's offset).
+    const instants = [0, -1, 1772439300123, Date.UTC(2026, 2, 29, 1, 30), Date.UTC(2026, 9, 25, 0, 59, 59, 999), -2_208_988_800_000, 4_102_444_800_000];
+    for (const zone of ['UTC', 'America/New_York', 'Asia/Kolkata', 'Europe/Rome']) {
+      const s = await openDatabase(':memory:');
+      try {
+        await s.connection.run(`SET TimeZone = '${zone}'`);
+        await s.connection.run('CREATE TABLE t (i INTEGER, fast TIMESTAMPTZ, generic TIMESTAMPTZ)');
+        await withAppender(s.connection, 't', (a) => {
+          instants.forEach((ms, i) => {
+            a.appendInteger(i);
+            valueCodec.appendTimestampTZ(a, ms);
+            a.appendTimestampTZ(valueCodec.timestampTZ(ms));
+            a.endRow();
+          });
+        });
+        const r = await s.connection.runAndReadAll('SELECT epoch_ms(fast)::BIGINT, epoch_ms(generic)::BIGINT FROM t ORDER BY i');
+        expect(r.getRowsJS(), zone).toEqual(instants.map((ms) => [BigInt(ms), BigInt(ms)]));
+      } finally {
+        s.close();
+      }
+    }
+  });
+
   it('rounds sub-millisecond timestamps down, also before 1970', () => {
     expect(valueCodec.timestampTZToMs({ micros: 1999n } as never)).toBe(1);
     expect(valueCodec.timestampTZToMs({ micros: -1n } as never)).toBe(-1);

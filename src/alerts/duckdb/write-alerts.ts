@@ -18,7 +18,7 @@ export async function writeAlerts(conn: DuckDBConnection, alerts: readonly Alert
 }
 
 function appendAlert(a: DuckDBAppender, x: Alert): void {
-  const ts = (s: string) => a.appendTimestampTZ(valueCodec.timestampTZ(Date.parse(s)));
+  const ts = (s: string) => valueCodec.appendTimestampTZ(a, Date.parse(s));
   const nullable = <T>(v: T | null, put: (v: T) => void) => (v === null ? a.appendNull() : put(v));
   a.appendVarchar(x.alert_id);
   a.appendInteger(x.seq);

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { h3ToBigInt, tsValue } from '../../outputs/duckdb/duckdb-sink.ts';
+import { h3ToBigInt } from '../../outputs/duckdb/duckdb-sink.ts';
+import { valueCodec } from '../../outputs/duckdb/value-codec.ts';
 import { withAppender } from '../../outputs/duckdb/with-appender.ts';
 import type { MobilityRecord } from '../plugin/mobility-record.ts';
 import { MOBILITY_TABLES_SQL } from './mobility-schema.ts';
@@ -22,9 +23,9 @@ export async function writeMobilityRecords(conn: DuckDBConnection, records: read
     await withAppender(conn, 'stays', (a) => {
       for (const { row: s } of stays) {
         a.appendVarchar(s.device);
-        a.appendTimestampTZ(tsValue(s.start));
-        a.appendTimestampTZ(tsValue(s.end));
-        a.appendTimestampTZ(tsValue(s.lastTs));
+        valueCodec.appendTimestampTZ(a, s.start);
+        valueCodec.appendTimestampTZ(a, s.end);
+        valueCodec.appendTimestampTZ(a, s.lastTs);
         a.appendUBigInt(h3ToBigInt(s.h3));
         a.appendDouble(s.lat);
         a.appendDouble(s.lng);
@@ -42,8 +43,8 @@ export async function writeMobilityRecords(conn: DuckDBConnection, records: read
         a.appendVarchar(t.device);
         a.appendUBigInt(h3ToBigInt(t.origin));
         a.appendUBigInt(h3ToBigInt(t.destination));
-        a.appendTimestampTZ(tsValue(t.departTs));
-        a.appendTimestampTZ(tsValue(t.arriveTs));
+        valueCodec.appendTimestampTZ(a, t.departTs);
+        valueCodec.appendTimestampTZ(a, t.arriveTs);
         a.appendDouble(t.departUncertaintyMs / 1000);
         a.appendDouble(t.distanceM);
         a.appendDouble((t.arriveTs - t.departTs) / 1000);
@@ -58,7 +59,7 @@ export async function writeMobilityRecords(conn: DuckDBConnection, records: read
   if (od.length > 0) {
     await withAppender(conn, 'od_h3_hourly', (a) => {
       for (const { row: o } of od) {
-        a.appendTimestampTZ(tsValue(o.hour));
+        valueCodec.appendTimestampTZ(a, o.hour);
         a.appendUBigInt(h3ToBigInt(o.origin));
         a.appendUBigInt(h3ToBigInt(o.destination));
         a.appendInteger(o.trips);

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { tsValue } from '../../outputs/duckdb/duckdb-sink.ts';
+import { valueCodec } from '../../outputs/duckdb/value-codec.ts';
 import { withAppender } from '../../outputs/duckdb/with-appender.ts';
 import type { OdBy } from '../engine/od-cell.ts';
 import type { OdExportRow } from './od-export-row.ts';
@@ -66,7 +66,7 @@ export async function writeOd(rows: readonly OdExportRow[], by: OdBy, format: Od
           a.appendVarchar(r.origin);
           a.appendVarchar(r.destination);
           if (r.period === null) a.appendNull();
-          else a.appendTimestampTZ(tsValue(r.period));
+          else valueCodec.appendTimestampTZ(a, r.period);
           a.appendInteger(r.trips);
           a.appendDouble(r.tripsExpanded);
           a.appendDouble(r.originLat);

@@ -102,7 +102,7 @@ export class DuckDbSink implements PipelineSink {
     if (this.#dead.length > 0) {
       const rows = this.#dead;
       this.#dead = [];
-      const now = valueCodec.timestampTZ(this.#now());
+      const now = this.#now();
       await withAppender(this.#conn, 'dead_letters', (a) => {
         for (const d of rows) {
           a.appendVarchar(d.source);
@@ -111,8 +111,8 @@ export class DuckDbSink implements PipelineSink {
           a.appendVarchar(d.detail);
           a.appendVarchar(d.payload);
           if (d.eventTs === null) a.appendNull();
-          else a.appendTimestampTZ(valueCodec.timestampTZ(d.eventTs));
-          a.appendTimestampTZ(now);
+          else valueCodec.appendTimestampTZ(a, d.eventTs);
+          valueCodec.appendTimestampTZ(a, now);
           a.endRow();
         }
       });
@@ -123,9 +123,9 @@ export class DuckDbSink implements PipelineSink {
       this.#late = [];
       await withAppender(this.#conn, 'late_events', (a) => {
         for (const l of rows) {
-          a.appendTimestampTZ(valueCodec.timestampTZ(l.ts));
-          a.appendTimestampTZ(valueCodec.timestampTZ(l.windowStart));
-          a.appendTimestampTZ(valueCodec.timestampTZ(l.watermark));
+          valueCodec.appendTimestampTZ(a, l.ts);
+          valueCodec.appendTimestampTZ(a, l.windowStart);
+          valueCodec.appendTimestampTZ(a, l.watermark);
           a.appendUBigInt(valueCodec.h3ToUbigint(l.h3));
           a.appendVarchar(l.kind);
           a.appendVarchar(l.device);

@@ -18,8 +18,8 @@ export interface PresenceColumn {
  * TIMESTAMPTZ (UTC instants), cells UBIGINT as in DuckDB's h3 extension; all NOT NULL.
  */
 export const PRESENCE_COLUMNS: readonly PresenceColumn[] = [
-  { name: 'window_start', type: 'TIMESTAMPTZ', append: (a, r) => a.appendTimestampTZ(valueCodec.timestampTZ(r.windowStart)) },
-  { name: 'window_end', type: 'TIMESTAMPTZ', append: (a, r) => a.appendTimestampTZ(valueCodec.timestampTZ(r.windowEnd)) },
+  { name: 'window_start', type: 'TIMESTAMPTZ', append: (a, r) => valueCodec.appendTimestampTZ(a, r.windowStart) },
+  { name: 'window_end', type: 'TIMESTAMPTZ', append: (a, r) => valueCodec.appendTimestampTZ(a, r.windowEnd) },
   { name: 'h3', type: 'UBIGINT', append: (a, r) => a.appendUBigInt(valueCodec.h3ToUbigint(r.h3)) },
   { name: 'res', type: 'UTINYINT', append: (a, r) => a.appendUTinyInt(r.res) },
   { name: 'present', type: 'INTEGER', append: (a, r) => a.appendInteger(r.present) },

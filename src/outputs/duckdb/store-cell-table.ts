@@ -21,9 +21,9 @@ export async function storeCellTable(conn: DuckDBConnection, table: CellTable): 
         a.appendDouble(v.lat);
         a.appendDouble(v.lon);
         a.appendUBigInt(valueCodec.h3ToUbigint(v.h3));
-        if (Number.isFinite(v.validFrom)) a.appendTimestampTZ(valueCodec.timestampTZ(v.validFrom));
+        if (Number.isFinite(v.validFrom)) valueCodec.appendTimestampTZ(a, v.validFrom);
         else a.appendNull();
-        if (Number.isFinite(v.validTo)) a.appendTimestampTZ(valueCodec.timestampTZ(v.validTo));
+        if (Number.isFinite(v.validTo)) valueCodec.appendTimestampTZ(a, v.validTo);
         else a.appendNull();
         a.endRow();
         n++;

@@ -60,8 +60,8 @@ export async function writeHeatmap(cells: readonly HeatmapCell[], format: Heatma
         'heatmap_export',
         (a) => {
           for (const c of cells) {
-            a.appendTimestampTZ(valueCodec.timestampTZ(c.windowStart));
-            a.appendTimestampTZ(valueCodec.timestampTZ(c.windowEnd));
+            valueCodec.appendTimestampTZ(a, c.windowStart);
+            valueCodec.appendTimestampTZ(a, c.windowEnd);
             a.appendVarchar(c.h3);
             a.appendUTinyInt(c.res);
             a.appendInteger(c.present);

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { tsValue } from '../../outputs/duckdb/duckdb-sink.ts';
+import { valueCodec } from '../../outputs/duckdb/value-codec.ts';
 import { withAppender } from '../../outputs/duckdb/with-appender.ts';
 import type { AreaVisitorsRecord } from '../plugin/area-visitors-record.ts';
 
@@ -8,8 +8,8 @@ export async function writeAreaVisitors(conn: DuckDBConnection, rows: readonly A
   if (rows.length === 0) return;
   await withAppender(conn, 'area_visitors', (a) => {
     for (const r of rows) {
-      a.appendTimestampTZ(tsValue(r.windowStart));
-      a.appendTimestampTZ(tsValue(r.windowEnd));
+      valueCodec.appendTimestampTZ(a, r.windowStart);
+      valueCodec.appendTimestampTZ(a, r.windowEnd);
       a.appendVarchar(r.areaId);
       a.appendVarchar(r.origin);
       a.appendInteger(r.visitors);

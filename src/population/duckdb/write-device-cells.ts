@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { h3ToBigInt, tsValue } from '../../outputs/duckdb/duckdb-sink.ts';
+import { h3ToBigInt } from '../../outputs/duckdb/duckdb-sink.ts';
+import { valueCodec } from '../../outputs/duckdb/value-codec.ts';
 import { withAppender } from '../../outputs/duckdb/with-appender.ts';
 import type { DeviceCellsRecord } from '../plugin/device-cells-record.ts';
 
@@ -8,7 +9,7 @@ export async function writeDeviceCells(conn: DuckDBConnection, rows: readonly De
   if (rows.length === 0) return;
   await withAppender(conn, 'device_cells', (a) => {
     for (const r of rows) {
-      a.appendTimestampTZ(tsValue(r.dayEnd));
+      valueCodec.appendTimestampTZ(a, r.dayEnd);
       a.appendVarchar(r.device);
       a.appendUBigInt(h3ToBigInt(r.h3));
       a.endRow();

@@ -29,7 +29,7 @@ export async function writeDeviceMcc(conn: DuckDBConnection, rows: readonly Devi
       for (const r of latest.values()) {
         a.appendVarchar(r.device);
         a.appendVarchar(r.mcc);
-        a.appendTimestampTZ(valueCodec.timestampTZ(r.seen));
+        valueCodec.appendTimestampTZ(a, r.seen);
         a.endRow();
       }
     },

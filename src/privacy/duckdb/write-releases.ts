@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { tsValue } from '../../outputs/duckdb/duckdb-sink.ts';
+import { valueCodec } from '../../outputs/duckdb/value-codec.ts';
 import { withAppender } from '../../outputs/duckdb/with-appender.ts';
 import { unitOfElement } from '../release/released-totals.ts';
 import type { ComputedReleases } from './compute-releases.ts';
@@ -50,8 +50,8 @@ export async function writeReleases(conn: DuckDBConnection, computed: ComputedRe
     (a) => {
       for (const w of computed.windows) {
         for (const e of w.release.elements) {
-          a.appendTimestampTZ(tsValue(w.start));
-          a.appendTimestampTZ(tsValue(w.end));
+          valueCodec.appendTimestampTZ(a, w.start);
+          valueCodec.appendTimestampTZ(a, w.end);
           a.appendInteger(e.id);
           a.appendUBigInt(e.anchor);
           a.appendInteger(e.anchorLevel);
@@ -72,7 +72,7 @@ export async function writeReleases(conn: DuckDBConnection, computed: ComputedRe
           for (const e of w.release.elements) {
             const zone = unitOfElement(e, (c) => cells.get(c));
             if (zone === undefined) continue;
-            a.appendTimestampTZ(tsValue(w.start));
+            valueCodec.appendTimestampTZ(a, w.start);
             a.appendInteger(e.id);
             a.appendVarchar(system);
             a.appendVarchar(zone);

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { tsValue } from '../../outputs/duckdb/duckdb-sink.ts';
+import { valueCodec } from '../../outputs/duckdb/value-codec.ts';
 import { appendNullableDouble, withAppender } from '../../outputs/duckdb/with-appender.ts';
 import type { Corridor } from '../engine/corridor.ts';
 import type { CorridorBin } from '../engine/corridor-bin.ts';
@@ -60,7 +60,7 @@ export async function refreshTrafficTables(conn: DuckDBConnection, corridors?: C
     await withAppender(conn, 'traffic_corridor_bins', (a) => {
       for (const b of [...bins5, ...bins15]) {
         a.appendVarchar(b.corridor);
-        a.appendTimestampTZ(tsValue(b.binStart));
+        valueCodec.appendTimestampTZ(a, b.binStart);
         a.appendInteger(b.binMs / 60_000);
         a.appendInteger(b.flow);
         a.appendInteger(b.speedDevices);
@@ -78,8 +78,8 @@ export async function refreshTrafficTables(conn: DuckDBConnection, corridors?: C
         a.appendVarchar(x.corridor);
         a.appendVarchar(x.kind);
         a.appendVarchar(x.state);
-        a.appendTimestampTZ(tsValue(x.binStart));
-        a.appendTimestampTZ(tsValue(x.openedBin));
+        valueCodec.appendTimestampTZ(a, x.binStart);
+        valueCodec.appendTimestampTZ(a, x.openedBin);
         appendNullableDouble(a, x.speedKmh);
         appendNullableDouble(a, x.freeFlowKmh);
         appendNullableDouble(a, x.congestion);

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { h3ToBigInt, tsValue } from '../../outputs/duckdb/duckdb-sink.ts';
+import { h3ToBigInt } from '../../outputs/duckdb/duckdb-sink.ts';
+import { valueCodec } from '../../outputs/duckdb/value-codec.ts';
 import { withAppender } from '../../outputs/duckdb/with-appender.ts';
 import type { Hop } from '../engine/hop.ts';
 import { TRAFFIC_TABLES_SQL } from './traffic-schema.ts';
@@ -18,8 +19,8 @@ export async function writeHops(conn: DuckDBConnection, hops: readonly Hop[]): P
       a.appendUBigInt(h3ToBigInt(h.prev));
       a.appendUBigInt(h3ToBigInt(h.h3));
       a.appendUBigInt(h3ToBigInt(h.next));
-      a.appendTimestampTZ(tsValue(h.enterTs));
-      a.appendTimestampTZ(tsValue(h.exitTs));
+      valueCodec.appendTimestampTZ(a, h.enterTs);
+      valueCodec.appendTimestampTZ(a, h.exitTs);
       a.endRow();
     }
   });

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { tsValue } from '../../outputs/duckdb/duckdb-sink.ts';
+import { valueCodec } from '../../outputs/duckdb/value-codec.ts';
 import { appendNullableDouble, withAppender } from '../../outputs/duckdb/with-appender.ts';
 import type { Corridor } from '../engine/corridor.ts';
 import type { TrafficExportRow } from './traffic-export-row.ts';
@@ -52,7 +52,7 @@ export async function writeTraffic(rows: readonly TrafficExportRow[], corridors:
       await withAppender(conn, 'traffic_export', (a) => {
         for (const r of rows) {
           a.appendVarchar(r.corridor);
-          a.appendTimestampTZ(tsValue(r.binStart));
+          valueCodec.appendTimestampTZ(a, r.binStart);
           a.appendInteger(r.binMinutes);
           a.appendInteger(r.flow);
           a.appendDouble(r.flowExpanded);
