@@ -21,8 +21,12 @@ interface DeviceState {
   head: number;
   tail: number;
   n: number;
-  /** The device's MCC (a non-identifying attribute of its events), when known. */
-  mcc?: string;
+  /**
+   * The device's MCC (a non-identifying attribute of its events), when known. Always present (maybe
+   * undefined) so it sits inside the object: added later it would cost every device its own
+   * out-of-object property array.
+   */
+  mcc: string | undefined;
 }
 
 const DETACH = 'detach';
@@ -180,7 +184,7 @@ export class PresenceEngine {
     const slot = this.#pool.alloc(ev.ts, ev.h3, ev.kind, ev.at);
     let st = this.#devices.get(ev.device);
     if (!st) {
-      st = { device: ev.device, prevTs: -Infinity, prevH3: null, head: slot, tail: slot, n: 1 };
+      st = { device: ev.device, prevTs: -Infinity, prevH3: null, head: slot, tail: slot, n: 1, mcc: undefined };
       this.#devices.set(ev.device, st);
     } else {
       this.#insert(st, slot);
@@ -465,14 +469,14 @@ export class PresenceEngine {
       for (let i = 0, j = 0; i < h.device.length; i++) {
         const mcc = str(h.mcc[i]!);
         const prevTs = h.prevTs[i]!;
-        const st: DeviceState = { ...(mcc === undefined ? {} : { mcc }), device: h.device[i]!, prevTs: Number.isFinite(prevTs) ? prevTs : -Infinity, prevH3: str(h.prevH3[i]!) ?? null, head: -1, tail: -1, n: 0 };
+        const st: DeviceState = { device: h.device[i]!, prevTs: Number.isFinite(prevTs) ? prevTs : -Infinity, prevH3: str(h.prevH3[i]!) ?? null, head: -1, tail: -1, n: 0, mcc };
         for (const end = j + h.pending[i]!; j < end; j++) this.#insert(st, this.#pool.alloc(h.ts[j]!, h.strings[h.h3[j]!]!, h.strings[h.kind[j]!]!, str(h.at[j]!)));
         this.#devices.set(st.device, st);
       }
       return;
     }
     for (const [d, prevTs, prevH3, pending, mcc] of snap.devices ?? []) {
-      const st: DeviceState = { ...(mcc === undefined ? {} : { mcc }), device: d, prevTs: prevTs ?? -Infinity, prevH3, head: -1, tail: -1, n: 0 };
+      const st: DeviceState = { device: d, prevTs: prevTs ?? -Infinity, prevH3, head: -1, tail: -1, n: 0, mcc };
       for (const [ts, h3, holds, kind, at] of pending) this.#insert(st, this.#pool.alloc(ts, h3, kind ?? (holds ? 'unknown' : DETACH), at));
       this.#devices.set(d, st);
     }

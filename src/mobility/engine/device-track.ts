@@ -19,9 +19,9 @@ interface Centre {
   latSum: number;
   lngSum: number;
   /** Place key ({@link TrackPoint.h3}) of the last point. */
-  lastKey?: string;
+  lastKey: string | undefined;
   /** Closed weight (ms) per place key: the time each point held until the next of its kind. */
-  dwell?: Record<string, number>;
+  dwell: Record<string, number> | undefined;
 }
 
 /**
@@ -258,8 +258,12 @@ function startCandidate(p: TrackPoint): Candidate {
   return c;
 }
 
+/**
+ * Every field is set here, `lastKey` and `dwell` too, so all of them sit inside the object: a field
+ * added later would give each centre (two per device held) its own out-of-object property array.
+ */
 function emptyCentre(): Centre {
-  return { n: 0, lastTs: 0, lastLat: 0, lastLng: 0, wSum: 0, latSum: 0, lngSum: 0 };
+  return { n: 0, lastTs: 0, lastLat: 0, lastLng: 0, wSum: 0, latSum: 0, lngSum: 0, lastKey: undefined, dwell: undefined };
 }
 
 function addToCentre(k: Centre, p: TrackPoint, cfg: TrackSettings): void {
