@@ -120,7 +120,7 @@ export class Checkpointer {
   schedule(final = false): Promise<void> {
     this.#requestedAt ??= this.#c.clock.now();
     this.#chain = this.#chain.then(() =>
-      this.checkpoint(final).catch((err: Error) => {
+      this.#checkpoint(final).catch((err: Error) => {
         if (final) throw err;
         if (isTransient(err)) this.#c.log?.(`checkpoint postponed: ${err.message}`);
         else this.#c.onFatal?.(err);
@@ -134,8 +134,20 @@ export class Checkpointer {
     return this.#chain;
   }
 
-  /** Writes one checkpoint now (use {@link schedule} unless nothing else can run). */
-  async checkpoint(final = false): Promise<void> {
+  /**
+   * Writes one checkpoint after those queued, and rejects when it fails (tests and tools; the runner
+   * uses {@link schedule}, which decides what a failure means). Like every checkpoint, it takes what
+   * it stores in one synchronous step as it starts; input read while its transaction runs (the
+   * runner's interval checkpoints do not stop the batch being read) makes the partitions dirty again
+   * and goes with the next one.
+   */
+  checkpoint(final = false): Promise<void> {
+    const run = this.#chain.then(() => this.#checkpoint(final));
+    this.#chain = run.catch(() => undefined);
+    return run;
+  }
+
+  async #checkpoint(final: boolean): Promise<void> {
     const { table, effects } = this.#c;
     const started = this.#c.clock.now();
     const dirty = table.dirty();
@@ -157,11 +169,18 @@ export class Checkpointer {
     const snapMs = snap.size > 0 ? performance.now() - snapStart : 0;
     const taken = dirty.map((p) => ({ topic: p.topic, partition: p.partition, nextOffset: String(p.nextOffset), ...p.buffer.drain() }));
     const batch: (typeof taken[number] & { state?: Uint8Array })[] = taken.map((t, i) => (sized[i] ? { ...t, state: sized[i].encoded } : t));
+    // Every assigned partition's position, for the mirror, at the same point; and the partitions are
+    // clean from here: input read while the transaction runs makes them dirty again.
+    const assigned = this.#c.mirror ? [...this.#c.table.assigned].map((key) => ({ key, nextOffset: String(this.#c.table.get(key)?.nextOffset ?? -1n) })) : [];
+    for (const p of dirty) p.dirty = false;
     try {
-      await this.#c.store.commit(batch, until, this.#published, (rows) => this.#inTransaction(batch, rows, until, final));
+      await this.#c.store.commit(batch, until, this.#published, (rows) => this.#inTransaction(batch, assigned, rows, until, final));
     } catch (err) {
       // Rolled back: the drained results go with the next checkpoint.
-      dirty.forEach((p, i) => p.buffer.putBack(taken[i]!));
+      dirty.forEach((p, i) => {
+        p.buffer.putBack(taken[i]!);
+        p.dirty = true;
+      });
       throw err;
     }
     const publishedBefore = this.#published;
@@ -171,7 +190,6 @@ export class Checkpointer {
     const snapshots = snap.size > 0 ? { partitions: snap.size, rawBytes: sized.reduce((n, s) => n + (s?.rawBytes ?? 0), 0), encodedBytes: sized.reduce((n, s) => n + (s?.encoded.byteLength ?? 0), 0), serialiseMs: snapMs } : undefined;
     this.#c.observer?.checkpointed?.({ durationMs: committed - started, publishedBefore, publishedUntil: this.#published, publishLatencyMs: published ? committed - (this.#requestedAt ?? started) : null, ...(snapshots ? { snapshots } : {}) });
     this.#requestedAt = null;
-    for (const p of dirty) p.dirty = false;
     if (snap.size > 0) {
       for (const p of snap) p.snapshotAt = committed;
       this.#snapshotCostMs = snapMs / snap.size;
@@ -209,8 +227,10 @@ export class Checkpointer {
   }
 
   /** Device outputs and window plugins write inside the transaction; returns the plugins' state. */
-  async #inTransaction(batch: (PartitionCheckpoint & { device: Map<string, unknown[]> })[], published: PresenceRow[], until: number | null, final: boolean): Promise<Record<string, unknown> | null> {
-    const { connection, plugins, deviceConsumers, mirror, table } = this.#c;
+  async #inTransaction(
+    batch: (PartitionCheckpoint & { device: Map<string, unknown[]> })[], assigned: { key: string; nextOffset: string }[], published: PresenceRow[], until: number | null, final: boolean,
+  ): Promise<Record<string, unknown> | null> {
+    const { connection, plugins, deviceConsumers, mirror } = this.#c;
     for (const d of deviceConsumers) {
       const out = batch.flatMap((b) => b.device.get(d.name) ?? []);
       if (out.length > 0 && d.store) await d.store(connection, out);
@@ -220,7 +240,6 @@ export class Checkpointer {
     const states: Record<string, unknown> = {};
     for (const pl of plugins) if (pl.snapshot) states[pl.name] = pl.snapshot();
     if (mirror) {
-      const assigned = [...table.assigned].map((key) => ({ key, nextOffset: String(table.get(key)?.nextOffset ?? -1n) }));
       await mirror.stage(connection, { parts: batch, assigned, publishedUntil: until, published, final });
     }
     return Object.keys(states).length > 0 ? states : null;

@@ -15,6 +15,7 @@ import { openDatabase } from '../../src/outputs/duckdb/open.ts';
 import { StreamStore } from '../../src/outputs/duckdb/stream-store.ts';
 import { Pseudonymiser } from '../../src/privacy/pseudonymiser.ts';
 import type { DeviceConsumerPlugin } from '../../src/window/device-window.ts';
+import type { WindowPlugin } from '../../src/outputs/window-plugin.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 
 const M = 60_000;
@@ -73,7 +74,7 @@ async function snapshotOf(db: { connection: DuckDBConnection }): Promise<Record<
   };
 }
 
-async function setup(opts: { db?: Awaited<ReturnType<typeof openDatabase>>; snapshotIntervalMs?: number; deviceConsumers?: DeviceConsumerPlugin<unknown, DuckDBConnection>[] } = {}) {
+async function setup(opts: { db?: Awaited<ReturnType<typeof openDatabase>>; snapshotIntervalMs?: number; deviceConsumers?: DeviceConsumerPlugin<unknown, DuckDBConnection>[]; plugins?: WindowPlugin[] } = {}) {
   const db = opts.db ?? (await openDatabase(':memory:'));
   const deviceConsumers = opts.deviceConsumers ?? [];
   const cfg = resolveStreamConfig({ brokers: [], topics: ['t'], groupId: 'g', cells: CELLS, pseudonymiser: new Pseudonymiser({ key: new Uint8Array(32).fill(2) }), connection: db.connection, deadLetterTopic: null, windowMs: 15 * M, latenessMs: 0, now: () => T0 + 86_400_000, deviceConsumers });
@@ -84,7 +85,7 @@ async function setup(opts: { db?: Awaited<ReturnType<typeof openDatabase>>; snap
   table.assign(new Set(['t/0']));
   const fatal: Error[] = [];
   const meta = await store.meta();
-  const checkpointer = new Checkpointer({ store, table, connection: db.connection, plugins: [], deviceConsumers, clock: cfg.clock, partitionIdleMs: 30_000, publishedUntil: meta.publishedUntil, snapshotIntervalMs: opts.snapshotIntervalMs ?? 0 });
+  const checkpointer = new Checkpointer({ store, table, connection: db.connection, plugins: opts.plugins ?? [], deviceConsumers, clock: cfg.clock, partitionIdleMs: 30_000, publishedUntil: meta.publishedUntil, snapshotIntervalMs: opts.snapshotIntervalMs ?? 0 });
   const ctx: BatchContext = { cfg, table, checkpointer, consumer: () => ({}) as never, partitionerOf: async () => partitionOf, activity: { lastMessageAt: 0 }, fatal: (e) => fatal.push(e) };
   return { db, ctx, table, fatal, checkpointer };
 }
@@ -100,6 +101,7 @@ describe('processBatch (no broker)', () => {
       expect(st.nextOffset).toBe(3n);
       expect(st.pipeline.stats).toMatchObject({ payloads: 3, records: 4, accepted: 4, strays: 0 });
       // The window [0, 15) closed at the event of minute 20: checkpointed right away.
+      expect(ctx.checkpointer.count).toBe(1);
       const rows = (await db.connection.runAndReadAll(`SELECT present, events FROM presence_partials`)).getRowsJS();
       expect(rows).toEqual([[2, 3]]);
       // A redelivery of the same messages changes nothing.
@@ -183,6 +185,65 @@ describe('processBatch (no broker)', () => {
     } finally {
       ref.db.close();
       crashed.close();
+    }
+  });
+
+  it('batches read while a checkpoint commits (the runner asks for one every 5 s, whatever a batch is doing) store exactly what a checkpoint after every batch stores', async () => {
+    const input = longInput();
+    const end = async (s: Awaited<ReturnType<typeof setup>>) => {
+      await s.checkpointer.settled();
+      const st = s.table.get('t/0')!;
+      st.pipeline.finish();
+      st.dirty = true;
+      await s.checkpointer.checkpoint(true);
+    };
+    // Reference: every batch checkpointed before the next is read.
+    const ref = await setup({ deviceConsumers: [seenPlugin as DeviceConsumerPlugin<unknown, DuckDBConnection>] });
+    // Overlapped: a window plugin whose flush (inside every checkpoint's transaction) takes its time,
+    // so batches are read while a commit is running (counted: the partition, clean since the
+    // checkpoint took its results, is dirty again).
+    let overlapped = 0;
+    const slow: WindowPlugin = {
+      name: 'slow',
+      onWindowsClosed: () => {},
+      flush: async () => {
+        await new Promise((r) => setTimeout(r, 15));
+        if (over.table.get('t/0')?.dirty) overlapped++;
+      },
+    };
+    const over = await setup({ deviceConsumers: [seenPlugin as DeviceConsumerPlugin<unknown, DuckDBConnection>], plugins: [slow] });
+    try {
+      for (let i = 0; i < input.length; i += 10) {
+        await processBatch(payload(input.slice(i, i + 10)), ref.ctx);
+        await ref.checkpointer.settled();
+        await ref.checkpointer.checkpoint();
+      }
+      await end(ref);
+      const part = await over.table.ensure('t', 0);
+      for (let i = 0; i < input.length; i += 10) {
+        // As the runner's supervision loop does: a checkpoint asked for and not waited for; it takes
+        // what is there when it starts, and the batch is read while it commits.
+        part.dirty = true;
+        void over.checkpointer.schedule();
+        await processBatch(payload(input.slice(i, i + 10)), over.ctx);
+      }
+      // Whatever was read during a commit is still to be checkpointed: the next checkpoint stores it.
+      await over.checkpointer.settled();
+      await over.checkpointer.checkpoint();
+      expect((await over.db.connection.runAndReadAll(`SELECT next_offset FROM stream_checkpoints`)).getRowsJS()).toEqual([[BigInt(input.length)]]);
+      await end(over);
+      expect(overlapped).toBeGreaterThan(3);
+      expect(over.fatal).toEqual([]);
+      const want = await snapshotOf(ref.db);
+      expect(want.partials.length).toBeGreaterThan(5);
+      expect(want.seen.length).toBeGreaterThan(10);
+      expect(await snapshotOf(over.db)).toEqual(want);
+      const offsets = async (db: typeof ref.db) => (await db.connection.runAndReadAll(`SELECT next_offset FROM stream_checkpoints`)).getRowsJS();
+      expect(await offsets(over.db)).toEqual([[BigInt(input.length)]]);
+      expect(over.table.dirty()).toEqual([]);
+    } finally {
+      ref.db.close();
+      over.db.close();
     }
   });
 
