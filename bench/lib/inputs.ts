@@ -8,6 +8,9 @@ import type { BenchContext } from './context.ts';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SEED = 1;
 
+/** Old-space cap (MB) of the child that simulates a bench input. */
+const SIMULATE_HEAP_MB = 12_288;
+
 /** A simulated input on disk. */
 export interface InputFiles {
   /** Cache key (folder name). */
@@ -65,7 +68,10 @@ export async function simulatedInput(ctx: BenchContext, spec: InputSpec): Promis
   if (!existsSync(statsFile)) {
     rmSync(dir, { recursive: true, force: true });
     ctx.log(`  input ${key}: simulating ${spec.subscribers.toLocaleString('en-US')} subscribers${spec.hours ? `, first ${spec.hours} h` : ', one day'}…`);
-    const r = await ctx.measure('simulate', { out: dir, subscribers: spec.subscribers, seed: SEED, ...(spec.hours ? { hours: spec.hours } : {}), split: spec.split ?? false }, `simulate-${key}`);
+    // The simulator plans each subscriber's whole day in memory: at 1.1 M subscribers (`--size large`)
+    // that is more than Node's default ~4 GB heap. Preparation, untimed and unmeasured: give it room.
+    const env = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${SIMULATE_HEAP_MB}`.trim() };
+    const r = await ctx.measure('simulate', { out: dir, subscribers: spec.subscribers, seed: SEED, ...(spec.hours ? { hours: spec.hours } : {}), split: spec.split ?? false }, `simulate-${key}`, env);
     ctx.log(`  input ${key}: ${r.events.toLocaleString('en-US')} records in ${r.seconds.toFixed(1)} s`);
   }
   return { ...files, stats: JSON.parse(readFileSync(statsFile, 'utf8')) as SimulatedInput };

@@ -44,6 +44,7 @@ function detail(r: BenchResult): string {
       return parts.join('; ');
     }
     case 'memory_scaling':
+      if (r.note?.startsWith('skipped')) return r.note;
       return `${(m.activeDevices ?? 0).toLocaleString('en-US')} active devices; ${(m.devicesPeak ?? 0).toLocaleString('en-US')} held at peak`;
     case 'batch_vs_postgres': {
       const cpu = m.cpuRatio !== undefined && Number.isFinite(m.cpuRatio) ? `; CPU ${fmtSeconds(m.spanCpuSeconds!)} vs ${fmtSeconds(m.peerSpanCpuSeconds!)} = ${m.cpuRatio.toFixed(2)}×` : '';
