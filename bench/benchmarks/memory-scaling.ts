@@ -27,7 +27,7 @@ export const memoryScaling: Benchmark = {
       const db = join(ctx.dirs.tmp, `memory-scaling-${f}.duckdb`);
       const variant = cap ? `${f}× heap ${HEAP_CAP_MB} MB` : `${f}×`;
       const env = cap ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${HEAP_CAP_MB}`.trim() } : undefined;
-      const attempt = repeated(ctx, [
+      const [runs] = await repeated(ctx, [
         {
           label: `memory_scaling ${variant}`,
           once: async () => {
@@ -41,22 +41,21 @@ export const memoryScaling: Benchmark = {
             }
           },
         },
-      ]);
-      let runs;
-      try {
-        [runs] = await attempt;
-      } catch (err) {
+      ]).catch((err: Error) => {
         // The capped run is a deployment setting, not the default: when the live state outgrows the cap
         // (V8 stops with "heap out of memory"), say so in its row and keep the others.
         if (!cap) throw err;
-        ctx.log(`  memory_scaling ${variant}: failed: ${(err as Error).message.split('\n')[0]}`);
+        ctx.log(`  memory_scaling ${variant}: failed: ${err.message.split('\n')[0]}`);
+        return [null];
+      });
+      if (!runs) {
         const failed = skipped(ctx, 'memory_scaling', variant, `failed with the old space capped at ${HEAP_CAP_MB} MB (the live state at ${input.stats.devices.toLocaleString('en-US')} devices does not fit; see the log)`);
         failed.metrics.activeDevices = input.stats.devices;
         failed.metrics.subscribers = subscribers;
         results.push(failed);
         continue;
       }
-      const r = summarise(ctx, 'memory_scaling', variant, runs!, {
+      const r = summarise(ctx, 'memory_scaling', variant, runs, {
         note: `${subscribers.toLocaleString('en-US')} subscribers, first ${ctx.preset.scalingHours} h; ${input.stats.devices.toLocaleString('en-US')} active devices${cap ? `; NODE_OPTIONS=--max-old-space-size=${HEAP_CAP_MB}` : ''}`,
       });
       r.metrics.activeDevices = input.stats.devices;
