@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { footprintShares } from '../../src/locate/footprint-model.ts';
 import { queryOdHourly } from '../../src/mobility/duckdb/query-od-hourly.ts';
 import { mobilityPlugin } from '../../src/mobility/plugin/mobility-plugin.ts';
 import { openDatabase } from '../../src/outputs/duckdb/open.ts';
@@ -125,6 +126,40 @@ export const odAccuracy: AccuracyProduct = {
         }
         spreadFigures.push({ name: `experiment: CPC over zone pairs, ends spread over ${r} m`, value: cpc(pairs, truthPairs) });
         spreadFigures.push({ name: `experiment: CPC over (zone pair, departure hour), ends spread over ${r} m`, value: cpc(pairHour, truthPairHour) });
+      }
+      // Experiment, off by default (CP_FOOTPRINT=1): each cell-only end in the zone holding most of its
+      // footprint (src/locate/footprint-model.ts: the part of the serving sector its evidence points
+      // to) instead of the zone of its centre; ends of devices with GPS fixes stay at their centre.
+      if (process.env.CP_FOOTPRINT) {
+        const footprintOf = city.cells.footprints();
+        const fixes = new Set(city.sim.subscribers.filter((s) => s.fixes).map((s) => ACCURACY_PSEUDONYMISER.pseudonym(s.imsi)));
+        const memo = new Map<object, string | null>();
+        const fp = (lat: number, lng: number, t: number): string | null => {
+          const f = footprintOf(lat, lng, t);
+          if (!f) return zoneOf(lat, lng);
+          if (!memo.has(f)) {
+            let best: string | null = null, bw = -1;
+            for (const [z, w] of footprintShares(f, zoneOf) ?? []) if (w > bw) [best, bw] = [z, w];
+            memo.set(f, best);
+          }
+          return memo.get(f)!;
+        };
+        const pairs = new Map<string, number>(), pairHour = new Map<string, number>();
+        let oR = 0, dR = 0, nn = 0;
+        for (const [dev, olat, olng, dlat, dlng, dep, lastAtOrigin, arr] of all) {
+          const gps = fixes.has(String(dev));
+          const o = gps ? zoneOf(Number(olat), Number(olng)) : fp(Number(olat), Number(olng), Number(dep));
+          const d = gps ? zoneOf(Number(dlat), Number(dlng)) : fp(Number(dlat), Number(dlng), Number(arr));
+          const to = trueZoneAt(String(dev), Number(lastAtOrigin), 'origin'), td = trueZoneAt(String(dev), Number(arr), 'destination');
+          if (to !== null && td !== null) { nn++; if (o === to) oR++; if (d === td) dR++; }
+          if (o === null || d === null) continue;
+          bump(pairs, `${o}→${d}`);
+          bump(pairHour, `${o}→${d}@${Math.floor(Number(dep) / H)}`);
+        }
+        spreadFigures.push({ name: 'experiment: CPC over zone pairs, ends at footprint argmax', value: cpc(pairs, truthPairs) });
+        spreadFigures.push({ name: 'experiment: CPC over (pair, hour), ends at footprint argmax', value: cpc(pairHour, truthPairHour) });
+        spreadFigures.push({ name: 'experiment: origin zone right, footprint argmax', value: oR / nn });
+        spreadFigures.push({ name: 'experiment: destination zone right, footprint argmax', value: dR / nn });
       }
     } finally {
       db.close();

@@ -5,7 +5,8 @@ import { openDatabase } from '../../src/outputs/duckdb/open.ts';
 import { homeZone, workZone } from '../../src/population/engine/classify-population.ts';
 import { resolvePopulationConfig } from '../../src/population/engine/population-config.ts';
 import { readPopulationInput } from '../../src/population/duckdb/read-population-input.ts';
-import { buildPopulation } from '../../src/population/export/build-population.ts';
+import { buildPopulation, type PopulationResult } from '../../src/population/export/build-population.ts';
+import { CellTable } from '../../src/locate/cell-table.ts';
 import { populationPlugins } from '../../src/population/plugin/population-plugin.ts';
 import type { SimConfig } from '../../src/sim/sim-config.ts';
 import { PopulationTruth } from '../../src/sim/truth/population-truth.ts';
@@ -55,10 +56,14 @@ export const populationAccuracy: AccuracyProduct = {
     } else ctx.log(`reusing ${dbPath} and ${truthDir}`);
     const homes = parseCsv(readFileSync(join(truthDir, 'homes.csv'), 'utf8'));
     const db = await openDatabase(dbPath, { readOnly: true });
-    let result;
+    let result, whole: PopulationResult;
     try {
       const input = await readPopulationInput(db.connection, { zones: ZS });
-      result = buildPopulation(input, { config: resolvePopulationConfig(), k: 2, from: cfg.start, to: (cfg.start ?? 0) + POPULATION_DAYS * 86_400_000 });
+      // Footprints from the cell table the city was ingested with (CP_FOOTPRINTS=off: every home and work place whole).
+      const footprints = process.env.CP_FOOTPRINTS === 'off' ? undefined : CellTable.fromCsv(readFileSync(join(dir, 'city', 'cells.csv'), 'utf8'), 9).footprints();
+      result = buildPopulation(input, { config: resolvePopulationConfig(), k: 2, from: cfg.start, to: (cfg.start ?? 0) + POPULATION_DAYS * 86_400_000, ...(footprints ? { footprints } : {}) });
+      // Residents counted whole (one zone per home), for the check that no roamer is a resident: shared counts are rounded per zone.
+      whole = footprints ? buildPopulation(input, { config: resolvePopulationConfig(), k: 2, from: cfg.start, to: (cfg.start ?? 0) + POPULATION_DAYS * 86_400_000 }) : result;
     } finally {
       db.close();
     }
@@ -94,7 +99,7 @@ export const populationAccuracy: AccuracyProduct = {
     // Roamers are never residents: the residents counted equal the domestic devices with a home in a zone.
     let domesticHomes = 0;
     for (const h of result.homeWork) if (!roamerDevices.has(h.device) && homeZone(h, { zoneOf: zoneOfCell }) !== null) domesticHomes++;
-    roamersAsResidents = [...estRes.values()].reduce((a, b) => a + b, 0) - domesticHomes;
+    roamersAsResidents = whole!.zones.reduce((a, z) => a + z.residents, 0) - domesticHomes;
     const trueVisitors = new Map<string, number>(), estVisitors = new Map<string, number>();
     const trueByOrigin = new Map<string, number>(), estByOrigin = new Map<string, number>();
     /** Visitors per origin (a home zone, a country, unknown) summed over the zones they visit. */

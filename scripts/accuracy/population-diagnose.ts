@@ -147,3 +147,59 @@ console.log(`  distance: p50 ${adists[adists.length >> 1]?.toFixed(0)} m, p90 ${
     console.log(`  spread over ${R} m: ${med(spread)}`);
   }
 }
+// Bound (session 13): what the radio evidence allows. Under the simulator's best-server model a
+// stationary cell-only phone reveals its serving sector S and its ping-pong neighbour N, i.e. that it
+// lies in the part of S's served area whose second-nearest site is N's: the footprint. The best any
+// zone rule can do is the zone holding most of the footprint (× the zone's resident density when a
+// census is loaded, the prior the simulator draws homes from); GPS devices keep their place's zone.
+// Residents per zone "soft": each home shared over its footprint's zones (expected counts).
+{
+  const f = sim.city.frame, idx = sim.city.index, t0 = sim.config.start;
+  const zoneAt = (x: number, y: number) => { for (let i = 0; i < zones.length; i++) if (zones[i]!.shape.contains(x, y)) return i; return -1; };
+  const STEP = 30, REACH = 1500;
+  const cache = new Map<string, Map<number, number>>();
+  const footprint = (x: number, y: number): Map<number, number> => {
+    const S = idx.serve(x, y, t0), N = idx.neighbour(x, y, t0), key = `${S}|${N}`;
+    let m = cache.get(key);
+    if (m) return m;
+    cache.set(key, (m = new Map()));
+    for (let dx = -REACH; dx <= REACH; dx += STEP) for (let dy = -REACH; dy <= REACH; dy += STEP) {
+      const px = x + dx, py = y + dy;
+      if (idx.serve(px, py, t0) !== S || idx.neighbour(px, py, t0) !== N) continue;
+      const z = zoneAt(px, py);
+      if (z >= 0) m.set(z, (m.get(z) ?? 0) + 1);
+    }
+    return m;
+  };
+  const add = (m: Map<number, number>, k: number, w = 1) => m.set(k, (m.get(k) ?? 0) + w);
+  const truth = new Map<number, number>(), hard = new Map<number, number>(), prior = new Map<number, number>(), soft = new Map<number, number>();
+  let n = 0, rightHard = 0, rightPrior = 0;
+  for (const s of sim.subscribers) {
+    if (s.visit) continue;
+    add(truth, s.home.zone);
+    const h = hw.get(ACCURACY_PSEUDONYMISER.pseudonym(s.imsi));
+    if (!h || h.homeAt === null) continue;
+    n++;
+    const x = f.x(h.homeAt[1]), y = f.y(h.homeAt[0]);
+    const fp = s.fixes ? new Map([[zoneAt(x, y), 1]]) : footprint(x, y);
+    let best = -1, bw = -1, bestP = -1, bwP = -1, tot = 0;
+    for (const [z, c] of fp) {
+      if (z < 0) continue;
+      tot += c;
+      const cp = c * zones[z]!.weight / zones[z]!.areaM2;
+      if (c > bw) [best, bw] = [z, c];
+      if (cp > bwP) [bestP, bwP] = [z, cp];
+    }
+    if (best === s.home.zone) rightHard++;
+    if (bestP === s.home.zone) rightPrior++;
+    if (best >= 0) add(hard, best);
+    if (bestP >= 0) add(prior, bestP);
+    for (const [z, c] of fp) if (z >= 0) add(soft, z, c / tot);
+  }
+  const med = (e: Map<number, number>) => {
+    const a = [...truth].filter(([, c]) => c >= 20).map(([z, c]) => Math.abs((e.get(z) ?? 0) - c) / c).sort((p, q) => p - q);
+    return `median error ${a[a.length >> 1]!.toFixed(3)}, within 5 % ${(a.filter((x) => x <= 0.05).length / a.length).toFixed(2)} of ${a.length} zones`;
+  };
+  console.log(`bound: home zone right with the footprint's zone ${(rightHard / n).toFixed(3)}, × resident density ${(rightPrior / n).toFixed(3)} (of ${n})`);
+  console.log(`bound: residents per zone — footprint's zone: ${med(hard)}; × density: ${med(prior)}; shared over the footprint: ${med(soft)}`);
+}

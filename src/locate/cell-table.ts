@@ -2,6 +2,7 @@ import { UserInputError } from '../core/citypulse-error.ts';
 import { latLngToCell } from 'h3-js';
 import { AT_RES, type CellVersion } from '../../schemas/events.ts';
 import type { StayPlacer } from './stay-placer.ts';
+import { footprintModel, type FootprintOf } from './footprint-model.ts';
 import { pingPongPlacer } from './ping-pong-placer.ts';
 import { sectorCentres } from './sector-centres.ts';
 import { parseCsv } from './csv.ts';
@@ -23,6 +24,7 @@ export class CellTable {
   readonly #all: CellVersion[];
   readonly #sectors: (string | undefined)[];
   #placer: StayPlacer | undefined;
+  #footprints: FootprintOf | undefined;
 
   private constructor(versions: CellVersion[], resolution: number) {
     this.resolution = resolution;
@@ -60,6 +62,14 @@ export class CellTable {
    */
   stayPlacer(): StayPlacer {
     return (this.#placer ??= pingPongPlacer(this.#all, this.#sectors));
+  }
+
+  /**
+   * The area a place placed from cell events stands for (the part of its serving sector facing its
+   * ping-pong neighbour, or the whole sector): {@link footprintModel}; built on first call.
+   */
+  footprints(): FootprintOf {
+    return (this.#footprints ??= footprintModel(this.#all, this.#sectors));
   }
 
   /** Number of distinct cells. */

@@ -1,6 +1,6 @@
 import type { CellVersion } from '../../schemas/events.ts';
 import type { StayPlacer } from './stay-placer.ts';
-import { M_PER_DEG, ownSector, rivals, sampleSector, siteModel, type Site } from './sector-centres.ts';
+import { M_PER_DEG, ownSector, rivals, sampleSector, sectorKeysBySite, siteModel, type Site } from './sector-centres.ts';
 
 /** Polar sampling of a served area: finer than sectorCentres' 12 × 36, since it is split by neighbour. */
 const RINGS = 24;
@@ -28,15 +28,8 @@ type Parts = Map<string, { w: number; sx: number; sy: number }>;
 export function pingPongPlacer(versions: readonly CellVersion[], sectors: readonly (string | undefined)[]): StayPlacer {
   const { siteOf, maxRange, buckets, kx } = siteModel(versions);
   const byKey = new Map<string, number>();
-  const keyOf = new Map<Site, Map<number, string>>();
-  for (const [i, v] of versions.entries()) {
-    const s = siteOf[i], k = sectors[i];
-    if (!s || !k) continue;
-    if (!byKey.has(k)) byKey.set(k, i);
-    let m = keyOf.get(s);
-    if (!m) keyOf.set(s, (m = new Map()));
-    m.set((v.azimuthDeg! * Math.PI) / 180, k);
-  }
+  for (const [i, k] of sectors.entries()) if (siteOf[i] && k && !byKey.has(k)) byKey.set(k, i);
+  const keyOf = sectorKeysBySite(versions, siteOf, sectors);
   const parts = new Map<string, Parts>();
   const partsOf = (key: string): Parts | undefined => {
     let p = parts.get(key);

@@ -172,3 +172,19 @@ export function ownSector(b: number, az: number, azimuths: readonly number[]): b
   for (const o of azimuths) if (diff(b, o) < mine) return false;
   return true;
 }
+
+/**
+ * The sector-centre key ({@link sectorCentres}) of each sectored site's azimuths (radians):
+ * `sectors[i]` belongs to `versions[i]`, whose site is `siteOf[i]`.
+ */
+export function sectorKeysBySite(versions: readonly CellVersion[], siteOf: readonly (Site | undefined)[], sectors: readonly (string | undefined)[]): Map<Site, Map<number, string>> {
+  const keyOf = new Map<Site, Map<number, string>>();
+  for (const [i, v] of versions.entries()) {
+    const s = siteOf[i], k = sectors[i];
+    if (!s || !k) continue;
+    let m = keyOf.get(s);
+    if (!m) keyOf.set(s, (m = new Map()));
+    m.set((v.azimuthDeg! * Math.PI) / 180, k);
+  }
+  return keyOf;
+}

@@ -129,3 +129,32 @@ describe('expansionFactors', () => {
     expect(() => expansionFactors(new Map(), null, 0)).toThrow(/market share/);
   });
 });
+
+describe('classifyPopulation with footprints (expected counts)', () => {
+  const cfg = resolvePopulationConfig();
+  // d1, d2: homes (zone A by their centres) whose footprints lie half in A, half in B; d3: home in C
+  // counted whole (no footprint: a GPS-seen place), work place in B by its centre with 80 % of its
+  // footprint in B and 20 % in C (its home zone). By hand: residents A 0.5 + 0.5 = 1, B 1, C 1;
+  // workers B 0.8 × (1 − 0) = 0.8 → 1, C 0.2 × (1 − 1) = 0: a device never works where it lives.
+  const shares = new Map<string, Map<string, number>>([
+    ['d1:home', new Map([['A', 0.5], ['B', 0.5]])],
+    ['d2:home', new Map([['A', 0.5], ['B', 0.5]])],
+    ['d3:work', new Map([['B', 0.8], ['C', 0.2]])],
+  ]);
+  const r = classifyPopulation({
+    homeWork: [hw('d1', 'h1'), hw('d2', 'h2'), hw('d3', 'c1', 'w1')],
+    stays: [s('d1', 'h1', at(0, 20), at(1, 7)), s('d2', 'h2', at(0, 20), at(1, 7)), s('d3', 'c1', at(0, 20), at(1, 7)), s('d3', 'w1', at(1, 9), at(1, 17))],
+    mcc: new Map(), homeMcc: '222', zoneOf,
+    shares: (place, h) => shares.get(`${h.device}:${place}`) ?? null,
+  }, cfg);
+
+  it('shares residents and workers among the zones of each footprint, rounded per zone', () => {
+    const by = new Map(r.zones.map((z) => [z.zone, [z.residents, z.workers]]));
+    expect(Object.fromEntries(by)).toEqual({ A: [1, 0], B: [1, 1], C: [1, 0] });
+  });
+
+  it('leaves visits whole: a shared home is not a visit to the other zone of its footprint', () => {
+    expect(r.zones.every((z) => z.dayVisitors === 0 && z.overnightVisitors === 0)).toBe(true);
+    expect(r.origins).toEqual([]);
+  });
+});

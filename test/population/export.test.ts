@@ -14,6 +14,10 @@ import { ApiError } from '../../src/outputs/http/api-error.ts';
 import type { ApiContext } from '../../src/outputs/http/api-routes.ts';
 import { populationRoutes } from '../../src/outputs/http/population-routes.ts';
 import { QueryRunner } from '../../src/outputs/http/query-runner.ts';
+import type { Footprint } from '../../src/locate/footprint-model.ts';
+import { readPopulationInput } from '../../src/population/duckdb/read-population-input.ts';
+import { resolvePopulationConfig } from '../../src/population/engine/population-config.ts';
+import { buildPopulation } from '../../src/population/export/build-population.ts';
 
 const GOLDEN = new URL('./golden/', import.meta.url).pathname;
 const REGEN = process.env.REGEN === '1';
@@ -107,6 +111,43 @@ describe('citypulse export population / origins', () => {
     const r2 = await cli(['export', 'origins', '--db', dbPath, '--res', '7', '--time-zone', 'Mars/Base', '--out', join(dir, 'x.csv')]);
     expect(r2.stderr).toMatch(/--time-zone/);
     expect((await cli(['export', 'population', '--help'])).stdout).toMatch(/Usage: citypulse export population/);
+  }, 60_000);
+});
+
+describe('residents and workers shared over footprints', () => {
+  // Every stay of the fixture is cell-only. The footprint of E's point lies ¾ in E and ¼ in W (four
+  // equal samples); W's point has none (counted whole). W and E are squares of equal area.
+  const EP: Footprint = { lat: Float64Array.of(45.46, 45.46, 45.46, 45.46), lng: Float64Array.of(9.22, 9.22, 9.22, 9.14), w: Float64Array.of(0.25, 0.25, 0.25, 0.25) };
+  const footprints = (_lat: number, lng: number) => (lng > 9.18 ? EP : null);
+
+  it('by hand: two rounds of zone densities, then each device by its posterior, rounded per zone', async () => {
+    const db = await openDatabase(dbPath, { readOnly: true });
+    try {
+      const input = await readPopulationInput(db.connection, { zones: 'test' });
+      const byZone = (rounds: number) => {
+        const r = buildPopulation(input, { config: resolvePopulationConfig(), k: 3, footprints, densityRounds: rounds });
+        return Object.fromEntries(r.zones.map((z) => [z.zone, [z.residents, z.workers]]));
+      };
+      // Homes: r1–r6 whole in W; r7–r9 {E ¾, W ¼}. By area alone (0 rounds): E 2.25 → 2, W 6.75 → 7.
+      // Work places: r1–r6 at E's point, {E ¾, W ¼}; a W share is home for them: E 6 × ¾ = 4.5 → 5 (JS rounds half up), W 0.
+      expect(byZone(0)).toEqual({ E: [2, 5], W: [7, 0] });
+      // Round 1: N(W) 6.75, N(E) 2.25; round 2: P(E) = .75·2.25 / (.75·2.25 + .25·6.75) = 0.5 → N(E) 1.5,
+      // N(W) 7.5; counted with P(E) = .75·1.5 / (.75·1.5 + .25·7.5) = 0.375: E 1.125 → 1, W 7.875 → 8.
+      // Work: N(E) 4.5 → P(E) = .75·4.5 / (.75·4.5 + .25·1.5) = 0.9 → N(E) 5.4, N(W) 0.6;
+      // P(E) = .75·5.4 / (.75·5.4 + .25·0.6) = 0.964: E 5.79 → 6.
+      expect(byZone(2)).toEqual({ E: [1, 6], W: [8, 0] });
+      // Whole (no footprints): as the golden export.
+      const whole = buildPopulation(input, { config: resolvePopulationConfig(), k: 3 });
+      expect(Object.fromEntries(whole.zones.map((z) => [z.zone, [z.residents, z.workers]]))).toEqual({ E: [3, 6], W: [6, 0] });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('--cells names an unreadable file', async () => {
+    const r = await cli(['export', 'population', '--db', dbPath, '--zones', 'test', '--cells', join(dir, 'no-such-cells.csv'), '--out', join(dir, 'x.csv')]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/--cells .*no-such-cells\.csv/);
   }, 60_000);
 });
 

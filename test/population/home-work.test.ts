@@ -30,7 +30,7 @@ describe('detectHomeWork', () => {
   it('counts a night across midnight once, in the configured time zone', () => {
     // Three nights at home, each 22:30 → 06:00 local (21:30 → 05:00 UTC): three distinct nights, not six.
     const stays = [0, 1, 2].map((d) => stay('a', HOME, day(d, 21, 30), day(d + 1, 5)));
-    expect(detectHomeWork(stays, rome)).toEqual([{ device: 'a', home: 'home', homeAt: [HOME.lat, HOME.lng], homeNights: 3, work: null, workAt: null, workDays: 0, nightsSeen: 3 }]);
+    expect(detectHomeWork(stays, rome)).toEqual([{ device: 'a', home: 'home', homeAt: [HOME.lat, HOME.lng], homeNights: 3, work: null, workAt: null, workDays: 0, nightsSeen: 3, homeCellOnly: false, workCellOnly: false }]);
   });
 
   it('reads evenings in local time: 21:00–23:30 local is 1.5 h of night in Rome, 0.5 h in UTC', () => {
@@ -55,7 +55,16 @@ describe('detectHomeWork', () => {
     // Daytime at NEAR on 4 weekdays of week 2 (too close to home to be work).
     for (let d = 7; d < 11; d++) stays.push(stay('d', NEAR, day(d, 9), day(d, 15)));
     const [r] = detectHomeWork(stays, rome);
-    expect(r).toEqual({ device: 'd', home: 'home', homeAt: [HOME.lat, HOME.lng], homeNights: 7, work: 'work', workAt: [WORK.lat, WORK.lng], workDays: 5, nightsSeen: 9 });
+    expect(r).toEqual({ device: 'd', home: 'home', homeAt: [HOME.lat, HOME.lng], homeNights: 7, work: 'work', workAt: [WORK.lat, WORK.lng], workDays: 5, nightsSeen: 9, homeCellOnly: false, workCellOnly: false });
+  });
+
+  it('a place is cell-only when every stay at it was seen through cell events only', () => {
+    const cellStay = (d: number, p: typeof HOME) => ({ ...stay('f', p, day(d, 21), day(d + 1, 6)), cellOnly: true });
+    const stays = [0, 1, 2].map((d) => cellStay(d, HOME));
+    expect(detectHomeWork(stays, utc)[0]).toMatchObject({ home: 'home', homeCellOnly: true });
+    // One stay with a GPS fix at the place: its centre is a point, not a footprint.
+    stays.push({ ...stay('f', HOME, day(3, 21), day(4, 6)), cellOnly: false });
+    expect(detectHomeWork(stays, utc)[0]).toMatchObject({ home: 'home', homeCellOnly: false });
   });
 
   it('a short weekday visit (< 2 h of daytime) is not a work day', () => {

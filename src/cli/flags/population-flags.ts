@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import type { CellTable } from '../../locate/cell-table.ts';
+import { loadCells } from './pipeline-flags.ts';
 import { UsageError } from '../command.ts';
 import { parseTimeArg } from '../time-arg.ts';
 import { DEFAULT_K } from '../../outputs/export/k-anonymity.ts';
@@ -18,6 +20,7 @@ export const POPULATION_FLAGS = {
   'home-mcc': { type: 'string' },
   'market-share': { type: 'string', default: '1' },
   census: { type: 'string' },
+  cells: { type: 'string' },
   'min-nights': { type: 'string' },
   'min-work-days': { type: 'string' },
   format: { type: 'string' },
@@ -34,6 +37,9 @@ export const POPULATION_FLAGS_HELP = `  --db FILE              DuckDB file writt
   --home-mcc MCC         the network's MCC (default: the MCC of most devices, and the run says so)
   --market-share S       operator's share of the population in (0, 1] (default 1): expansion 1/S
   --census FILE          CSV zone,population: expansion = population ÷ detected residents per zone
+  --cells FILE           the cell table the database was ingested with (CSV, as for ingest): residents and
+                         workers are then shared among the zones of the area each cell-seen home or work
+                         place stands for (expected counts; docs/population.md, "Footprints")
   --min-nights N         distinct nights needed for a home (default 3)
   --min-work-days N      distinct weekdays needed for a work place (default 3)
   --format F             csv | parquet | geojson (default: from the --out extension, else csv)
@@ -53,6 +59,8 @@ export interface PopulationArgs {
   homeMcc: string | undefined;
   marketShare: number;
   census: Map<string, number> | null;
+  /** The cell table (`--cells`), for footprints; null without it. */
+  cells: CellTable | null;
 }
 
 /** Checks the shared flags, naming the bad one. */
@@ -94,6 +102,7 @@ export function populationArgs(v: Record<string, string | undefined>): Populatio
     db, out, format, space, k, config, homeMcc, marketShare,
     from: parseTimeArg(v.from, '--from'), to: parseTimeArg(v.to, '--to'),
     census: v.census === undefined ? null : readCensus(v.census),
+    cells: v.cells === undefined ? null : loadCells(v.cells, 9),
   };
 }
 

@@ -53,10 +53,10 @@ export async function readPopulationInput(
 ): Promise<PopulationInput> {
   if (!(await hasTable(conn, 'stays'))) throw new RangeError('the database has no stays table: ingest or stream with the trajectory layer first (docs/mobility.md)');
   const rows = (await conn.runAndReadAll(
-    `SELECT device, epoch_ms(start_ts), epoch_ms(end_ts), lower(hex(h3)), lat, lng FROM stays
+    `SELECT device, epoch_ms(start_ts), epoch_ms(end_ts), lower(hex(h3)), lat, lng, source = 'cell' FROM stays
      WHERE epoch_ms(end_ts) > $from AND epoch_ms(start_ts) < $to ORDER BY device, start_ts`, { from, to })).getRowsJS();
-  const stays: PlaceStay[] = rows.map(([device, s, e, h3, lat, lng]) => ({
-    device: String(device), start: Math.max(Number(s), from), end: Math.min(Number(e), to), h3: String(h3), lat: Number(lat), lng: Number(lng),
+  const stays: PlaceStay[] = rows.map(([device, s, e, h3, lat, lng, cellOnly]) => ({
+    device: String(device), start: Math.max(Number(s), from), end: Math.min(Number(e), to), h3: String(h3), lat: Number(lat), lng: Number(lng), cellOnly: cellOnly === true,
   }));
   const mcc = new Map<string, string>();
   if (await hasTable(conn, 'device_mcc')) {

@@ -7,6 +7,7 @@ import type { PlaceStay } from './place-stay.ts';
 import type { ResolvedPopulationConfig } from './population-config.ts';
 import type { ZonePopulation } from './zone-population.ts';
 import { quarterPieces, ZonedClock } from './zoned-clock.ts';
+import { posterior, zoneDensities } from './footprint-deconvolution.ts';
 
 /** The per-device facts classification reads. */
 export interface ClassifyInput {
@@ -22,6 +23,20 @@ export interface ClassifyInput {
   seen?: readonly DeviceCell[];
   /** Zone of a place (its H3 cell and centre), or null outside the zone system. */
   zoneOf: (h3: string, lat: number, lng: number) => string | null;
+  /**
+   * Where a device's home or work place may truly be, as a share per zone (summing to 1), or null to
+   * count it whole in its place's zone. With it, residents and workers are expected counts: a device
+   * adds its share to each zone of its footprint (src/locate/footprint-model.ts), rounded per zone at
+   * the end. Only residents and workers: which zones a device visits, and its origin, stay whole.
+   */
+  shares?: (place: 'home' | 'work', h: HomeWork) => ReadonlyMap<string, number> | null;
+  /**
+   * Rounds of zone-density estimation for shared places ({@link zoneDensities}); 0 or absent: shares
+   * by area alone. Needs {@link areaOf}.
+   */
+  densityRounds?: number;
+  /** Area of a zone, m² (null: unknown — the zone gets density 0 once densities are estimated). */
+  areaOf?: (zone: string) => number | null;
 }
 
 /** The classification's result, per zone and per zone × origin (true counts: release with {@link ksafeBreakdown}). */
@@ -57,12 +72,37 @@ export function classifyPopulation(input: ClassifyInput, cfg: ResolvedPopulation
     return p;
   };
   const origins = new Map<string, number>();
+  // Homes and work places shared over footprints (input.shares): collected first, so that the zone
+  // densities of each can be estimated from all of them (footprint-deconvolution.ts) before counting.
+  const shared: { h: HomeWork; hz: string | null; wz: string | null; home: ReadonlyMap<string, number>; work: ReadonlyMap<string, number> | null }[] = [];
   for (const h of input.homeWork) {
     if (roaming(h.device, input)) continue;
     const hz = homeZone(h, input);
     const wz = workZone(h, input);
-    if (hz !== null) get(hz).residents++;
-    if (wz !== null && wz !== hz) get(wz).workers++;
+    const sh = hz === null ? null : input.shares?.('home', h) ?? null;
+    const sw = wz === null ? null : input.shares?.('work', h) ?? null;
+    if (!input.shares) {
+      if (hz !== null) get(hz).residents++;
+      if (wz !== null && wz !== hz) get(wz).workers++;
+      continue;
+    }
+    shared.push({ h, hz, wz, home: sh ?? (hz === null ? new Map() : new Map([[hz, 1]])), work: wz === null ? null : sw ?? new Map([[wz, 1]]) });
+  }
+  if (shared.length > 0) {
+    const rounds = input.densityRounds ?? 0;
+    const areaOf = input.areaOf ?? (() => null);
+    const homeDensity = rounds > 0 ? zoneDensities(shared.map((d) => d.home), areaOf, rounds) : null;
+    const workDensity = rounds > 0 ? zoneDensities(shared.flatMap((d) => (d.work ? [d.work] : [])), areaOf, rounds) : null;
+    for (const d of shared) {
+      const home = posterior(d.home, homeDensity);
+      for (const [z, s] of home) get(z).residents += s;
+      // A worker of zone z works there and lives elsewhere: the work share times the chance home is not in z.
+      if (d.work) for (const [z, s] of posterior(d.work, workDensity)) get(z).workers += s * (1 - (home.get(z) ?? 0));
+    }
+    for (const p of zones.values()) {
+      p.residents = Math.round(p.residents);
+      p.workers = Math.round(p.workers);
+    }
   }
   for (const [device, m] of visits) {
     const h = hw.get(device);

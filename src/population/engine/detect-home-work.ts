@@ -15,6 +15,8 @@ interface PlaceTally {
   nights: Map<number, number>;
   /** Overlap with each weekday's daytime (keyed by local day), ms. */
   days: Map<number, number>;
+  /** Every stay here was seen through cell events only. */
+  cellOnly: boolean;
 }
 
 /**
@@ -36,7 +38,8 @@ export function detectHomeWork(stays: readonly PlaceStay[], cfg: ResolvedPopulat
     let places = byDevice.get(s.device);
     if (!places) byDevice.set(s.device, (places = new Map()));
     let t = places.get(s.h3);
-    if (!t) places.set(s.h3, (t = { lat: s.lat, lng: s.lng, w: 0, wLat: 0, wLng: 0, nights: new Map(), days: new Map() }));
+    if (!t) places.set(s.h3, (t = { lat: s.lat, lng: s.lng, w: 0, wLat: 0, wLng: 0, nights: new Map(), days: new Map(), cellOnly: true }));
+    if (s.cellOnly !== true) t.cellOnly = false;
     const w = Math.max(1, s.end - s.start);
     t.w += w;
     t.wLat += w * s.lat;
@@ -64,6 +67,7 @@ export function detectHomeWork(stays: readonly PlaceStay[], cfg: ResolvedPopulat
     out.push({
       device, home: home?.h3 ?? null, homeAt: centre(home?.h3), homeNights: home?.count ?? 0,
       work: work?.h3 ?? null, workAt: centre(work?.h3), workDays: work?.count ?? 0, nightsSeen: nightsSeen.size,
+      homeCellOnly: homeT?.cellOnly ?? false, workCellOnly: work ? places.get(work.h3)!.cellOnly : false,
     });
   }
   return out;

@@ -10,4 +10,9 @@ export interface PlaceStay {
   h3: string;
   lat: number;
   lng: number;
+  /**
+   * Seen through cell events only (`stays.source = 'cell'`): its place stands for an area (a
+   * footprint), not a point. Absent: unknown, treated as a point.
+   */
+  cellOnly?: boolean;
 }
