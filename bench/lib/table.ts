@@ -48,7 +48,8 @@ function detail(r: BenchResult): string {
       return `${(m.activeDevices ?? 0).toLocaleString('en-US')} active devices; ${(m.devicesPeak ?? 0).toLocaleString('en-US')} held at peak`;
     case 'batch_vs_postgres': {
       const cpu = m.cpuRatio !== undefined && Number.isFinite(m.cpuRatio) ? `; CPU ${fmtSeconds(m.spanCpuSeconds!)} vs ${fmtSeconds(m.peerSpanCpuSeconds!)} = ${m.cpuRatio.toFixed(2)}×` : '';
-      return `results equal: ${m.resultsEqual ? 'yes' : 'NO'}; = streaming engine: ${m.equalToStreamingEngine ? 'yes' : 'NO'}${cpu}`;
+      const first = m.firstRatio !== undefined && Number.isFinite(m.firstRatio) ? `; first statement of the process/session: ${fmtSeconds(m.firstSeconds!)} vs ${fmtSeconds(m.peerFirstSeconds!)} = ${m.firstRatio.toFixed(2)}×` : '';
+      return `results equal: ${m.resultsEqual ? 'yes' : 'NO'}; = streaming engine: ${m.equalToStreamingEngine ? 'yes' : 'NO'}${cpu}${first}`;
     }
     case 'batch_postgres': {
       const parts = m.backendPeakRssMiB !== undefined ? [`backend peak RSS ${m.backendPeakRssMiB.toFixed(0)} MiB`] : [];
