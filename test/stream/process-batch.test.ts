@@ -32,9 +32,10 @@ function message(offset: number, value: unknown, key: string | null = null): Kaf
   return { offset: String(offset), key: key === null ? null : Buffer.from(key), value: Buffer.from(JSON.stringify(value)), timestamp: '0', attributes: 0, headers: {} } as KafkaMessage;
 }
 
-function payload(messages: KafkaMessage[]): EachBatchPayload {
+/** A batch as kafkajs hands it; `highWatermark` (the partition log's end) defaults to just past it: caught up. */
+function payload(messages: KafkaMessage[], highWatermark = String(Number(messages.at(-1)?.offset ?? -1) + 1)): EachBatchPayload {
   return {
-    batch: { topic: 't', partition: 0, messages, lastOffset: () => messages.at(-1)!.offset },
+    batch: { topic: 't', partition: 0, messages, highWatermark, lastOffset: () => messages.at(-1)!.offset },
     heartbeat: async () => {},
     isRunning: () => true,
     isStale: () => false,
@@ -74,10 +75,10 @@ async function snapshotOf(db: { connection: DuckDBConnection }): Promise<Record<
   };
 }
 
-async function setup(opts: { db?: Awaited<ReturnType<typeof openDatabase>>; snapshotIntervalMs?: number; deviceConsumers?: DeviceConsumerPlugin<unknown, DuckDBConnection>[]; plugins?: WindowPlugin[] } = {}) {
+async function setup(opts: { db?: Awaited<ReturnType<typeof openDatabase>>; snapshotIntervalMs?: number; catchUpCheckpointMs?: number; deviceConsumers?: DeviceConsumerPlugin<unknown, DuckDBConnection>[]; plugins?: WindowPlugin[] } = {}) {
   const db = opts.db ?? (await openDatabase(':memory:'));
   const deviceConsumers = opts.deviceConsumers ?? [];
-  const cfg = resolveStreamConfig({ brokers: [], topics: ['t'], groupId: 'g', cells: CELLS, pseudonymiser: new Pseudonymiser({ key: new Uint8Array(32).fill(2) }), connection: db.connection, deadLetterTopic: null, windowMs: 15 * M, latenessMs: 0, now: () => T0 + 86_400_000, deviceConsumers });
+  const cfg = resolveStreamConfig({ brokers: [], topics: ['t'], groupId: 'g', cells: CELLS, pseudonymiser: new Pseudonymiser({ key: new Uint8Array(32).fill(2) }), connection: db.connection, deadLetterTopic: null, windowMs: 15 * M, latenessMs: 0, now: () => T0 + 86_400_000, deviceConsumers, ...(opts.catchUpCheckpointMs !== undefined ? { catchUpCheckpointMs: opts.catchUpCheckpointMs } : {}) });
   const store = new StreamStore(db.connection, 'g');
   await store.init();
   for (const d of deviceConsumers) await d.init?.(db.connection);
@@ -110,6 +111,34 @@ describe('processBatch (no broker)', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('on a backlog a closed window waits for the catch-up spacing; caught up, it is checkpointed at once; the rows are the same', async () => {
+    const first = [message(0, rec(own0!, 1)), message(1, [rec(own0!, 3), rec(own0b!, 4)]), message(2, rec(own0b!, 20))];
+    const second = [message(3, rec(own0!, 36))];
+    const run = async (catchUpCheckpointMs: number) => {
+      const { db, ctx } = await setup({ catchUpCheckpointMs });
+      try {
+        // The log already holds 1,000 messages: the partition is catching up. The window [0, 15) closes.
+        await processBatch(payload(first, '1000'), ctx);
+        const afterFirst = ctx.checkpointer.count;
+        // The last message of the log: caught up. The window [15, 30) closes too.
+        await processBatch(payload(second), ctx);
+        const rows = (await db.connection.runAndReadAll(`SELECT window_start, present, events FROM presence_partials ORDER BY 1`)).getRowsJS().map((r) => r.map(Number));
+        return { afterFirst, afterSecond: ctx.checkpointer.count, rows };
+      } finally {
+        db.close();
+      }
+    };
+    // A spacing of 60 s (the default is 1 s; 60 s keeps a slow machine from reaching it between the
+    // checkpointer's start and the first batch): deferred, then one checkpoint holding both windows.
+    const spaced = await run(60_000);
+    expect(spaced).toMatchObject({ afterFirst: 0, afterSecond: 1 });
+    // 0 s: a checkpoint after every batch that closed a window, as before.
+    const every = await run(0);
+    expect(every).toMatchObject({ afterFirst: 1, afterSecond: 2 });
+    expect(spaced.rows).toEqual(every.rows);
+    expect(spaced.rows.map((r) => r[0])).toEqual([T0, T0 + 15 * M]);
   });
 
   it('a record of another partition’s subscriber poisons the partition and stops the run; its message is never stored', async () => {

@@ -45,6 +45,8 @@ ${PIPELINE_FLAGS_HELP}
                            the batch in hand and commits.
   --partition-idle DUR     a partition silent this long stops holding publication back (default 30s)
   --checkpoint-every DUR   longest time between checkpoints while messages flow (default 5s)
+  --catch-up-every DUR     on a backlog, least time between checkpoints that closed windows ask for
+                           (default 1s; caught up, a closed window is checkpointed at once; 0s: always)
   --snapshot-every DUR     least time between two snapshots of a partition's window state (default 0:
                            every checkpoint while they are cheap, then about a tenth of the time);
                            between snapshots a checkpoint stores results and offsets, and a restart
@@ -95,6 +97,7 @@ export const streamCommand: Command = {
         'exit-when-idle': { type: 'string' },
         'partition-idle': { type: 'string', default: '30s' },
         'checkpoint-every': { type: 'string', default: '5s' },
+        'catch-up-every': { type: 'string', default: '1s' },
         'snapshot-every': { type: 'string', default: '0s' },
         'dead-letter-topic': { type: 'string', default: 'citypulse-dead-letters' },
         'no-handoff': { type: 'boolean' },
@@ -111,10 +114,11 @@ export const streamCommand: Command = {
     const dbPath = required(v, 'db');
     const wc = windowConfigFromFlags(v);
     // Every duration is read before anything connects or opens, so `--exit-when-idle 10` fails at once.
-    const dur = (flag: 'exit-when-idle' | 'partition-idle' | 'checkpoint-every' | 'snapshot-every') => parseDuration(String(v[flag]), `--${flag}`);
+    const dur = (flag: 'exit-when-idle' | 'partition-idle' | 'checkpoint-every' | 'catch-up-every' | 'snapshot-every') => parseDuration(String(v[flag]), `--${flag}`);
     const exitWhenIdleMs = v['exit-when-idle'] !== undefined ? dur('exit-when-idle') : undefined;
     const partitionIdleMs = dur('partition-idle');
     const checkpointIntervalMs = dur('checkpoint-every');
+    const catchUpCheckpointMs = dur('catch-up-every');
     const snapshotIntervalMs = dur('snapshot-every');
     const memoryLimit = String(v['duckdb-memory']).trim();
     if (!DUCKDB_SIZE.test(memoryLimit)) throw new UsageError(`--duckdb-memory ${JSON.stringify(v['duckdb-memory'])}: give a size with a unit, e.g. 512MiB or 2GiB`);
@@ -180,6 +184,7 @@ export const streamCommand: Command = {
         ...(exitWhenIdleMs !== undefined ? { exitWhenIdleMs } : {}),
         partitionIdleMs,
         checkpointIntervalMs,
+        catchUpCheckpointMs,
         snapshotIntervalMs,
         // With --repartition, poison messages were already sent by the repartition stage.
         deadLetterTopic: repartitioner ? null : dlqTopic,
