@@ -2,6 +2,7 @@ import type { ConsumerGroupJoinEvent } from 'kafkajs';
 import { ConsumerSupervisor, bounded } from '../src/ingest/sources/kafka/consumer-supervisor.ts';
 import { createKafka } from '../src/ingest/sources/kafka/kafka-client.ts';
 import { groupCaughtUp } from '../src/ingest/sources/kafka/partitions-caught-up.ts';
+import { peersSettled } from '../src/ingest/sources/kafka/peers-settled.ts';
 import { StateChangelog } from '../src/ingest/sources/kafka/state-changelog.ts';
 import { subscriberPartitioner } from '../src/ingest/sources/kafka/subscriber-partitioner.ts';
 import { StreamStore } from '../src/outputs/duckdb/stream-store.ts';
@@ -125,26 +126,11 @@ async function supervise(cfg: ResolvedStreamConfig, table: PartitionTable, check
     if (cfg.exitWhenIdleMs === undefined || clock.now() - activity.lastMessageAt < cfg.exitWhenIdleMs || table.assigned.size === 0) continue;
     const check = async () =>
       (cfg.upstreamCaughtUp ? await cfg.upstreamCaughtUp() : true) &&
-      (await peersSettled(admin, cfg.topics, table, clock.now())) &&
+      (await peersSettled(admin, cfg.groupId, cfg.topics, table.assigned, table.lastAssignmentAt, clock.now(), STREAM_DEFAULTS.consumer)) &&
       (await groupCaughtUp(admin, cfg.groupId, cfg.topics, (t, p) => (table.assigned.has(partitionKey(t, p)) ? (table.get(partitionKey(t, p))?.nextOffset ?? -1n) : undefined)));
     const done = await Promise.race([check().catch(() => false), clock.sleep(STREAM_DEFAULTS.caughtUpTimeoutMs).then(() => false)]);
     if (done && !fatal()) return true;
   }
-}
-
-/**
- * End of input is only the end for partitions someone will finish. Owning every partition of the
- * topics, this process finishes them all. Owning a subset, the others may belong to a live peer
- * (which finishes its own) or to a member that crashed (`kill -9`) and still holds them until its
- * session times out: then nobody would close their last windows. So with a subset, wait until a
- * whole session timeout has passed since the last assignment — a crashed member is evicted by then,
- * and the rebalance that follows hands its partitions over (and restarts this wait).
- */
-async function peersSettled(admin: ReturnType<Kafka['admin']>, topics: readonly string[], table: PartitionTable, now: number): Promise<boolean> {
-  const meta = await admin.fetchTopicMetadata({ topics: [...topics] });
-  const total = meta.topics.reduce((n, t) => n + t.partitions.length, 0);
-  if (table.assigned.size >= total) return true;
-  return now - table.lastAssignmentAt > STREAM_DEFAULTS.consumer.sessionTimeout + STREAM_DEFAULTS.consumer.heartbeatInterval;
 }
 
 /** A rebalance: forget revoked partitions, restore and seek the assigned ones. */
