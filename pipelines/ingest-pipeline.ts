@@ -14,11 +14,18 @@ import type { PresenceRow } from '../src/core/presence-row.ts';
 import { DEFAULT_WINDOW_CONFIG, windowStart, type WindowConfig } from '../src/window/window-config.ts';
 import { Watermarks } from '../src/window/watermarks.ts';
 
+const LOCATED_ONLY = 'this pipeline takes located events only (no pseudonymiser configured)';
+
 /** Configuration of an {@link IngestPipeline}. Window fields default to {@link DEFAULT_WINDOW_CONFIG}. */
 export interface IngestPipelineConfig extends Partial<WindowConfig> {
   /** Cell table; its resolution is the base H3 resolution (default 9). */
   cells: CellTable;
-  pseudonymiser: Pseudonymiser;
+  /**
+   * Turns IMSIs into device ids. Optional only for a pipeline fed located events alone
+   * ({@link IngestPipeline.processLocated}, e.g. a window worker of `ingest --workers`): reading a
+   * payload without it throws.
+   */
+  pseudonymiser?: Pseudonymiser;
   sink: PipelineSink;
   /** Wall clock for the "at most a day ahead" check. Default Date.now. */
   now?: () => number;
@@ -39,6 +46,26 @@ export interface IngestPipelineConfig extends Partial<WindowConfig> {
    * window's presence (and its alerts) are published before the slower per-device work runs.
    */
   devicePassDelayMs?: number;
+  /**
+   * Event-time windows held elsewhere (`ingest --workers`: worker threads owning disjoint sets of
+   * devices, see pipelines/ingest-workers.ts). The pipeline still decodes, validates, pseudonymises,
+   * locates and decides lateness against its own watermark — exactly as with its own windows, since
+   * a window is closed only once the watermark has passed its end — and hands every accepted event
+   * and every watermark it advances to to `windows`; closed-window rows come back through
+   * {@link IngestPipeline.deliver}. Such a pipeline has no state to snapshot.
+   */
+  windows?: ExternalWindows;
+}
+
+/** Where a pipeline with {@link IngestPipelineConfig.windows} sends its accepted events and watermarks. */
+export interface ExternalWindows {
+  add(ev: LocatedEvent): void;
+  /** Close every window the watermark (ms) has passed. */
+  advance(watermark: number): void;
+  /** End of a finite input: close every window, let device consumers emit what is still open. */
+  finish(): void;
+  /** Devices held in window state, as last reported. */
+  readonly deviceCount: number;
 }
 
 /** Counters of one pipeline run. */
@@ -78,9 +105,12 @@ export interface PipelineSnapshot {
  */
 export class IngestPipeline {
   readonly config: WindowConfig & { resolution: number };
-  readonly #locator: RecordLocator;
+  readonly #locatorOrNull: RecordLocator | null;
   readonly #cells: CellTable;
-  readonly #pseudo: Pseudonymiser;
+  readonly #pseudo: Pseudonymiser | null;
+  readonly #windows: ExternalWindows | null;
+  /** With external windows: the end of the last window closed (what the engine's closedUntil would be). */
+  #closedMirror = -Infinity;
   readonly #sink: PipelineSink;
   readonly #now: () => number;
   readonly #engine: PresenceEngine;
@@ -98,9 +128,10 @@ export class IngestPipeline {
       presenceTimeoutMs: config.presenceTimeoutMs ?? DEFAULT_WINDOW_CONFIG.presenceTimeoutMs,
       resolution: config.cells.resolution,
     };
-    this.#locator = new RecordLocator({ cells: config.cells, pseudonymiser: config.pseudonymiser });
+    this.#locatorOrNull = config.pseudonymiser ? new RecordLocator({ cells: config.cells, pseudonymiser: config.pseudonymiser }) : null;
     this.#cells = config.cells;
-    this.#pseudo = config.pseudonymiser;
+    this.#pseudo = config.pseudonymiser ?? null;
+    this.#windows = config.windows ?? null;
     this.#sink = config.sink;
     this.#now = config.now ?? Date.now;
     this.#wallNow = this.#now();
@@ -115,9 +146,19 @@ export class IngestPipeline {
     this.stats = emptyStats();
   }
 
+  get #locator(): RecordLocator {
+    if (!this.#locatorOrNull) throw new Error(LOCATED_ONLY);
+    return this.#locatorOrNull;
+  }
+
+  get #pseudonymiser(): Pseudonymiser {
+    if (!this.#pseudo) throw new Error(LOCATED_ONLY);
+    return this.#pseudo;
+  }
+
   /** Devices currently held in window state. */
   get deviceCount(): number {
-    return this.#engine.deviceCount;
+    return this.#windows ? this.#windows.deviceCount : this.#engine.deviceCount;
   }
 
   /** The current overall watermark (ms; -Infinity before any event). */
@@ -186,7 +227,7 @@ export class IngestPipeline {
     let at = 0;
     const wallNow = this.#wallNow;
     for (const batch of records.columnar) {
-      const loc = new ColumnarLocator(batch, this.#cells, this.#pseudo);
+      const loc = new ColumnarLocator(batch, this.#cells, this.#pseudonymiser);
       for (let i = 0; i < batch.length; i++, at++) {
         if (owns && loc.ownership(i, owns) === STRAY) {
           this.stats.strays++;
@@ -244,13 +285,16 @@ export class IngestPipeline {
     // whether or not that window has been emitted yet (emission is batched; lateness must not be).
     const watermark = this.#watermarks.current(now);
     const start = windowStart(ev.ts, this.config.windowMs);
-    if (start + this.config.windowMs <= watermark || !this.#engine.add(ev)) {
+    // With external windows the first test is the whole test: their windows close only at watermarks
+    // this pipeline handed them, so an event its watermark has not passed is never behind them.
+    if (start + this.config.windowMs <= watermark || (this.#windows === null && !this.#engine.add(ev))) {
       this.stats.late++;
       this.#sink.late({ ...ev, windowStart: start, watermark, source, position: element < 0 ? position : `${position}[${element}]` });
       return;
     }
     this.stats.accepted++;
     this.stats.acceptedByKind[ev.kind] = (this.stats.acceptedByKind[ev.kind] ?? 0) + 1;
+    this.#windows?.add(ev);
     this.#watermarks.observe(input, ev.ts, now);
   }
 
@@ -261,11 +305,37 @@ export class IngestPipeline {
 
   /** Closes every window the watermark has passed; returns how many rows were emitted. */
   advance(now = 0): number {
-    return this.#emit(this.#engine.advance(this.#watermarks.current(now)));
+    const watermark = this.#watermarks.current(now);
+    if (this.#windows) {
+      this.#windows.advance(watermark);
+      const boundary = windowStart(watermark, this.config.windowMs);
+      if (boundary > this.#closedMirror) this.#closedMirror = boundary;
+      this.#syncClosed();
+      return 0;
+    }
+    return this.#emit(this.#engine.advance(watermark));
+  }
+
+  /** Closes every window up to `watermark` (ms), whatever this pipeline's own watermark says: a window worker's. */
+  advanceTo(watermark: number): number {
+    return this.#emit(this.#engine.advance(watermark));
+  }
+
+  /**
+   * Rows of windows closed by external windows ({@link IngestPipelineConfig.windows}), merged over
+   * them: counted, sent to the sink and to `onWindowsClosed` as if this pipeline had closed them.
+   */
+  deliver(rows: PresenceRow[]): number {
+    for (const r of rows) if (r.windowEnd > this.#closedMirror) this.#closedMirror = r.windowEnd;
+    return this.#emit(rows);
   }
 
   /** End of a finite input: closes every window, then lets device consumers emit what is still open. */
   finish(): number {
+    if (this.#windows) {
+      this.#windows.finish();
+      return 0;
+    }
     const n = this.#emit(this.#engine.flush());
     for (const c of this.#consumers) {
       const out = c.finish?.() ?? [];
@@ -294,12 +364,13 @@ export class IngestPipeline {
   }
 
   #syncClosed(): void {
-    const c = this.#engine.closedUntil;
+    const c = this.#windows ? this.#closedMirror : this.#engine.closedUntil;
     this.stats.closedUntil = Number.isFinite(c) ? c : null;
   }
 
   /** Plain-data state, for checkpoints stored in the same transaction as results and offsets. */
   snapshot(): PipelineSnapshot {
+    if (this.#windows) throw new Error('a pipeline with external windows has no window state to snapshot');
     const snap: PipelineSnapshot = { engine: this.#engine.snapshot(), watermarks: this.#watermarks.snapshot(), stats: structuredClone(this.stats) };
     if (this.#consumers.length > 0) snap.consumers = Object.fromEntries(this.#consumers.map((c) => [c.name, c.snapshot()]));
     return snap;

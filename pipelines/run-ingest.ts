@@ -6,9 +6,10 @@ import { DuckDbSink, tsValue } from '../src/outputs/duckdb/duckdb-sink.ts';
 import type { WindowPlugin } from '../src/outputs/window-plugin.ts';
 import type { DeviceConsumerPlugin } from '../src/window/device-window.ts';
 import { IngestPipeline, type IngestPipelineConfig, type PipelineStats } from './ingest-pipeline.ts';
+import type { IngestWorkers, WindowResults } from './ingest-workers.ts';
 
 /** Configuration of {@link runIngest}. */
-export interface RunIngestConfig extends Omit<IngestPipelineConfig, 'sink' | 'deviceConsumers'> {
+export interface RunIngestConfig extends Omit<IngestPipelineConfig, 'sink' | 'deviceConsumers' | 'windows'> {
   /** Connection to the DuckDB database (tables created by openDatabase). */
   connection: DuckDBConnection;
   /** Batches of lines, e.g. from `lineBatches(createReadStream(file))` or the simulator. */
@@ -25,7 +26,16 @@ export interface RunIngestConfig extends Omit<IngestPipelineConfig, 'sink' | 'de
   plugins?: WindowPlugin[];
   /** Per-device consumers (see `src/window/device-window.ts`); their outputs are stored by their `store`. */
   deviceConsumers?: readonly DeviceConsumerPlugin<unknown, DuckDBConnection>[];
+  /**
+   * Window workers (`ingest --workers N`, pipelines/ingest-workers.ts), built with the same device
+   * consumers: the windows and device consumers run there, and this thread stores what they give
+   * back. The caller closes them. Default none: everything on this thread.
+   */
+  windowWorkers?: IngestWorkers;
 }
+
+/** Unanswered messages the window workers may hold before the reading thread waits for them. */
+const MAX_PENDING = 4;
 
 /** What {@link runIngest} returns. */
 export interface IngestSummary {
@@ -51,8 +61,10 @@ export async function runIngest(config: RunIngestConfig): Promise<IngestSummary>
   const plugins = config.plugins ?? [];
   const outputsFirst = plugins.some((p) => p.storedOutputsFirst);
   let closedSinceFlush = false;
+  const workers = config.windowWorkers ?? null;
   const pipeline = new IngestPipeline({
     ...config,
+    ...(workers ? { windows: workers } : {}),
     sink,
     onWindowsClosed: (rows) => {
       closedSinceFlush ||= rows.length > 0;
@@ -73,6 +85,14 @@ export async function runIngest(config: RunIngestConfig): Promise<IngestSummary>
     `INSERT INTO ingest_runs (run_id, command, source, started_at, config) VALUES ($1, 'ingest', $2, $3, $4)`,
     [runId, sourceName, tsValue(started), JSON.stringify({ ...pipeline.config })],
   );
+  // The workers' results, in order: device outputs to the sink, then the merged rows as if this
+  // thread's pipeline had closed the windows (stats, sink, plugins).
+  const apply = (results: WindowResults[]) => {
+    for (const r of results) {
+      for (const [name, rows] of r.outputs) sink.deviceOutputs(name, rows);
+      pipeline.deliver(r.rows);
+    }
+  };
   const t0 = performance.now();
   let peak = 0;
   let n = 0;
@@ -85,6 +105,10 @@ export async function runIngest(config: RunIngestConfig): Promise<IngestSummary>
       if ((++n & 1023) === 0) pipeline.advance();
     }
     pipeline.advance();
+    if (workers) {
+      workers.flushEvents();
+      apply(await workers.take(MAX_PENDING));
+    }
     if ((n & 0xffff) < lines.length) pipeline.tick();
     if (pipeline.deviceCount > peak) peak = pipeline.deviceCount;
     if (sink.buffered >= flushEvery) await sink.flush();
@@ -93,6 +117,7 @@ export async function runIngest(config: RunIngestConfig): Promise<IngestSummary>
     if (signal?.aborted) break;
   }
   pipeline.finish();
+  if (workers) apply(await workers.take(0));
   await sink.flush();
   await flushPlugins();
   for (const p of plugins) await p.close?.();

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { UsageError } from '../command.ts';
 import type { DeviceConsumerPlugin } from '../../window/device-window.ts';
 import type { CellTable } from '../../locate/cell-table.ts';
-import { mobilityPlugin } from '../../mobility/plugin/mobility-plugin.ts';
+import { trajectoryPlugins } from '../../../pipelines/ingest-consumers.ts';
 
 /** Flags of `ingest` and `stream` for the trajectory layer. */
 export const MOBILITY_FLAGS = {
@@ -20,5 +20,5 @@ export const MOBILITY_FLAGS_HELP = `  --trajectory on|off      stays â†’ trips â
 export function mobilityFromFlags(v: Record<string, unknown>, cells?: CellTable): DeviceConsumerPlugin<unknown, DuckDBConnection>[] {
   const t = String(v.trajectory ?? 'on');
   if (t !== 'on' && t !== 'off') throw new UsageError(`--trajectory must be on or off, got ${t}`);
-  return t === 'on' ? [mobilityPlugin({}, cells?.stayPlacer()) as DeviceConsumerPlugin<unknown, DuckDBConnection>] : [];
+  return trajectoryPlugins(t === 'on', cells);
 }
