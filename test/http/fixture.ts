@@ -7,7 +7,7 @@ const KEY = { CITYPULSE_KEY: '5eed5eed5eed5eed5eed5eed5eed5eed' };
 export const NIL_DISTRICTS = new URL('../../../shared/data/milan/nil_districts.geojson', import.meta.url).pathname;
 
 /** A 32-gon of `radiusM` around a point, as a GeoJSON ring [lon, lat]. */
-function disc(lat: number, lon: number, radiusM: number): number[][] {
+export function disc(lat: number, lon: number, radiusM: number): number[][] {
   const ring = Array.from({ length: 32 }, (_, i) => {
     const a = (2 * Math.PI * i) / 32;
     return [lon + (radiusM * Math.sin(a)) / (111_320 * Math.cos((lat * Math.PI) / 180)), lat + (radiusM * Math.cos(a)) / 111_320];
