@@ -60,7 +60,7 @@ export interface IngestPipelineConfig extends Partial<WindowConfig> {
 /** Where a pipeline with {@link IngestPipelineConfig.windows} sends its accepted events and watermarks. */
 export interface ExternalWindows {
   add(ev: LocatedEvent): void;
-  /** Close every window the watermark (ms) has passed. */
+  /** Close every window the watermark (ms) has passed; called when it has passed a new window boundary. */
   advance(watermark: number): void;
   /** End of a finite input: close every window, let device consumers emit what is still open. */
   finish(): void;
@@ -307,10 +307,12 @@ export class IngestPipeline {
   advance(now = 0): number {
     const watermark = this.#watermarks.current(now);
     if (this.#windows) {
-      this.#windows.advance(watermark);
       const boundary = windowStart(watermark, this.config.windowMs);
-      if (boundary > this.#closedMirror) this.#closedMirror = boundary;
-      this.#syncClosed();
+      if (boundary > this.#closedMirror) {
+        this.#closedMirror = boundary;
+        this.#syncClosed();
+        this.#windows.advance(watermark);
+      }
       return 0;
     }
     return this.#emit(this.#engine.advance(watermark));

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { LocatedEvent } from '../schemas/events.ts';
 import type { PresenceRow } from '../src/core/presence-row.ts';
 import type { IngestConsumerSpec } from './ingest-consumers.ts';
-import { windowStart, type WindowConfig } from '../src/window/window-config.ts';
+import type { WindowConfig } from '../src/window/window-config.ts';
 import type { ExternalWindows } from './ingest-pipeline.ts';
 
 /** Configuration of {@link IngestWorkers}. */
@@ -114,15 +114,12 @@ export class IngestWorkers implements ExternalWindows {
   readonly #replies = new Map<number, WorkerReply[]>();
   #completedUpTo = 0;
   #takenUpTo = 0;
-  #lastBoundary = -Infinity;
   readonly #deviceCounts: number[];
   #error: Error | null = null;
   #wake: (() => void) | null = null;
-  readonly #windowMs: number;
 
   constructor(config: IngestWorkersConfig) {
     if (!Number.isInteger(config.count) || config.count < 1) throw new RangeError(`workers must be a whole number ≥ 1, got ${config.count}`);
-    this.#windowMs = config.window.windowMs;
     this.#cols = Array.from({ length: config.count }, () => new Columns());
     this.#deviceCounts = new Array<number>(config.count).fill(0);
     this.#workers = Array.from({ length: config.count }, (_, i) => {
@@ -136,10 +133,6 @@ export class IngestWorkers implements ExternalWindows {
     });
   }
 
-  get count(): number {
-    return this.#workers.length;
-  }
-
   get deviceCount(): number {
     return this.#deviceCounts.reduce((a, b) => a + b, 0);
   }
@@ -149,9 +142,6 @@ export class IngestWorkers implements ExternalWindows {
   }
 
   advance(watermark: number): void {
-    const boundary = windowStart(watermark, this.#windowMs);
-    if (!(boundary > this.#lastBoundary)) return;
-    this.#lastBoundary = boundary;
     this.#send(watermark, false);
   }
 
