@@ -28,6 +28,7 @@ export class EventPool {
 
   /** A slot holding the event, linked to nothing (`next` = -1). */
   alloc(ts: number, h3: string, kind: string, at: string | undefined): number {
+    kind = internKind(kind);
     let slot = this.#free;
     const ref = this.#ref;
     if (slot >= 0) {
@@ -93,4 +94,19 @@ export class EventPool {
     num.set(this.#num);
     this.#num = num;
   }
+}
+
+/** Every kind seen so far (a handful: attach, tau, handover, …), to their one shared string. */
+const KINDS = new Map<string, string>();
+
+/**
+ * The shared copy of an event kind: each decoded record carries its own copy of "handover" or "tau"
+ * (24–32 bytes), which the pool would otherwise keep for every open event. Kinds are free text in
+ * the contract, so past 256 distinct ones the rest are kept as they come.
+ */
+function internKind(kind: string): string {
+  const k = KINDS.get(kind);
+  if (k !== undefined) return k;
+  if (KINDS.size < 256) KINDS.set(kind, kind);
+  return kind;
 }

@@ -5,28 +5,68 @@ import { checkWindowConfig, windowStart, type WindowConfig } from './window-conf
 import { EventPool } from './event-pool.ts';
 
 /**
- * A device's state: its last event before the open windows (it may still hold) and the open events.
- * The open events live in the engine's {@link EventPool} as a linked list (`head` … `tail`, `n` of
- * them), sorted by ts, arrival order among equal ts; an event holds its device unless it is a
- * `detach` (the phone is off).
+ * Every device's state, a slot each in flat arrays (no object per device: at a million devices an
+ * object and a boxed time each cost ~100 bytes and a million things for the garbage collector to
+ * mark): its last event before the open windows (it may still hold) and its open events. The open
+ * events live in the engine's {@link EventPool} as a linked list (`head` … `tail`, `n` of them),
+ * sorted by ts, arrival order among equal ts; an event holds its device unless it is a `detach`
+ * (the phone is off).
  */
-interface DeviceState {
-  /** The device id (its key in the engine's map). */
-  device: string;
+class DeviceSlots {
   /** Time of the last event before `closedUntil`, or -Infinity. */
-  prevTs: number;
-  /** Where that event holds the device, or null (none, or a detach). */
-  prevH3: string | null;
-  /** First and last open event's pool slot (-1 when none), and how many there are. */
-  head: number;
-  tail: number;
-  n: number;
-  /**
-   * The device's MCC (a non-identifying attribute of its events), when known. Always present (maybe
-   * undefined) so it sits inside the object: added later it would cost every device its own
-   * out-of-object property array.
-   */
-  mcc: string | undefined;
+  prevTs = new Float64Array(1024);
+  /** [head, tail, n] per slot: first and last open event's pool slot (-1 when none), and how many. */
+  links = new Int32Array(3 * 1024);
+  /** Where the previous event holds the device, or null (none, or a detach). */
+  readonly prevH3: (string | null)[] = [];
+  /** The device's MCC (a non-identifying attribute of its events), when known. */
+  readonly mcc: (string | undefined)[] = [];
+  /** The device id of each slot. */
+  readonly device: (string | undefined)[] = [];
+  #free: number[] = [];
+
+  /** A slot for a new device with no previous event and no open event. */
+  alloc(device: string): number {
+    let k = this.#free.pop();
+    if (k === undefined) {
+      k = this.device.length;
+      if (k === this.prevTs.length) this.#grow();
+      this.device.push(device);
+      this.prevH3.push(null);
+      this.mcc.push(undefined);
+    } else {
+      this.device[k] = device;
+      this.prevH3[k] = null;
+      this.mcc[k] = undefined;
+    }
+    this.prevTs[k] = -Infinity;
+    this.links[3 * k] = this.links[3 * k + 1] = -1;
+    this.links[3 * k + 2] = 0;
+    return k;
+  }
+
+  free(k: number): void {
+    this.device[k] = undefined;
+    this.prevH3[k] = null;
+    this.mcc[k] = undefined;
+    this.#free.push(k);
+  }
+
+  clear(): void {
+    this.prevTs = new Float64Array(1024);
+    this.links = new Int32Array(3 * 1024);
+    this.prevH3.length = this.mcc.length = this.device.length = 0;
+    this.#free = [];
+  }
+
+  #grow(): void {
+    const t = new Float64Array(this.prevTs.length * 2);
+    t.set(this.prevTs);
+    this.prevTs = t;
+    const l = new Int32Array(this.links.length * 2);
+    l.set(this.links);
+    this.links = l;
+  }
 }
 
 const DETACH = 'detach';
@@ -140,7 +180,9 @@ export interface PresenceEngineConfig extends WindowConfig {
 export class PresenceEngine {
   readonly #cfg: WindowConfig;
   readonly #res: number;
-  readonly #devices = new Map<string, DeviceState>();
+  /** Device → its slot in {@link #slots}. */
+  readonly #devices = new Map<string, number>();
+  readonly #slots = new DeviceSlots();
   readonly #pool = new EventPool();
   readonly #onDevices: DeviceWindowSink | null;
   readonly #delay: number;
@@ -182,34 +224,35 @@ export class PresenceEngine {
   add(ev: LocatedEvent): boolean {
     if (this.isLate(ev.ts)) return false;
     const slot = this.#pool.alloc(ev.ts, ev.h3, ev.kind, ev.at);
-    let st = this.#devices.get(ev.device);
-    if (!st) {
-      st = { device: ev.device, prevTs: -Infinity, prevH3: null, head: slot, tail: slot, n: 1, mcc: undefined };
-      this.#devices.set(ev.device, st);
-    } else {
-      this.#insert(st, slot);
+    let k = this.#devices.get(ev.device);
+    if (k === undefined) {
+      k = this.#slots.alloc(ev.device);
+      this.#devices.set(ev.device, k);
     }
-    if (ev.mcc !== undefined) st.mcc = ev.mcc;
+    this.#insert(k, slot);
+    if (ev.mcc !== undefined) this.#slots.mcc[k] = ev.mcc;
     if (ev.ts < this.#minTs) this.#minTs = ev.ts;
     return true;
   }
 
-  /** Links event `slot` after every open event of `st` with ts ≤ its ts (arrival order among equal ts). */
-  #insert(st: DeviceState, slot: number): void {
+  /** Links event `slot` after every open event of device slot `k` with ts ≤ its ts (arrival order among equal ts). */
+  #insert(k: number, slot: number): void {
     const pool = this.#pool;
+    const links = this.#slots.links;
     const t = pool.ts(slot);
-    st.n++;
-    if (st.head < 0) {
-      st.head = st.tail = slot;
-    } else if (pool.ts(st.tail) <= t) {
-      pool.setNext(st.tail, slot);
-      st.tail = slot;
-    } else if (pool.ts(st.head) > t) {
-      pool.setNext(slot, st.head);
-      st.head = slot;
+    links[3 * k + 2]!++;
+    const head = links[3 * k]!, tail = links[3 * k + 1]!;
+    if (head < 0) {
+      links[3 * k] = links[3 * k + 1] = slot;
+    } else if (pool.ts(tail) <= t) {
+      pool.setNext(tail, slot);
+      links[3 * k + 1] = slot;
+    } else if (pool.ts(head) > t) {
+      pool.setNext(slot, head);
+      links[3 * k] = slot;
     } else {
       // Out of order: after the last event with ts ≤ t (never the tail, whose ts is > t).
-      let q = st.head;
+      let q = head;
       while (pool.ts(pool.next(q)) <= t) q = pool.next(q);
       pool.setNext(slot, pool.next(q));
       pool.setNext(q, slot);
@@ -292,10 +335,16 @@ export class PresenceEngine {
     if (collect) sink.open(s, e);
 
     const pool = this.#pool;
-    for (const st of this.#devices.values()) {
+    const slots = this.#slots;
+    const links = slots.links;
+    for (const [device, d] of this.#devices) {
+      const head = links[3 * d]!;
+      const n = links[3 * d + 2]!;
+      const prevTs = slots.prevTs[d]!;
+      const prevH3 = slots.prevH3[d]!;
       // The open events in this window: the first k of the list; `after` is the first one past it.
       let k = 0;
-      let after = st.head;
+      let after = head;
       while (after >= 0 && pool.ts(after) < e) {
         after = pool.next(after);
         k++;
@@ -303,28 +352,28 @@ export class PresenceEngine {
 
       if (k === 0) {
         // Fast path: only the previous event's hold can reach into this window.
-        if (st.prevH3 !== null) {
-          const holdEnd = Math.min(st.prevTs + T, st.head >= 0 ? pool.ts(st.head) : Infinity);
-          const ov = Math.min(holdEnd, e) - Math.max(st.prevTs, s);
+        if (prevH3 !== null) {
+          const holdEnd = Math.min(prevTs + T, head >= 0 ? pool.ts(head) : Infinity);
+          const ov = Math.min(holdEnd, e) - Math.max(prevTs, s);
           if (ov > 0) {
-            if (tally) bucket(st.prevH3).present++;
-            if (collect) sink.device({ device: st.device, windowStart: s, windowEnd: e, dominant: st.prevH3, dwell: [[st.prevH3, ov]], events: [] });
+            if (tally) bucket(prevH3).present++;
+            if (collect) sink.device({ device, windowStart: s, windowEnd: e, dominant: prevH3, dwell: [[prevH3, ov]], events: [] });
           }
         }
-        if (mutate && st.n === 0 && (st.prevH3 === null || st.prevTs + T <= e)) this.#devices.delete(st.device);
+        if (mutate && n === 0 && (prevH3 === null || prevTs + T <= e)) this.#forget(device, d);
         continue;
       }
 
       let nCells = 0;
       let nSeen = 0;
       // A hold of `h3` from `start` until `next` (or the timeout): add its overlap with the window.
-      let q = st.head;
+      let q = head;
       for (let i = -1; i < k; i++) {
         let start: number, h3: string | null, next: number;
         if (i < 0) {
-          start = st.prevTs;
-          h3 = st.prevH3;
-          next = pool.ts(st.head);
+          start = prevTs;
+          h3 = prevH3;
+          next = pool.ts(head);
         } else {
           const cell = pool.h3(q);
           start = pool.ts(q);
@@ -371,26 +420,28 @@ export class PresenceEngine {
         }
       }
       if (tally && best >= 0) bucket(cells[best]!).present++;
-      if (collect) sink.device(deviceWindow(st.device, s, e, best >= 0 ? cells[best]! : null, nCells, pool, st.head, k, st.mcc));
+      if (collect) sink.device(deviceWindow(device, s, e, best >= 0 ? cells[best]! : null, nCells, pool, head, k, slots.mcc[d]));
       cells.fill(null, 0, nCells);
       seen.fill(null, 0, nSeen);
       if (!mutate) continue;
 
       // The window's events leave the list; the last of them is the device's previous event now.
       let last = -1;
-      for (let i = 0, r = st.head; i < k; i++) {
+      for (let i = 0, r = head; i < k; i++) {
         const nr = pool.next(r);
         if (i === k - 1) last = r;
         else pool.free(r);
         r = nr;
       }
-      st.prevTs = pool.ts(last);
-      st.prevH3 = pool.kind(last) === DETACH ? null : pool.h3(last);
+      const lastTs = pool.ts(last);
+      const lastH3 = pool.kind(last) === DETACH ? null : pool.h3(last);
+      slots.prevTs[d] = lastTs;
+      slots.prevH3[d] = lastH3;
       pool.free(last);
-      st.head = after;
-      st.n -= k;
-      if (st.n === 0) st.tail = -1;
-      if (st.n === 0 && (st.prevH3 === null || st.prevTs + T <= e)) this.#devices.delete(st.device);
+      links[3 * d] = after;
+      links[3 * d + 2] = n - k;
+      if (n - k === 0) links[3 * d + 1] = -1;
+      if (n - k === 0 && (lastH3 === null || lastTs + T <= e)) this.#forget(device, d);
     }
 
     if (collect) sink.close();
@@ -401,12 +452,30 @@ export class PresenceEngine {
     }
   }
 
+  /** A restored device's slot, with its previous event and MCC (no open event yet). */
+  #restoreDevice(device: string, prevTs: number, prevH3: string | null, mcc: string | undefined): number {
+    const k = this.#slots.alloc(device);
+    this.#slots.prevTs[k] = prevTs;
+    this.#slots.prevH3[k] = prevH3;
+    this.#slots.mcc[k] = mcc;
+    this.#devices.set(device, k);
+    return k;
+  }
+
+  /** Drops a device that holds nothing any more. */
+  #forget(device: string, d: number): void {
+    this.#devices.delete(device);
+    this.#slots.free(d);
+  }
+
   /** A plain-data copy of the state, for checkpoints (the devices in columns, {@link PresenceColumns}). */
   snapshot(): PresenceEngineSnapshot {
     const pool = this.#pool;
     const nDev = this.#devices.size;
+    const slots = this.#slots;
+    const links = slots.links;
     let nEv = 0;
-    for (const st of this.#devices.values()) nEv += st.n;
+    for (const d of this.#devices.values()) nEv += links[3 * d + 2]!;
     const codes = new Map<string, number>();
     const strings: string[] = [];
     const code = (v: string | null | undefined): number => {
@@ -433,13 +502,14 @@ export class PresenceEngine {
     };
     let i = 0;
     let j = 0;
-    for (const [d, st] of this.#devices) {
-      held.device[i] = d;
-      held.prevTs[i] = Number.isFinite(st.prevTs) ? st.prevTs : NaN;
-      held.prevH3[i] = code(st.prevH3);
-      held.mcc[i] = code(st.mcc);
+    for (const [device, d] of this.#devices) {
+      held.device[i] = device;
+      const prevTs = slots.prevTs[d]!;
+      held.prevTs[i] = Number.isFinite(prevTs) ? prevTs : NaN;
+      held.prevH3[i] = code(slots.prevH3[d]);
+      held.mcc[i] = code(slots.mcc[d]);
       let k = 0;
-      for (let q = st.head; q >= 0; q = pool.next(q), k++, j++) {
+      for (let q = links[3 * d]!; q >= 0; q = pool.next(q), k++, j++) {
         held.ts[j] = pool.ts(q);
         held.h3[j] = code(pool.h3(q));
         held.kind[j] = code(pool.kind(q));
@@ -459,6 +529,7 @@ export class PresenceEngine {
   /** Replaces the state with a {@link snapshot} (of this version, or rows of an earlier one). */
   restore(snap: PresenceEngineSnapshot): void {
     this.#devices.clear();
+    this.#slots.clear();
     this.#pool.clear();
     this.#closedUntil = snap.closedUntil ?? -Infinity;
     this.#pendingStart = snap.devicePassPending ?? null;
@@ -467,18 +538,15 @@ export class PresenceEngine {
       const h = snap.held;
       const str = (c: number): string | undefined => (c < 0 ? undefined : h.strings[c]);
       for (let i = 0, j = 0; i < h.device.length; i++) {
-        const mcc = str(h.mcc[i]!);
         const prevTs = h.prevTs[i]!;
-        const st: DeviceState = { device: h.device[i]!, prevTs: Number.isFinite(prevTs) ? prevTs : -Infinity, prevH3: str(h.prevH3[i]!) ?? null, head: -1, tail: -1, n: 0, mcc };
-        for (const end = j + h.pending[i]!; j < end; j++) this.#insert(st, this.#pool.alloc(h.ts[j]!, h.strings[h.h3[j]!]!, h.strings[h.kind[j]!]!, str(h.at[j]!)));
-        this.#devices.set(st.device, st);
+        const k = this.#restoreDevice(h.device[i]!, Number.isFinite(prevTs) ? prevTs : -Infinity, str(h.prevH3[i]!) ?? null, str(h.mcc[i]!));
+        for (const end = j + h.pending[i]!; j < end; j++) this.#insert(k, this.#pool.alloc(h.ts[j]!, h.strings[h.h3[j]!]!, h.strings[h.kind[j]!]!, str(h.at[j]!)));
       }
       return;
     }
     for (const [d, prevTs, prevH3, pending, mcc] of snap.devices ?? []) {
-      const st: DeviceState = { device: d, prevTs: prevTs ?? -Infinity, prevH3, head: -1, tail: -1, n: 0, mcc };
-      for (const [ts, h3, holds, kind, at] of pending) this.#insert(st, this.#pool.alloc(ts, h3, kind ?? (holds ? 'unknown' : DETACH), at));
-      this.#devices.set(d, st);
+      const k = this.#restoreDevice(d, prevTs ?? -Infinity, prevH3, mcc);
+      for (const [ts, h3, holds, kind, at] of pending) this.#insert(k, this.#pool.alloc(ts, h3, kind ?? (holds ? 'unknown' : DETACH), at));
     }
   }
 }

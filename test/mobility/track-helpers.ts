@@ -1,4 +1,5 @@
 import { feedWindow } from '../../src/window/device-window.ts';
+import { decodeState, encodeState } from '../../src/core/state-codec.ts';
 import { latLngToCell } from 'h3-js';
 import type { LocatedEvent } from '../../schemas/events.ts';
 import { groupDeviceWindows } from '../../src/mobility/batch/group-device-windows.ts';
@@ -55,8 +56,8 @@ export function runConsumer(evs: LocatedEvent[], opts: { windowMs?: number; conf
   for (const w of groupDeviceWindows(evs, opts.windowMs ?? 15 * M)) {
     records.push(...(feedWindow(consumer, w.windowStart, w.windowEnd, w.devices) as MobilityRecord[]));
     if (opts.restoreEvery && ++n % opts.restoreEvery === 0) {
-      // A restart: a fresh consumer from the JSON checkpoint.
-      const state = JSON.parse(JSON.stringify(consumer.snapshot()));
+      // A restart: a fresh consumer from the checkpoint, encoded as the pipeline stores it.
+      const state = decodeState(encodeState(consumer.snapshot()));
       consumer = factory();
       consumer.restore(state);
     }

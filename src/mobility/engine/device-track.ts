@@ -10,7 +10,7 @@ import type { Trip } from './trip.ts';
  * Time-weighted centre of one kind of point (cell events or GPS fixes): each point weighs the time
  * until the next point of its kind, capped by the bridged gap; the last one's weight is still open.
  */
-interface Centre {
+export interface Centre {
   n: number;
   lastTs: number;
   lastLat: number;
@@ -37,7 +37,7 @@ export type TrackSettings = ResolvedMobilityConfig & { placer?: StayPlacer };
  * keeps its own centre and a point is compared with the centre of its kind (of the other kind, with
  * {@link ResolvedMobilityConfig.crossRadiusM}, when its own has none yet).
  */
-interface Candidate {
+export interface Candidate {
   start: number;
   lastTs: number;
   lastH3: string;
@@ -50,7 +50,7 @@ interface Candidate {
 }
 
 /** The last stay that ended, kept to link the next one to it by a trip. */
-interface PreviousStay {
+export interface PreviousStay {
   h3: string;
   lat: number;
   lng: number;
@@ -115,10 +115,10 @@ function place(s: DeviceTrackState, p: TrackPoint, cfg: TrackSettings, out: Trac
       // neighbour drifts to where the device spends its time).
       c.events += s.exc.length;
       c.oscillations += s.exc.length;
-      for (const q of s.exc) addToCentre(q.gps ? c.gps : c.cell, q, cfg);
+      for (const q of s.exc) addPoint(c, q, cfg);
       s.exc = [];
     }
-    addToCentre(p.gps ? c.gps : c.cell, p, cfg);
+    addPoint(c, p, cfg);
     c.lastTs = p.ts;
     c.lastH3 = p.h3;
     c.events++;
@@ -266,13 +266,23 @@ function emptyCentre(): Centre {
   return { n: 0, lastTs: 0, lastLat: 0, lastLng: 0, wSum: 0, latSum: 0, lngSum: 0, lastKey: undefined, dwell: undefined };
 }
 
-function addToCentre(k: Centre, p: TrackPoint, cfg: TrackSettings): void {
+/**
+ * Adds a point to the centre of its kind. Dwell per place key is kept for the cell centre only: it is
+ * what {@link stayPlace} reads (a GPS fix's key is its own res-11 cell, new at nearly every fix, and
+ * the GPS place is the time-weighted centre).
+ */
+function addPoint(c: Candidate, p: TrackPoint, cfg: TrackSettings): void {
+  if (p.gps) addToCentre(c.gps, p, cfg, false);
+  else addToCentre(c.cell, p, cfg, true);
+}
+
+function addToCentre(k: Centre, p: TrackPoint, cfg: TrackSettings, keepDwell: boolean): void {
   if (k.n > 0) {
     const w = Math.min(p.ts - k.lastTs, cfg.maxGapMs);
     k.wSum += w;
     k.latSum += w * k.lastLat;
     k.lngSum += w * k.lastLng;
-    if (k.lastKey !== undefined) {
+    if (keepDwell && k.lastKey !== undefined) {
       k.dwell ??= {};
       k.dwell[k.lastKey] = (k.dwell[k.lastKey] ?? 0) + w;
     }

@@ -2,6 +2,7 @@ import type { DeviceConsumerFactory, DeviceWindow, StreamingDeviceConsumer } fro
 import {
   advanceTrack, finishTrack, isIdle, newDeviceTrack, pushPoint, type DeviceTrackState, type TrackOutput, type TrackSettings,
 } from '../engine/device-track.ts';
+import { TrackStore, type TrackColumns } from '../engine/track-store.ts';
 import { resolveMobilityConfig, type MobilityConfig } from '../engine/mobility-config.ts';
 import { OdHourAccumulator } from '../engine/od-hour-accumulator.ts';
 import { odPublicationBoundMs } from '../engine/od-publication-bound.ts';
@@ -12,8 +13,13 @@ import { toTrackPoint } from './to-track-point.ts';
 /** Name of the consumer: keys its checkpointed state and its outputs. */
 export const MOBILITY_CONSUMER = 'mobility';
 
+/**
+ * Checkpointed state: the device tracks in columns ({@link TrackColumns}); snapshots of earlier
+ * versions held them as objects (`tracks`), still restored.
+ */
 interface MobilitySnapshot {
-  tracks: DeviceTrackState[];
+  store?: TrackColumns;
+  tracks?: DeviceTrackState[];
   od: [number, [string, number][]][];
   now: number;
 }
@@ -39,7 +45,8 @@ function byDevice(a: { device: string }, b: { device: string }): number {
 class MobilityConsumer implements StreamingDeviceConsumer<MobilityRecord> {
   readonly name = MOBILITY_CONSUMER;
   readonly #cfg: TrackSettings;
-  #tracks = new Map<string, DeviceTrackState>();
+  /** Per-device trajectory state, compact ({@link TrackStore}). */
+  readonly #tracks = new TrackStore();
   #od: OdHourAccumulator;
   #now = Number.MIN_SAFE_INTEGER;
   /** Outputs of the window being closed, and its end. */
@@ -58,9 +65,9 @@ class MobilityConsumer implements StreamingDeviceConsumer<MobilityRecord> {
 
   onDevice(d: DeviceWindow): void {
     if (d.events.length === 0) return;
-    let s = this.#tracks.get(d.device);
-    if (!s) this.#tracks.set(d.device, (s = newDeviceTrack(d.device)));
+    const s = this.#tracks.get(d.device) ?? newDeviceTrack(d.device);
     for (const e of d.events) pushPoint(s, toTrackPoint(e), this.#cfg, this.#out);
+    this.#tracks.set(s);
   }
 
   closeWindow(): readonly MobilityRecord[] {
@@ -72,28 +79,41 @@ class MobilityConsumer implements StreamingDeviceConsumer<MobilityRecord> {
     out.stays.sort(byDevice);
     out.trips.sort(byDevice);
     this.#now = Math.max(this.#now, windowEnd);
-    for (const [id, s] of this.#tracks) {
-      advanceTrack(s, windowEnd, this.#cfg, out);
-      if (isIdle(s, windowEnd, this.#cfg)) this.#tracks.delete(id);
+    const tracks = this.#tracks;
+    for (const id of tracks.devices()) {
+      // Most devices have nothing to advance: checked on the compact slot, no objects built.
+      if (tracks.needsAdvance(id, windowEnd, this.#cfg)) {
+        const s = tracks.get(id)!;
+        advanceTrack(s, windowEnd, this.#cfg, out);
+        if (isIdle(s, windowEnd, this.#cfg)) tracks.delete(id);
+        else tracks.set(s);
+      } else if (tracks.isIdle(id, windowEnd, this.#cfg)) {
+        tracks.delete(id);
+      }
     }
     return this.#records(out, windowEnd);
   }
 
   finish(): readonly MobilityRecord[] {
     const out: TrackOutput = { stays: [], trips: [] };
-    for (const s of this.#tracks.values()) finishTrack(s, this.#cfg, out);
+    for (const id of this.#tracks.devices()) finishTrack(this.#tracks.get(id)!, this.#cfg, out);
     this.#tracks.clear();
     return this.#records(out, Infinity);
   }
 
-  /** Shares the live track objects (no copy: a million tracks are expensive to clone); encode it before the next window. */
+  /** The tracks in columns (may share pending-excursion points with the live state: encode it before the next window). */
   snapshot(): MobilitySnapshot {
-    return { tracks: [...this.#tracks.values()], od: this.#od.snapshot(), now: this.#now };
+    return { store: this.#tracks.snapshot(), od: this.#od.snapshot(), now: this.#now };
   }
 
   restore(state: unknown): void {
     const s = structuredClone(state) as MobilitySnapshot;
-    this.#tracks = new Map(s.tracks.map((t) => [t.device, t]));
+    if (s.store) {
+      this.#tracks.restore(s.store);
+    } else {
+      this.#tracks.clear();
+      for (const t of s.tracks ?? []) this.#tracks.set(t);
+    }
     this.#od.restore(s.od);
     this.#now = s.now;
   }

@@ -10,7 +10,8 @@ export const TRAFFIC_CONSUMER = 'traffic';
  * The traffic layer on the pipeline's device-level seam: each closed window's signalling events go
  * through a per-device handover tracker; every cell a device crosses between two handovers comes out
  * as a {@link Hop} (table `traffic_hops`). Same code under `ingest` and `stream`; state is plain data
- * (the last two cells per device) for checkpoints, so hops are exactly-once across `kill -9`.
+ * (the last two cells and two times per device, in flat arrays) for checkpoints, so hops are
+ * exactly-once across `kill -9`.
  *
  * @example
  * await runIngest({ ...config, deviceConsumers: [trafficPlugin()] });
@@ -20,10 +21,33 @@ export function createTrafficConsumer(config: TrafficConfig = {}): DeviceConsume
   return () => new TrafficConsumer(cfg);
 }
 
+/**
+ * Checkpointed state: the tracks in columns (typed arrays for the times); snapshots of earlier
+ * versions were a list of {@link HopTrackState}s, still restored.
+ */
+interface HopColumns {
+  device: string[];
+  prev: string[];
+  cur: string[];
+  enterTs: Float64Array;
+  lastTs: Float64Array;
+}
+
 class TrafficConsumer implements StreamingDeviceConsumer<Hop> {
   readonly name = TRAFFIC_CONSUMER;
   readonly #cfg: ResolvedTrafficConfig;
-  #tracks = new Map<string, HopTrackState>();
+  /**
+   * Device → slot of its track in the arrays below: a track is two cell references and two times,
+   * ~30 bytes in slots where an object with two boxed times took ~100 at a million devices.
+   */
+  readonly #slot = new Map<string, number>();
+  #prev: string[] = [];
+  #cur: string[] = [];
+  #enterTs = new Float64Array(1024);
+  #lastTs = new Float64Array(1024);
+  #free: number[] = [];
+  /** The track being fed, unpacked (one object, reused: hops copy its values). */
+  readonly #scratch: HopTrackState = newHopTrack('');
   /** Hops of the window being closed, and its end. */
   #out: Hop[] = [];
   #windowEnd = 0;
@@ -39,9 +63,23 @@ class TrafficConsumer implements StreamingDeviceConsumer<Hop> {
 
   onDevice(d: DeviceWindow): void {
     if (d.events.length === 0) return;
-    let s = this.#tracks.get(d.device);
-    if (!s) this.#tracks.set(d.device, (s = newHopTrack(d.device)));
+    let k = this.#slot.get(d.device);
+    const s = this.#scratch;
+    s.device = d.device;
+    if (k === undefined) {
+      k = this.#alloc();
+      this.#slot.set(d.device, k);
+      s.prev = s.cur = '';
+      s.enterTs = NaN;
+      s.lastTs = -Infinity;
+    } else {
+      s.prev = this.#prev[k]!;
+      s.cur = this.#cur[k]!;
+      s.enterTs = this.#enterTs[k]!;
+      s.lastTs = this.#lastTs[k]!;
+    }
     for (const e of d.events) pushHopEvent(s, e, this.#cfg.maxHopMs, this.#out);
+    this.#store(k, s);
   }
 
   closeWindow(): readonly Hop[] {
@@ -51,20 +89,75 @@ class TrafficConsumer implements StreamingDeviceConsumer<Hop> {
     // Hops in device order whatever order the devices came in: a stable sort of the hops, each
     // device's own in sequence (not a sort of every device held, per window).
     out.sort((a, b) => (a.device < b.device ? -1 : a.device > b.device ? 1 : 0));
-    for (const [id, s] of this.#tracks) if (windowEnd - s.lastTs > this.#cfg.idleMs || s.cur === '') this.#tracks.delete(id);
+    for (const [id, k] of this.#slot) {
+      if (windowEnd - this.#lastTs[k]! > this.#cfg.idleMs || this.#cur[k] === '') {
+        this.#slot.delete(id);
+        this.#prev[k] = this.#cur[k] = '';
+        this.#free.push(k);
+      }
+    }
     return out;
   }
 
-  /**
-   * Shares the live track objects (no copy: checkpoints encode it at once with V8's serialiser, which
-   * keeps NaN); `restore` also reads the `null` for NaN of snapshots written as JSON.
-   */
-  snapshot(): HopTrackState[] {
-    return [...this.#tracks.values()];
+  /** The tracks in columns, in first-seen order. */
+  snapshot(): HopColumns {
+    const n = this.#slot.size;
+    const cols: HopColumns = { device: new Array<string>(n), prev: new Array<string>(n), cur: new Array<string>(n), enterTs: new Float64Array(n), lastTs: new Float64Array(n) };
+    let j = 0;
+    for (const [id, k] of this.#slot) {
+      cols.device[j] = id;
+      cols.prev[j] = this.#prev[k]!;
+      cols.cur[j] = this.#cur[k]!;
+      cols.enterTs[j] = this.#enterTs[k]!;
+      cols.lastTs[j] = this.#lastTs[k]!;
+      j++;
+    }
+    return cols;
   }
 
+  /** Restores columns, or the list of {@link HopTrackState}s of earlier versions (`enterTs` null for NaN in those written as JSON). */
   restore(state: unknown): void {
-    const list = state as (Omit<HopTrackState, 'enterTs'> & { enterTs: number | null })[];
-    this.#tracks = new Map(list.map((s) => [s.device, { ...s, enterTs: s.enterTs ?? NaN }]));
+    this.#slot.clear();
+    this.#prev = [];
+    this.#cur = [];
+    this.#enterTs = new Float64Array(1024);
+    this.#lastTs = new Float64Array(1024);
+    this.#free = [];
+    const tracks: HopTrackState[] = [];
+    if (Array.isArray(state)) {
+      for (const s of state as (Omit<HopTrackState, 'enterTs'> & { enterTs: number | null })[]) tracks.push({ ...s, enterTs: s.enterTs ?? NaN });
+    } else {
+      const c = state as HopColumns;
+      for (let j = 0; j < c.device.length; j++) tracks.push({ device: c.device[j]!, prev: c.prev[j]!, cur: c.cur[j]!, enterTs: c.enterTs[j]!, lastTs: c.lastTs[j]! });
+    }
+    for (const s of tracks) {
+      const k = this.#alloc();
+      this.#slot.set(s.device, k);
+      this.#store(k, s);
+    }
+  }
+
+  #store(k: number, s: HopTrackState): void {
+    this.#prev[k] = s.prev;
+    this.#cur[k] = s.cur;
+    this.#enterTs[k] = s.enterTs;
+    this.#lastTs[k] = s.lastTs;
+  }
+
+  #alloc(): number {
+    const k = this.#free.pop();
+    if (k !== undefined) return k;
+    const slot = this.#prev.length;
+    this.#prev.push('');
+    this.#cur.push('');
+    if (slot === this.#lastTs.length) {
+      const e = new Float64Array(2 * slot);
+      e.set(this.#enterTs);
+      this.#enterTs = e;
+      const l = new Float64Array(2 * slot);
+      l.set(this.#lastTs);
+      this.#lastTs = l;
+    }
+    return slot;
   }
 }
