@@ -117,6 +117,8 @@ export class IngestPipeline {
   readonly #watermarks: Watermarks;
   readonly #onClosed?: (rows: readonly PresenceRow[]) => void;
   readonly #consumers: readonly DeviceConsumer[];
+  /** Consumers done with {@link finishConsumers}. */
+  readonly #finished = new Set<DeviceConsumer>();
   #wallNow: number;
   #windowsClosedSeen = new Set<number>();
   stats: PipelineStats;
@@ -338,12 +340,31 @@ export class IngestPipeline {
       this.#windows.finish();
       return 0;
     }
-    const n = this.#emit(this.#engine.flush());
-    for (const c of this.#consumers) {
-      const out = c.finish?.() ?? [];
-      if (out.length > 0) this.#sink.deviceOutputs?.(c.name, out);
-    }
+    const n = this.finishWindows();
+    while (!this.finishConsumers(Infinity));
     return n;
+  }
+
+  /** End of a finite input, first step ({@link finish} in parts): closes every window; returns the rows emitted. */
+  finishWindows(): number {
+    return this.#emit(this.#engine.flush());
+  }
+
+  /**
+   * End of a finite input, second step, called until it returns true: device consumers emit what is
+   * still open for at most `maxDevices` devices each ({@link DeviceConsumer.finishSome}; a consumer
+   * without it emits everything at its first call). The caller may store the outputs in between.
+   */
+  finishConsumers(maxDevices: number): boolean {
+    let done = true;
+    for (const c of this.#consumers) {
+      if (this.#finished.has(c)) continue;
+      const part = c.finishSome ? c.finishSome(maxDevices) : { out: c.finish?.() ?? [], done: true };
+      if (part.out.length > 0) this.#sink.deviceOutputs?.(c.name, part.out);
+      if (part.done) this.#finished.add(c);
+      else done = false;
+    }
+    return done;
   }
 
   #emit(rows: PresenceRow[]): number {

@@ -36,6 +36,8 @@ export interface RunIngestConfig extends Omit<IngestPipelineConfig, 'sink' | 'de
 
 /** Unanswered messages the window workers may hold before the reading thread waits for them. */
 const MAX_PENDING = 4;
+/** Devices whose open state the consumers emit per step at the end of the input (each step stored before the next). */
+const FINISH_DEVICES_PER_STEP = 50_000;
 
 /** What {@link runIngest} returns. */
 export interface IngestSummary {
@@ -116,8 +118,17 @@ export async function runIngest(config: RunIngestConfig): Promise<IngestSummary>
     onProgress?.(pipeline.stats, batch.bytesRead);
     if (signal?.aborted) break;
   }
-  pipeline.finish();
-  if (workers) apply(await workers.take(0));
+  if (workers) {
+    pipeline.finish();
+    apply(await workers.take(0));
+  } else {
+    // The last windows, then what the device consumers still hold (a million open stays at a
+    // million devices) in parts, each stored before the next is built: the end of a run is where
+    // its memory peaked when it came as one array.
+    pipeline.finishWindows();
+    await sink.flush();
+    while (!pipeline.finishConsumers(FINISH_DEVICES_PER_STEP)) await sink.flush();
+  }
   await sink.flush();
   await flushPlugins();
   for (const p of plugins) await p.close?.();

@@ -65,6 +65,12 @@ interface DeviceConsumerBase<Out> {
   /** End of a finite input (after the last window closed): emit what is still open. */
   finish?(): readonly Out[];
   /**
+   * {@link finish} in parts: emits what is still open for at most `maxDevices` devices and forgets
+   * them; `done` once nothing is left. Lets a pipeline store the open stays of a million devices in
+   * bounded steps instead of one array of a million rows (optional: without it `finish` runs once).
+   */
+  finishSome?(maxDevices: number): { out: readonly Out[]; done: boolean };
+  /**
    * Plain-data state for checkpoints (what `v8.serialize` carries: JSON-like data and typed arrays).
    * It may share objects with the live state: the pipeline encodes it at once, before the consumer
    * sees another window.

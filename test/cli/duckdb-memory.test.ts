@@ -39,4 +39,10 @@ describe('DuckDB memory limit', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^citypulse stream: --duckdb-memory "12": give a size with a unit, e.g. 512MiB or 2GiB/);
   });
+
+  it('ingest --duckdb-memory 12 is a usage error naming the flag, before the input is read', async () => {
+    const r = await runMain(['ingest', '--from', 'no-such.ndjson', '--cells', 'no-such.csv', '--db', 'no-such.duckdb', '--duckdb-memory', '12']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^citypulse ingest: --duckdb-memory "12": give a size with a unit, e.g. 256MiB or 1GiB/);
+  });
 });

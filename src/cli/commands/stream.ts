@@ -4,7 +4,7 @@ import { trafficPlugin } from '../../traffic/plugin/traffic-plugin.ts';
 import { checkKeyFingerprint } from '../../privacy/duckdb/check-key-fingerprint.ts';
 import { keyFingerprint } from '../../privacy/key-fingerprint.ts';
 import { runStream } from '../../../pipelines/stream-runner.ts';
-import { PIPELINE_FLAGS, PIPELINE_FLAGS_HELP, keyLoadedEvent, loadCells, pseudonymiserFromEnv, windowConfigFromFlags } from '../flags/pipeline-flags.ts';
+import { PIPELINE_FLAGS, PIPELINE_FLAGS_HELP, keyLoadedEvent, loadCells, pseudonymiserFromEnv, windowConfigFromFlags, heapGrowthFlag, startHeapGrowth } from '../flags/pipeline-flags.ts';
 import { createKafka } from '../../ingest/sources/kafka/kafka-client.ts';
 import { brokersArg } from '../../core/brokers.ts';
 import { startRepartition } from '../../../pipelines/repartition-runner.ts';
@@ -122,6 +122,7 @@ export const streamCommand: Command = {
     const snapshotIntervalMs = dur('snapshot-every');
     const memoryLimit = String(v['duckdb-memory']).trim();
     if (!DUCKDB_SIZE.test(memoryLimit)) throw new UsageError(`--duckdb-memory ${JSON.stringify(v['duckdb-memory'])}: give a size with a unit, e.g. 512MiB or 2GiB`);
+    const heapGrowth = heapGrowthFlag(v);
     const httpOptions = streamHttpFromFlags(v);
     const cells = loadCells(required(v, 'cells'), wc.resolution);
     const { pseudonymiser, key, rotateEveryMs } = pseudonymiserFromEnv(ctx.env, v['key-file'], v['rotate-every'] as string | undefined);
@@ -171,6 +172,7 @@ export const streamCommand: Command = {
           throw err;
         })
       : null;
+    const stopHeapCheck = startHeapGrowth(heapGrowth, log);
     try {
       const result = await runStream({
         ...wc,
@@ -208,6 +210,7 @@ export const streamCommand: Command = {
       );
       return 0;
     } finally {
+      stopHeapCheck();
       await repartitioner?.stop();
       await live?.close('stream stopped');
       db.close();

@@ -30,6 +30,10 @@ const OWN: { [T in OwnType]: { level: LogLevel | ((e: Own<T>) => LogLevel); text
     text: (e) => `ingest: accepted none of ${e.records} records from ${e.source} (${e.deadLetters} dead letters; see the dead_letters table)`,
   },
   'ingest.replaced': { level: 'info', text: (e) => `ingest: --replace: rebuilt the pipeline tables, dropping ${e.runs} earlier run${e.runs === 1 ? '' : 's'} (${e.source})` },
+  'heap.growth': {
+    level: 'info',
+    text: (e) => `memory: the JS heap passed 128 MiB (${Math.round(e.heapBytes / 1048576)} MiB); from now on it grows at most ${e.percent} % past what survives a full collection (--heap-growth)`,
+  },
   'stream.note': { level: 'info', text: (e) => `${e.component}: ${e.message}` },
   'ledger.note': { level: 'info', text: (e) => `ledger: ${e.message}` },
   'stream.checkpoint': {

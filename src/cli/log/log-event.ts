@@ -20,6 +20,7 @@ export type LogEvent =
   | { type: 'progress'; label: string; done: number; total: number | null; unit: string; ms: number; final: boolean; line: string }
   | { type: 'ingest.rejected-all'; source: string; records: number; deadLetters: number }
   | { type: 'ingest.replaced'; source: string; runs: number }
+  | { type: 'heap.growth'; heapBytes: number; percent: number }
   | { type: 'stream.note'; component: 'stream' | 'repartition'; message: string }
   | { type: 'ledger.note'; message: string }
   | { type: 'stream.checkpoint'; checkpoints: number; messages: number; accepted: number; deadLetters: number; late: number; publishedUntil: number | null }

@@ -95,10 +95,25 @@ class MobilityConsumer implements StreamingDeviceConsumer<MobilityRecord> {
   }
 
   finish(): readonly MobilityRecord[] {
+    return this.finishSome(Infinity).out;
+  }
+
+  /**
+   * Ends the open stays of up to `maxDevices` devices (in the store's order); their trips count in
+   * the hourly OD, which is published whole with the last part (as `finish` publishes it).
+   */
+  finishSome(maxDevices: number): { out: readonly MobilityRecord[]; done: boolean } {
     const out: TrackOutput = { stays: [], trips: [] };
-    for (const id of this.#tracks.devices()) finishTrack(this.#tracks.get(id)!, this.#cfg, out);
-    this.#tracks.clear();
-    return this.#records(out, Infinity);
+    let n = 0;
+    for (const id of this.#tracks.devices()) {
+      if (n++ >= maxDevices) break;
+      finishTrack(this.#tracks.get(id)!, this.#cfg, out);
+      this.#tracks.delete(id);
+    }
+    const done = this.#tracks.size === 0;
+    const recs = this.#collect(out);
+    if (done) for (const row of this.#od.publish(Infinity)) recs.push({ table: 'od_h3_hourly', row });
+    return { out: recs, done };
   }
 
   /** The tracks in columns (may share pending-excursion points with the live state: encode it before the next window). */
@@ -119,13 +134,19 @@ class MobilityConsumer implements StreamingDeviceConsumer<MobilityRecord> {
   }
 
   #records(out: TrackOutput, now: number): MobilityRecord[] {
+    const recs = this.#collect(out);
+    for (const row of this.#od.publish(now)) recs.push({ table: 'od_h3_hourly', row });
+    return recs;
+  }
+
+  /** Stays and trips as records; the trips counted in the hourly OD. */
+  #collect(out: TrackOutput): MobilityRecord[] {
     const recs: MobilityRecord[] = [];
     for (const row of out.stays) recs.push({ table: 'stays', row });
     for (const row of out.trips) {
       this.#od.add(row);
       recs.push({ table: 'trips', row });
     }
-    for (const row of this.#od.publish(now)) recs.push({ table: 'od_h3_hourly', row });
     return recs;
   }
 }
