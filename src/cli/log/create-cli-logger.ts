@@ -6,6 +6,7 @@ import { formatJobEvent } from '../../jobs/run/format-job-event.ts';
 import type { JobEvent, JobLogger } from '../../jobs/run/job-event.ts';
 import { formatHttpLogEvent, type HttpLogEvent, type HttpLogger } from '../../outputs/http/http-log.ts';
 import type { LogEvent } from './log-event.ts';
+import { AUTO_ABOVE_BYTES } from '../../core/heap-growth.ts';
 
 type Own<T extends LogEvent['type']> = Extract<LogEvent, { type: T }>;
 type OwnType = Exclude<LogEvent['type'], `http.${string}` | `alerts.${string}` | `job.${string}`>;
@@ -32,7 +33,7 @@ const OWN: { [T in OwnType]: { level: LogLevel | ((e: Own<T>) => LogLevel); text
   'ingest.replaced': { level: 'info', text: (e) => `ingest: --replace: rebuilt the pipeline tables, dropping ${e.runs} earlier run${e.runs === 1 ? '' : 's'} (${e.source})` },
   'heap.growth': {
     level: 'info',
-    text: (e) => `memory: the JS heap passed 128 MiB (${Math.round(e.heapBytes / 1048576)} MiB); from now on it grows at most ${e.percent} % past what survives a full collection (--heap-growth)`,
+    text: (e) => `memory: the JS heap passed ${AUTO_ABOVE_BYTES / 1048576} MiB (${Math.round(e.heapBytes / 1048576)} MiB); from now on it grows at most ${e.percent} % past what survives a full collection (--heap-growth)`,
   },
   'stream.note': { level: 'info', text: (e) => `${e.component}: ${e.message}` },
   'ledger.note': { level: 'info', text: (e) => `ledger: ${e.message}` },
