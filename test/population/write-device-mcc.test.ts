@@ -35,6 +35,25 @@ describe('writeDeviceMcc', () => {
     }
   });
 
+  it('keeps one row per device without a primary key, and still writes a database made with one', async () => {
+    for (const withKey of [false, true]) {
+      const db = await openDatabase(':memory:');
+      try {
+        const c = db.connection;
+        if (withKey) await c.run(`CREATE TABLE device_mcc (device VARCHAR PRIMARY KEY, mcc VARCHAR NOT NULL, last_seen TIMESTAMPTZ)`);
+        await ensurePopulationTables(c);
+        const keyed = (await c.runAndReadAll(`SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'device_mcc' AND constraint_type = 'PRIMARY KEY'`)).getRowsJS()[0]![0];
+        expect(keyed, `primary key (${withKey})`).toBe(withKey ? 1n : 0n);
+        for (let day = 0; day < 3; day++) await writeDeviceMcc(c, Array.from({ length: 50 }, (_, i) => ({ device: `d${(i + 20 * day) % 70}`, mcc: '222', seen: T + day * 24 * H + i })));
+        const [[rows, devices, last]] = (await c.runAndReadAll(`SELECT count(*), count(DISTINCT device), max(epoch_ms(last_seen)) FILTER (device = 'd40') FROM device_mcc`)).getRowsJS() as [bigint, bigint, bigint][];
+        // d40 is written on day 0 (i = 40), day 1 (i = 20) and day 2 (i = 0): its last write wins.
+        expect([rows, devices, last], `primary key (${withKey})`).toEqual([70n, 70n, BigInt(T + 2 * 24 * H)]);
+      } finally {
+        db.close();
+      }
+    }
+  });
+
   it('writes the first window of a large city in one go (200,000 devices, then all of them again a day later)', async () => {
     const db = await openDatabase(':memory:');
     try {

@@ -1,4 +1,5 @@
 import { latLngToCell } from 'h3-js';
+import { Interner } from '../../core/intern.ts';
 import { distanceM } from './distance-m.ts';
 import type { ResolvedMobilityConfig } from './mobility-config.ts';
 import type { Stay, StayEndReason } from './stay.ts';
@@ -204,7 +205,7 @@ function endCandidate(
     // The whole stay places it better than its first minutes (more ping-pong seen, more fixes): the
     // stay row and the next trip's origin use it; the trip into the stay keeps its confirmed place.
     const [lat, lng] = stayPlace(c, end, cfg);
-    c.place = { h3: latLngToCell(lat, lng, cfg.stayRes), lat, lng };
+    c.place = { h3: placeCell(lat, lng, cfg), lat, lng };
   }
   out.stays.push({
     device: s.device,
@@ -222,10 +223,21 @@ function endCandidate(
   s.prev = { h3: c.place.h3, lat: c.place.lat, lng: c.place.lng, lastTs: c.lastTs, departTs, hasGps: c.gps.n > 0 };
 }
 
+/**
+ * Stay places: one shared string per cell. Each device keeps its current and previous place for
+ * hours, and h3-js builds a new string per call, so without sharing a million devices held ~2
+ * million copies of a few thousand cells.
+ */
+const PLACES = new Interner();
+
+function placeCell(lat: number, lng: number, cfg: TrackSettings): string {
+  return PLACES.get(latLngToCell(lat, lng, cfg.stayRes));
+}
+
 /** The candidate dwelled long enough: freeze its place and link a trip from the previous stay. */
 function confirm(s: DeviceTrackState, c: Candidate, at: number, cfg: TrackSettings, out: TrackOutput): void {
   const [lat, lng] = stayPlace(c, at, cfg);
-  const h3 = latLngToCell(lat, lng, cfg.stayRes);
+  const h3 = placeCell(lat, lng, cfg);
   c.place = { h3, lat, lng };
   const prev = s.prev;
   if (!prev || prev.departTs === null || c.start - prev.departTs > cfg.maxTripMs) return;

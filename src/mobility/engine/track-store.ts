@@ -3,23 +3,30 @@ import type { TrackPoint } from './track-point.ts';
 
 /*
  * Field layout of one device's slot. Numbers in one Float64Array (stride F) and one Int32Array (stride
- * I); the place strings (shared H3 references) in one array (stride R); the rare or variable parts —
- * the cell centre's dwell per sector and a pending excursion — in sparse arrays by slot.
+ * I); the place strings (shared H3 references) in one array (stride R); the cell centre's dwell per
+ * place key inline for its first {@link DWELL_INLINE} keys (key as an index into the store's key
+ * table). The rare parts live in maps by slot: the GPS centre (most phones send no fixes), the
+ * dwell entries past the inline ones and a pending excursion.
  */
 const F_LAST_SEEN = 0;
 const F_START = 1;
 const F_C_LAST_TS = 2;
 /** Centre fields from its base: lastTs, lastLat, lastLng, wSum, latSum, lngSum. */
 const F_CELL = 3;
-const F_GPS = 9;
-const F_PLACE_LAT = 15;
-const F_PLACE_LNG = 16;
-const F_PREV_LAT = 17;
-const F_PREV_LNG = 18;
-const F_PREV_LAST_TS = 19;
+const CENTRE = 6;
+const F_PLACE_LAT = 9;
+const F_PLACE_LNG = 10;
+const F_PREV_LAT = 11;
+const F_PREV_LNG = 12;
+const F_PREV_LAST_TS = 13;
 /** NaN when the departure is not seen yet (null). */
-const F_PREV_DEPART = 20;
-const F = 21;
+const F_PREV_DEPART = 14;
+/** Closed dwell (ms) of the inline place keys. */
+const F_DWELL = 15;
+const F = F_DWELL + 2;
+
+/** Where the GPS centre sits among a device's numbers in {@link TrackColumns} (between the cell centre and the place). */
+const COL_GPS = F_CELL + CENTRE;
 
 const I_FLAGS = 0;
 const I_OUT_OF_ORDER = 1;
@@ -27,12 +34,18 @@ const I_EVENTS = 2;
 const I_OSC = 3;
 const I_CELL_N = 4;
 const I_GPS_N = 5;
-const I = 6;
+/** Key-table index of the inline place keys (-1: none). */
+const I_DWELL_KEY = 6;
+const I = I_DWELL_KEY + 2;
+
+/** Dwell entries kept inline in the slot; a cell centre rarely has more (the spill goes to an array). */
+const DWELL_INLINE = 2;
 
 const HAS_CAND = 1;
 const HAS_PLACE = 2;
 const HAS_PREV = 4;
 const PREV_GPS = 8;
+const HAS_EXC = 16;
 
 const R_LAST_H3 = 0;
 const R_CELL_KEY = 1;
@@ -41,7 +54,16 @@ const R_PREV_H3 = 3;
 const R = 4;
 
 /**
- * The trajectory states of every device, a slot each in flat typed arrays — about 250 bytes a
+ * Slots per chunk of the typed arrays. The store grows a chunk at a time: no copy of every slot into
+ * arrays twice the size (at a million devices a 200 MB copy beside the 100 MB it replaces, and up to
+ * half of it never used).
+ */
+const CHUNK_BITS = 14;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
+
+/**
+ * The trajectory states of every device, a slot each in flat typed arrays — about 260 bytes a
  * device, where the same state as objects ({@link DeviceTrackState}: a candidate, two centres, a
  * dwell record, the previous stay; ~20 boxed numbers) took about 1 KB and seven objects for the
  * garbage collector to mark at every full collection. The trajectory code itself works on
@@ -54,13 +76,22 @@ const R = 4;
  */
 export class TrackStore {
   readonly #slot = new Map<string, number>();
-  #f = new Float64Array(F * 1024);
-  #i = new Int32Array(I * 1024);
+  /** Numbers and integers of the slots, {@link CHUNK} slots per array. */
+  #f: Float64Array[] = [];
+  #i: Int32Array[] = [];
   readonly #r: (string | undefined)[] = [];
-  /** Cell centre's closed dwell per place key, flat [key, ms, key, ms, …], by slot. */
-  readonly #dwell: (unknown[] | undefined)[] = [];
-  /** Pending excursion points, by slot. */
-  readonly #exc: (TrackPoint[] | undefined)[] = [];
+  /**
+   * Place keys of the inline dwell entries: a cell centre's keys are the serving sectors' and omni
+   * cells' positions, a set bounded by the cell table (fixes keep no dwell).
+   */
+  readonly #keys: string[] = [];
+  readonly #keyIndex = new Map<string, number>();
+  /** Dwell entries past the inline ones, flat [key, ms, key, ms, …], by slot (rare: a map, not a slot each). */
+  readonly #dwell = new Map<number, unknown[]>();
+  /** GPS centre fields by slot, for the devices whose candidate has one (see {@link CENTRE}). */
+  readonly #gps = new Map<number, Float64Array>();
+  /** Pending excursion points, by slot (flag {@link HAS_EXC}; a few devices at a time). */
+  readonly #exc = new Map<number, TrackPoint[]>();
   #free: number[] = [];
   #top = 0;
 
@@ -97,19 +128,21 @@ export class TrackStore {
     const k = this.#slot.get(device);
     if (k === undefined) return;
     this.#slot.delete(device);
-    this.#dwell[k] = undefined;
-    this.#exc[k] = undefined;
+    this.#dwell.delete(k);
+    this.#gps.delete(k);
+    this.#exc.delete(k);
     this.#r.fill(undefined, R * k, R * k + R);
     this.#free.push(k);
   }
 
   clear(): void {
     this.#slot.clear();
-    this.#f = new Float64Array(F * 1024);
-    this.#i = new Int32Array(I * 1024);
+    this.#f = [];
+    this.#i = [];
     this.#r.length = 0;
-    this.#dwell.length = 0;
-    this.#exc.length = 0;
+    this.#dwell.clear();
+    this.#gps.clear();
+    this.#exc.clear();
     this.#free = [];
     this.#top = 0;
   }
@@ -120,27 +153,35 @@ export class TrackStore {
    */
   needsAdvance(device: string, now: number, cfg: TrackSettings): boolean {
     const k = this.#slot.get(device)!;
-    if (this.#exc[k] !== undefined) return true;
-    return (this.#i[I * k + I_FLAGS]! & HAS_CAND) !== 0 && now - this.#f[F * k + F_C_LAST_TS]! > cfg.maxGapMs;
+    const o = k & CHUNK_MASK;
+    const flags = this.#i[k >>> CHUNK_BITS]![I * o + I_FLAGS]!;
+    if ((flags & HAS_EXC) !== 0) return true;
+    return (flags & HAS_CAND) !== 0 && now - this.#f[k >>> CHUNK_BITS]![F * o + F_C_LAST_TS]! > cfg.maxGapMs;
   }
 
   /** `isIdle(state, now)` read from the slot: nothing a later event or trip could still need. */
   isIdle(device: string, now: number, cfg: TrackSettings): boolean {
     const k = this.#slot.get(device)!;
-    const flags = this.#i[I * k + I_FLAGS]!;
-    if ((flags & HAS_CAND) !== 0 || this.#exc[k] !== undefined) return false;
+    const o = k & CHUNK_MASK;
+    const flags = this.#i[k >>> CHUNK_BITS]![I * o + I_FLAGS]!;
+    if ((flags & (HAS_CAND | HAS_EXC)) !== 0) return false;
     if ((flags & HAS_PREV) === 0) return true;
-    const depart = this.#f[F * k + F_PREV_DEPART]!;
+    const depart = this.#f[k >>> CHUNK_BITS]![F * o + F_PREV_DEPART]!;
     return !Number.isNaN(depart) && now - depart > cfg.maxTripMs;
   }
 
-  /** Plain-data columns of every device, in iteration order, for checkpoints. */
+  /**
+   * Plain-data columns of every device, in iteration order, for checkpoints. The layout is that of
+   * the first compact version (21 numbers — the GPS centre's too — and 6 integers a device, every
+   * dwell entry in `dwell`),
+   * whatever the slots hold inline, so checkpoints read the same across versions.
+   */
   snapshot(): TrackColumns {
     const n = this.#slot.size;
     const cols: TrackColumns = {
       device: new Array<string>(n),
-      f: new Float64Array(F * n),
-      i: new Int32Array(I * n),
+      f: new Float64Array(COL_F * n),
+      i: new Int32Array(COL_I * n),
       r: new Array<string | null>(R * n),
       dwellN: new Uint32Array(n),
       dwell: [],
@@ -148,16 +189,30 @@ export class TrackStore {
     };
     let j = 0;
     for (const [device, k] of this.#slot) {
+      const f = this.#f[k >>> CHUNK_BITS]!, i = this.#i[k >>> CHUNK_BITS]!;
+      const fb = F * (k & CHUNK_MASK), ib = I * (k & CHUNK_MASK);
       cols.device[j] = device;
-      cols.f.set(this.#f.subarray(F * k, F * k + F), F * j);
-      cols.i.set(this.#i.subarray(I * k, I * k + I), I * j);
+      const cb = COL_F * j;
+      cols.f.set(f.subarray(fb, fb + COL_GPS), cb);
+      const g = this.#gps.get(k);
+      if (g) cols.f.set(g, cb + COL_GPS);
+      cols.f.set(f.subarray(fb + COL_GPS, fb + F_DWELL), cb + COL_GPS + CENTRE);
+      cols.i.set(i.subarray(ib, ib + COL_I), COL_I * j);
       for (let x = 0; x < R; x++) cols.r[R * j + x] = this.#r[R * k + x] ?? null;
-      const d = this.#dwell[k];
+      let m = 0;
+      for (let x = 0; x < DWELL_INLINE; x++) {
+        const key = i[ib + I_DWELL_KEY + x]!;
+        if (key < 0) break;
+        cols.dwell.push(this.#keys[key]!, f[fb + F_DWELL + x]!);
+        m++;
+      }
+      const d = this.#dwell.get(k);
       if (d) {
-        cols.dwellN[j] = d.length / 2;
+        m += d.length / 2;
         for (const v of d) cols.dwell.push(v as string | number);
       }
-      const e = this.#exc[k];
+      cols.dwellN[j] = m;
+      const e = this.#exc.get(k);
       if (e) cols.exc.push([j, e]);
       j++;
     }
@@ -168,53 +223,81 @@ export class TrackStore {
   restore(cols: TrackColumns): void {
     this.clear();
     const n = cols.device.length;
-    this.#grow(n);
     let d = 0;
     for (let j = 0; j < n; j++) {
       const k = this.#alloc();
       this.#slot.set(cols.device[j]!, k);
-      this.#f.set(cols.f.subarray(F * j, F * j + F), F * k);
-      this.#i.set(cols.i.subarray(I * j, I * j + I), I * k);
+      const f = this.#f[k >>> CHUNK_BITS]!, i = this.#i[k >>> CHUNK_BITS]!;
+      const fb = F * (k & CHUNK_MASK), ib = I * (k & CHUNK_MASK);
+      const cb = COL_F * j;
+      f.set(cols.f.subarray(cb, cb + COL_GPS), fb);
+      this.#storeGps(k, cols.f.subarray(cb + COL_GPS, cb + COL_GPS + CENTRE));
+      f.set(cols.f.subarray(cb + COL_GPS + CENTRE, cb + COL_F), fb + COL_GPS);
+      i.set(cols.i.subarray(COL_I * j, COL_I * j + COL_I), ib);
       for (let x = 0; x < R; x++) this.#r[R * k + x] = cols.r[R * j + x] ?? undefined;
       const m = cols.dwellN[j]!;
-      if (m > 0) this.#dwell[k] = cols.dwell.slice(d, (d += 2 * m)); // slice: exactly sized
+      this.#storeDwell(k, f, fb, i, ib, cols.dwell, d, m);
+      d += 2 * m;
     }
     // After clear() slots are handed out in order from 0: device j is in slot j.
-    for (const [j, e] of cols.exc) this.#exc[j] = e;
+    for (const [j, e] of cols.exc) {
+      this.#exc.set(j, e);
+      this.#i[j >>> CHUNK_BITS]![I * (j & CHUNK_MASK) + I_FLAGS]! |= HAS_EXC; // not set in checkpoints of the first compact version
+    }
   }
 
   #alloc(): number {
     const k = this.#free.pop();
     if (k !== undefined) return k;
-    this.#grow(this.#top + 1);
     const slot = this.#top++;
+    if ((slot & CHUNK_MASK) === 0) {
+      this.#f.push(new Float64Array(F * CHUNK));
+      this.#i.push(new Int32Array(I * CHUNK));
+    }
     for (let x = 0; x < R; x++) this.#r.push(undefined);
-    this.#dwell.push(undefined);
-    this.#exc.push(undefined);
     return slot;
   }
 
-  /** Room for `slots` slots (capacity doubles). */
-  #grow(slots: number): void {
-    if (F * slots <= this.#f.length) return;
-    let cap = this.#f.length / F;
-    while (cap < slots) cap *= 2;
-    const f = new Float64Array(F * cap);
-    f.set(this.#f);
-    this.#f = f;
-    const i = new Int32Array(I * cap);
-    i.set(this.#i);
-    this.#i = i;
+  /** Keeps a GPS centre's fields for slot `k` when any is set (the centre has points). */
+  #storeGps(k: number, g: Float64Array): void {
+    if (g.some((v) => v !== 0)) this.#gps.set(k, g.slice());
+    else this.#gps.delete(k);
+  }
+
+  /** The index of a place key in the key table. */
+  #key(key: string): number {
+    let x = this.#keyIndex.get(key);
+    if (x === undefined) {
+      x = this.#keys.length;
+      this.#keys.push(key);
+      this.#keyIndex.set(key, x);
+    }
+    return x;
+  }
+
+  /** Stores `m` dwell entries, flat from `flat[from]`: the first inline, the rest in a spill array. */
+  #storeDwell(k: number, f: Float64Array, fb: number, i: Int32Array, ib: number, flat: readonly unknown[], from: number, m: number): void {
+    for (let x = 0; x < DWELL_INLINE; x++) {
+      if (x < m) {
+        i[ib + I_DWELL_KEY + x] = this.#key(flat[from + 2 * x] as string);
+        f[fb + F_DWELL + x] = flat[from + 2 * x + 1] as number;
+      } else {
+        i[ib + I_DWELL_KEY + x] = -1;
+      }
+    }
+    if (m > DWELL_INLINE) this.#dwell.set(k, flat.slice(from + 2 * DWELL_INLINE, from + 2 * m)); // slice: exactly sized
+    else this.#dwell.delete(k);
   }
 
   #pack(s: DeviceTrackState, k: number): void {
-    const f = this.#f, i = this.#i, r = this.#r;
-    const fb = F * k, ib = I * k, rb = R * k;
+    const f = this.#f[k >>> CHUNK_BITS]!, i = this.#i[k >>> CHUNK_BITS]!, r = this.#r;
+    const fb = F * (k & CHUNK_MASK), ib = I * (k & CHUNK_MASK), rb = R * k;
     let flags = 0;
     f[fb + F_LAST_SEEN] = s.lastSeen;
     i[ib + I_OUT_OF_ORDER] = s.outOfOrder;
     const c = s.cand;
-    this.#dwell[k] = undefined;
+    let dwellN = 0;
+    let flat: unknown[] = NO_DWELL;
     if (c) {
       flags |= HAS_CAND;
       f[fb + F_START] = c.start;
@@ -223,20 +306,23 @@ export class TrackStore {
       i[ib + I_EVENTS] = c.events;
       i[ib + I_OSC] = c.oscillations;
       packCentre(c.cell, f, fb + F_CELL);
-      packCentre(c.gps, f, fb + F_GPS);
+      if (c.gps.n > 0 || c.gps.lastTs !== 0 || c.gps.wSum !== 0) {
+        const g = this.#gps.get(k) ?? new Float64Array(CENTRE);
+        packCentre(c.gps, g, 0);
+        this.#gps.set(k, g);
+      } else {
+        this.#gps.delete(k);
+      }
       i[ib + I_CELL_N] = c.cell.n;
       i[ib + I_GPS_N] = c.gps.n;
       r[rb + R_CELL_KEY] = c.cell.lastKey;
       if (c.cell.dwell) {
-        // Sized once: an array grown by push keeps room for ~40 values (168 bytes where 2–8 are used).
         const keys = Object.keys(c.cell.dwell);
-        if (keys.length > 0) {
-          const flat = new Array<unknown>(2 * keys.length);
-          for (let x = 0; x < keys.length; x++) {
-            flat[2 * x] = keys[x];
-            flat[2 * x + 1] = c.cell.dwell[keys[x]!];
-          }
-          this.#dwell[k] = flat;
+        dwellN = keys.length;
+        flat = new Array<unknown>(2 * keys.length);
+        for (let x = 0; x < keys.length; x++) {
+          flat[2 * x] = keys[x];
+          flat[2 * x + 1] = c.cell.dwell[keys[x]!];
         }
       }
       if (c.place) {
@@ -249,7 +335,9 @@ export class TrackStore {
       }
     } else {
       r[rb + R_LAST_H3] = r[rb + R_CELL_KEY] = r[rb + R_PLACE_H3] = undefined;
+      this.#gps.delete(k);
     }
+    this.#storeDwell(k, f, fb, i, ib, flat, 0, dwellN);
     const p = s.prev;
     if (p) {
       flags |= HAS_PREV;
@@ -262,22 +350,32 @@ export class TrackStore {
     } else {
       r[rb + R_PREV_H3] = undefined;
     }
+    if (s.exc.length > 0) {
+      flags |= HAS_EXC;
+      this.#exc.set(k, s.exc);
+    } else {
+      this.#exc.delete(k);
+    }
     i[ib + I_FLAGS] = flags;
-    this.#exc[k] = s.exc.length > 0 ? s.exc : undefined;
   }
 
   #unpack(device: string, k: number): DeviceTrackState {
-    const f = this.#f, i = this.#i, r = this.#r;
-    const fb = F * k, ib = I * k, rb = R * k;
+    const f = this.#f[k >>> CHUNK_BITS]!, i = this.#i[k >>> CHUNK_BITS]!, r = this.#r;
+    const fb = F * (k & CHUNK_MASK), ib = I * (k & CHUNK_MASK), rb = R * k;
     const flags = i[ib + I_FLAGS]!;
     let cand: Candidate | null = null;
     if (flags & HAS_CAND) {
       const cell = unpackCentre(f, fb + F_CELL, i[ib + I_CELL_N]!);
       cell.lastKey = r[rb + R_CELL_KEY];
-      const flat = this.#dwell[k];
-      if (flat) {
+      if (i[ib + I_DWELL_KEY]! >= 0) {
         const dwell: Record<string, number> = {};
-        for (let x = 0; x < flat.length; x += 2) dwell[flat[x] as string] = flat[x + 1] as number;
+        for (let x = 0; x < DWELL_INLINE; x++) {
+          const key = i[ib + I_DWELL_KEY + x]!;
+          if (key < 0) break;
+          dwell[this.#keys[key]!] = f[fb + F_DWELL + x]!;
+        }
+        const flat = this.#dwell.get(k);
+        if (flat) for (let x = 0; x < flat.length; x += 2) dwell[flat[x] as string] = flat[x + 1] as number;
         cell.dwell = dwell;
       }
       cand = {
@@ -285,7 +383,7 @@ export class TrackStore {
         lastTs: f[fb + F_C_LAST_TS]!,
         lastH3: r[rb + R_LAST_H3]!,
         cell,
-        gps: unpackCentre(f, fb + F_GPS, i[ib + I_GPS_N]!),
+        gps: unpackCentre(this.#gps.get(k) ?? NO_CENTRE, 0, i[ib + I_GPS_N]!),
         events: i[ib + I_EVENTS]!,
         oscillations: i[ib + I_OSC]!,
         place: flags & HAS_PLACE ? { h3: r[rb + R_PLACE_H3]!, lat: f[fb + F_PLACE_LAT]!, lng: f[fb + F_PLACE_LNG]! } : null,
@@ -303,12 +401,20 @@ export class TrackStore {
         hasGps: (flags & PREV_GPS) !== 0,
       };
     }
-    return { device, cand, exc: this.#exc[k]?.slice() ?? [], prev, lastSeen: f[fb + F_LAST_SEEN]!, outOfOrder: i[ib + I_OUT_OF_ORDER]! };
+    return { device, cand, exc: flags & HAS_EXC ? this.#exc.get(k)!.slice() : [], prev, lastSeen: f[fb + F_LAST_SEEN]!, outOfOrder: i[ib + I_OUT_OF_ORDER]! };
   }
 }
 
+const NO_DWELL: unknown[] = [];
+/** A centre with no point. */
+const NO_CENTRE = new Float64Array(CENTRE);
+
+/** Numbers and integers a device in {@link TrackColumns}: the slot's own fields before the inline dwell, and the GPS centre. */
+const COL_F = F_DWELL + CENTRE;
+const COL_I = I_DWELL_KEY;
+
 /**
- * {@link TrackStore} contents in columns (checkpoints): per device, {@link F} numbers, {@link I}
+ * {@link TrackStore} contents in columns (checkpoints): per device, {@link COL_F} numbers, {@link COL_I}
  * integers, {@link R} place strings (null: none) and `dwellN` [key, ms] pairs of the flat `dwell`;
  * `exc` lists the pending excursions by device index.
  */

@@ -4,6 +4,8 @@
  *
  * - `device_mcc`: each device's Mobile Country Code (non-identifying; tells inbound roamers apart)
  *   and when it was last seen (`last_seen`, the retention date: a device not seen for the age is purged);
+ *   one row per device, kept so by its only writer (`writeDeviceMcc`) rather than by a primary key,
+ *   whose index DuckDB holds in memory (~70 MB at a million devices; databases made before keep theirs);
  * - `device_cells`: per device and UTC day, the H3 cells (res 8) where it had located events — the
  *   evidence of people *in transit* (seen in a zone, no stay there); dated by `day_end`.
  * - `area_visitors`: devices present in a watched area per window by origin (live visitors; rows are
@@ -14,7 +16,7 @@
  */
 export const POPULATION_TABLES_SQL = `
 CREATE TABLE IF NOT EXISTS device_mcc (
-  device    VARCHAR PRIMARY KEY,
+  device    VARCHAR NOT NULL,
   mcc       VARCHAR NOT NULL,
   last_seen TIMESTAMPTZ
 );

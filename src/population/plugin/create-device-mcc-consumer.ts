@@ -1,4 +1,5 @@
 import type { DeviceConsumerFactory, DeviceWindow, StreamingDeviceConsumer } from '../../window/device-window.ts';
+import { hashString, PairSet } from '../engine/pair-set.ts';
 import type { DeviceMccRecord } from './device-mcc-record.ts';
 
 /** Name of the consumer: keys its outputs (and its empty state) in the pipeline. */
@@ -12,7 +13,9 @@ const DAY = 86_400_000;
  * the device is seen, with the window end as `seen`, so the store keeps `last_seen` and retention can
  * purge devices not seen for its age. The days already recorded are not checkpointed: after a restart
  * a device is recorded again and the store keeps the latest `last_seen` (`device_mcc` has `device` as
- * primary key), so the table is the same either way.
+ * primary key), so the table is the same either way. The devices recorded today are a set of 64-bit
+ * hashes ({@link PairSet}, 16 bytes a device, emptied when the day changes) rather than a map of
+ * device ids that kept every device ever seen.
  */
 export function createDeviceMccConsumer(): DeviceConsumerFactory<DeviceMccRecord> {
   return () => new DeviceMccConsumer();
@@ -20,8 +23,10 @@ export function createDeviceMccConsumer(): DeviceConsumerFactory<DeviceMccRecord
 
 class DeviceMccConsumer implements StreamingDeviceConsumer<DeviceMccRecord> {
   readonly name = DEVICE_MCC_CONSUMER;
-  /** device → UTC day last recorded. */
-  readonly #seen = new Map<string, number>();
+  /** Devices recorded on {@link #seenDay} (hashes of their ids). */
+  readonly #seen = new PairSet();
+  #seenDay = Number.NaN;
+  readonly #h: [number, number] = [0, 0];
   /** The window being closed: its end, its UTC day and its rows. */
   #windowEnd = 0;
   #day = 0;
@@ -34,8 +39,13 @@ class DeviceMccConsumer implements StreamingDeviceConsumer<DeviceMccRecord> {
   }
 
   onDevice(d: DeviceWindow): void {
-    if (d.mcc === undefined || this.#seen.get(d.device) === this.#day) return;
-    this.#seen.set(d.device, this.#day);
+    if (d.mcc === undefined) return;
+    if (this.#day !== this.#seenDay) {
+      this.#seen.clear();
+      this.#seenDay = this.#day;
+    }
+    const [hi, lo] = hashString(d.device, this.#h);
+    if (!this.#seen.add(hi, lo)) return;
     this.#out.push({ device: d.device, mcc: d.mcc, seen: this.#windowEnd });
   }
 
