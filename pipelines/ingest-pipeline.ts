@@ -351,6 +351,23 @@ export class IngestPipeline {
   }
 
   /**
+   * {@link finishWindows} one window at a time, called until it returns false: closes the next window
+   * still holding devices and emits its rows and device outputs, so the caller can store them before
+   * the next window is built (at a million devices each window's outputs are a few hundred MB of
+   * rows while buffered).
+   */
+  finishOneWindow(): boolean {
+    if (this.#windows) {
+      this.finish();
+      return false;
+    }
+    const rows: PresenceRow[] = [];
+    const more = this.#engine.flushOne(rows);
+    this.#emit(rows);
+    return more;
+  }
+
+  /**
    * End of a finite input, second step, called until it returns true: device consumers emit what is
    * still open for at most `maxDevices` devices each ({@link DeviceConsumer.finishSome}; a consumer
    * without it emits everything at its first call). The caller may store the outputs in between.

@@ -122,10 +122,10 @@ export async function runIngest(config: RunIngestConfig): Promise<IngestSummary>
     pipeline.finish();
     apply(await workers.take(0));
   } else {
-    // The last windows, then what the device consumers still hold (a million open stays at a
-    // million devices) in parts, each stored before the next is built: the end of a run is where
-    // its memory peaked when it came as one array.
-    pipeline.finishWindows();
+    // The last windows one at a time, then what the device consumers still hold (a million open
+    // stays at a million devices) in parts, each stored before the next is built: the end of a run
+    // is where its memory peaked when it came as one array.
+    while (pipeline.finishOneWindow()) await sink.flush();
     await sink.flush();
     while (!pipeline.finishConsumers(FINISH_DEVICES_PER_STEP)) await sink.flush();
   }

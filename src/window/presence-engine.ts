@@ -296,16 +296,27 @@ export class PresenceEngine {
 
   /** End of input: closes every window that still holds anything. */
   flush(): PresenceRow[] {
-    if (this.#pendingStart !== null) this.#runPendingDevicePass();
     const rows: PresenceRow[] = [];
-    const size = this.#cfg.windowMs;
-    let s = Number.isFinite(this.#closedUntil) ? this.#closedUntil : windowStart(this.#minTs, size);
-    while (this.#devices.size > 0) {
-      this.#closeWindow(s, s + size, rows, BOTH);
-      s += size;
-    }
-    if (Number.isFinite(s)) this.#closedUntil = Math.max(this.#closedUntil, s);
+    while (this.flushOne(rows));
     return rows;
+  }
+
+  /**
+   * {@link flush} one window at a time, so a caller can store each window's outputs before the next
+   * is built: closes the next window that still holds anything, its rows into `out`; false (nothing
+   * closed) once no device is held.
+   */
+  flushOne(out: PresenceRow[]): boolean {
+    if (this.#pendingStart !== null) this.#runPendingDevicePass();
+    const size = this.#cfg.windowMs;
+    const s = Number.isFinite(this.#closedUntil) ? this.#closedUntil : windowStart(this.#minTs, size);
+    if (this.#devices.size === 0) {
+      if (Number.isFinite(s)) this.#closedUntil = Math.max(this.#closedUntil, s);
+      return false;
+    }
+    this.#closeWindow(s, s + size, out, BOTH);
+    this.#closedUntil = Math.max(this.#closedUntil, s + size);
+    return true;
   }
 
   /**

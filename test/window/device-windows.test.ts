@@ -9,7 +9,7 @@ const cfg = { windowMs: 15 * M, latenessMs: 0, presenceTimeoutMs: 60 * M, resolu
 
 type Ev = [minute: number, device: string, h3: string, kind: string];
 
-function run(events: Ev[], collect: boolean, snapshotAt = -1) {
+function run(events: Ev[], collect: boolean, snapshotAt = -1, flushOneByOne = false) {
   const windows: { start: number; devices: DeviceWindow[] }[] = [];
   const onDeviceWindows = (s: number, _e: number, devices: DeviceWindow[]) => windows.push({ start: (s - T0) / M, devices });
   let engine = new PresenceEngine(collect ? { ...cfg, onDeviceWindows } : cfg);
@@ -23,7 +23,20 @@ function run(events: Ev[], collect: boolean, snapshotAt = -1) {
     engine.add({ ts: T0 + e[0] * M, device: e[1], h3: e[2], kind: e[3] });
     rows.push(...engine.advance(T0 + e[0] * M));
   });
-  rows.push(...engine.flush());
+  if (flushOneByOne) {
+    // The end of input one window at a time (as `ingest` stores each before the next): each call
+    // closes exactly one window.
+    for (;;) {
+      const before = windows.length;
+      const part: PresenceRow[] = [];
+      if (!engine.flushOne(part)) break;
+      if (collect) expect(windows.length).toBe(before + 1);
+      rows.push(...part);
+    }
+    expect(engine.flushOne(rows)).toBe(false);
+  } else {
+    rows.push(...engine.flush());
+  }
   return { rows, windows };
 }
 
@@ -60,6 +73,14 @@ describe('device windows (hand-computed)', () => {
     expect(b.windows).toEqual(a.windows);
   });
 
+  it('ends input one window at a time with the same rows and device windows as all at once', () => {
+    const whole = run(events, true);
+    const steps = run(events, true, -1, true);
+    expect(steps.rows).toEqual(whole.rows);
+    expect(steps.windows).toEqual(whole.windows);
+    expect(whole.windows.length).toBeGreaterThan(3); // several windows still open at the end
+  });
+
   it('collecting device windows changes no presence row', () => {
     expect(run(events, true).rows).toEqual(run(events, false).rows);
   });
@@ -78,6 +99,9 @@ describe('device windows (randomised): present and events rebuilt from device wi
         evs.push([t, `d${Math.floor(rnd() * 40)}`, `c${Math.floor(rnd() * 6)}`, kinds[Math.floor(rnd() * kinds.length)]!]);
       }
       const { rows, windows } = run(evs, true);
+      const steps = run(evs, true, -1, true);
+      expect(steps.rows).toEqual(rows);
+      expect(steps.windows).toEqual(windows);
       const present = new Map<string, number>();
       const evCount = new Map<string, number>();
       for (const w of windows) {
