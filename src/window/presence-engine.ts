@@ -3,6 +3,7 @@ import type { DeviceEvent, DeviceWindow } from './device-window.ts';
 import type { PresenceRow } from '../core/presence-row.ts';
 import { checkWindowConfig, windowStart, type WindowConfig } from './window-config.ts';
 import { EventPool } from './event-pool.ts';
+import { SlotIndex } from '../core/slot-index.ts';
 
 /**
  * Every device's state, a slot each in flat arrays (no object per device: at a million devices an
@@ -21,21 +22,17 @@ class DeviceSlots {
   readonly prevH3: (string | null)[] = [];
   /** The device's MCC (a non-identifying attribute of its events), when known. */
   readonly mcc: (string | undefined)[] = [];
-  /** The device id of each slot. */
-  readonly device: (string | undefined)[] = [];
   #free: number[] = [];
 
-  /** A slot for a new device with no previous event and no open event. */
-  alloc(device: string): number {
+  /** A slot for a new device with no previous event and no open event (its id is in the engine's {@link SlotIndex}). */
+  alloc(): number {
     let k = this.#free.pop();
     if (k === undefined) {
-      k = this.device.length;
+      k = this.prevH3.length;
       if (k === this.prevTs.length) this.#grow();
-      this.device.push(device);
       this.prevH3.push(null);
       this.mcc.push(undefined);
     } else {
-      this.device[k] = device;
       this.prevH3[k] = null;
       this.mcc[k] = undefined;
     }
@@ -46,7 +43,6 @@ class DeviceSlots {
   }
 
   free(k: number): void {
-    this.device[k] = undefined;
     this.prevH3[k] = null;
     this.mcc[k] = undefined;
     this.#free.push(k);
@@ -55,7 +51,7 @@ class DeviceSlots {
   clear(): void {
     this.prevTs = new Float64Array(1024);
     this.links = new Int32Array(3 * 1024);
-    this.prevH3.length = this.mcc.length = this.device.length = 0;
+    this.prevH3.length = this.mcc.length = 0;
     this.#free = [];
   }
 
@@ -181,7 +177,7 @@ export class PresenceEngine {
   readonly #cfg: WindowConfig;
   readonly #res: number;
   /** Device → its slot in {@link #slots}. */
-  readonly #devices = new Map<string, number>();
+  readonly #devices = new SlotIndex();
   readonly #slots = new DeviceSlots();
   readonly #pool = new EventPool();
   readonly #onDevices: DeviceWindowSink | null;
@@ -226,7 +222,7 @@ export class PresenceEngine {
     const slot = this.#pool.alloc(ev.ts, ev.h3, ev.kind, ev.at);
     let k = this.#devices.get(ev.device);
     if (k === undefined) {
-      k = this.#slots.alloc(ev.device);
+      k = this.#slots.alloc();
       this.#devices.set(ev.device, k);
     }
     this.#insert(k, slot);
@@ -465,7 +461,7 @@ export class PresenceEngine {
 
   /** A restored device's slot, with its previous event and MCC (no open event yet). */
   #restoreDevice(device: string, prevTs: number, prevH3: string | null, mcc: string | undefined): number {
-    const k = this.#slots.alloc(device);
+    const k = this.#slots.alloc();
     this.#slots.prevTs[k] = prevTs;
     this.#slots.prevH3[k] = prevH3;
     this.#slots.mcc[k] = mcc;

@@ -1,5 +1,6 @@
 import type { Candidate, Centre, DeviceTrackState, PreviousStay, TrackSettings } from './device-track.ts';
 import type { TrackPoint } from './track-point.ts';
+import { SlotIndex } from '../../core/slot-index.ts';
 
 /*
  * Field layout of one device's slot. Numbers in one Float64Array (stride F) and one Int32Array (stride
@@ -75,7 +76,7 @@ const CHUNK_MASK = CHUNK - 1;
  * outputs come in the same order.
  */
 export class TrackStore {
-  readonly #slot = new Map<string, number>();
+  readonly #slot = new SlotIndex();
   /** Numbers and integers of the slots, {@link CHUNK} slots per array. */
   #f: Float64Array[] = [];
   #i: Int32Array[] = [];

@@ -1,3 +1,7 @@
+import { fmix32 } from '../../core/fmix32.ts';
+
+export { fmix32 };
+
 /**
  * Plain-data state of a {@link PairSet}: two 32-bit lanes of every slot (0/0 = empty) and the
  * number of keys held. Typed arrays: `structuredClone` and `v8.serialize` carry them as one copy
@@ -128,12 +132,3 @@ export function hashString(s: string, out: [number, number] = [0, 0]): [number, 
   return out;
 }
 
-/** murmur3's 32-bit finaliser: every input bit flips each output bit with probability ~1/2. */
-export function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}

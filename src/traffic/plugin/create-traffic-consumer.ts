@@ -1,4 +1,5 @@
 import type { DeviceConsumerFactory, DeviceWindow, StreamingDeviceConsumer } from '../../window/device-window.ts';
+import { SlotIndex } from '../../core/slot-index.ts';
 import type { Hop } from '../engine/hop.ts';
 import { newHopTrack, pushHopEvent, type HopTrackState } from '../engine/hop-tracker.ts';
 import { resolveTrafficConfig, type ResolvedTrafficConfig, type TrafficConfig } from '../engine/traffic-config.ts';
@@ -40,7 +41,7 @@ class TrafficConsumer implements StreamingDeviceConsumer<Hop> {
    * Device → slot of its track in the arrays below: a track is two cell references and two times,
    * ~30 bytes in slots where an object with two boxed times took ~100 at a million devices.
    */
-  readonly #slot = new Map<string, number>();
+  readonly #slot = new SlotIndex();
   #prev: string[] = [];
   #cur: string[] = [];
   #enterTs = new Float64Array(1024);
