@@ -6,8 +6,8 @@ import { SlotIndex } from '../../core/slot-index.ts';
  * Field layout of one device's slot. Numbers in one Float64Array (stride F) and one Int32Array (stride
  * I); the place strings (shared H3 references) in one array (stride R); the cell centre's dwell per
  * place key inline for its first {@link DWELL_INLINE} keys (key as an index into the store's key
- * table). The rare parts live in maps by slot: the GPS centre (most phones send no fixes), the
- * dwell entries past the inline ones and a pending excursion.
+ * table). The GPS centre (most phones send no fixes) is in a slab of its own, by index; the rare
+ * parts live in maps by slot: the dwell entries past the inline ones and a pending excursion.
  */
 const F_LAST_SEEN = 0;
 const F_START = 1;
@@ -37,7 +37,9 @@ const I_CELL_N = 4;
 const I_GPS_N = 5;
 /** Key-table index of the inline place keys (-1: none). */
 const I_DWELL_KEY = 6;
-const I = I_DWELL_KEY + 2;
+/** The device's GPS centre in the store's {@link CentreSlab}, plus one (0: none). */
+const I_GPS = I_DWELL_KEY + 2;
+const I = I_GPS + 1;
 
 /** Dwell entries kept inline in the slot; a cell centre rarely has more (the spill goes to an array). */
 const DWELL_INLINE = 2;
@@ -89,8 +91,8 @@ export class TrackStore {
   readonly #keyIndex = new Map<string, number>();
   /** Dwell entries past the inline ones, flat [key, ms, key, ms, …], by slot (rare: a map, not a slot each). */
   readonly #dwell = new Map<number, unknown[]>();
-  /** GPS centre fields by slot, for the devices whose candidate has one (see {@link CENTRE}). */
-  readonly #gps = new Map<number, Float64Array>();
+  /** GPS centres of the devices whose candidate has one (see {@link CENTRE}, {@link I_GPS}). */
+  #gps = new CentreSlab();
   /** Pending excursion points, by slot (flag {@link HAS_EXC}; a few devices at a time). */
   readonly #exc = new Map<number, TrackPoint[]>();
   #free: number[] = [];
@@ -130,7 +132,7 @@ export class TrackStore {
     if (k === undefined) return;
     this.#slot.delete(device);
     this.#dwell.delete(k);
-    this.#gps.delete(k);
+    this.#releaseGps(this.#i[k >>> CHUNK_BITS]!, I * (k & CHUNK_MASK));
     this.#exc.delete(k);
     this.#r.fill(undefined, R * k, R * k + R);
     this.#free.push(k);
@@ -142,7 +144,7 @@ export class TrackStore {
     this.#i = [];
     this.#r.length = 0;
     this.#dwell.clear();
-    this.#gps.clear();
+    this.#gps = new CentreSlab();
     this.#exc.clear();
     this.#free = [];
     this.#top = 0;
@@ -195,8 +197,8 @@ export class TrackStore {
       cols.device[j] = device;
       const cb = COL_F * j;
       cols.f.set(f.subarray(fb, fb + COL_GPS), cb);
-      const g = this.#gps.get(k);
-      if (g) cols.f.set(g, cb + COL_GPS);
+      const g = i[ib + I_GPS]! - 1;
+      if (g >= 0) cols.f.set(this.#gps.chunk(g).subarray(this.#gps.base(g), this.#gps.base(g) + CENTRE), cb + COL_GPS);
       cols.f.set(f.subarray(fb + COL_GPS, fb + F_DWELL), cb + COL_GPS + CENTRE);
       cols.i.set(i.subarray(ib, ib + COL_I), COL_I * j);
       for (let x = 0; x < R; x++) cols.r[R * j + x] = this.#r[R * k + x] ?? null;
@@ -232,7 +234,12 @@ export class TrackStore {
       const fb = F * (k & CHUNK_MASK), ib = I * (k & CHUNK_MASK);
       const cb = COL_F * j;
       f.set(cols.f.subarray(cb, cb + COL_GPS), fb);
-      this.#storeGps(k, cols.f.subarray(cb + COL_GPS, cb + COL_GPS + CENTRE));
+      const g = cols.f.subarray(cb + COL_GPS, cb + COL_GPS + CENTRE);
+      if (g.some((v) => v !== 0)) {
+        const x = this.#gps.alloc();
+        i[ib + I_GPS] = x + 1;
+        this.#gps.chunk(x).set(g, this.#gps.base(x));
+      }
       f.set(cols.f.subarray(cb + COL_GPS + CENTRE, cb + COL_F), fb + COL_GPS);
       i.set(cols.i.subarray(COL_I * j, COL_I * j + COL_I), ib);
       for (let x = 0; x < R; x++) this.#r[R * k + x] = cols.r[R * j + x] ?? undefined;
@@ -259,10 +266,12 @@ export class TrackStore {
     return slot;
   }
 
-  /** Keeps a GPS centre's fields for slot `k` when any is set (the centre has points). */
-  #storeGps(k: number, g: Float64Array): void {
-    if (g.some((v) => v !== 0)) this.#gps.set(k, g.slice());
-    else this.#gps.delete(k);
+  /** Frees the GPS centre of the slot whose integers start at `i[ib]`, if it has one. */
+  #releaseGps(i: Int32Array, ib: number): void {
+    const g = i[ib + I_GPS]! - 1;
+    if (g < 0) return;
+    this.#gps.free(g);
+    i[ib + I_GPS] = 0;
   }
 
   /** The index of a place key in the key table. */
@@ -308,11 +317,14 @@ export class TrackStore {
       i[ib + I_OSC] = c.oscillations;
       packCentre(c.cell, f, fb + F_CELL);
       if (c.gps.n > 0 || c.gps.lastTs !== 0 || c.gps.wSum !== 0) {
-        const g = this.#gps.get(k) ?? new Float64Array(CENTRE);
-        packCentre(c.gps, g, 0);
-        this.#gps.set(k, g);
+        let g = i[ib + I_GPS]! - 1;
+        if (g < 0) {
+          g = this.#gps.alloc();
+          i[ib + I_GPS] = g + 1;
+        }
+        packCentre(c.gps, this.#gps.chunk(g), this.#gps.base(g));
       } else {
-        this.#gps.delete(k);
+        this.#releaseGps(i, ib);
       }
       i[ib + I_CELL_N] = c.cell.n;
       i[ib + I_GPS_N] = c.gps.n;
@@ -336,7 +348,7 @@ export class TrackStore {
       }
     } else {
       r[rb + R_LAST_H3] = r[rb + R_CELL_KEY] = r[rb + R_PLACE_H3] = undefined;
-      this.#gps.delete(k);
+      this.#releaseGps(i, ib);
     }
     this.#storeDwell(k, f, fb, i, ib, flat, 0, dwellN);
     const p = s.prev;
@@ -384,7 +396,9 @@ export class TrackStore {
         lastTs: f[fb + F_C_LAST_TS]!,
         lastH3: r[rb + R_LAST_H3]!,
         cell,
-        gps: unpackCentre(this.#gps.get(k) ?? NO_CENTRE, 0, i[ib + I_GPS_N]!),
+        gps: i[ib + I_GPS]! > 0
+          ? unpackCentre(this.#gps.chunk(i[ib + I_GPS]! - 1), this.#gps.base(i[ib + I_GPS]! - 1), i[ib + I_GPS_N]!)
+          : unpackCentre(NO_CENTRE, 0, i[ib + I_GPS_N]!),
         events: i[ib + I_EVENTS]!,
         oscillations: i[ib + I_OSC]!,
         place: flags & HAS_PLACE ? { h3: r[rb + R_PLACE_H3]!, lat: f[fb + F_PLACE_LAT]!, lng: f[fb + F_PLACE_LNG]! } : null,
@@ -407,6 +421,41 @@ export class TrackStore {
 }
 
 const NO_DWELL: unknown[] = [];
+
+/** Centres per chunk of a {@link CentreSlab}. */
+const SLAB_CHUNK = 4096;
+
+/**
+ * Time-weighted centres ({@link CENTRE} numbers each) in chunks of one Float64Array, handed out and
+ * taken back by index: a fifth of the devices of a simulated day send fixes, and a typed array of
+ * their own each cost ~200 bytes (the array, its buffer, the allocation, a map entry) for 48 of data.
+ */
+class CentreSlab {
+  readonly #chunks: Float64Array[] = [];
+  readonly #free: number[] = [];
+  #top = 0;
+
+  alloc(): number {
+    const x = this.#free.pop();
+    if (x !== undefined) return x;
+    if (this.#top % SLAB_CHUNK === 0) this.#chunks.push(new Float64Array(CENTRE * SLAB_CHUNK));
+    return this.#top++;
+  }
+
+  free(x: number): void {
+    this.#chunks[Math.floor(x / SLAB_CHUNK)]!.fill(0, this.base(x), this.base(x) + CENTRE);
+    this.#free.push(x);
+  }
+
+  /** The array holding centre `x`, from {@link base}. */
+  chunk(x: number): Float64Array {
+    return this.#chunks[Math.floor(x / SLAB_CHUNK)]!;
+  }
+
+  base(x: number): number {
+    return CENTRE * (x % SLAB_CHUNK);
+  }
+}
 /** A centre with no point. */
 const NO_CENTRE = new Float64Array(CENTRE);
 
