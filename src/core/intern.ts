@@ -24,8 +24,4 @@ export class Interner {
     this.#table.set(s, s);
     return s;
   }
-
-  get size(): number {
-    return this.#table.size;
-  }
 }

@@ -173,13 +173,14 @@ export class SlotIndex {
     if (slot < this.#hash.length) return;
     let n = this.#hash.length;
     while (n <= slot) n *= 2;
-    for (const name of ['hash', 'next', 'prev'] as const) {
-      const a = new Int32Array(n);
-      a.set(name === 'hash' ? this.#hash : name === 'next' ? this.#next : this.#prev);
-      if (name === 'hash') this.#hash = a;
-      else if (name === 'next') this.#next = a;
-      else this.#prev = a;
-    }
+    const grown = (a: Int32Array) => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
+    this.#hash = grown(this.#hash);
+    this.#next = grown(this.#next);
+    this.#prev = grown(this.#prev);
   }
 }
 

@@ -66,8 +66,8 @@ const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
 
 /**
- * The trajectory states of every device, a slot each in flat typed arrays — about 260 bytes a
- * device, where the same state as objects ({@link DeviceTrackState}: a candidate, two centres, a
+ * The trajectory states of every device, a slot each in flat typed arrays — 172 bytes a device
+ * (and 48 for a GPS centre), where the same state as objects ({@link DeviceTrackState}: a candidate, two centres, a
  * dwell record, the previous stay; ~20 boxed numbers) took about 1 KB and seven objects for the
  * garbage collector to mark at every full collection. The trajectory code itself works on
  * {@link DeviceTrackState} objects: {@link get} builds one for a device about to change (young,
@@ -176,8 +176,8 @@ export class TrackStore {
   /**
    * Plain-data columns of every device, in iteration order, for checkpoints. The layout is that of
    * the first compact version (21 numbers — the GPS centre's too — and 6 integers a device, every
-   * dwell entry in `dwell`),
-   * whatever the slots hold inline, so checkpoints read the same across versions.
+   * dwell entry in `dwell`), whatever the slots hold inline, so checkpoints read the same across
+   * versions.
    */
   snapshot(): TrackColumns {
     const n = this.#slot.size;

@@ -13,8 +13,8 @@ export async function ensurePopulationTables(conn: DuckDBConnection): Promise<vo
  * Upserts device MCCs (inside the caller's transaction, if any): a new device is inserted, a known
  * one keeps its MCC and moves `last_seen` forward. The rows go through an appender into a temporary
  * staging table, then one `UPDATE … FROM` and one `INSERT … SELECT`: the first window of a stream
- * holds every device at once (1.25 M in the soak), which statements of a few hundred bound VALUES took minutes
- * to write, inside the checkpoint that holds up publication.
+ * holds every device at once (1.25 M in the soak), which statements of a few hundred bound VALUES
+ * took minutes to write, inside the checkpoint that holds up publication.
  */
 export async function writeDeviceMcc(conn: DuckDBConnection, rows: readonly DeviceMccRecord[]): Promise<void> {
   if (rows.length === 0) return;

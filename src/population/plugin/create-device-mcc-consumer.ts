@@ -12,8 +12,8 @@ const DAY = 86_400_000;
  * population products (inbound roamers by country): once when first seen, then once per later UTC day
  * the device is seen, with the window end as `seen`, so the store keeps `last_seen` and retention can
  * purge devices not seen for its age. The days already recorded are not checkpointed: after a restart
- * a device is recorded again and the store keeps the latest `last_seen` (`device_mcc` has `device` as
- * primary key), so the table is the same either way. The devices recorded today are a set of 64-bit
+ * a device is recorded again and the store keeps the latest `last_seen` (its writer keeps one row per
+ * device), so the table is the same either way. The devices recorded today are a set of 64-bit
  * hashes ({@link PairSet}, 16 bytes a device, emptied when the day changes) rather than a map of
  * device ids that kept every device ever seen.
  */
