@@ -50,21 +50,30 @@ export async function processBatch(payload: EachBatchPayload, ctx: BatchContext)
   }
   let n = 0;
   let complete = true;
+  // Whether to go on (running, not sought elsewhere, partition still ours) and the processing time
+  // can change only across an await: they are read at the start and after each heartbeat, not per
+  // message (asking kafkajs whether a batch is stale builds a JSON key each time).
+  let live = isRunning() && !isStale() && table.isLive(st);
+  let msgNow = cfg.clock.now();
+  const pkey = partitionKey(st.topic, st.partition);
   for (const m of batch.messages) {
-    if (!isRunning() || isStale() || !table.isLive(st)) {
+    if (!live) {
       complete = false;
       break;
     }
     const off = BigInt(m.offset);
     if (off < st.nextOffset) continue;
     if (st.replayUntil >= 0n && off >= st.replayUntil) endReplay(st, ctx);
-    if (!processMessage(m, st, ctx, partitionOf)) return;
+    if (!processMessage(m, st, ctx, partitionOf, msgNow, pkey)) return;
     st.nextOffset = off + 1n;
     if (st.replayUntil < 0n) st.dirty = true;
     if ((++n & (STREAM_DEFAULTS.advanceEvery - 1)) === 0) {
-      st.pipeline.advance(cfg.clock.now());
+      msgNow = cfg.clock.now();
+      st.pipeline.advance(msgNow);
       if (st.replayUntil >= 0n) dropReplayed(st);
       await heartbeat();
+      live = isRunning() && !isStale() && table.isLive(st);
+      msgNow = cfg.clock.now();
     }
   }
   // Offsets not carried by a message (transaction markers) are consumed too.
@@ -115,7 +124,7 @@ function dropReplayed(st: PartitionState): void {
  * subscriber that belongs to another partition: the partition is then poisoned (never checkpointed
  * again, so nothing of the message lands) and the run stops with an error saying what to do.
  */
-function processMessage(m: KafkaMessage, st: PartitionState, ctx: BatchContext, partitionOf: ((imsi: string) => number) | null): boolean {
+function processMessage(m: KafkaMessage, st: PartitionState, ctx: BatchContext, partitionOf: ((imsi: string) => number) | null, now: number, pkey: string): boolean {
   const { cfg } = ctx;
   const position = `${st.partition}@${m.offset}`;
   const deadBefore = st.buffer.dead.length;
@@ -123,12 +132,12 @@ function processMessage(m: KafkaMessage, st: PartitionState, ctx: BatchContext, 
     st.pipeline.stats.payloads++;
     const env = readEnvelope(m.value ? m.value.toString('utf8') : '{}');
     if ('dl' in env) st.pipeline.processDeadLetter(env.dl);
-    else st.pipeline.processLocated(env.ev, env.source, env.position, env.input, cfg.clock.now());
+    else st.pipeline.processLocated(env.ev, env.source, env.position, env.input, now);
   } else {
     const key = m.key ? m.key.toString('utf8') : null;
     const owns = partitionOf ? (imsi: string) => imsi === key || partitionOf(imsi) === st.partition : undefined;
     const strays = st.pipeline.stats.strays;
-    st.pipeline.processMessage(decodeMessage(m.value, m.headers?.['content-type']?.toString()), st.topic, position, partitionKey(st.topic, st.partition), cfg.clock.now(), owns);
+    st.pipeline.processMessage(decodeMessage(m.value, m.headers?.['content-type']?.toString()), st.topic, position, pkey, now, owns);
     if (st.pipeline.stats.strays > strays) {
       st.poisoned = true;
       ctx.fatal(

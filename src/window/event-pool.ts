@@ -1,24 +1,40 @@
+import { SPILLED, StringIds } from '../core/string-ids.ts';
+
 /**
  * The open events of every device of a {@link PresenceEngine}, pooled and linked per device: each
- * slot's time and link side by side in one Float64Array, its (shared) cell, kind and finer-position
- * strings side by side in one array, so reading an event touches two cache lines. An event costs
- * ~40 bytes and no object of its own: at a million devices, each holding a window's worth of events
- * (~10 at twice a city's peak), that is ten million fewer objects (and as many boxed `ts` numbers)
- * to allocate, promote and mark than one object per event.
+ * slot's time and link side by side in one Float64Array, its cell, kind and finer-position strings
+ * as ids side by side in one Int32Array, so reading an event touches two cache lines. An event costs
+ * 28 bytes, off the JS heap, and no object of its own: at a million devices, each holding a window's
+ * worth of events (~10 at twice a city's peak), that is ten million fewer objects (and as many boxed
+ * `ts` numbers) to allocate, promote and mark than one object per event.
+ *
+ * Cells and kinds share one string table; finer positions (a sector's centre, or a fix's own cell)
+ * have their own, so fixes at ever new places fill only that one. A string a full table cannot take
+ * is kept in a map by slot, and leaves with its event.
  *
  * Slots are recycled through a free list threaded through the links; the arrays double when full.
  */
 export class EventPool {
   /** [ts, next] per slot. */
   #num: Float64Array;
-  /** [h3, kind, at] per slot. */
-  readonly #ref: (string | undefined)[] = [];
+  /** [h3, kind, at] per slot: ids of {@link #names} (h3, kind) and {@link #ats} (at), as {@link StringIds.store} writes them. */
+  #ids: Int32Array;
+  #names: StringIds;
+  #ats: StringIds;
+  readonly #max: { names?: number; ats?: number };
+  /** Strings the full tables could not take, by 3 * slot + field. */
+  readonly #spilled = new Map<number, string>();
   #free = -1;
   #top = 0;
   #live = 0;
 
-  constructor(capacity = 1024) {
+  /** `max`: bounds of the two string tables (defaults: {@link StringIds}', and 65,536 finer positions). */
+  constructor(capacity = 1024, max: { names?: number; ats?: number } = {}) {
     this.#num = new Float64Array(2 * capacity);
+    this.#ids = new Int32Array(3 * capacity);
+    this.#max = max;
+    this.#names = new StringIds(max.names);
+    this.#ats = new StringIds(max.ats ?? 1 << 16);
   }
 
   /** Events held. */
@@ -28,28 +44,26 @@ export class EventPool {
 
   /** A slot holding the event, linked to nothing (`next` = -1). */
   alloc(ts: number, h3: string, kind: string, at: string | undefined): number {
-    kind = internKind(kind);
     let slot = this.#free;
-    const ref = this.#ref;
     if (slot >= 0) {
       this.#free = this.#num[2 * slot + 1]!;
-      ref[3 * slot] = h3;
-      ref[3 * slot + 1] = kind;
-      ref[3 * slot + 2] = at;
     } else {
       slot = this.#top++;
       if (2 * slot === this.#num.length) this.#grow();
-      ref.push(h3, kind, at);
     }
+    this.#names.store(this.#ids, 3 * slot, h3, this.#spilled);
+    this.#names.store(this.#ids, 3 * slot + 1, kind, this.#spilled);
+    this.#ats.store(this.#ids, 3 * slot + 2, at, this.#spilled);
     this.#num[2 * slot] = ts;
     this.#num[2 * slot + 1] = -1;
     this.#live++;
     return slot;
   }
 
-  /** Returns a slot to the pool (drops its finer position, which may be a fix's own string). */
+  /** Returns a slot to the pool (and any of its strings a full table could not take). */
   free(slot: number): void {
-    this.#ref[3 * slot + 2] = undefined;
+    if (this.#spilled.size > 0) for (let x = 3 * slot; x < 3 * slot + 2; x++) if (this.#ids[x] === SPILLED) this.#spilled.delete(x);
+    this.#ats.store(this.#ids, 3 * slot + 2, undefined, this.#spilled);
     this.#num[2 * slot + 1] = this.#free;
     this.#free = slot;
     this.#live--;
@@ -69,21 +83,24 @@ export class EventPool {
   }
 
   h3(slot: number): string {
-    return this.#ref[3 * slot]!;
+    return this.#names.load(this.#ids, 3 * slot, this.#spilled)!;
   }
 
   kind(slot: number): string {
-    return this.#ref[3 * slot + 1]!;
+    return this.#names.load(this.#ids, 3 * slot + 1, this.#spilled)!;
   }
 
   at(slot: number): string | undefined {
-    return this.#ref[3 * slot + 2];
+    return this.#ats.load(this.#ids, 3 * slot + 2, this.#spilled);
   }
 
   /** Forgets every event. */
   clear(): void {
     this.#num = new Float64Array(2048);
-    this.#ref.length = 0;
+    this.#ids = new Int32Array(3072);
+    this.#names = new StringIds(this.#max.names);
+    this.#ats = new StringIds(this.#max.ats ?? 1 << 16);
+    this.#spilled.clear();
     this.#free = -1;
     this.#top = 0;
     this.#live = 0;
@@ -93,20 +110,8 @@ export class EventPool {
     const num = new Float64Array(this.#num.length * 2);
     num.set(this.#num);
     this.#num = num;
+    const ids = new Int32Array(this.#ids.length * 2);
+    ids.set(this.#ids);
+    this.#ids = ids;
   }
-}
-
-/** Every kind seen so far (a handful: attach, tau, handover, …), to their one shared string. */
-const KINDS = new Map<string, string>();
-
-/**
- * The shared copy of an event kind: each decoded record carries its own copy of "handover" or "tau"
- * (24–32 bytes), which the pool would otherwise keep for every open event. Kinds are free text in
- * the contract, so past 256 distinct ones the rest are kept as they come.
- */
-function internKind(kind: string): string {
-  const k = KINDS.get(kind);
-  if (k !== undefined) return k;
-  if (KINDS.size < 256) KINDS.set(kind, kind);
-  return kind;
 }

@@ -3,7 +3,9 @@ import type { DeviceEvent, DeviceWindow } from './device-window.ts';
 import type { PresenceRow } from '../core/presence-row.ts';
 import { checkWindowConfig, windowStart, type WindowConfig } from './window-config.ts';
 import { EventPool } from './event-pool.ts';
+import { IntStack } from '../core/int-stack.ts';
 import { SlotIndex } from '../core/slot-index.ts';
+import { NO_ID, StringIds } from '../core/string-ids.ts';
 
 /**
  * Every device's state, a slot each in flat arrays (no object per device: at a million devices an
@@ -18,24 +20,26 @@ class DeviceSlots {
   prevTs = new Float64Array(1024);
   /** [head, tail, n] per slot: first and last open event's pool slot (-1 when none), and how many. */
   links = new Int32Array(3 * 1024);
-  /** Where the previous event holds the device, or null (none, or a detach). */
-  readonly prevH3: (string | null)[] = [];
-  /** The device's MCC (a non-identifying attribute of its events), when known. */
-  readonly mcc: (string | undefined)[] = [];
-  #free: number[] = [];
+  /**
+   * [prevH3, mcc] per slot as ids of {@link #strs} ({@link StringIds.store}): where the previous event
+   * holds the device (none: no event yet, or a detach), and the device's MCC (a non-identifying
+   * attribute of its events) when known.
+   */
+  #str = new Int32Array(2 * 1024);
+  readonly #strs = new StringIds();
+  /** The strings the full table could not take, by 2 * slot + field. */
+  readonly #spilled = new Map<number, string>();
+  #top = 0;
+  readonly #free = new IntStack();
 
   /** A slot for a new device with no previous event and no open event (its id is in the engine's {@link SlotIndex}). */
   alloc(): number {
     let k = this.#free.pop();
-    if (k === undefined) {
-      k = this.prevH3.length;
+    if (k < 0) {
+      k = this.#top++;
       if (k === this.prevTs.length) this.#grow();
-      this.prevH3.push(null);
-      this.mcc.push(undefined);
-    } else {
-      this.prevH3[k] = null;
-      this.mcc[k] = undefined;
     }
+    this.#str[2 * k] = this.#str[2 * k + 1] = NO_ID;
     this.prevTs[k] = -Infinity;
     this.links[3 * k] = this.links[3 * k + 1] = -1;
     this.links[3 * k + 2] = 0;
@@ -43,16 +47,34 @@ class DeviceSlots {
   }
 
   free(k: number): void {
-    this.prevH3[k] = null;
-    this.mcc[k] = undefined;
+    this.#strs.store(this.#str, 2 * k, undefined, this.#spilled);
+    this.#strs.store(this.#str, 2 * k + 1, undefined, this.#spilled);
     this.#free.push(k);
+  }
+
+  prevH3(k: number): string | null {
+    return this.#strs.load(this.#str, 2 * k, this.#spilled) ?? null;
+  }
+
+  setPrevH3(k: number, h3: string | null): void {
+    this.#strs.store(this.#str, 2 * k, h3 ?? undefined, this.#spilled);
+  }
+
+  mcc(k: number): string | undefined {
+    return this.#strs.load(this.#str, 2 * k + 1, this.#spilled);
+  }
+
+  setMcc(k: number, mcc: string | undefined): void {
+    this.#strs.store(this.#str, 2 * k + 1, mcc, this.#spilled);
   }
 
   clear(): void {
     this.prevTs = new Float64Array(1024);
     this.links = new Int32Array(3 * 1024);
-    this.prevH3.length = this.mcc.length = 0;
-    this.#free = [];
+    this.#str = new Int32Array(2 * 1024);
+    this.#spilled.clear();
+    this.#top = 0;
+    this.#free.clear();
   }
 
   #grow(): void {
@@ -62,6 +84,9 @@ class DeviceSlots {
     const l = new Int32Array(this.links.length * 2);
     l.set(this.links);
     this.links = l;
+    const r = new Int32Array(this.#str.length * 2);
+    r.set(this.#str);
+    this.#str = r;
   }
 }
 
@@ -226,7 +251,7 @@ export class PresenceEngine {
       this.#devices.set(ev.device, k);
     }
     this.#insert(k, slot);
-    if (ev.mcc !== undefined) this.#slots.mcc[k] = ev.mcc;
+    if (ev.mcc !== undefined) this.#slots.setMcc(k, ev.mcc);
     if (ev.ts < this.#minTs) this.#minTs = ev.ts;
     return true;
   }
@@ -348,7 +373,7 @@ export class PresenceEngine {
       const head = links[3 * d]!;
       const n = links[3 * d + 2]!;
       const prevTs = slots.prevTs[d]!;
-      const prevH3 = slots.prevH3[d]!;
+      const prevH3 = slots.prevH3(d);
       // The open events in this window: the first k of the list; `after` is the first one past it.
       let k = 0;
       let after = head;
@@ -427,7 +452,7 @@ export class PresenceEngine {
         }
       }
       if (tally && best >= 0) bucket(cells[best]!).present++;
-      if (collect) sink.device(deviceWindow(device, s, e, best >= 0 ? cells[best]! : null, nCells, pool, head, k, slots.mcc[d]));
+      if (collect) sink.device(deviceWindow(device, s, e, best >= 0 ? cells[best]! : null, nCells, pool, head, k, slots.mcc(d)));
       cells.fill(null, 0, nCells);
       seen.fill(null, 0, nSeen);
       if (!mutate) continue;
@@ -443,7 +468,7 @@ export class PresenceEngine {
       const lastTs = pool.ts(last);
       const lastH3 = pool.kind(last) === DETACH ? null : pool.h3(last);
       slots.prevTs[d] = lastTs;
-      slots.prevH3[d] = lastH3;
+      slots.setPrevH3(d, lastH3);
       pool.free(last);
       links[3 * d] = after;
       links[3 * d + 2] = n - k;
@@ -463,8 +488,8 @@ export class PresenceEngine {
   #restoreDevice(device: string, prevTs: number, prevH3: string | null, mcc: string | undefined): number {
     const k = this.#slots.alloc();
     this.#slots.prevTs[k] = prevTs;
-    this.#slots.prevH3[k] = prevH3;
-    this.#slots.mcc[k] = mcc;
+    this.#slots.setPrevH3(k, prevH3);
+    this.#slots.setMcc(k, mcc);
     this.#devices.set(device, k);
     return k;
   }
@@ -513,8 +538,8 @@ export class PresenceEngine {
       held.device[i] = device;
       const prevTs = slots.prevTs[d]!;
       held.prevTs[i] = Number.isFinite(prevTs) ? prevTs : NaN;
-      held.prevH3[i] = code(slots.prevH3[d]);
-      held.mcc[i] = code(slots.mcc[d]);
+      held.prevH3[i] = code(slots.prevH3(d));
+      held.mcc[i] = code(slots.mcc(d));
       let k = 0;
       for (let q = links[3 * d]!; q >= 0; q = pool.next(q), k++, j++) {
         held.ts[j] = pool.ts(q);

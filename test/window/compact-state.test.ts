@@ -91,15 +91,29 @@ function runMobility(evs: LocatedEvent[], windowMs: number, restart?: (c: Device
 describe('compact per-device state', () => {
   it('trajectory: the slot store gives back every state it was given, and the consumer emits what the object map did, in the same order', () => {
     fc.assert(
-      fc.property(dayArb, fc.constantFrom(5, 15, 60), (day, windowMin) => {
+      fc.property(dayArb, fc.constantFrom(5, 15, 60), fc.constantFrom(undefined, 0, 3), (day, windowMin, maxStrings) => {
         const evs = dayEvents(day);
-        const store = new TrackStore();
+        // A string table of 0 or 3 places puts some or every place string and dwell key in the spill maps.
+        const store = new TrackStore({ maxStrings });
         const expected = referenceMobility(evs, windowMin * M, (tracks) => {
           for (const s of tracks.values()) {
             store.set(s);
             expect(normal(store.get(s.device)!)).toEqual(normal(s));
             expect(store.isIdle(s.device, s.lastSeen + 60 * M, cfg)).toBe(isIdle(s, s.lastSeen + 60 * M, cfg));
           }
+          // Through its own checkpoint columns too.
+          const copy = new TrackStore({ maxStrings });
+          copy.restore(store.snapshot());
+          for (const s of tracks.values()) expect(normal(copy.get(s.device)!)).toEqual(normal(s));
+          // Devices deleted give their slots (and spilled strings) back; the others keep theirs.
+          const gone = [...tracks.keys()].filter((_, j) => j % 2 === 0);
+          for (const d of gone) copy.delete(d);
+          for (const s of tracks.values()) {
+            if (gone.includes(s.device)) expect(copy.has(s.device)).toBe(false);
+            else expect(normal(copy.get(s.device)!)).toEqual(normal(s));
+          }
+          for (const d of gone) copy.set(tracks.get(d)!);
+          for (const s of tracks.values()) expect(normal(copy.get(s.device)!)).toEqual(normal(s));
         });
         expect(store.size).toBeGreaterThan(0);
         expect(runMobility(evs, windowMin * M)).toEqual(expected);

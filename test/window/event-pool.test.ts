@@ -28,6 +28,30 @@ describe('EventPool', () => {
     expect(pool.size).toBe(3);
   });
 
+  it('with string tables too small for its cells, kinds and positions, keeps every value through allocs, frees and growth', () => {
+    for (const max of [{ names: 0, ats: 0 }, { names: 3, ats: 2 }, {}]) {
+      const r = mulberry32(11);
+      const pool = new EventPool(4, max);
+      const ref = new Map<number, [number, string, string, string | undefined]>();
+      for (let i = 0; i < 5000; i++) {
+        const live = [...ref.keys()];
+        if (live.length > 0 && r() < 0.45) {
+          const slot = live[Math.floor(r() * live.length)]!;
+          pool.free(slot);
+          expect(pool.at(slot)).toBeUndefined();
+          ref.delete(slot);
+        } else {
+          const v: [number, string, string, string | undefined] = [i, `c${Math.floor(r() * 8)}`, ['tau', 'fix', 'detach'][Math.floor(r() * 3)]!, r() < 0.5 ? `f${Math.floor(r() * 50)}` : undefined];
+          const slot = pool.alloc(...v);
+          expect(ref.has(slot)).toBe(false);
+          ref.set(slot, v);
+        }
+        if (i % 97 === 0) for (const [slot, v] of ref) expect([pool.ts(slot), pool.h3(slot), pool.kind(slot), pool.at(slot)]).toEqual(v);
+      }
+      expect(pool.size).toBe(ref.size);
+    }
+  });
+
   it('an engine run through snapshots (v8 structured clone, as checkpoints) every 97 events equals one run straight through, and holds only the open windows events', () => {
     const r = mulberry32(5);
     const events: { ts: number; device: string; h3: string; kind: string; at?: string }[] = [];

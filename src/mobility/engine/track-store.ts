@@ -1,12 +1,14 @@
 import type { Candidate, Centre, DeviceTrackState, PreviousStay, TrackSettings } from './device-track.ts';
 import type { TrackPoint } from './track-point.ts';
+import { IntStack } from '../../core/int-stack.ts';
 import { SlotIndex } from '../../core/slot-index.ts';
+import { NO_ID, StringIds } from '../../core/string-ids.ts';
 
 /*
  * Field layout of one device's slot. Numbers in one Float64Array (stride F) and one Int32Array (stride
- * I); the place strings (shared H3 references) in one array (stride R); the cell centre's dwell per
- * place key inline for its first {@link DWELL_INLINE} keys (key as an index into the store's key
- * table). The GPS centre (most phones send no fixes) is in a slab of its own, by index; the rare
+ * I); the place strings (H3 cells, a sector's position) as ids into the store's string table among
+ * the integers; the cell centre's dwell per place key inline for its first {@link DWELL_INLINE} keys
+ * (key as an id too). The GPS centre (most phones send no fixes) is in a slab of its own, by index; the rare
  * parts live in maps by slot: the dwell entries past the inline ones and a pending excursion.
  */
 const F_LAST_SEEN = 0;
@@ -39,7 +41,9 @@ const I_GPS_N = 5;
 const I_DWELL_KEY = 6;
 /** The device's GPS centre in the store's {@link CentreSlab}, plus one (0: none). */
 const I_GPS = I_DWELL_KEY + 2;
-const I = I_GPS + 1;
+/** The R place strings, as {@link StringIds.store} writes them (spilled ones by R * slot + field). */
+const I_R = I_GPS + 1;
+const I = I_R + 4;
 
 /** Dwell entries kept inline in the slot; a cell centre rarely has more (the spill goes to an array). */
 const DWELL_INLINE = 2;
@@ -66,8 +70,8 @@ const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
 
 /**
- * The trajectory states of every device, a slot each in flat typed arrays — 172 bytes a device
- * (and 48 for a GPS centre), where the same state as objects ({@link DeviceTrackState}: a candidate, two centres, a
+ * The trajectory states of every device, a slot each in flat typed arrays — 188 bytes a device
+ * (and 48 for a GPS centre), nothing on the JS heap but the device's id, where the same state as objects ({@link DeviceTrackState}: a candidate, two centres, a
  * dwell record, the previous stay; ~20 boxed numbers) took about 1 KB and seven objects for the
  * garbage collector to mark at every full collection. The trajectory code itself works on
  * {@link DeviceTrackState} objects: {@link get} builds one for a device about to change (young,
@@ -82,21 +86,29 @@ export class TrackStore {
   /** Numbers and integers of the slots, {@link CHUNK} slots per array. */
   #f: Float64Array[] = [];
   #i: Int32Array[] = [];
-  readonly #r: (string | undefined)[] = [];
   /**
-   * Place keys of the inline dwell entries: a cell centre's keys are the serving sectors' and omni
-   * cells' positions, a set bounded by the cell table (fixes keep no dwell).
+   * The place strings of the slots and the keys of the inline dwell entries: H3 cells of events and
+   * stays, and a cell centre's keys (the serving sectors' and omni cells' positions, a set bounded by
+   * the cell table; fixes keep no dwell).
    */
-  readonly #keys: string[] = [];
-  readonly #keyIndex = new Map<string, number>();
+  #strs: StringIds;
+  readonly #maxStrings: number | undefined;
+  /** Place strings the full string table could not take, by R * slot + field. */
+  readonly #spilled = new Map<number, string>();
   /** Dwell entries past the inline ones, flat [key, ms, key, ms, …], by slot (rare: a map, not a slot each). */
   readonly #dwell = new Map<number, unknown[]>();
   /** GPS centres of the devices whose candidate has one (see {@link CENTRE}, {@link I_GPS}). */
   #gps = new CentreSlab();
   /** Pending excursion points, by slot (flag {@link HAS_EXC}; a few devices at a time). */
   readonly #exc = new Map<number, TrackPoint[]>();
-  #free: number[] = [];
+  #free = new IntStack();
   #top = 0;
+
+  /** `maxStrings`: bound of the string table (default {@link StringIds}'); past it strings go to a map. */
+  constructor({ maxStrings }: { maxStrings?: number } = {}) {
+    this.#maxStrings = maxStrings;
+    this.#strs = new StringIds(maxStrings);
+  }
 
   get size(): number {
     return this.#slot.size;
@@ -134,7 +146,8 @@ export class TrackStore {
     this.#dwell.delete(k);
     this.#releaseGps(this.#i[k >>> CHUNK_BITS]!, I * (k & CHUNK_MASK));
     this.#exc.delete(k);
-    this.#r.fill(undefined, R * k, R * k + R);
+    const i = this.#i[k >>> CHUNK_BITS]!, ib = I * (k & CHUNK_MASK);
+    for (let x = 0; x < R; x++) this.#setStr(i, ib, k, x, undefined);
     this.#free.push(k);
   }
 
@@ -142,11 +155,12 @@ export class TrackStore {
     this.#slot.clear();
     this.#f = [];
     this.#i = [];
-    this.#r.length = 0;
+    this.#strs = new StringIds(this.#maxStrings);
+    this.#spilled.clear();
     this.#dwell.clear();
     this.#gps = new CentreSlab();
     this.#exc.clear();
-    this.#free = [];
+    this.#free.clear();
     this.#top = 0;
   }
 
@@ -201,12 +215,12 @@ export class TrackStore {
       if (g >= 0) cols.f.set(this.#gps.chunk(g).subarray(this.#gps.base(g), this.#gps.base(g) + CENTRE), cb + COL_GPS);
       cols.f.set(f.subarray(fb + COL_GPS, fb + F_DWELL), cb + COL_GPS + CENTRE);
       cols.i.set(i.subarray(ib, ib + COL_I), COL_I * j);
-      for (let x = 0; x < R; x++) cols.r[R * j + x] = this.#r[R * k + x] ?? null;
+      for (let x = 0; x < R; x++) cols.r[R * j + x] = this.#str(i, ib, k, x) ?? null;
       let m = 0;
       for (let x = 0; x < DWELL_INLINE; x++) {
         const key = i[ib + I_DWELL_KEY + x]!;
         if (key < 0) break;
-        cols.dwell.push(this.#keys[key]!, f[fb + F_DWELL + x]!);
+        cols.dwell.push(this.#strs.str(key), f[fb + F_DWELL + x]!);
         m++;
       }
       const d = this.#dwell.get(k);
@@ -242,7 +256,7 @@ export class TrackStore {
       }
       f.set(cols.f.subarray(cb + COL_GPS + CENTRE, cb + COL_F), fb + COL_GPS);
       i.set(cols.i.subarray(COL_I * j, COL_I * j + COL_I), ib);
-      for (let x = 0; x < R; x++) this.#r[R * k + x] = cols.r[R * j + x] ?? undefined;
+      for (let x = 0; x < R; x++) this.#setStr(i, ib, k, x, cols.r[R * j + x] ?? undefined);
       const m = cols.dwellN[j]!;
       this.#storeDwell(k, f, fb, i, ib, cols.dwell, d, m);
       d += 2 * m;
@@ -256,14 +270,24 @@ export class TrackStore {
 
   #alloc(): number {
     const k = this.#free.pop();
-    if (k !== undefined) return k;
+    if (k >= 0) return k;
     const slot = this.#top++;
     if ((slot & CHUNK_MASK) === 0) {
       this.#f.push(new Float64Array(F * CHUNK));
-      this.#i.push(new Int32Array(I * CHUNK));
+      const i = new Int32Array(I * CHUNK);
+      for (let b = 0; b < i.length; b += I) i.fill(NO_ID, b + I_R, b + I_R + R);
+      this.#i.push(i);
     }
-    for (let x = 0; x < R; x++) this.#r.push(undefined);
     return slot;
+  }
+
+  /** Place string `x` of slot `k` (integers from `i[ib]`). */
+  #str(i: Int32Array, ib: number, k: number, x: number): string | undefined {
+    return this.#strs.load(i, ib + I_R + x, this.#spilled, R * k + x);
+  }
+
+  #setStr(i: Int32Array, ib: number, k: number, x: number, v: string | undefined): void {
+    this.#strs.store(i, ib + I_R + x, v, this.#spilled, R * k + x);
   }
 
   /** Frees the GPS centre of the slot whose integers start at `i[ib]`, if it has one. */
@@ -274,34 +298,27 @@ export class TrackStore {
     i[ib + I_GPS] = 0;
   }
 
-  /** The index of a place key in the key table. */
-  #key(key: string): number {
-    let x = this.#keyIndex.get(key);
-    if (x === undefined) {
-      x = this.#keys.length;
-      this.#keys.push(key);
-      this.#keyIndex.set(key, x);
-    }
-    return x;
-  }
-
-  /** Stores `m` dwell entries, flat from `flat[from]`: the first inline, the rest in a spill array. */
+  /**
+   * Stores `m` dwell entries, flat from `flat[from]`: up to {@link DWELL_INLINE} inline (fewer when the
+   * string table is full and a key is new), the rest in a spill array.
+   */
   #storeDwell(k: number, f: Float64Array, fb: number, i: Int32Array, ib: number, flat: readonly unknown[], from: number, m: number): void {
+    let q = 0;
     for (let x = 0; x < DWELL_INLINE; x++) {
-      if (x < m) {
-        i[ib + I_DWELL_KEY + x] = this.#key(flat[from + 2 * x] as string);
+      const id = x < m && q === x ? this.#strs.id(flat[from + 2 * x] as string) : -1;
+      i[ib + I_DWELL_KEY + x] = id;
+      if (id >= 0) {
         f[fb + F_DWELL + x] = flat[from + 2 * x + 1] as number;
-      } else {
-        i[ib + I_DWELL_KEY + x] = -1;
+        q++;
       }
     }
-    if (m > DWELL_INLINE) this.#dwell.set(k, flat.slice(from + 2 * DWELL_INLINE, from + 2 * m)); // slice: exactly sized
+    if (m > q) this.#dwell.set(k, flat.slice(from + 2 * q, from + 2 * m)); // slice: exactly sized
     else this.#dwell.delete(k);
   }
 
   #pack(s: DeviceTrackState, k: number): void {
-    const f = this.#f[k >>> CHUNK_BITS]!, i = this.#i[k >>> CHUNK_BITS]!, r = this.#r;
-    const fb = F * (k & CHUNK_MASK), ib = I * (k & CHUNK_MASK), rb = R * k;
+    const f = this.#f[k >>> CHUNK_BITS]!, i = this.#i[k >>> CHUNK_BITS]!;
+    const fb = F * (k & CHUNK_MASK), ib = I * (k & CHUNK_MASK);
     let flags = 0;
     f[fb + F_LAST_SEEN] = s.lastSeen;
     i[ib + I_OUT_OF_ORDER] = s.outOfOrder;
@@ -312,7 +329,7 @@ export class TrackStore {
       flags |= HAS_CAND;
       f[fb + F_START] = c.start;
       f[fb + F_C_LAST_TS] = c.lastTs;
-      r[rb + R_LAST_H3] = c.lastH3;
+      this.#setStr(i, ib, k, R_LAST_H3, c.lastH3);
       i[ib + I_EVENTS] = c.events;
       i[ib + I_OSC] = c.oscillations;
       packCentre(c.cell, f, fb + F_CELL);
@@ -328,7 +345,7 @@ export class TrackStore {
       }
       i[ib + I_CELL_N] = c.cell.n;
       i[ib + I_GPS_N] = c.gps.n;
-      r[rb + R_CELL_KEY] = c.cell.lastKey;
+      this.#setStr(i, ib, k, R_CELL_KEY, c.cell.lastKey);
       if (c.cell.dwell) {
         const keys = Object.keys(c.cell.dwell);
         dwellN = keys.length;
@@ -342,12 +359,14 @@ export class TrackStore {
         flags |= HAS_PLACE;
         f[fb + F_PLACE_LAT] = c.place.lat;
         f[fb + F_PLACE_LNG] = c.place.lng;
-        r[rb + R_PLACE_H3] = c.place.h3;
+        this.#setStr(i, ib, k, R_PLACE_H3, c.place.h3);
       } else {
-        r[rb + R_PLACE_H3] = undefined;
+        this.#setStr(i, ib, k, R_PLACE_H3, undefined);
       }
     } else {
-      r[rb + R_LAST_H3] = r[rb + R_CELL_KEY] = r[rb + R_PLACE_H3] = undefined;
+      this.#setStr(i, ib, k, R_LAST_H3, undefined);
+      this.#setStr(i, ib, k, R_CELL_KEY, undefined);
+      this.#setStr(i, ib, k, R_PLACE_H3, undefined);
       this.#releaseGps(i, ib);
     }
     this.#storeDwell(k, f, fb, i, ib, flat, 0, dwellN);
@@ -359,9 +378,9 @@ export class TrackStore {
       f[fb + F_PREV_LNG] = p.lng;
       f[fb + F_PREV_LAST_TS] = p.lastTs;
       f[fb + F_PREV_DEPART] = p.departTs ?? NaN;
-      r[rb + R_PREV_H3] = p.h3;
+      this.#setStr(i, ib, k, R_PREV_H3, p.h3);
     } else {
-      r[rb + R_PREV_H3] = undefined;
+      this.#setStr(i, ib, k, R_PREV_H3, undefined);
     }
     if (s.exc.length > 0) {
       flags |= HAS_EXC;
@@ -373,19 +392,19 @@ export class TrackStore {
   }
 
   #unpack(device: string, k: number): DeviceTrackState {
-    const f = this.#f[k >>> CHUNK_BITS]!, i = this.#i[k >>> CHUNK_BITS]!, r = this.#r;
-    const fb = F * (k & CHUNK_MASK), ib = I * (k & CHUNK_MASK), rb = R * k;
+    const f = this.#f[k >>> CHUNK_BITS]!, i = this.#i[k >>> CHUNK_BITS]!;
+    const fb = F * (k & CHUNK_MASK), ib = I * (k & CHUNK_MASK);
     const flags = i[ib + I_FLAGS]!;
     let cand: Candidate | null = null;
     if (flags & HAS_CAND) {
       const cell = unpackCentre(f, fb + F_CELL, i[ib + I_CELL_N]!);
-      cell.lastKey = r[rb + R_CELL_KEY];
-      if (i[ib + I_DWELL_KEY]! >= 0) {
+      cell.lastKey = this.#str(i, ib, k, R_CELL_KEY);
+      if (i[ib + I_DWELL_KEY]! >= 0 || this.#dwell.has(k)) {
         const dwell: Record<string, number> = {};
         for (let x = 0; x < DWELL_INLINE; x++) {
           const key = i[ib + I_DWELL_KEY + x]!;
           if (key < 0) break;
-          dwell[this.#keys[key]!] = f[fb + F_DWELL + x]!;
+          dwell[this.#strs.str(key)] = f[fb + F_DWELL + x]!;
         }
         const flat = this.#dwell.get(k);
         if (flat) for (let x = 0; x < flat.length; x += 2) dwell[flat[x] as string] = flat[x + 1] as number;
@@ -394,21 +413,21 @@ export class TrackStore {
       cand = {
         start: f[fb + F_START]!,
         lastTs: f[fb + F_C_LAST_TS]!,
-        lastH3: r[rb + R_LAST_H3]!,
+        lastH3: this.#str(i, ib, k, R_LAST_H3)!,
         cell,
         gps: i[ib + I_GPS]! > 0
           ? unpackCentre(this.#gps.chunk(i[ib + I_GPS]! - 1), this.#gps.base(i[ib + I_GPS]! - 1), i[ib + I_GPS_N]!)
           : unpackCentre(NO_CENTRE, 0, i[ib + I_GPS_N]!),
         events: i[ib + I_EVENTS]!,
         oscillations: i[ib + I_OSC]!,
-        place: flags & HAS_PLACE ? { h3: r[rb + R_PLACE_H3]!, lat: f[fb + F_PLACE_LAT]!, lng: f[fb + F_PLACE_LNG]! } : null,
+        place: flags & HAS_PLACE ? { h3: this.#str(i, ib, k, R_PLACE_H3)!, lat: f[fb + F_PLACE_LAT]!, lng: f[fb + F_PLACE_LNG]! } : null,
       };
     }
     let prev: PreviousStay | null = null;
     if (flags & HAS_PREV) {
       const depart = f[fb + F_PREV_DEPART]!;
       prev = {
-        h3: r[rb + R_PREV_H3]!,
+        h3: this.#str(i, ib, k, R_PREV_H3)!,
         lat: f[fb + F_PREV_LAT]!,
         lng: f[fb + F_PREV_LNG]!,
         lastTs: f[fb + F_PREV_LAST_TS]!,
@@ -432,12 +451,12 @@ const SLAB_CHUNK = 4096;
  */
 class CentreSlab {
   readonly #chunks: Float64Array[] = [];
-  readonly #free: number[] = [];
+  readonly #free = new IntStack();
   #top = 0;
 
   alloc(): number {
     const x = this.#free.pop();
-    if (x !== undefined) return x;
+    if (x >= 0) return x;
     if (this.#top % SLAB_CHUNK === 0) this.#chunks.push(new Float64Array(CENTRE * SLAB_CHUNK));
     return this.#top++;
   }

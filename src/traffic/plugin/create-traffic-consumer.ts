@@ -1,5 +1,7 @@
 import type { DeviceConsumerFactory, DeviceWindow, StreamingDeviceConsumer } from '../../window/device-window.ts';
+import { IntStack } from '../../core/int-stack.ts';
 import { SlotIndex } from '../../core/slot-index.ts';
+import { StringIds } from '../../core/string-ids.ts';
 import type { Hop } from '../engine/hop.ts';
 import { newHopTrack, pushHopEvent, type HopTrackState } from '../engine/hop-tracker.ts';
 import { resolveTrafficConfig, type ResolvedTrafficConfig, type TrafficConfig } from '../engine/traffic-config.ts';
@@ -38,15 +40,19 @@ class TrafficConsumer implements StreamingDeviceConsumer<Hop> {
   readonly name = TRAFFIC_CONSUMER;
   readonly #cfg: ResolvedTrafficConfig;
   /**
-   * Device → slot of its track in the arrays below: a track is two cell references and two times,
-   * ~30 bytes in slots where an object with two boxed times took ~100 at a million devices.
+   * Device → slot of its track in the arrays below: a track is two cells (ids of {@link #strs}; ''
+   * for none) and two times, 24 bytes off the JS heap where an object with two boxed times took ~100
+   * at a million devices.
    */
   readonly #slot = new SlotIndex();
-  #prev: string[] = [];
-  #cur: string[] = [];
+  /** [prev, cur] per slot, as {@link StringIds.store} writes them (spilled ones by position). */
+  #cells = new Int32Array(2 * 1024);
+  #strs = new StringIds();
+  readonly #spilled = new Map<number, string>();
   #enterTs = new Float64Array(1024);
   #lastTs = new Float64Array(1024);
-  #free: number[] = [];
+  #top = 0;
+  readonly #free = new IntStack();
   /** The track being fed, unpacked (one object, reused: hops copy its values). */
   readonly #scratch: HopTrackState = newHopTrack('');
   /** Hops of the window being closed, and its end. */
@@ -74,8 +80,8 @@ class TrafficConsumer implements StreamingDeviceConsumer<Hop> {
       s.enterTs = NaN;
       s.lastTs = -Infinity;
     } else {
-      s.prev = this.#prev[k]!;
-      s.cur = this.#cur[k]!;
+      s.prev = this.#cell(2 * k);
+      s.cur = this.#cell(2 * k + 1);
       s.enterTs = this.#enterTs[k]!;
       s.lastTs = this.#lastTs[k]!;
     }
@@ -91,9 +97,10 @@ class TrafficConsumer implements StreamingDeviceConsumer<Hop> {
     // device's own in sequence (not a sort of every device held, per window).
     out.sort((a, b) => (a.device < b.device ? -1 : a.device > b.device ? 1 : 0));
     for (const [id, k] of this.#slot) {
-      if (windowEnd - this.#lastTs[k]! > this.#cfg.idleMs || this.#cur[k] === '') {
+      if (windowEnd - this.#lastTs[k]! > this.#cfg.idleMs || this.#cell(2 * k + 1) === '') {
         this.#slot.delete(id);
-        this.#prev[k] = this.#cur[k] = '';
+        this.#strs.store(this.#cells, 2 * k, '', this.#spilled);
+        this.#strs.store(this.#cells, 2 * k + 1, '', this.#spilled);
         this.#free.push(k);
       }
     }
@@ -107,8 +114,8 @@ class TrafficConsumer implements StreamingDeviceConsumer<Hop> {
     let j = 0;
     for (const [id, k] of this.#slot) {
       cols.device[j] = id;
-      cols.prev[j] = this.#prev[k]!;
-      cols.cur[j] = this.#cur[k]!;
+      cols.prev[j] = this.#cell(2 * k);
+      cols.cur[j] = this.#cell(2 * k + 1);
       cols.enterTs[j] = this.#enterTs[k]!;
       cols.lastTs[j] = this.#lastTs[k]!;
       j++;
@@ -119,11 +126,13 @@ class TrafficConsumer implements StreamingDeviceConsumer<Hop> {
   /** Restores columns, or the list of {@link HopTrackState}s of earlier versions (`enterTs` null for NaN in those written as JSON). */
   restore(state: unknown): void {
     this.#slot.clear();
-    this.#prev = [];
-    this.#cur = [];
+    this.#cells = new Int32Array(2 * 1024);
+    this.#strs = new StringIds();
+    this.#spilled.clear();
     this.#enterTs = new Float64Array(1024);
     this.#lastTs = new Float64Array(1024);
-    this.#free = [];
+    this.#top = 0;
+    this.#free.clear();
     const tracks: HopTrackState[] = [];
     if (Array.isArray(state)) {
       for (const s of state as (Omit<HopTrackState, 'enterTs'> & { enterTs: number | null })[]) tracks.push({ ...s, enterTs: s.enterTs ?? NaN });
@@ -138,20 +147,25 @@ class TrafficConsumer implements StreamingDeviceConsumer<Hop> {
     }
   }
 
+  #cell(at: number): string {
+    return this.#strs.load(this.#cells, at, this.#spilled)!;
+  }
+
   #store(k: number, s: HopTrackState): void {
-    this.#prev[k] = s.prev;
-    this.#cur[k] = s.cur;
+    this.#strs.store(this.#cells, 2 * k, s.prev, this.#spilled);
+    this.#strs.store(this.#cells, 2 * k + 1, s.cur, this.#spilled);
     this.#enterTs[k] = s.enterTs;
     this.#lastTs[k] = s.lastTs;
   }
 
   #alloc(): number {
     const k = this.#free.pop();
-    if (k !== undefined) return k;
-    const slot = this.#prev.length;
-    this.#prev.push('');
-    this.#cur.push('');
+    if (k >= 0) return k;
+    const slot = this.#top++;
     if (slot === this.#lastTs.length) {
+      const c = new Int32Array(4 * slot);
+      c.set(this.#cells);
+      this.#cells = c;
       const e = new Float64Array(2 * slot);
       e.set(this.#enterTs);
       this.#enterTs = e;
