@@ -1,5 +1,5 @@
-#!/usr/bin/env node
-// Thin launcher: the CLI is TypeScript run directly by Node's type stripping (Node >= 22.18). The
+#!/usr/bin/env -S node --max-semi-space-size=16
+// Thin launcher (its Node flags: bin/node-flags.js): the CLI is TypeScript run directly by Node's type stripping (Node >= 22.18). The
 // version is checked before any .ts file is imported, so an old Node prints one line instead of
 // ERR_UNKNOWN_FILE_EXTENSION.
 import { requireNode } from './node-version.js';

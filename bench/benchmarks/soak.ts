@@ -162,7 +162,7 @@ export const soak: Benchmark = {
     const feed = await startSoakFeed({ brokers: kafka.brokers, topic, partitions: 4, subscribers, rate, speed, eventStart, recordsPerMessage: RECORDS_PER_MESSAGE, places });
     const child = spawn(
       process.execPath,
-      [BIN, 'stream', '--topics', topic, '--group', `g-${topic}`, '--cells', cells, '--db', db, '--areas', areas, '--http', '127.0.0.1:0', '--exit-when-idle', '20s', '--no-handoff', '--dead-letter-topic', '', '--log-format', 'json'],
+      [...ctx.nodeFlags, BIN, 'stream', '--topics', topic, '--group', `g-${topic}`, '--cells', cells, '--db', db, '--areas', areas, '--http', '127.0.0.1:0', '--exit-when-idle', '20s', '--no-handoff', '--dead-letter-topic', '', '--log-format', 'json'],
       // glibc's malloc: two arenas instead of 8 per core (the stream's native memory is DuckDB's and
       // Buffers; more arenas only fragment), as README "Configuration" recommends for `stream`.
       { env: { MALLOC_ARENA_MAX: '2', ...process.env, CITYPULSE_KEY: ctx.key, CITYPULSE_BROKERS: kafka.brokers.join(','), CITYPULSE_KEY_DIR: join(dir, 'keys') }, stdio: ['ignore', 'pipe', 'pipe'] },

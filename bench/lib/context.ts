@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { RunMeasurement } from './result.ts';
 import { runChild } from './run-child.ts';
 import { SIZE_PRESETS, type Size, type SizePreset } from './sizes.ts';
+import { NODE_FLAGS } from '../../bin/node-flags.js';
 
 /** Everything a benchmark needs from the runner. */
 export interface BenchContext {
@@ -40,7 +41,9 @@ const BENCH_KEY = 'c1b0b0e5c1b0b0e5c1b0b0e5c1b0b0e5c1b0b0e5c1b0b0e5c1b0b0e5c1b0b
 export function createContext(o: ContextOptions): BenchContext {
   const dirs = { root: o.root, inputs: join(o.root, 'inputs'), tmp: join(o.root, 'tmp'), logs: join(o.root, 'logs'), profiles: join(o.root, 'profiles') };
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const nodeFlags = o.profile ? ['--cpu-prof', `--cpu-prof-dir=${dirs.profiles}`] : [];
+  // Children run Node as citypulse's launchers do (bin/node-flags.js), so a measured task sees the V8
+  // settings a user's `citypulse …` gets.
+  const nodeFlags = [...NODE_FLAGS, ...(o.profile ? ['--cpu-prof', `--cpu-prof-dir=${dirs.profiles}`] : [])];
   let n = 0;
   return {
     size: o.size,

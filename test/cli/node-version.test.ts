@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { NODE_FLAGS } from '../../bin/node-flags.js';
 import { nodeVersionProblem } from '../../bin/node-version.js';
 import { ROOT } from '../support/cli.ts';
 
@@ -24,9 +25,20 @@ describe('the Node version check', () => {
 
   it('npm start goes through the checking launcher, which runs jobs/main.ts', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; bin: Record<string, string> };
-    expect(pkg.scripts.start).toBe('node bin/start.js');
+    expect(pkg.scripts.start).toBe(`node ${NODE_FLAGS.join(' ')} bin/start.js`);
     expect(readFileSync(join(ROOT, 'bin/start.js'), 'utf8')).toMatch(/requireNode\(\);\s*await import\('\.\.\/jobs\/main\.ts'\)/);
     expect(pkg.bin.citypulse).toBe('bin/citypulse.js');
+  });
+
+  it('every launcher runs Node with the flags of bin/node-flags.js', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(NODE_FLAGS).toEqual(['--max-semi-space-size=16']);
+    expect(pkg.scripts.citypulse).toBe(`node ${NODE_FLAGS.join(' ')} bin/citypulse.js`);
+    expect(readFileSync(join(ROOT, 'bin/citypulse.js'), 'utf8').split('\n')[0]).toBe(`#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}`);
+    // Executed directly, as an installed bin or `npx citypulse` is, the shebang's flags reach V8.
+    const r = spawnSync(join(ROOT, 'bin/citypulse.js'), ['--version'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PATH: `${join(process.execPath, '..')}:${process.env.PATH}` } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('0.1.0\n');
   });
 
   it.skipIf(!hasOldNode)(`really run with ${OLD_NODE} (${oldNodeVersion}): one line, exit 1, no stack`, () => {

@@ -31,7 +31,7 @@ import { MOBILITY_FLAGS, MOBILITY_FLAGS_HELP, mobilityFromFlags } from '../flags
 import { MOBILITY_TABLES } from '../../mobility/duckdb/mobility-schema.ts';
 
 /** DuckDB's memory_limit under `ingest` unless --duckdb-memory says otherwise. */
-const DEFAULT_INGEST_DUCKDB_MEMORY = '256MiB';
+const DEFAULT_INGEST_DUCKDB_MEMORY = '128MiB';
 
 const HELP = `Usage: citypulse ingest --from FILE|- --cells CSV --db FILE [options]
 
@@ -59,9 +59,10 @@ ${PIPELINE_FLAGS_HELP}
                            this one). The result is the same row for row (the trajectory layer's
                            hourly OD rows come as per-worker partials, as per partition under
                            stream: sum them). Measured gains: README "Performance".
-  --duckdb-memory SIZE     most memory DuckDB's buffers hold (its memory_limit; default 256MiB):
+  --duckdb-memory SIZE     most memory DuckDB's buffers hold (its memory_limit; default 128MiB):
                            ingest only appends, and DuckDB's own default (80 % of RAM) let its
-                           cache add ~100 MiB to the peak at 250k devices for no speed
+                           cache add ~100 MiB to the peak at 250k devices for no speed; 256MiB
+                           added ~65 MiB at a million devices, also for no speed
 ${ALERT_FLAGS_HELP}
 ${LEDGER_FLAGS_HELP}
 ${MOBILITY_FLAGS_HELP}
