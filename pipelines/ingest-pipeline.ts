@@ -368,6 +368,17 @@ export class IngestPipeline {
   }
 
   /**
+   * End of a finite input, after the last window closed ({@link finishOneWindow} returned false):
+   * gives back the memory that only the input needed — the window engine's device slots and events,
+   * the pseudonym cache — before the device consumers emit what they still hold, where the run's
+   * memory would otherwise peak. Later records would still be processed correctly (more slowly).
+   */
+  releaseInputState(): void {
+    this.#engine.releaseMemory();
+    this.#pseudo?.releaseCache();
+  }
+
+  /**
    * End of a finite input, second step, called until it returns true: device consumers emit what is
    * still open for at most `maxDevices` devices each ({@link DeviceConsumer.finishSome}; a consumer
    * without it emits everything at its first call). The caller may store the outputs in between.

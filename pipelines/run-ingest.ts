@@ -127,6 +127,7 @@ export async function runIngest(config: RunIngestConfig): Promise<IngestSummary>
     // is where its memory peaked when it came as one array.
     while (pipeline.finishOneWindow()) await sink.flush();
     await sink.flush();
+    pipeline.releaseInputState();
     while (!pipeline.finishConsumers(FINISH_DEVICES_PER_STEP)) await sink.flush();
   }
   await sink.flush();

@@ -102,11 +102,15 @@ export class SlotIndex {
     return true;
   }
 
+  /** Forgets every id and gives the arrays' memory back. */
   clear(): void {
     this.#table = new Int32Array(MIN_TABLE);
     this.#mask = MIN_TABLE - 1;
     this.#size = 0;
     this.#key.length = 0;
+    this.#hash = new Int32Array(256);
+    this.#next = new Int32Array(256);
+    this.#prev = new Int32Array(256);
     this.#head = this.#tail = -1;
   }
 

@@ -47,6 +47,15 @@ export class Pseudonymiser {
     this.#rotateEveryMs = config.rotateEveryMs;
   }
 
+  /**
+   * Empties the pseudonym cache and gives its memory back (~35 MB at a million subscribers): for the
+   * end of a finite input. Pseudonyms stay the same; they are only computed again if asked for.
+   */
+  releaseCache(): void {
+    this.#cache.clear();
+    this.#numeric.release();
+  }
+
   /** True when pseudonyms rotate (`rotateEveryMs`): a subscriber's id then depends on the event time. */
   get rotates(): boolean {
     return this.#rotateEveryMs !== undefined;
@@ -143,6 +152,15 @@ class ImsiCache {
 
   clear(): void {
     this.#hi.fill(0);
+    this.#ids = [];
+  }
+
+  /** {@link clear}, and back to the initial size. */
+  release(): void {
+    this.#hi = new Uint32Array(1024);
+    this.#lo = new Uint32Array(1024);
+    this.#val = new Int32Array(1024);
+    this.#mask = 1023;
     this.#ids = [];
   }
 

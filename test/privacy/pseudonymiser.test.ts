@@ -40,5 +40,9 @@ describe('Pseudonymiser cache', () => {
     const first = imsis.map((i) => p.pseudonym(i));
     expect(imsis.map((i) => p.pseudonym(i))).toEqual(first);
     for (let i = 0; i < imsis.length; i += 997) expect(first[i]).toBe(expected(imsis[i]!));
+    // Released (the end of a finite input), the cache starts small again and gives the same pseudonyms.
+    p.releaseCache();
+    expect(imsis.map((i) => p.pseudonym(i))).toEqual(first);
+    expect(p.pseudonym('not digits')).toBe(expected('not digits'));
   });
 });

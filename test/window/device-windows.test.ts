@@ -81,6 +81,31 @@ describe('device windows (hand-computed)', () => {
     expect(whole.windows.length).toBeGreaterThan(3); // several windows still open at the end
   });
 
+  it('releaseMemory gives nothing back while devices are held, and after the end of input leaves an engine that counts later events as a fresh one does', () => {
+    const engine = new PresenceEngine(cfg);
+    for (const e of events) engine.add({ ts: T0 + e[0] * M, device: e[1], h3: e[2], kind: e[3] });
+    engine.releaseMemory(); // devices held: a no-op
+    expect(engine.deviceCount).toBe(2);
+    const rows = engine.flush();
+    expect(rows).toEqual(run(events, false).rows);
+    engine.releaseMemory();
+    expect(engine.deviceCount).toBe(0);
+    const later: Ev[] = events.map(([m, d, h, k]) => [m + 600, d, h, k]);
+    const fresh = new PresenceEngine(cfg);
+    fresh.advance(engine.closedUntil);
+    const feed = (en: PresenceEngine) => {
+      const out: PresenceRow[] = [];
+      for (const e of later) {
+        expect(en.add({ ts: T0 + e[0] * M, device: e[1], h3: e[2], kind: e[3] })).toBe(true);
+        out.push(...en.advance(T0 + e[0] * M));
+      }
+      return [...out, ...en.flush()];
+    };
+    const again = feed(engine);
+    expect(again.length).toBeGreaterThan(0);
+    expect(again).toEqual(feed(fresh));
+  });
+
   it('collecting device windows changes no presence row', () => {
     expect(run(events, true).rows).toEqual(run(events, false).rows);
   });
