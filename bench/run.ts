@@ -23,6 +23,7 @@ import { benchKafka, type BenchKafka } from './lib/kafka.ts';
 import type { BenchResult } from './lib/result.ts';
 import { SIZES, type Size } from './lib/sizes.ts';
 import { formatTable } from './lib/table.ts';
+import { quietKafkajsTimerWarnings } from '../src/core/quiet-kafkajs-warnings.ts';
 
 const BENCHMARKS: Record<BenchmarkName, Benchmark> = {
   file_ingest: fileIngest,
@@ -71,6 +72,7 @@ Writes bench/results/latest.json and bench/results/<time>-<size>.json; scratch u
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 async function main(): Promise<number> {
+  quietKafkajsTimerWarnings(); // the runner publishes its topics with kafkajs
   const { values } = parseArgs({
     options: {
       size: { type: 'string', default: 'small' },

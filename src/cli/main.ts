@@ -3,6 +3,7 @@ import { createCommands, type CliApp } from './commands/index.ts';
 import { describeError } from './describe-error.ts';
 import { createCliLogger } from './log/create-cli-logger.ts';
 import { isLogFormat, LOG_FORMATS, type LogFormat } from '../core/log/log-format.ts';
+import { quietKafkajsTimerWarnings } from '../core/quiet-kafkajs-warnings.ts';
 
 const VERSION = '0.1.0';
 
@@ -108,14 +109,7 @@ export async function runFromProcess(app: CliApp = {}): Promise<void> {
     if (err.code === 'EPIPE') process.exit(0);
     throw err;
   });
-  // kafkajs schedules timers with negative delays on Node ≥ 23 (harmless, clamped to 1 ms); keep
-  // every other warning.
-  const builtin = process.listeners('warning');
-  process.removeAllListeners('warning');
-  process.on('warning', (w) => {
-    if (w.name === 'TimeoutNegativeWarning') return;
-    for (const l of builtin) l(w);
-  });
+  quietKafkajsTimerWarnings();
   const lf = extractLogFormat(process.argv.slice(2), process.env);
   const log = createCliLogger({ stream: process.stderr, format: 'error' in lf ? 'text' : lf.format });
   const controller = new AbortController();
