@@ -9,7 +9,9 @@ import { StreamStore } from '../src/outputs/duckdb/stream-store.ts';
 import { Checkpointer, type CheckpointEffects } from './stream/checkpointer.ts';
 import { splitPartitionKey, partitionKey } from './stream/partition-state.ts';
 import { PartitionTable } from './stream/partition-table.ts';
-import { processBatch, type BatchContext } from './stream/process-batch.ts';
+import { applyReport, processBatch, type BatchContext } from './stream/process-batch.ts';
+import { PartitionWorkers } from './stream/partition-workers.ts';
+import { isLocal } from './stream/partition-state.ts';
 import { restorePartition } from './stream/restore-partition.ts';
 import { EndOffsets, createStreamStatus } from './stream/stream-status.ts';
 import { STREAM_DEFAULTS, resolveStreamConfig, type ResolvedStreamConfig, type StreamConfig, type StreamProgress } from './stream/stream-config.ts';
@@ -49,22 +51,34 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
   const admin = kafka.admin();
   let fatal: Error | null = null;
   const onFatal = (err: Error) => void (fatal ??= err);
-  const table = new PartitionTable((topic, partition) => restorePartition(cfg, store, changelog, topic, partition));
+  const counts = partitionCounts(admin);
+  // `--workers N`: the partitions' pipelines run in worker threads; their reports apply here.
+  const workers = cfg.workers
+    ? new PartitionWorkers(
+        { ...cfg.workers, deadLetters: cfg.deadLetterTopic !== null, devicePassDelayMs: STREAM_DEFAULTS.devicePassDelayMs },
+        (r) => applyReport(r, ctx),
+        onFatal,
+      )
+    : null;
+  const table = new PartitionTable((topic, partition) =>
+    workers ? counts(topic).then((n) => restorePartition(cfg, store, changelog, topic, partition, { workers, partitions: n })) : restorePartition(cfg, store, changelog, topic, partition),
+  );
   const checkpointer = new Checkpointer({
     store, table, connection: cfg.connection, plugins: cfg.plugins, deviceConsumers: cfg.deviceConsumers, clock: cfg.clock,
     partitionIdleMs: cfg.partitionIdleMs, publishedUntil: meta.publishedUntil, input: cfg.input, snapshotIntervalMs: cfg.snapshotIntervalMs, snapshotCostFactor: STREAM_DEFAULTS.snapshotCostFactor, log: cfg.log, onFatal, ...(cfg.mirror ? { mirror: cfg.mirror } : {}),
     effects: checkpointEffects(cfg, producer, changelog, () => supervisor.current),
     onCheckpoint: () => cfg.onCheckpoint?.(progress(table, checkpointer)),
     observer: cfg.observer,
+    workers,
   });
   const ends = new EndOffsets();
   cfg.observer?.attach?.(createStreamStatus({ table, checkpointer, ends, now: cfg.now, readyMaxLag: cfg.readyMaxLag ?? STREAM_DEFAULTS.readyMaxLag }));
-  const ctx: BatchContext = { cfg, table, checkpointer, consumer: () => supervisor.current, partitionerOf: null, activity: { lastMessageAt: cfg.clock.now() }, fatal: onFatal };
+  const ctx: BatchContext = { cfg, table, checkpointer, consumer: () => supervisor.current, partitionerOf: null, activity: { lastMessageAt: cfg.clock.now() }, fatal: onFatal, workers };
   const supervisor = new ConsumerSupervisor({
     create: () => kafka.consumer({ groupId: cfg.groupId, ...STREAM_DEFAULTS.consumer, retry: { ...STREAM_DEFAULTS.consumer.retry } }),
     topics: cfg.topics,
     eachBatch: (payload) => processBatch(payload, ctx),
-    onGroupJoin: (e) => onGroupJoin(e, cfg, table, () => supervisor.current, onFatal),
+    onGroupJoin: (e) => onGroupJoin(e, cfg, table, () => supervisor.current, onFatal, workers),
     onFatal,
     log: cfg.log,
   });
@@ -75,19 +89,29 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
       await cfg.mirror.deliver(cfg.connection, true);
     }
     await admin.connect();
-    if (cfg.input === 'records') ctx.partitionerOf = partitionersOf(admin);
+    if (cfg.input === 'records') {
+      const partitioners = new Map<string, Promise<(imsi: string) => number>>();
+      ctx.partitionerOf = (topic) => {
+        let p = partitioners.get(topic);
+        if (!p) partitioners.set(topic, (p = counts(topic).then((n) => subscriberPartitioner(topic, n))));
+        return p;
+      };
+    }
     if (producer) await producer.connect();
     if (changelog) await changelog.start();
     await supervisor.start();
     const endOfInput = await supervise(cfg, table, checkpointer, admin, ctx.activity, () => fatal, ends);
     await checkpointer.settled();
+    // Every batch sent to a worker comes back before the last checkpoint.
+    await workers?.drain();
     if (fatal) throw fatal;
     if (endOfInput) {
       // End of input: every window closes.
       for (const k of table.assigned) {
         const p = table.get(k);
         if (!p) continue;
-        p.pipeline.finish();
+        if (isLocal(p)) p.pipeline.finish();
+        else await workers!.finish(k, cfg.clock.now());
         p.dirty = true;
       }
     }
@@ -100,6 +124,7 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
     await bounded(admin.disconnect(), STREAM_DEFAULTS.shutdown.otherMs);
     for (const p of cfg.plugins) await p.close?.();
     await cfg.mirror?.close();
+    await workers?.close();
   }
 }
 
@@ -134,10 +159,13 @@ async function supervise(cfg: ResolvedStreamConfig, table: PartitionTable, check
 }
 
 /** A rebalance: forget revoked partitions, restore and seek the assigned ones. */
-function onGroupJoin(e: ConsumerGroupJoinEvent, cfg: ResolvedStreamConfig, table: PartitionTable, consumer: () => { seek: (o: { topic: string; partition: number; offset: string }) => void }, onFatal: (err: Error) => void): void {
+function onGroupJoin(e: ConsumerGroupJoinEvent, cfg: ResolvedStreamConfig, table: PartitionTable, consumer: () => { seek: (o: { topic: string; partition: number; offset: string }) => void }, onFatal: (err: Error) => void, workers: PartitionWorkers | null): void {
   const next = new Set<string>();
   for (const [topic, ps] of Object.entries(e.payload.memberAssignment)) for (const p of ps as number[]) next.add(partitionKey(topic, p));
-  for (const k of table.assign(next, cfg.clock.now())) cfg.log(`partition ${k}: revoked`);
+  for (const k of table.assign(next, cfg.clock.now())) {
+    workers?.drop(k);
+    cfg.log(`partition ${k}: revoked`);
+  }
   for (const k of next) {
     const [topic, p] = splitPartitionKey(k);
     void table
@@ -160,13 +188,16 @@ function checkpointEffects(cfg: ResolvedStreamConfig, producer: ReturnType<Kafka
   };
 }
 
-/** Per topic (looked up once, on its first batch): its subscriber → partition map, as the producer's default partitioner. */
-function partitionersOf(admin: ReturnType<Kafka['admin']>): (topic: string) => Promise<(imsi: string) => number> {
-  const cache = new Map<string, Promise<(imsi: string) => number>>();
+/**
+ * Per topic (looked up once, on its first batch): its partition count, for the subscriber → partition
+ * map of the producer's default partitioner (the ownership check of `records` input).
+ */
+function partitionCounts(admin: ReturnType<Kafka['admin']>): (topic: string) => Promise<number> {
+  const cache = new Map<string, Promise<number>>();
   return (topic) => {
     let p = cache.get(topic);
     if (!p) {
-      p = admin.fetchTopicMetadata({ topics: [topic] }).then((m) => subscriberPartitioner(topic, m.topics[0]!.partitions.length));
+      p = admin.fetchTopicMetadata({ topics: [topic] }).then((m) => m.topics[0]!.partitions.length);
       p.catch(() => cache.delete(topic));
       cache.set(topic, p);
     }

@@ -58,7 +58,8 @@ function detail(r: BenchResult): string {
     }
     case 'kafka_e2e_json':
     case 'kafka_e2e_batched':
-      return m.processingSeconds !== undefined ? `${(m.messages ?? 0).toLocaleString('en-US')} msgs; records processed in ${fmtSeconds(m.processingSeconds)}` : '';
+      if (m.processingSeconds !== undefined) return `${(m.messages ?? 0).toLocaleString('en-US')} msgs; records processed in ${fmtSeconds(m.processingSeconds)}`;
+      return r.note ?? '';
     case 'kafka_streams_peer':
       return m.rowsEqualToPeer !== undefined ? `rows equal to the peer: ${m.rowsEqualToPeer ? `yes (${(m.comparedRows ?? 0).toLocaleString('en-US')})` : `NO (${(m.differentRows ?? 0).toLocaleString('en-US')} differ)`}` : (r.note ?? '');
     case 'pipeline_messages':

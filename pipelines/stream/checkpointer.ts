@@ -10,7 +10,8 @@ import type { PresenceRow } from '../../src/core/presence-row.ts';
 import { publishFrontier } from '../../src/window/publish-frontier.ts';
 import { isTransient } from '../../src/ingest/sources/kafka/is-transient.ts';
 import type { PartitionTable } from './partition-table.ts';
-import type { PartitionState } from './partition-state.ts';
+import { isLocal, isRemote, partitionKey, type PartitionState } from './partition-state.ts';
+import type { PartitionWorkers } from './partition-workers.ts';
 import type { StreamObserver } from '../../src/core/stream-observer.ts';
 
 /** A snapshot that took less than this (ms) to take and encode is cheap: every dirty partition may write one. */
@@ -71,6 +72,12 @@ export interface CheckpointerConfig {
   onFatal?: (err: Error) => void;
   /** Told of each committed checkpoint (duration, publication, latency): metrics, live HTTP. */
   observer?: StreamObserver;
+  /**
+   * `stream --workers N`: the worker threads holding partitions' pipelines. Each checkpoint first asks
+   * them for the snapshots due (taken there after every batch sent before) and holds their later
+   * reports back until it has taken what it stores.
+   */
+  workers?: PartitionWorkers | null;
 }
 
 /**
@@ -158,21 +165,34 @@ export class Checkpointer {
       this.#requestedAt = null;
       return;
     }
-    const dlq = dirty.flatMap((p) => p.dlq);
-    if (dlq.length > 0 && effects?.sendDeadLetters) await effects.sendDeadLetters(dlq);
-    for (const p of dirty) p.dlq = [];
     const snap = this.#snapshotsDue(dirty, started, final);
-    // Offsets, snapshots (serialised and compressed piece by piece, synchronously) and results are
-    // taken in one synchronous step: the three describe the same point of each partition's input.
-    const snapStart = performance.now();
-    const sized = dirty.map((p) => (snap.has(p) ? encodeStateSized(p.pipeline.snapshot()) : null));
-    const snapMs = snap.size > 0 ? performance.now() - snapStart : 0;
-    const taken = dirty.map((p) => ({ topic: p.topic, partition: p.partition, nextOffset: String(p.nextOffset), ...p.buffer.drain() }));
-    const batch: (typeof taken[number] & { state?: Uint8Array })[] = taken.map((t, i) => (sized[i] ? { ...t, state: sized[i].encoded } : t));
-    // Every assigned partition's position, for the mirror, at the same point; and the partitions are
-    // clean from here: input read while the transaction runs makes them dirty again.
-    const assigned = this.#c.mirror ? [...this.#c.table.assigned].map((key) => ({ key, nextOffset: String(this.#c.table.get(key)?.nextOffset ?? -1n) })) : [];
-    for (const p of dirty) p.dirty = false;
+    const workers = this.#c.workers;
+    // With workers: their snapshots, taken after every batch sent before; from each worker's answer
+    // until the synchronous step below its reports wait, so offsets, results and snapshot agree.
+    const remote = workers ? await workers.snapshots([...snap].filter(isRemote).map((p) => partitionKey(p.topic, p.partition))) : null;
+    let taken: (PartitionCheckpoint & ReturnType<PartitionState['buffer']['drain']>)[];
+    let batch: (PartitionCheckpoint & ReturnType<PartitionState['buffer']['drain']> & { state?: Uint8Array })[];
+    let sized: ({ rawBytes: number; encoded: Uint8Array } | null)[];
+    let snapMs: number;
+    let assigned: { key: string; nextOffset: string }[];
+    try {
+      const dlq = dirty.flatMap((p) => p.dlq);
+      if (dlq.length > 0 && effects?.sendDeadLetters) await effects.sendDeadLetters(dlq);
+      for (const p of dirty) p.dlq = [];
+      // Offsets, snapshots (serialised and compressed piece by piece, synchronously) and results are
+      // taken in one synchronous step: the three describe the same point of each partition's input.
+      const snapStart = performance.now();
+      sized = dirty.map((p) => (!snap.has(p) ? null : isLocal(p) ? encodeStateSized(p.pipeline.snapshot()) : (remote?.get(partitionKey(p.topic, p.partition)) ?? null)));
+      snapMs = snap.size === 0 ? 0 : remote ? [...remote.values()].reduce((n, r) => n + r.ms, 0) + performance.now() - snapStart : performance.now() - snapStart;
+      taken = dirty.map((p) => ({ topic: p.topic, partition: p.partition, nextOffset: String(p.nextOffset), ...p.buffer.drain() }));
+      batch = taken.map((t, i) => (sized[i] ? { ...t, state: sized[i].encoded } : t));
+      // Every assigned partition's position, for the mirror, at the same point; and the partitions are
+      // clean from here: input read while the transaction runs makes them dirty again.
+      assigned = this.#c.mirror ? [...this.#c.table.assigned].map((key) => ({ key, nextOffset: String(this.#c.table.get(key)?.nextOffset ?? -1n) })) : [];
+      for (const p of dirty) p.dirty = false;
+    } finally {
+      workers?.release();
+    }
     try {
       await this.#c.store.commit(batch, until, this.#published, (rows) => this.#inTransaction(batch, assigned, rows, until, final));
     } catch (err) {

@@ -1,12 +1,14 @@
 import type { DeadLetterMessage } from '../../src/ingest/sources/kafka/dead-letter-message.ts';
 import type { PartitionBuffer } from '../../src/ingest/sources/kafka/partition-buffer.ts';
 import type { IngestPipeline } from '../ingest-pipeline.ts';
+import { RemotePipeline } from './partition-workers.ts';
 
-/** One assigned Kafka partition's live state in the stream runner. */
-export interface PartitionState {
+/** One assigned Kafka partition's live state in the stream runner (`P`: where its pipeline runs). */
+export interface PartitionState<P extends IngestPipeline | RemotePipeline = IngestPipeline | RemotePipeline> {
   topic: string;
   partition: number;
-  pipeline: IngestPipeline;
+  /** The partition's pipeline: here, or in a worker thread (`stream --workers N`; its last report). */
+  pipeline: P;
   /** Results since the last checkpoint. */
   buffer: PartitionBuffer;
   /** Next offset to read; -1 before any checkpoint (start from the group's position). */
@@ -35,6 +37,16 @@ export interface PartitionState {
    * the in-memory state is no longer checkpointable and is never written again.
    */
   poisoned: boolean;
+}
+
+/** True when the partition's pipeline runs on this thread. */
+export function isLocal(st: PartitionState): st is PartitionState<IngestPipeline> {
+  return !(st.pipeline instanceof RemotePipeline);
+}
+
+/** True when the partition's pipeline runs in a worker thread (`stream --workers N`). */
+export function isRemote(st: PartitionState): st is PartitionState<RemotePipeline> {
+  return st.pipeline instanceof RemotePipeline;
 }
 
 /** `topic/partition`. */

@@ -1,5 +1,7 @@
 import type { FrontierInput } from '../../src/window/publish-frontier.ts';
+import type { IngestPipeline } from '../ingest-pipeline.ts';
 import { partitionKey, type PartitionState } from './partition-state.ts';
+import type { RemotePipeline } from './partition-workers.ts';
 
 /** Totals over the live partitions, for progress reports. */
 export interface PartitionTotals {
@@ -15,15 +17,15 @@ export interface PartitionTotals {
  * restored on first use (once, even when a rebalance and a batch ask at the same time). Pure
  * bookkeeping over an injected `restore`; no Kafka.
  */
-export class PartitionTable {
-  readonly #restore: (topic: string, partition: number) => Promise<PartitionState>;
-  readonly #parts = new Map<string, PartitionState>();
-  readonly #restoring = new Map<string, Promise<PartitionState>>();
+export class PartitionTable<P extends IngestPipeline | RemotePipeline = IngestPipeline | RemotePipeline> {
+  readonly #restore: (topic: string, partition: number) => Promise<PartitionState<P>>;
+  readonly #parts = new Map<string, PartitionState<P>>();
+  readonly #restoring = new Map<string, Promise<PartitionState<P>>>();
   #assigned = new Set<string>();
   /** Processing time each assigned partition was assigned at. */
   readonly #assignedAt = new Map<string, number>();
 
-  constructor(restore: (topic: string, partition: number) => Promise<PartitionState>) {
+  constructor(restore: (topic: string, partition: number) => Promise<PartitionState<P>>) {
     this.#restore = restore;
   }
 
@@ -33,12 +35,12 @@ export class PartitionTable {
   }
 
   /** The live state of an assigned, restored partition. */
-  get(k: string): PartitionState | undefined {
+  get(k: string): PartitionState<P> | undefined {
     return this.#parts.get(k);
   }
 
   /** Live partitions. */
-  values(): IterableIterator<PartitionState> {
+  values(): IterableIterator<PartitionState<P>> {
     return this.#parts.values();
   }
 
@@ -66,7 +68,7 @@ export class PartitionTable {
   }
 
   /** The partition's state, restoring it first when needed (one restore per partition at a time). */
-  ensure(topic: string, partition: number): Promise<PartitionState> {
+  ensure(topic: string, partition: number): Promise<PartitionState<P>> {
     const k = partitionKey(topic, partition);
     const have = this.#parts.get(k);
     if (have) return Promise.resolve(have);
@@ -90,12 +92,12 @@ export class PartitionTable {
   }
 
   /** True while `st` is the live state of its partition (not revoked or replaced). */
-  isLive(st: PartitionState): boolean {
+  isLive(st: PartitionState<P>): boolean {
     return this.#parts.get(partitionKey(st.topic, st.partition)) === st;
   }
 
   /** Partitions with something to checkpoint (never a poisoned one, nor one still replaying). */
-  dirty(): PartitionState[] {
+  dirty(): PartitionState<P>[] {
     return [...this.#parts.values()].filter((p) => !p.poisoned && p.replayUntil < 0n && (p.dirty || p.buffer.size > 0));
   }
 

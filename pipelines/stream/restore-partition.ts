@@ -2,6 +2,7 @@ import { PartitionBuffer } from '../../src/ingest/sources/kafka/partition-buffer
 import type { StateChangelog } from '../../src/ingest/sources/kafka/state-changelog.ts';
 import type { StreamStore } from '../../src/outputs/duckdb/stream-store.ts';
 import { IngestPipeline, type PipelineSnapshot } from '../ingest-pipeline.ts';
+import type { PartitionWorkers, RemotePipeline } from './partition-workers.ts';
 import { partitionKey, type PartitionState } from './partition-state.ts';
 import { STREAM_DEFAULTS, type ResolvedStreamConfig } from './stream-config.ts';
 
@@ -26,19 +27,30 @@ export function makePartitionPipeline(cfg: ResolvedStreamConfig, buffer: Partiti
  * was taken further — into a fresh pipeline, positioned at the snapshot's offset and replaying up to
  * the furthest offset whose results either says are stored.
  */
-export async function restorePartition(cfg: ResolvedStreamConfig, store: StreamStore, changelog: StateChangelog | null, topic: string, partition: number): Promise<PartitionState> {
+export async function restorePartition(cfg: ResolvedStreamConfig, store: StreamStore, changelog: StateChangelog | null, topic: string, partition: number): Promise<PartitionState<IngestPipeline>>;
+export async function restorePartition(cfg: ResolvedStreamConfig, store: StreamStore, changelog: StateChangelog | null, topic: string, partition: number, remote?: { workers: PartitionWorkers; partitions: number | null }): Promise<PartitionState>;
+export async function restorePartition(cfg: ResolvedStreamConfig, store: StreamStore, changelog: StateChangelog | null, topic: string, partition: number, remote?: { workers: PartitionWorkers; partitions: number | null }): Promise<PartitionState> {
   const buffer = new PartitionBuffer();
-  const pipeline = makePartitionPipeline(cfg, buffer);
   const now = cfg.clock.now();
   const local = await store.load(topic, partition);
   const shared = changelog ? await changelog.latest(topic, partition) : null;
   const found = [local, shared].filter((c) => c !== null);
   const best = found.sort((a, b) => (BigInt(b.stateOffset) > BigInt(a.stateOffset) ? 1 : -1))[0];
-  if (best?.state) pipeline.restore(best.state as PipelineSnapshot, now);
-  for (const src of cfg.sourcePartitions ?? []) pipeline.trackInput(src, now);
   const stored = found.reduce((m, c) => (BigInt(c.nextOffset) > m ? BigInt(c.nextOffset) : m), -1n);
   const from = best ? BigInt(best.stateOffset) : -1n;
   const replayUntil = best && stored > from ? stored : -1n;
+  let pipeline: IngestPipeline | RemotePipeline;
+  if (remote) {
+    // The pipeline is rebuilt in a worker thread from the same snapshot (`stream --workers N`).
+    pipeline = await remote.workers.restore({
+      key: partitionKey(topic, partition), topic, partition, state: (best?.state as PipelineSnapshot | undefined) ?? null,
+      nextOffset: String(from), replayUntil: String(replayUntil), partitions: remote.partitions, now, wallNow: cfg.now(),
+    });
+  } else {
+    pipeline = makePartitionPipeline(cfg, buffer);
+    if (best?.state) pipeline.restore(best.state as PipelineSnapshot, now);
+    for (const src of cfg.sourcePartitions ?? []) pipeline.trackInput(src, now);
+  }
   const where = best === local ? 'local checkpoint' : 'handoff changelog';
   cfg.log(
     `partition ${partitionKey(topic, partition)}: ` +

@@ -7,6 +7,7 @@ import type { CheckpointMirror } from '../../src/outputs/checkpoint-mirror.ts';
 import type { Pseudonymiser } from '../../src/privacy/pseudonymiser.ts';
 import type { DeviceConsumerPlugin } from '../../src/window/device-window.ts';
 import type { WindowConfig } from '../../src/window/window-config.ts';
+import type { PartitionWorkersConfig } from './partition-workers.ts';
 
 /** What `runStream` reports. */
 export interface StreamProgress {
@@ -96,6 +97,13 @@ export interface StreamConfig extends Partial<WindowConfig> {
   observer?: StreamObserver;
   /** Readiness: a partition lagging by at most this many messages is caught up. Default 1,000. */
   readyMaxLag?: number;
+  /**
+   * `--workers N`: run the partitions' pipelines on N worker threads (each owning whole partitions),
+   * keeping Kafka, checkpoints and the one DuckDB writer on this thread. `records` input only. The
+   * workers rebuild `cells`, `pseudonymiser` and `deviceConsumers` from this plain description, which
+   * must match them. Default none: every pipeline on this thread.
+   */
+  workers?: Omit<PartitionWorkersConfig, 'deadLetters' | 'devicePassDelayMs'>;
 }
 
 /** Every default of the stream runner, in one place. */
@@ -148,6 +156,7 @@ export interface ResolvedStreamConfig extends Omit<StreamConfig, 'partitionIdleM
 /** Applies {@link STREAM_DEFAULTS}. */
 export function resolveStreamConfig(c: StreamConfig): ResolvedStreamConfig {
   const clock = c.clock ?? systemClock;
+  if (c.workers && (c.input ?? STREAM_DEFAULTS.input) !== 'records') throw new RangeError('stream workers take records input only (not the located topic of --repartition)');
   return {
     ...c,
     partitionIdleMs: c.partitionIdleMs ?? STREAM_DEFAULTS.partitionIdleMs,

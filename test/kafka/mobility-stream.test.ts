@@ -36,15 +36,17 @@ describe.skipIf(broker.skipped)('trajectory layer in stream, killed with kill -9
   it.each([
     ['a snapshot with every checkpoint', []],
     ['snapshots once an hour (restarts replay from the first checkpoint of each run)', ['--snapshot-every', '1h']],
+    ['--workers 2 (partitions on worker threads), a snapshot with every checkpoint', ['--workers', '2']],
   ])('stays, trips and hourly OD equal those of ingest: %s', async (_name, extra: string[]) => {
-    const simDir = join(dir, `sim${extra.length}`);
+    const tag = extra.join('').replace(/[^a-z0-9]/gi, '');
+    const simDir = join(dir, `sim${tag}`);
     const sim = await cli(['simulate', '--out', simDir, '--subscribers', '500', '--seed', '11'], env);
     expect(sim.code, sim.stderr).toBe(0);
     const events = join(simDir, 'events.ndjson'), cells = join(simDir, 'cells.csv');
-    const refDb = join(dir, `ref${extra.length}.duckdb`);
+    const refDb = join(dir, `ref${tag}.duckdb`);
     const ing = await cli(['ingest', '--from', events, '--cells', cells, '--db', refDb], env);
     expect(ing.code, ing.stderr).toBe(0);
-    const topic = uniqueTopic(`mobility${extra.length}`);
+    const topic = uniqueTopic(`mobility${tag}`);
     const pub = await cli(['publish', '--from', events, '--topic', topic, '--partitions', '3'], env);
     expect(pub.code, pub.stderr).toBe(0);
     const db = join(dir, `stream-${topic}.duckdb`);

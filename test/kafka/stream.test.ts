@@ -98,11 +98,14 @@ describe.skipIf(broker.skipped)('citypulse stream against a real Kafka broker', 
     else console.log(`kept ${dir}`);
   });
 
-  it('equals ingest on the same events (3 partitions)', async () => {
-    const topic = uniqueTopic('eq');
+  it.each([
+    ['one thread', []],
+    ['--workers 2 (partitions on worker threads)', ['--workers', '2']],
+  ])('equals ingest on the same events (3 partitions): %s', async (_name, extra: string[]) => {
+    const topic = uniqueTopic(`eq${extra.length}`);
     await publish(topic, 3);
-    const db = join(dir, 'eq.duckdb');
-    const r = await cli(streamArgs(topic, `g-${topic}`, db), env);
+    const db = join(dir, `eq${extra.length}.duckdb`);
+    const r = await cli(streamArgs(topic, `g-${topic}`, db, extra), env);
     expect(r.code, r.stderr).toBe(0);
     const d = await compareDatabases(refDb, db);
     expect(d.presence).toEqual([]);
@@ -114,6 +117,7 @@ describe.skipIf(broker.skipped)('citypulse stream against a real Kafka broker', 
   it.each([
     ['a snapshot with every checkpoint', []],
     ['snapshots once an hour: each restart replays from its run’s first checkpoint', ['--snapshot-every', '1h']],
+    ['--workers 2, snapshots once an hour', ['--workers', '2', '--snapshot-every', '1h']],
   ])('repeated kill -9 at random points, then a restart, gives the tables of an uninterrupted run: %s', async (_name, extra: string[]) => {
     const topic = uniqueTopic(`crash${extra.length}`);
     await publish(topic, 4);
@@ -252,12 +256,15 @@ describe.skipIf(broker.skipped)('citypulse stream against a real Kafka broker', 
     expect(rows).toEqual([[0n, 0n, 0n]]);
   }, 180_000);
 
-  it('poison messages go to the dead-letter topic with reason and source headers, and to dead_letters', async () => {
+  it.each([
+    ['one thread', []],
+    ['--workers 2', ['--workers', '2']],
+  ])('poison messages go to the dead-letter topic with reason and source headers, and to dead_letters: %s', async (_name, extra: string[]) => {
     const topic = uniqueTopic('poison');
     const dlq = uniqueTopic('dlq');
     await publish(topic, 2);
-    const db = join(dir, 'poison.duckdb');
-    const r = await cli(streamArgs(topic, `g-${topic}`, db, ['--dead-letter-topic', dlq]), env);
+    const db = join(dir, `poison${extra.length}.duckdb`);
+    const r = await cli(streamArgs(topic, `g-${topic}`, db, ['--dead-letter-topic', dlq, ...extra]), env);
     expect(r.code, r.stderr).toBe(0);
     const kafka = new Kafka({ brokers: broker.brokers, logLevel: logLevel.NOTHING });
     const consumer = kafka.consumer({ groupId: `reader-${dlq}` });

@@ -2,14 +2,13 @@ import { checkKeyFingerprint } from '../../privacy/duckdb/check-key-fingerprint.
 import { keyFingerprint } from '../../privacy/key-fingerprint.ts';
 import { createReadStream, statSync } from 'node:fs';
 import { runIngest } from '../../../pipelines/run-ingest.ts';
-import { PIPELINE_FLAGS, PIPELINE_FLAGS_HELP, keyLoadedEvent, loadCells, pseudonymiserFromEnv, windowConfigFromFlags, heapGrowthFlag, startHeapGrowth } from '../flags/pipeline-flags.ts';
+import { PIPELINE_FLAGS, PIPELINE_FLAGS_HELP, keyLoadedEvent, loadCells, pseudonymiserFromEnv, windowConfigFromFlags, heapGrowthFlag, startHeapGrowth, workersFlag } from '../flags/pipeline-flags.ts';
 import { lineBatches } from '../../ingest/sources/line-batches.ts';
 import { DUCKDB_SIZE, openDatabase } from '../../outputs/duckdb/open.ts';
 import { PIPELINE_TABLES, SCHEMA_SQL } from '../../outputs/duckdb/schema.ts';
 import { UsageError, logOf, parseCommandArgs, required, type Command } from '../command.ts';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { availableParallelism } from 'node:os';
 import { IngestWorkers } from '../../../pipelines/ingest-workers.ts';
 import { ingestDeviceConsumers, type IngestConsumerSpec } from '../../../pipelines/ingest-consumers.ts';
 import { fileFingerprint, fingerprintingStream } from '../../ingest/sources/file-fingerprint.ts';
@@ -210,12 +209,4 @@ async function countRuns(conn: DuckDBConnection): Promise<number> {
   if ((r.getRowsJS()[0]![0] as number) === 0) return 0;
   const n = await conn.runAndReadAll('SELECT count(*)::INTEGER FROM ingest_runs');
   return n.getRowsJS()[0]![0] as number;
-}
-
-/** `--workers N|auto`: window worker threads, 0–256, or one per core beyond the main thread's. */
-function workersFlag(value: unknown): number {
-  const s = String(value ?? '0').trim();
-  if (s === 'auto') return Math.max(availableParallelism() - 1, 1);
-  if (!/^(0|[1-9][0-9]*)$/.test(s) || Number(s) > 256) throw new UsageError(`--workers ${JSON.stringify(String(value))}: give a whole number from 0 to 256, or auto`);
-  return Number(s);
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolveKeyFile } from '../../core/key-location.ts';
 import { readFileSync } from 'node:fs';
 import { parseDuration } from '../../core/duration.ts';
@@ -95,4 +96,12 @@ export function heapGrowthFlag(v: Record<string, unknown>): HeapGrowth {
 /** Applies `--heap-growth` for this process ({@link applyHeapGrowth}), logging when `auto` tightens it; returns the function that stops the check. */
 export function startHeapGrowth(g: HeapGrowth, log: Logger<LogEvent>): () => void {
   return applyHeapGrowth(g, (heapBytes, percent) => log({ type: 'heap.growth', heapBytes, percent }));
+}
+
+/** `--workers N|auto` (ingest, stream): worker threads, 0–256, or one per core beyond the main thread's. */
+export function workersFlag(value: unknown): number {
+  const s = String(value ?? '0').trim();
+  if (s === 'auto') return Math.max(availableParallelism() - 1, 1);
+  if (!/^(0|[1-9][0-9]*)$/.test(s) || Number(s) > 256) throw new UsageError(`--workers ${JSON.stringify(String(value))}: give a whole number from 0 to 256, or auto`);
+  return Number(s);
 }
