@@ -1,3 +1,5 @@
+import { grown } from './grown.ts';
+
 /**
  * A stack of non-negative 32-bit integers in an `Int32Array` that doubles when full: the free lists
  * of slot stores. A `number[]` of a million freed slots is a million 8-byte elements on the JS heap
@@ -23,11 +25,7 @@ export class IntStack {
   }
 
   push(v: number): void {
-    if (this.#n === this.#a.length) {
-      const a = new Int32Array(this.#a.length * 2);
-      a.set(this.#a);
-      this.#a = a;
-    }
+    if (this.#n === this.#a.length) this.#a = grown(this.#a, 2 * this.#a.length);
     this.#a[this.#n++] = v;
   }
 

@@ -1,4 +1,5 @@
 import { fmix32 } from './fmix32.ts';
+import { grown } from './grown.ts';
 
 /** Least table size (a power of two). */
 const MIN_TABLE = 1 << 10;
@@ -177,14 +178,9 @@ export class SlotIndex {
     if (slot < this.#hash.length) return;
     let n = this.#hash.length;
     while (n <= slot) n *= 2;
-    const grown = (a: Int32Array) => {
-      const b = new Int32Array(n);
-      b.set(a);
-      return b;
-    };
-    this.#hash = grown(this.#hash);
-    this.#next = grown(this.#next);
-    this.#prev = grown(this.#prev);
+    this.#hash = grown(this.#hash, n);
+    this.#next = grown(this.#next, n);
+    this.#prev = grown(this.#prev, n);
   }
 }
 

@@ -1,4 +1,5 @@
 import { SPILLED, StringIds } from '../core/string-ids.ts';
+import { grown } from '../core/grown.ts';
 
 /**
  * The open events of every device of a {@link PresenceEngine}, pooled and linked per device: each
@@ -107,11 +108,7 @@ export class EventPool {
   }
 
   #grow(): void {
-    const num = new Float64Array(this.#num.length * 2);
-    num.set(this.#num);
-    this.#num = num;
-    const ids = new Int32Array(this.#ids.length * 2);
-    ids.set(this.#ids);
-    this.#ids = ids;
+    this.#num = grown(this.#num, 2 * this.#num.length);
+    this.#ids = grown(this.#ids, 2 * this.#ids.length);
   }
 }

@@ -6,6 +6,7 @@ import { EventPool } from './event-pool.ts';
 import { IntStack } from '../core/int-stack.ts';
 import { SlotIndex } from '../core/slot-index.ts';
 import { NO_ID, StringIds } from '../core/string-ids.ts';
+import { grown } from '../core/grown.ts';
 
 /**
  * Every device's state, a slot each in flat arrays (no object per device: at a million devices an
@@ -78,15 +79,9 @@ class DeviceSlots {
   }
 
   #grow(): void {
-    const t = new Float64Array(this.prevTs.length * 2);
-    t.set(this.prevTs);
-    this.prevTs = t;
-    const l = new Int32Array(this.links.length * 2);
-    l.set(this.links);
-    this.links = l;
-    const r = new Int32Array(this.#str.length * 2);
-    r.set(this.#str);
-    this.#str = r;
+    this.prevTs = grown(this.prevTs, 2 * this.prevTs.length);
+    this.links = grown(this.links, 2 * this.links.length);
+    this.#str = grown(this.#str, 2 * this.#str.length);
   }
 }
 

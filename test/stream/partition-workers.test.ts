@@ -1,11 +1,12 @@
 // `stream --workers N` without a broker: kafkajs batches fed to processBatch by hand, the partition's
 // pipeline in a real worker thread. What it stores must be what the main-thread pipeline stores —
 // across checkpoints taken while batches are in flight, a crash between snapshots, and poison.
-import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type { KafkaMessage } from 'kafkajs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { message, payload } from '../support/kafka-batch.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { Checkpointer } from '../../pipelines/stream/checkpointer.ts';
 import { PartitionTable } from '../../pipelines/stream/partition-table.ts';
@@ -38,19 +39,6 @@ const partitionOf = subscriberPartitioner('t', 2);
 const imsis = Array.from({ length: 60 }, (_, i) => `2220100000000${String(i).padStart(2, '0')}`);
 const mine = imsis.filter((s) => partitionOf(s) === 0).slice(0, 6);
 const other = imsis.find((s) => partitionOf(s) === 1)!;
-
-function message(offset: number, value: unknown, key: string | null = null): KafkaMessage {
-  return { offset: String(offset), key: key === null ? null : Buffer.from(key), value: Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)), timestamp: '0', attributes: 0, headers: {} } as KafkaMessage;
-}
-
-function payload(messages: KafkaMessage[], highWatermark = String(Number(messages.at(-1)?.offset ?? -1) + 1)): EachBatchPayload {
-  return {
-    batch: { topic: 't', partition: 0, messages, highWatermark, lastOffset: () => messages.at(-1)!.offset },
-    heartbeat: async () => {},
-    isRunning: () => true,
-    isStale: () => false,
-  } as unknown as EachBatchPayload;
-}
 
 /** Three hours of six devices moving between two cells, a malformed message and a late record now and then. */
 function input(): KafkaMessage[] {

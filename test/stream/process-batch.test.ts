@@ -1,8 +1,9 @@
-import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type { KafkaMessage } from 'kafkajs';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { message, payload } from '../support/kafka-batch.ts';
 import { decodeState } from '../../src/core/state-codec.ts';
 import { Checkpointer } from '../../pipelines/stream/checkpointer.ts';
 import { PartitionTable } from '../../pipelines/stream/partition-table.ts';
@@ -27,20 +28,6 @@ const imsis = Array.from({ length: 40 }, (_, i) => `2220100000000${String(i).pad
 const [own0, own0b] = imsis.filter((s) => partitionOf(s) === 0);
 const other = imsis.find((s) => partitionOf(s) === 1)!;
 const rec = (imsi: string, m: number) => ({ ts: T0 + m * M, imsi, cell: 'c1', event: 'tau' });
-
-function message(offset: number, value: unknown, key: string | null = null): KafkaMessage {
-  return { offset: String(offset), key: key === null ? null : Buffer.from(key), value: Buffer.from(JSON.stringify(value)), timestamp: '0', attributes: 0, headers: {} } as KafkaMessage;
-}
-
-/** A batch as kafkajs hands it; `highWatermark` (the partition log's end) defaults to just past it: caught up. */
-function payload(messages: KafkaMessage[], highWatermark = String(Number(messages.at(-1)?.offset ?? -1) + 1)): EachBatchPayload {
-  return {
-    batch: { topic: 't', partition: 0, messages, highWatermark, lastOffset: () => messages.at(-1)!.offset },
-    heartbeat: async () => {},
-    isRunning: () => true,
-    isStale: () => false,
-  } as unknown as EachBatchPayload;
-}
 
 /** A stateless device consumer whose outputs land in a table: one row per device and closed window. */
 const seenPlugin: DeviceConsumerPlugin<{ device: string; s: number; n: number }, DuckDBConnection> = {

@@ -5,6 +5,7 @@ import { StringIds } from '../../core/string-ids.ts';
 import type { Hop } from '../engine/hop.ts';
 import { newHopTrack, pushHopEvent, type HopTrackState } from '../engine/hop-tracker.ts';
 import { resolveTrafficConfig, type ResolvedTrafficConfig, type TrafficConfig } from '../engine/traffic-config.ts';
+import { grown } from '../../core/grown.ts';
 
 /** Name of the consumer: keys its checkpointed state and its outputs. */
 export const TRAFFIC_CONSUMER = 'traffic';
@@ -163,15 +164,9 @@ class TrafficConsumer implements StreamingDeviceConsumer<Hop> {
     if (k >= 0) return k;
     const slot = this.#top++;
     if (slot === this.#lastTs.length) {
-      const c = new Int32Array(4 * slot);
-      c.set(this.#cells);
-      this.#cells = c;
-      const e = new Float64Array(2 * slot);
-      e.set(this.#enterTs);
-      this.#enterTs = e;
-      const l = new Float64Array(2 * slot);
-      l.set(this.#lastTs);
-      this.#lastTs = l;
+      this.#cells = grown(this.#cells, 4 * slot);
+      this.#enterTs = grown(this.#enterTs, 2 * slot);
+      this.#lastTs = grown(this.#lastTs, 2 * slot);
     }
     return slot;
   }
