@@ -32,22 +32,24 @@ export const kafkaStreamsPeer: Benchmark = {
     const peerRows = join(ctx.dirs.tmp, 'peer-compare-kafka-streams.csv');
     const java = (mainClass: string, args: string[], label: string) =>
       ctx.measure('java-peer', { classPath: build.classPath, mainClass, args, records: t.records }, label);
-    const [ours, streams, raw] = await repeated(ctx, [
-      {
-        label: 'citypulse stream',
-        once: async () => {
-          const groupId = id('e2e');
-          try {
-            return await ctx.measure(
-              'stream-e2e',
-              { brokers: kafka.brokers, topic: t.topic, groupId, cells: input.cells, db: join(ctx.dirs.tmp, `${groupId}.duckdb`), records: t.records, key: ctx.key, rows: oursRows },
-              'peer-citypulse-e2e',
-            );
-          } finally {
-            await cleanupGroup(kafka.brokers, groupId);
-          }
-        },
+    const oursWorkersRows = join(ctx.dirs.tmp, 'peer-compare-citypulse-workers.csv');
+    const citypulse = (workers: number, rows: string) => ({
+      label: `citypulse stream${workers > 0 ? ` --workers ${workers}` : ''}`,
+      once: async () => {
+        const groupId = id('e2e');
+        try {
+          return await ctx.measure(
+            'stream-e2e',
+            { brokers: kafka.brokers, topic: t.topic, groupId, cells: input.cells, db: join(ctx.dirs.tmp, `${groupId}.duckdb`), records: t.records, key: ctx.key, rows, workers },
+            `peer-citypulse-e2e${workers > 0 ? `-w${workers}` : ''}`,
+          );
+        } finally {
+          await cleanupGroup(kafka.brokers, groupId);
+        }
       },
+    });
+    const [ours, streams, raw, oursWorkers] = await repeated(ctx, [
+      citypulse(0, oursRows),
       {
         label: 'Kafka Streams peer',
         once: async () => {
@@ -75,6 +77,8 @@ export const kafkaStreamsPeer: Benchmark = {
           }
         },
       },
+      // `stream --workers 1` (its span starts at the first partition restore: a few tenths of a second more than the row above's).
+      citypulse(1, oursWorkersRows),
     ]);
     const a = readRows(oursRows);
     const b = readRows(peerRows);
@@ -101,7 +105,19 @@ export const kafkaStreamsPeer: Benchmark = {
       note: 'same citypulse runs as the row above; ratio = citypulse events/s ÷ plain Java consumer events/s',
     });
     vsRaw.ratio = vsRaw.eventsPerSecond / rawRow.eventsPerSecond;
-    return [vsStreams, vsRaw, streamsRow, rawRow];
+    const w = readRows(oursWorkersRows);
+    const diffW = differences(w, b);
+    const workersVsStreams = summarise(ctx, 'kafka_streams_peer', 'json --workers 1 vs Kafka Streams', oursWorkers!, {
+      peer: { name: 'Kafka Streams', seconds: streamsRow.seconds, eventsPerSecond: streamsRow.eventsPerSecond, peakRssMiB: streamsRow.peakRssMiB },
+      peerRuns: streams!,
+      note: `citypulse stream --workers 1 (partitions' pipelines on a worker thread), timed from the first partition restore; rows equal to the peer's: ${diffW === 0 ? 'yes' : `NO (${diffW} differ)`}`,
+    });
+    workersVsStreams.ratio = workersVsStreams.eventsPerSecond / streamsRow.eventsPerSecond;
+    workersVsStreams.metrics.rowsEqualToPeer = diffW === 0 ? 1 : 0;
+    workersVsStreams.metrics.comparedRows = w.size;
+    workersVsStreams.metrics.differentRows = diffW;
+    workersVsStreams.targets.push(target('≥ 3 × Kafka Streams', workersVsStreams.ratio >= 3), target('rows equal to the peer', diffW === 0));
+    return [vsStreams, workersVsStreams, vsRaw, streamsRow, rawRow];
   },
 };
 

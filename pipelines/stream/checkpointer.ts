@@ -136,6 +136,18 @@ export class Checkpointer {
     return this.#chain;
   }
 
+  /**
+   * Asks for a checkpoint without waiting for it: queued unless one is queued already and has not
+   * started (`stream --workers`, where the reading thread must not stall while the workers work).
+   */
+  request(): void {
+    if (this.#queued) return;
+    this.#queued = true;
+    void this.schedule();
+  }
+
+  #queued = false;
+
   /** Resolves when the queued checkpoints are done. */
   settled(): Promise<void> {
     return this.#chain;
@@ -155,6 +167,7 @@ export class Checkpointer {
   }
 
   async #checkpoint(final: boolean): Promise<void> {
+    this.#queued = false;
     const { table, effects } = this.#c;
     const started = this.#c.clock.now();
     const dirty = table.dirty();

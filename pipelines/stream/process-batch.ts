@@ -172,7 +172,8 @@ function strayError(st: PartitionState, offset: string): CitypulseError {
  * `stream --workers N`: one kafkajs batch goes to the worker holding the partition's pipeline, which
  * runs the steps above; its answer comes back through {@link applyReport}. The batch is not awaited —
  * Kafka fetches the next while the worker works — unless the worker is `MAX_IN_FLIGHT` batches
- * behind. Checkpoints follow the same rule as above on what has come back so far.
+ * behind. Checkpoints follow the same rule as above on what has come back so far, asked for
+ * without waiting.
  */
 async function dispatchBatch(payload: EachBatchPayload, st: PartitionState<RemotePipeline>, ctx: BatchContext): Promise<void> {
   const { batch, heartbeat, isRunning, isStale } = payload;
@@ -194,8 +195,10 @@ async function dispatchBatch(payload: EachBatchPayload, st: PartitionState<Remot
   st.lastMessageAt = now;
   ctx.activity.lastMessageAt = now;
   await ctx.workers!.dispatch(rp, partitionKey(st.topic, st.partition), messages, Number(consumedUntil), now, cfg.now(), heartbeat);
+  // Asked for, not awaited: a checkpoint waits for the workers' answers, and Kafka keeps feeding them
+  // meanwhile (the workers' in-flight bound is the back-pressure).
   const since = cfg.clock.now() - ctx.checkpointer.lastAt;
-  if ((st.buffer.rows.length > 0 && (!rp.behind || since >= cfg.catchUpCheckpointMs)) || since >= cfg.checkpointIntervalMs) await ctx.checkpointer.schedule();
+  if ((st.buffer.rows.length > 0 && (!rp.behind || since >= cfg.catchUpCheckpointMs)) || since >= cfg.checkpointIntervalMs) ctx.checkpointer.request();
   await heartbeat();
 }
 
@@ -235,5 +238,5 @@ export function applyReport(r: PartitionReport, ctx: BatchContext): void {
   st.nextOffset = BigInt(r.nextOffset);
   if (r.dirty) st.dirty = true;
   st.replayUntil = BigInt(r.replayUntil);
-  if (r.batch && rp.sent.length === 0 && !rp.behind && r.drained.rows.length > 0) void ctx.checkpointer.schedule();
+  if (r.batch && rp.sent.length === 0 && !rp.behind && r.drained.rows.length > 0) ctx.checkpointer.request();
 }
