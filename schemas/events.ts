@@ -61,6 +61,9 @@ export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 /** H3 resolution of {@link LocatedEvent.at} (≈ 25 m edge). */
 export const AT_RES = 11;
 
+/** The `kind` of a located event made from a location fix (signalling events keep their `event`). */
+export const FIX_KIND = 'fix';
+
 /**
  * Fallback for {@link LocatedEvent.at} when the best-server model leaves a sector nothing to
  * serve: its centre is put this share of `range_m` along the azimuth (the centroid of a 120° disk

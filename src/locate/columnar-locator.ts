@@ -1,5 +1,5 @@
 import { latLngToCell } from 'h3-js';
-import { AT_RES, type LocatedEvent } from '../../schemas/events.ts';
+import { AT_RES, FIX_KIND, type LocatedEvent } from '../../schemas/events.ts';
 import type { ArrowColumnarBatch } from '../ingest/decode/arrow-columnar-batch.ts';
 import { MAX_FUTURE_MS, MIN_EVENT_TIME_MS } from '../ingest/timestamp.ts';
 import type { Pseudonymiser } from '../privacy/pseudonymiser.ts';
@@ -114,7 +114,7 @@ export class ColumnarLocator {
       if ((!acc.valid || acc.valid(i)) && !(acc.values[i]! >= 0)) return null;
       h3 = latLngToCell(y, x, this.#cells.resolution);
       at = latLngToCell(y, x, AT_RES);
-      kind = 'fix';
+      kind = FIX_KIND;
     }
 
     let device: string;

@@ -1,5 +1,5 @@
 import { latLngToCell } from 'h3-js';
-import { AT_RES, type LocatedEvent } from '../../schemas/events.ts';
+import { AT_RES, FIX_KIND, type LocatedEvent } from '../../schemas/events.ts';
 import { reject, type Rejection } from '../ingest/errors.ts';
 import type { ValidRecord } from '../ingest/validate.ts';
 import type { CellTable } from './cell-table.ts';
@@ -16,5 +16,5 @@ export function locateRecord(rec: ValidRecord, device: string, cells: CellTable)
     if (p === 'not_valid') return reject('unknown_cell', 'cell has no version valid at the event time');
     return p.sector === undefined ? { ts: rec.ts, device, h3: p.h3, kind: rec.event } : { ts: rec.ts, device, h3: p.h3, kind: rec.event, at: p.sector };
   }
-  return { ts: rec.ts, device, h3: latLngToCell(rec.lat, rec.lon, cells.resolution), kind: 'fix', at: latLngToCell(rec.lat, rec.lon, AT_RES) };
+  return { ts: rec.ts, device, h3: latLngToCell(rec.lat, rec.lon, cells.resolution), kind: FIX_KIND, at: latLngToCell(rec.lat, rec.lon, AT_RES) };
 }
