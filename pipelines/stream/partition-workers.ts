@@ -173,7 +173,8 @@ export class PartitionWorkers {
   readonly #onReport: (r: PartitionReport) => void;
   readonly #onFatal: (err: Error) => void;
   readonly #waiters = new Set<() => void>();
-  readonly #restores = new Map<string, Pending>();
+  /** Restores waiting for their first report, by generation. */
+  readonly #restores = new Map<number, Pending>();
   readonly #finishes = new Map<string, Pending>();
   readonly #owner = new Map<string, number>();
   #failed: Error | null = null;
@@ -222,9 +223,9 @@ export class PartitionWorkers {
   }
 
   #apply(r: PartitionReport): void {
-    const restored = this.#restores.get(r.key);
-    if (restored && !r.batch) {
-      this.#restores.delete(r.key);
+    const restored = r.batch ? undefined : this.#restores.get(r.gen);
+    if (restored) {
+      this.#restores.delete(r.gen);
       return restored.resolve(r);
     }
     this.#onReport(r);
@@ -267,7 +268,7 @@ export class PartitionWorkers {
     this.#owner.set(m.key, worker);
     const gen = ++this.#gen;
     return new Promise((resolve, reject) => {
-      this.#restores.set(m.key, { resolve: (report) => resolve(new RemotePipeline(worker, gen, report, BigInt(m.nextOffset))), reject });
+      this.#restores.set(gen, { resolve: (report) => resolve(new RemotePipeline(worker, gen, report, BigInt(m.nextOffset))), reject });
       this.#post(worker, { op: 'restore', gen, ...m });
     });
   }
