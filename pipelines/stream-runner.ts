@@ -89,14 +89,8 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
       await cfg.mirror.deliver(cfg.connection, true);
     }
     await admin.connect();
-    if (cfg.input === 'records') {
-      const partitioners = new Map<string, Promise<(imsi: string) => number>>();
-      ctx.partitionerOf = (topic) => {
-        let p = partitioners.get(topic);
-        if (!p) partitioners.set(topic, (p = counts(topic).then((n) => subscriberPartitioner(topic, n))));
-        return p;
-      };
-    }
+    // The partitioner is a closure over the cached count: rebuilding it per batch costs nothing.
+    if (cfg.input === 'records') ctx.partitionerOf = (topic) => counts(topic).then((n) => subscriberPartitioner(topic, n));
     if (producer) await producer.connect();
     if (changelog) await changelog.start();
     await supervisor.start();

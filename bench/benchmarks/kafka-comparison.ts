@@ -5,8 +5,7 @@ import type { BenchContext } from '../lib/context.ts';
 import { simulatedInput } from '../lib/inputs.ts';
 import { cleanupGroup, filledTopic } from '../lib/kafka.ts';
 import { repeated } from '../lib/repeat.ts';
-
-const fmtSeconds = (s: number) => `${s.toFixed(2)} s`;
+import { fmtSeconds } from '../lib/table.ts';
 import type { BenchResult } from '../lib/result.ts';
 import { summarise } from '../lib/summarise.ts';
 import { skipped, type BenchServices, type BenchmarkName } from './benchmark.ts';

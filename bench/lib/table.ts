@@ -20,7 +20,8 @@ export function formatTable(results: readonly BenchResult[]): string {
   return lines.join('\n') + '\n';
 }
 
-function fmtSeconds(s: number): string {
+/** 12.3 s, 1.23 s or 123 ms. */
+export function fmtSeconds(s: number): string {
   return s >= 10 ? `${s.toFixed(1)} s` : s >= 1 ? `${s.toFixed(2)} s` : `${(s * 1000).toFixed(0)} ms`;
 }
 

@@ -91,7 +91,7 @@ export async function streamE2eTask(a: StreamE2eArgs): Promise<TaskReport> {
         checkpoints: result.checkpoints,
         presenceRows,
         present: Number(present),
-        ...(workers > 0 ? {} : { processingSeconds: (pseudonymiser.lastAt - pseudonymiser.firstAt) / 1000, restoreToFirstRecordSeconds: (pseudonymiser.firstAt - restoreAt) / 1000 }),
+        ...(workers > 0 ? {} : { processingSeconds: (pseudonymiser.lastAt - pseudonymiser.firstAt) / 1000 }),
         startupSeconds: (start - t0) / 1000,
         secondsFromRestore: (finalAt - restoreAt) / 1000,
       },

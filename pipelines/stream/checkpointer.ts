@@ -97,6 +97,8 @@ export class Checkpointer {
   /** Wall milliseconds per partition the last snapshots took to take and encode, and when they were committed. */
   #snapshotCostMs = 0;
   #lastSnapshotAt = -Infinity;
+  /** A checkpoint {@link request}ed and not started yet. */
+  #queued = false;
 
   constructor(config: CheckpointerConfig) {
     this.#c = config;
@@ -145,8 +147,6 @@ export class Checkpointer {
     this.#queued = true;
     void this.schedule();
   }
-
-  #queued = false;
 
   /** Resolves when the queued checkpoints are done. */
   settled(): Promise<void> {

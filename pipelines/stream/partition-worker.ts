@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { encodeStateSized } from '../../src/core/state-codec.ts';
-import { decodeMessage } from '../../src/ingest/decode/decode-message.ts';
 import { PartitionBuffer } from '../../src/ingest/sources/kafka/partition-buffer.ts';
 import { subscriberPartitioner } from '../../src/ingest/sources/kafka/subscriber-partitioner.ts';
 import { CellTable } from '../../src/locate/cell-table.ts';
@@ -14,6 +13,7 @@ import { ingestDeviceConsumers } from '../ingest-consumers.ts';
 import { IngestPipeline } from '../ingest-pipeline.ts';
 import type { FromWorker, PartitionReport, PartitionWorkersConfig, ToWorker, WorkerBatchMessage } from './partition-workers.ts';
 import { STREAM_DEFAULTS } from './stream-config.ts';
+import { feedRecords } from './feed-records.ts';
 
 const cfg = workerData as Omit<PartitionWorkersConfig, 'count'>;
 // The main thread read the file a moment ago (a failure there is reported naming --cells).
@@ -87,12 +87,7 @@ function batch(m: WorkerBatchMessage): void {
     const value = m.nulls[i] ? null : m.values.subarray(m.bounds[i]!, m.bounds[i + 1]!);
     const position = `${h.partition}@${off}`;
     const deadBefore = buffer.dead.length;
-    const key = m.keys[i]!;
-    const partitionOf = h.partitionOf;
-    const owns = partitionOf ? (imsi: string) => imsi === key || partitionOf(imsi) === h.partition : undefined;
-    const strays = pipeline.stats.strays;
-    pipeline.processMessage(decodeMessage(value, m.types[i] ?? undefined), h.topic, position, h.key, now, owns);
-    if (pipeline.stats.strays > strays) {
+    if (!feedRecords(pipeline, value, m.types[i] ?? undefined, m.keys[i]!, h.partition, h.partitionOf, h.topic, position, h.key, now)) {
       // Nothing of this partition is checkpointed again: the main thread stops the run.
       h.strayAt = position;
       report(h, true);

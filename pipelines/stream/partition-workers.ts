@@ -200,10 +200,6 @@ export class PartitionWorkers {
     });
   }
 
-  get count(): number {
-    return this.#slots.length;
-  }
-
   #onMessage(slot: WorkerSlot, m: FromWorker): void {
     if (m.op === 'error') return this.#fail(new Error(m.message));
     if (m.op === 'snapshot') {

@@ -1,10 +1,10 @@
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { CitypulseError } from '../../src/core/citypulse-error.ts';
-import { decodeMessage } from '../../src/ingest/decode/decode-message.ts';
 import { deadLetterMessage } from '../../src/ingest/sources/kafka/dead-letter-message.ts';
 import { readEnvelope } from '../repartition-runner.ts';
 import type { Checkpointer } from './checkpointer.ts';
 import type { IngestPipeline } from '../ingest-pipeline.ts';
+import { feedRecords } from './feed-records.ts';
 import { isLocal, isRemote, partitionKey, type PartitionState } from './partition-state.ts';
 import type { PartitionReport, PartitionWorkers, RemotePipeline } from './partition-workers.ts';
 import type { PartitionTable } from './partition-table.ts';
@@ -143,10 +143,7 @@ function processMessage(m: KafkaMessage, st: PartitionState<IngestPipeline>, ctx
     else st.pipeline.processLocated(env.ev, env.source, env.position, env.input, now);
   } else {
     const key = m.key ? m.key.toString('utf8') : null;
-    const owns = partitionOf ? (imsi: string) => imsi === key || partitionOf(imsi) === st.partition : undefined;
-    const strays = st.pipeline.stats.strays;
-    st.pipeline.processMessage(decodeMessage(m.value, m.headers?.['content-type']?.toString()), st.topic, position, pkey, now, owns);
-    if (st.pipeline.stats.strays > strays) {
+    if (!feedRecords(st.pipeline, m.value, m.headers?.['content-type']?.toString(), key, st.partition, partitionOf, st.topic, position, pkey, now)) {
       st.poisoned = true;
       ctx.fatal(strayError(st, m.offset));
       return false;
