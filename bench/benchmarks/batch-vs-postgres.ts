@@ -32,7 +32,7 @@ export const batchVsPostgres: Benchmark = {
     if (probe.status !== 0) return [skipped(ctx, 'batch_vs_postgres', 'duckdb vs postgres', `PostgreSQL not reachable with psql at ${pg.host}:${pg.port}: ${(probe.stderr || String(probe.error)).trim()}`)];
 
     const input = await simulatedInput(ctx, { subscribers: ctx.preset.batch });
-    const events = join(input.dir, 'located-events-int-ids.csv');
+    const events = join(input.dir, 'located-events-int4.csv');
     const engine = join(input.dir, 'engine-presence.csv');
     if (!existsSync(engine) || !existsSync(events)) {
       ctx.log('  locating the events once (the stored events) and computing the engine presence…');

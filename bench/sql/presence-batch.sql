@@ -5,8 +5,8 @@
 --   whichever is first (a detach holds nothing); a device is `present` once per window, in the cell
 --   with the longest total hold overlap; ties go to the hold ending latest in the window, then to the
 --   cell held first. `active` = distinct devices with an event in the cell and window; `events` = events.
--- Input: events(seq BIGINT arrival order, ts BIGINT epoch ms, device BIGINT (a dense id per pseudonym,
--- mapped once at load), h3 BIGINT, kind TEXT).
+-- Input: events(seq INTEGER arrival order within the device, ts BIGINT epoch ms, device INTEGER (a dense id per pseudonym,
+-- mapped once at load), h3 BIGINT, kind an enum of the event kinds).
 -- Output columns: window_start (epoch ms), h3, present, active, events.
 WITH ordered AS (
   SELECT device, ts, h3, kind,

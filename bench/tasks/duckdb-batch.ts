@@ -1,6 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { TaskReport } from '../lib/run-child.ts';
+import { BATCH_KINDS } from '../lib/batch-kinds.ts';
 
 /** Arguments of {@link duckdbBatchTask}. */
 export interface DuckdbBatchArgs {
@@ -18,7 +19,8 @@ export interface DuckdbBatchArgs {
 /**
  * DuckDB side of the batch comparison. `compute` times `CREATE TABLE … AS <presence SQL>` over the
  * stored events (DuckDB's default: all cores, here 2 threads) in a database file loaded beforehand.
- * The load stores the events ordered by (device, ts, seq) — DuckDB's counterpart of the (device, ts,
+ * The load stores the events with PostgreSQL's column types (seq and device INTEGER, ts and h3
+ * BIGINT, kind an enum) ordered by (device, ts, seq) — DuckDB's counterpart of the (device, ts,
  * seq) index PostgreSQL gets: the `lead()`/`row_number()` partitions then arrive mostly in order.
  * Besides the wall time it reports `spanCpuSeconds`, the process CPU of the timed statement.
  *
@@ -34,9 +36,10 @@ export async function duckdbBatchTask(a: DuckdbBatchArgs): Promise<TaskReport> {
   try {
     if (a.mode === 'load') {
       const t0 = performance.now();
+      await conn.run(`CREATE TYPE event_kind AS ENUM (${BATCH_KINDS.map((k) => `'${k}'`).join(', ')})`);
       await conn.run(
         `CREATE TABLE events AS SELECT * FROM read_csv('${a.events!.replaceAll("'", "''")}', header = false,
-           columns = {'seq': 'BIGINT', 'ts': 'BIGINT', 'device': 'BIGINT', 'h3': 'BIGINT', 'kind': 'VARCHAR'})
+           columns = {'seq': 'INTEGER', 'ts': 'BIGINT', 'device': 'INTEGER', 'h3': 'BIGINT', 'kind': 'event_kind'})
          ORDER BY device, ts, seq`,
       );
       const n = Number((await conn.runAndReadAll('SELECT count(*) FROM events')).getRowsJS()[0]![0]);

@@ -10,6 +10,8 @@ import type { PresenceRow } from '../../src/core/presence-row.ts';
 import { valueCodec } from '../../src/outputs/duckdb/value-codec.ts';
 import { LineWriter } from '../lib/line-writer.ts';
 import type { TaskReport } from '../lib/run-child.ts';
+import { grown } from '../../src/core/grown.ts';
+import { BATCH_KINDS } from '../lib/batch-kinds.ts';
 
 /** Arguments of {@link locateEventsTask}. */
 export interface LocateEventsArgs {
@@ -17,7 +19,10 @@ export interface LocateEventsArgs {
   cells: string;
   /**
    * CSV of located events: seq,ts,device,h3,kind — device as a dense integer id (the pseudonyms
-   * numbered in order of first appearance, as a warehouse's surrogate key), h3 as a decimal BIGINT.
+   * numbered in order of first appearance, as a warehouse's surrogate key), seq the event's arrival
+   * index among its device's events (all the SQL orders by, as a tie-break of equal timestamps, is a
+   * device's own events; a per-device index fits 32 bits however many events a day has), h3 as a
+   * decimal BIGINT, kind one of {@link BATCH_KINDS}.
    */
   events: string;
   /** CSV of the streaming engine's presence for the same input: window_start,h3,present,active,events. */
@@ -28,7 +33,7 @@ export interface LocateEventsArgs {
 /**
  * Prepares the batch comparison (untimed): the stored events a warehouse would hold — validated,
  * pseudonymised and located exactly as the pipeline does, each pseudonym mapped once to a dense
- * integer id so both engines store and sort 8-byte integers instead of 32-character strings — and,
+ * integer id so both engines store and sort 4-byte integers instead of 32-character strings — and,
  * for checking the SQL, the presence the streaming engine computes from the same input.
  */
 export async function locateEventsTask(a: LocateEventsArgs): Promise<TaskReport> {
@@ -49,6 +54,7 @@ export async function locateEventsTask(a: LocateEventsArgs): Promise<TaskReport>
   const out = new LineWriter(a.events);
   let seq = 0;
   const ids = new Map<string, number>();
+  let perDevice = new Uint32Array(1 << 16);
   for await (const b of lineBatches(createReadStream(a.input, { highWaterMark: 1 << 20 }))) {
     for (const line of b.lines) {
       const v: unknown = JSON.parse(line);
@@ -59,7 +65,10 @@ export async function locateEventsTask(a: LocateEventsArgs): Promise<TaskReport>
         if ('reason' in ev) continue;
         let id = ids.get(ev.device);
         if (id === undefined) ids.set(ev.device, (id = ids.size));
-        await out.write(`${seq++},${ev.ts},${id},${valueCodec.h3ToUbigint(ev.h3)},${ev.kind}`);
+        if (id === perDevice.length) perDevice = grown(perDevice, 2 * perDevice.length);
+        if (!BATCH_KINDS.includes(ev.kind)) throw new Error(`batch input: kind ${JSON.stringify(ev.kind)} is not one of ${BATCH_KINDS.join(', ')}`);
+        await out.write(`${perDevice[id]!++},${ev.ts},${id},${valueCodec.h3ToUbigint(ev.h3)},${ev.kind}`);
+        seq++;
       }
       pipeline.processPayload(line, a.input, 'x');
     }

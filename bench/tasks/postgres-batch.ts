@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { procStatCpu } from '../lib/proc-stat-cpu.ts';
 import type { TaskReport } from '../lib/run-child.ts';
+import { BATCH_KINDS } from '../lib/batch-kinds.ts';
 
 /** How to reach PostgreSQL (psql connection flags). */
 export interface PgConnection {
@@ -30,7 +31,8 @@ const SCHEMA = 'citypulse_bench';
 
 /**
  * PostgreSQL side of the batch comparison, through `psql` (no driver needed). `load` creates
- * `citypulse_bench.events` (device BIGINT — a dense id mapped once when locating —, h3 BIGINT), COPYs the CSV, adds the index a
+ * `citypulse_bench.events` (seq INTEGER — arrival index within the device —, ts BIGINT, device
+ * INTEGER — a dense id mapped once when locating —, h3 BIGINT, kind an enum; the DuckDB side's types), COPYs the CSV, adds the index a
  * warehouse would have on (device, ts, seq), CLUSTERs the table on it (the order the DuckDB side
  * stores) and ANALYZEs — untimed. `compute` times
  * `CREATE TABLE … AS <presence SQL>` with psql's `\timing` (server round trip of that statement only),
@@ -49,7 +51,8 @@ export async function postgresBatchTask(a: PostgresBatchArgs): Promise<TaskRepor
     const out = await psql(a.pg, [
       `DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE;`,
       `CREATE SCHEMA ${SCHEMA};`,
-      `CREATE UNLOGGED TABLE ${SCHEMA}.events (seq BIGINT NOT NULL, ts BIGINT NOT NULL, device BIGINT NOT NULL, h3 BIGINT NOT NULL, kind TEXT COLLATE "C" NOT NULL);`,
+      `CREATE TYPE ${SCHEMA}.event_kind AS ENUM (${BATCH_KINDS.map((k) => `'${k}'`).join(', ')});`,
+      `CREATE UNLOGGED TABLE ${SCHEMA}.events (seq INTEGER NOT NULL, ts BIGINT NOT NULL, device INTEGER NOT NULL, h3 BIGINT NOT NULL, kind ${SCHEMA}.event_kind NOT NULL);`,
       `\\copy ${SCHEMA}.events FROM '${a.events!.replaceAll("'", "''")}' WITH (FORMAT csv)`,
       `CREATE INDEX events_device_ts ON ${SCHEMA}.events (device, ts, seq);`,
       // The same physical order as the DuckDB table (stored sorted by device, ts, seq).
