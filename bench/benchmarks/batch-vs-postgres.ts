@@ -62,8 +62,9 @@ export const batchVsPostgres: Benchmark = {
         peerRuns: post!,
         note: `${a.size.toLocaleString('en-US')} (window, cell) rows; DuckDB = PostgreSQL: ${sameEngines ? 'yes' : 'NO'}; = streaming engine: ${sameAsStream ? 'yes' : 'NO'}`,
       });
-      // Timed: each engine's second run of the statement in its process/session. The first run's
-      // figures (start-up included) are kept beside it.
+      // Timed: each engine's median of its process's/session's statements after the first
+      // (STEADY_STATEMENTS, bench/lib/batch-comparison.ts). The first run's figures (start-up
+      // included) are kept beside it.
       const firstDuck = duck!.map((r) => r.extra.firstSeconds).filter((x): x is number => Number.isFinite(x)).sort((x, y) => x - y);
       const firstPg = post!.map((r) => r.extra.firstSeconds).filter((x): x is number => Number.isFinite(x)).sort((x, y) => x - y);
       const med = (l: number[]) => l[l.length >> 1] ?? NaN;

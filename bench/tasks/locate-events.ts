@@ -11,7 +11,7 @@ import { valueCodec } from '../../src/outputs/duckdb/value-codec.ts';
 import { LineWriter } from '../lib/line-writer.ts';
 import type { TaskReport } from '../lib/run-child.ts';
 import { grown } from '../../src/core/grown.ts';
-import { BATCH_KINDS } from '../lib/batch-kinds.ts';
+import { BATCH_KINDS } from '../lib/batch-comparison.ts';
 
 /** Arguments of {@link locateEventsTask}. */
 export interface LocateEventsArgs {

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { procStatCpu } from '../lib/proc-stat-cpu.ts';
 import type { TaskReport } from '../lib/run-child.ts';
-import { BATCH_KINDS } from '../lib/batch-kinds.ts';
+import { BATCH_KINDS, STEADY_STATEMENTS } from '../lib/batch-comparison.ts';
+import { median } from '../lib/stats.ts';
 
 /** How to reach PostgreSQL (psql connection flags). */
 export interface PgConnection {
@@ -36,12 +37,13 @@ const SCHEMA = 'citypulse_bench';
  * warehouse would have on (device, ts, seq), CLUSTERs the table on it (the order the DuckDB side
  * stores) and ANALYZEs — untimed. `compute` times
  * `CREATE TABLE … AS <presence SQL>` with psql's `\timing` (server round trip of that statement only),
- * as the session's second run of it (the first, `firstSeconds`, pays the new backend's start-up, as the
- * DuckDB side's first statement pays its process's: duckdb-batch.ts),
+ * as the median of the session's {@link STEADY_STATEMENTS} runs after the first (the first,
+ * `firstSeconds`, pays the new backend's start-up, as the DuckDB side's first statement pays its
+ * process's: duckdb-batch.ts),
  * work_mem 256MB and up to 2 parallel workers per gather (the box has 2 cores). It reports the backend
  * process's peak RSS (VmHWM; parallel workers are separate processes and not included) and the CPU of
- * the statement (`spanCpuSeconds`): the backend's utime + stime from `/proc/<pid>/stat` before and
- * after, plus — only when the plan has a Gather — the CPU the postmaster reaped from exited children
+ * a statement (`spanCpuSeconds`, the steady statements' total over their number): the backend's utime
+ * + stime from `/proc/<pid>/stat` before and after them, plus — only when the plan has a Gather — the CPU the postmaster reaped from exited children
  * over the span (parallel workers are its children; any other backend exiting then counts too).
  * Reading `/proc` needs the server on this machine; elsewhere the CPU figures are NaN.
  */
@@ -80,10 +82,13 @@ export async function postgresBatchTask(a: PostgresBatchArgs): Promise<TaskRepor
     `DROP TABLE presence_batch;`,
     `\\setenv BENCH_PG_PID :pid`,
     procCpu('CPU_BEFORE'),
-    `\\timing on`,
-    `\\echo TIMED`,
-    `CREATE UNLOGGED TABLE presence_batch AS ${sql};`,
-    `\\timing off`,
+    ...Array.from({ length: STEADY_STATEMENTS }, (_, r) => [
+      `\\timing on`,
+      `\\echo TIMED`,
+      `CREATE UNLOGGED TABLE presence_batch AS ${sql};`,
+      `\\timing off`,
+      ...(r < STEADY_STATEMENTS - 1 ? [`DROP TABLE presence_batch;`] : []),
+    ]).flat(),
     procCpu('CPU_AFTER'),
     `\\! grep VmHWM /proc/$BENCH_PG_PID/status`,
     `SELECT count(*) AS n FROM presence_batch \\gset`,
@@ -96,7 +101,8 @@ export async function postgresBatchTask(a: PostgresBatchArgs): Promise<TaskRepor
     `EXPLAIN (COSTS OFF) CREATE UNLOGGED TABLE presence_batch AS ${sql};`,
     `\\echo END_PLAN`,
   ]);
-  const ms = Number(/TIMED[\s\S]*?Time: ([\d.]+) ms/.exec(out)?.[1] ?? NaN);
+  const steady = [...out.matchAll(/^TIMED$[\s\S]*?Time: ([\d.]+) ms/gm)].map((m) => Number(m[1]));
+  const ms = steady.length === STEADY_STATEMENTS ? median(steady) : NaN;
   const firstMs = Number(/FIRST[\s\S]*?Time: ([\d.]+) ms/.exec(out)?.[1] ?? NaN);
   const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(out)?.[1] ?? NaN);
   if (!Number.isFinite(ms)) throw new Error(`no timing in psql output:\n${out}`);
@@ -112,9 +118,10 @@ export async function postgresBatchTask(a: PostgresBatchArgs): Promise<TaskRepor
       resultRows: Number(/^RESULT_ROWS (\d+)/m.exec(out)?.[1] ?? NaN),
       firstSeconds: firstMs / 1000,
       backendPeakRssMiB: hwm / 1024,
-      spanCpuSeconds: backendCpu + workersCpu,
-      backendCpuSeconds: backendCpu,
-      parallelWorkersCpuSeconds: workersCpu,
+      // CPU per statement: the steady statements' total over their number.
+      spanCpuSeconds: (backendCpu + workersCpu) / STEADY_STATEMENTS,
+      backendCpuSeconds: backendCpu / STEADY_STATEMENTS,
+      parallelWorkersCpuSeconds: workersCpu / STEADY_STATEMENTS,
     },
   };
 }
