@@ -29,5 +29,7 @@ export interface AccuracyReport {
 export interface AccuracyProduct {
   name: string;
   summary: string;
+  /** Days the product always simulates, whatever `--days` says (population: two weeks). */
+  days?: number;
   run(ctx: AccuracyContext, sim: SimConfig): Promise<AccuracyReport>;
 }

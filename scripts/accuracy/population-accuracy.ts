@@ -32,6 +32,7 @@ export const POPULATION_DAYS = 14;
 export const populationAccuracy: AccuracyProduct = {
   name: 'population',
   summary: 'home/work detection, residents/workers per zone, visitors by origin against the simulator truth',
+  days: POPULATION_DAYS,
   async run(ctx: AccuracyContext, sim: SimConfig): Promise<AccuracyReport> {
     const dir = join(ctx.workDir, 'population');
     const cfg: SimConfig = { ...sim, days: POPULATION_DAYS, visitors: Math.round((sim.subscribers ?? 4000) * 0.3), nightsAwayRate: 0.05 };

@@ -101,7 +101,8 @@ async function main(): Promise<number> {
         const t0 = performance.now();
         process.stderr.write(`accuracy: ${p!.name} on ${city} (${subscribers} devices, seed ${seed}) ${JSON.stringify(mobility)} …\n`);
         const report = await p!.run({ workDir: join(work, city), mobility, log: (m) => process.stderr.write(`  ${m}\n`) }, sim);
-        process.stdout.write(`\n### ${p!.name} — ${city} (${subscribers} devices, ${days} day${days > 1 ? 's' : ''}, seed ${seed}, ${((performance.now() - t0) / 1000).toFixed(0)} s)\n\n| figure | value | target |\n|---|---:|---|\n`);
+        const simulated = p!.days ?? days;
+        process.stdout.write(`\n### ${p!.name} — ${city} (${subscribers} devices, ${simulated} day${simulated > 1 ? 's' : ''}, seed ${seed}, ${((performance.now() - t0) / 1000).toFixed(0)} s)\n\n| figure | value | target |\n|---|---:|---|\n`);
         for (const f of report.figures) {
           const val = Number.isInteger(f.value) ? String(f.value) : f.value.toFixed(3);
           process.stdout.write(`| ${f.name} | ${val} | ${f.target ?? ''} |\n`);
