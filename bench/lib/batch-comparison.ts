@@ -7,6 +7,9 @@ import { FIX_KIND, SIGNALLING_KINDS } from '../../schemas/events.ts';
  */
 export const BATCH_KINDS: readonly string[] = [...SIGNALLING_KINDS, FIX_KIND];
 
+/** The enum type both engines create for `kind`: `ENUM ('attach', …)`. */
+export const BATCH_KIND_ENUM = `ENUM (${BATCH_KINDS.map((k) => `'${k}'`).join(', ')})`;
+
 /**
  * Statements timed after the first in each engine's process or session; the reported time is their
  * median. The first statement (reported as `firstSeconds`) pays start-up, and DuckDB goes on warming

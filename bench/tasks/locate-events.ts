@@ -52,7 +52,7 @@ export async function locateEventsTask(a: LocateEventsArgs): Promise<TaskReport>
   };
   const pipeline = new IngestPipeline({ cells, pseudonymiser: pseudo, sink });
   const out = new LineWriter(a.events);
-  let seq = 0;
+  let written = 0;
   const ids = new Map<string, number>();
   let perDevice = new Uint32Array(1 << 16);
   for await (const b of lineBatches(createReadStream(a.input, { highWaterMark: 1 << 20 }))) {
@@ -68,7 +68,7 @@ export async function locateEventsTask(a: LocateEventsArgs): Promise<TaskReport>
         if (id === perDevice.length) perDevice = grown(perDevice, 2 * perDevice.length);
         if (!BATCH_KINDS.includes(ev.kind)) throw new Error(`batch input: kind ${JSON.stringify(ev.kind)} is not one of ${BATCH_KINDS.join(', ')}`);
         await out.write(`${perDevice[id]!++},${ev.ts},${id},${valueCodec.h3ToUbigint(ev.h3)},${ev.kind}`);
-        seq++;
+        written++;
       }
       pipeline.processPayload(line, a.input, 'x');
     }
@@ -81,5 +81,5 @@ export async function locateEventsTask(a: LocateEventsArgs): Promise<TaskReport>
   const eng = new LineWriter(a.engine);
   for (const r of rows) await eng.write(`${r.windowStart},${valueCodec.h3ToUbigint(r.h3)},${r.present},${r.active},${r.events}`);
   await eng.close();
-  return { seconds: (performance.now() - t0) / 1000, events: seq, extra: { presenceRows: rows.length, devices: ids.size } };
+  return { seconds: (performance.now() - t0) / 1000, events: written, extra: { presenceRows: rows.length, devices: ids.size } };
 }

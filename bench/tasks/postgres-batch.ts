@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { procStatCpu } from '../lib/proc-stat-cpu.ts';
 import type { TaskReport } from '../lib/run-child.ts';
-import { BATCH_KINDS, STEADY_STATEMENTS } from '../lib/batch-comparison.ts';
+import { BATCH_KIND_ENUM, STEADY_STATEMENTS } from '../lib/batch-comparison.ts';
 import { median } from '../lib/stats.ts';
 
 /** How to reach PostgreSQL (psql connection flags). */
@@ -53,7 +53,7 @@ export async function postgresBatchTask(a: PostgresBatchArgs): Promise<TaskRepor
     const out = await psql(a.pg, [
       `DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE;`,
       `CREATE SCHEMA ${SCHEMA};`,
-      `CREATE TYPE ${SCHEMA}.event_kind AS ENUM (${BATCH_KINDS.map((k) => `'${k}'`).join(', ')});`,
+      `CREATE TYPE ${SCHEMA}.event_kind AS ${BATCH_KIND_ENUM};`,
       `CREATE UNLOGGED TABLE ${SCHEMA}.events (seq INTEGER NOT NULL, ts BIGINT NOT NULL, device INTEGER NOT NULL, h3 BIGINT NOT NULL, kind ${SCHEMA}.event_kind NOT NULL);`,
       `\\copy ${SCHEMA}.events FROM '${a.events!.replaceAll("'", "''")}' WITH (FORMAT csv)`,
       `CREATE INDEX events_device_ts ON ${SCHEMA}.events (device, ts, seq);`,
