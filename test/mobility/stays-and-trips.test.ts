@@ -101,6 +101,33 @@ describe('stays and trips, hand-computed', () => {
     expect(r2.trips.map((t) => [min(t.departTs), min(t.arriveTs)])).toEqual([[482, 490]]);
   });
 
+  it('a cell-only stay whose first fixes come 1.25 km from its cell centre stays one stay (crossRadiusM), 2.5 km is a trip', () => {
+    const near = cellAt(1.3), far = cellAt(2.6);
+    const d = (a: string, b: string) => distanceM(...cellToLatLng(a), ...cellToLatLng(b));
+    expect(d(A, near)).toBeGreaterThan(DEFAULT_MOBILITY_CONFIG.cellRadiusM);
+    expect(d(A, near)).toBeLessThan(DEFAULT_MOBILITY_CONFIG.crossRadiusM);
+    expect(d(A, far)).toBeGreaterThan(DEFAULT_MOBILITY_CONFIG.crossRadiusM);
+    // The phone never moves: cell events at its serving sector from 00:09, its first fixes (at the
+    // phone, 1.25 km from the sector) from 00:40. This made a zero-length phantom trip at 1 km.
+    const still = (fixAt: string) => events('d1', [
+      ['00:09', A], ['00:20', A], ['00:32', A],
+      ['00:40', fixAt, 'fix'], ['00:55', fixAt, 'fix'], ['01:10', A], ['01:25', fixAt, 'fix'], ['01:40', fixAt, 'fix'], ['02:00', fixAt, 'fix'],
+    ]);
+    const r = runConsumer(still(near));
+    expect(r.stays.map((s) => [min(s.start), min(s.end), s.source, s.events])).toEqual([[9, 120, 'mixed', 9]]);
+    expect(r.trips).toEqual([]);
+    // Fixes beyond crossRadiusM are elsewhere: the cell-only stay ends at the first of them.
+    const moved = runConsumer(events('d1', [
+      ['00:09', A], ['00:20', A], ['00:32', A],
+      ['00:40', far, 'fix'], ['00:55', far, 'fix'], ['01:10', far, 'fix'], ['01:25', far, 'fix'],
+    ]));
+    expect(moved.stays.map((s) => [min(s.start), min(s.end), s.source, s.endReason])).toEqual([
+      [9, 40, 'cell', 'departure'],
+      [40, 85, 'gps', 'open'],
+    ]);
+    expect(moved.trips.map((t) => [min(t.departTs), min(t.arriveTs)])).toEqual([[40, 40]]);
+  });
+
   it('a trip crossing midnight counts in the departure hour of the first day', () => {
     const r = runConsumer(events('d1', [
       ['22:00', A], ['22:50', A], ['23:40', A], ['23:50', cellAt(2), 'handover'], ['23:55', cellAt(4), 'handover'], ['d+1 00:00', cellAt(6), 'handover'], ['d+1 00:05', C, 'handover'],

@@ -340,9 +340,11 @@ function placeAt(c: Candidate, t: number, cfg: TrackSettings): [number, number] 
 
 /**
  * Within the roam radius. A fix: within gpsRadiusM of the GPS centre (plus gridSlackM, because the
- * pipeline snaps fixes to their base H3 cell), or within cellRadiusM of the cell centre while the
- * stay has no fix yet. A cell event: within cellRadiusM of the cell centre, or within crossRadiusM
- * of the GPS centre (the serving site may be a cell range away from the phone).
+ * pipeline snaps fixes to their base H3 cell), or within crossRadiusM of the cell centre while the
+ * stay has no fix yet (the phone may be a cell range away from the sites that served it: a stay's
+ * first fix 1.0–1.2 km from its cell centre made a phantom trip when this was cellRadiusM). A cell
+ * event: within cellRadiusM of the cell centre, or within crossRadiusM of the GPS centre (the
+ * serving site may be a cell range away from the phone).
  */
 function isInside(c: Candidate, p: TrackPoint, cfg: TrackSettings): boolean {
   const near = (k: Centre, r: number) => {
@@ -350,7 +352,7 @@ function isInside(c: Candidate, p: TrackPoint, cfg: TrackSettings): boolean {
     const [lat, lng] = centreOf(k, p.ts, cfg);
     return distanceM(lat, lng, p.lat, p.lng) <= r;
   };
-  if (p.gps) return c.gps.n > 0 ? near(c.gps, cfg.gpsRadiusM + cfg.gridSlackM) : near(c.cell, cfg.cellRadiusM);
+  if (p.gps) return c.gps.n > 0 ? near(c.gps, cfg.gpsRadiusM + cfg.gridSlackM) : near(c.cell, cfg.crossRadiusM);
   return near(c.cell, cfg.cellRadiusM) || near(c.gps, cfg.crossRadiusM);
 }
 

@@ -14,8 +14,9 @@ export interface MobilityConfig {
    */
   gridSlackM?: number;
   /**
-   * Radius for a cell event against a stay seen so far only through fixes, m: the serving site may
-   * be a cell range away from the phone. [2000]
+   * Radius for a point against a stay seen so far only through the other kind — a cell event against
+   * a fixes-only stay, a fix against a cell-only stay — m: the serving site may be a cell range away
+   * from the phone. [2000]
    */
   crossRadiusM?: number;
   /** Minimum dwell of a stay when cell events are involved, ms. [15 min] */
