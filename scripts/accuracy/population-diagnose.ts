@@ -203,3 +203,44 @@ console.log(`  distance: p50 ${adists[adists.length >> 1]?.toFixed(0)} m, p90 ${
   console.log(`bound: home zone right with the footprint's zone ${(rightHard / n).toFixed(3)}, × resident density ${(rightPrior / n).toFixed(3)} (of ${n})`);
   console.log(`bound: residents per zone — footprint's zone: ${med(hard)}; × density: ${med(prior)}; shared over the footprint: ${med(soft)}`);
 }
+// Bound with timing advance (session 20): evidence the simulated network does not emit, measured
+// before building it. LTE reports the round trip as TA in steps of 16 Ts ≈ 78.12 m of distance from
+// the serving site, so a stationary phone's connected-mode events would also say which 78 m ring
+// around S's site it lies in. The footprint is then the part of S's served area whose second-nearest
+// site is N's and whose distance to S's site falls in the phone's ring; the best zone rule is again
+// the zone holding most of it. Computed at the true home, cell-only homes only (GPS homes keep their
+// point); `TA_STEP` (m) sets the ring width, to see what a coarser report would give.
+{
+  const f2 = sim.city.frame, idx = sim.city.index, t0 = sim.config.start, sites = sim.city.sites;
+  const zoneAt = (x: number, y: number) => { for (let i = 0; i < zones.length; i++) if (zones[i]!.shape.contains(x, y)) return i; return -1; };
+  const STEP = 20, REACH = 1500, TA = Number(process.env.TA_STEP ?? 78.12);
+  const best = (x: number, y: number, withTa: boolean): number => {
+    const S = idx.serve(x, y, t0), N = idx.neighbour(x, y, t0);
+    const site = sites[Math.floor(S / 3)]!;
+    const ring = Math.floor(Math.hypot(x - site.x, y - site.y) / TA);
+    const m = new Map<number, number>();
+    for (let dx = -REACH; dx <= REACH; dx += STEP) for (let dy = -REACH; dy <= REACH; dy += STEP) {
+      const px = x + dx, py = y + dy;
+      if (withTa && Math.floor(Math.hypot(px - site.x, py - site.y) / TA) !== ring) continue;
+      if (idx.serve(px, py, t0) !== S || idx.neighbour(px, py, t0) !== N) continue;
+      const z = zoneAt(px, py);
+      if (z >= 0) m.set(z, (m.get(z) ?? 0) + 1);
+    }
+    let b = -1, bw = -1;
+    for (const [z, c] of m) if (c > bw) [b, bw] = [z, c];
+    return b;
+  };
+  let n = 0, cellOnly = 0, right = 0, rightTa = 0;
+  for (const s of sim.subscribers) {
+    if (s.visit) continue;
+    const h = hw.get(ACCURACY_PSEUDONYMISER.pseudonym(s.imsi));
+    if (!h || h.homeAt === null) continue;
+    n++;
+    if (s.fixes) { const z = input.zoneOf(h.home!, h.homeAt[0], h.homeAt[1]); if (z === zones[s.home.zone]!.id) { right++; rightTa++; } continue; }
+    cellOnly++;
+    if (best(s.home.x, s.home.y, false) === s.home.zone) right++;
+    if (best(s.home.x, s.home.y, true) === s.home.zone) rightTa++;
+  }
+  void f2;
+  console.log(`bound at the true home (${cellOnly} cell-only of ${n}): footprint's zone ${(right / n).toFixed(3)}; with timing advance (${TA} m rings) ${(rightTa / n).toFixed(3)}`);
+}
