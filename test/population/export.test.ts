@@ -104,12 +104,46 @@ describe('citypulse export population / origins', () => {
     expect(r4.stdout).toMatch(/population 0 zones .* 2 zones dropped whole/);
   }, 60_000);
 
+  it('--by day: hand-computed per local day, home and work from the whole period, each day released on its own', async () => {
+    const out = join(dir, 'population-by-day.csv');
+    const r = await cli(['export', 'population', '--db', dbPath, '--zones', 'test', '--k', '3', '--by', 'day', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/population 10 rows \(5 days × zones\)/);
+    const zero = (z: string, res: number) => `${z},${res},0,0,0,0,0,0,${res},1,${res},0,0,${res}`;
+    // Mon: everyone at home from 18:00. Tue: r1–r6 at work in E, r7–r9 visit W in the afternoon, the
+    // roamers in E, and their device_cells day (UTC Tue) puts them in transit in W. Wed: workers and
+    // roamers in E. Thu, Fri: workers in E.
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toEqual([
+      'day,zone,residents,workers,visitors,day_visitors,overnight_visitors,roamers,transit,served,factor,residents_expanded,workers_expanded,visitors_expanded,served_expanded',
+      `2026-03-02,${zero('E', 3)}`, `2026-03-02,${zero('W', 6)}`,
+      '2026-03-03,E,3,6,3,0,0,3,0,9,1,3,6,3,9', '2026-03-03,W,6,0,3,3,0,0,3,6,1,6,0,3,6',
+      '2026-03-04,E,3,6,3,0,0,3,0,9,1,3,6,3,9', `2026-03-04,${zero('W', 6)}`,
+      '2026-03-05,E,3,6,0,0,0,0,0,9,1,3,6,0,9', `2026-03-05,${zero('W', 6)}`,
+      '2026-03-06,E,3,6,0,0,0,0,0,9,1,3,6,0,9', `2026-03-06,${zero('W', 6)}`,
+    ]);
+    golden('population-by-day.csv', readFileSync(out, 'utf8'));
+    const org = join(dir, 'origins-by-day.csv');
+    expect((await cli(['export', 'origins', '--db', dbPath, '--zones', 'test', '--k', '3', '--by', 'day', '--out', org])).code).toBe(0);
+    expect(readFileSync(org, 'utf8')).toBe('day,zone,origin,visitors,visitors_expanded\n2026-03-03,E,FR,3,3\n2026-03-03,W,E,3,3\n2026-03-04,E,FR,3,3\n');
+    // Days are local: in Tokyo (UTC+9) the first stay (Mon 18:00 UTC) is on Tuesday, the last end (Fri 17:00 UTC) on Saturday.
+    const tokyo = join(dir, 'population-tokyo.csv');
+    expect((await cli(['export', 'population', '--db', dbPath, '--zones', 'test', '--k', '3', '--by', 'day', '--time-zone', 'Asia/Tokyo', '--out', tokyo])).code).toBe(0);
+    expect([...new Set(readFileSync(tokyo, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]))]).toEqual(['2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07']);
+    // k = 4: a zone-day with a label of 3 is dropped whole (E every day, W on Tuesday's 3 visitors).
+    const r4 = await cli(['export', 'population', '--db', dbPath, '--zones', 'test', '--k', '4', '--by', 'day', '--out', join(dir, 'p4-day.csv')]);
+    expect(r4.stdout).toMatch(/population 4 rows .* 6 zone-days dropped whole/);
+    expect(readFileSync(join(dir, 'p4-day.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').slice(0, 2).join())).toEqual(['2026-03-02,W', '2026-03-04,W', '2026-03-05,W', '2026-03-06,W']);
+  }, 60_000);
+
   it('names the bad flag', async () => {
     const r = await cli(['export', 'population', '--db', dbPath, '--zones', 'nope', '--out', join(dir, 'x.csv')]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/--zones nope: no such zone system/);
     const r2 = await cli(['export', 'origins', '--db', dbPath, '--res', '7', '--time-zone', 'Mars/Base', '--out', join(dir, 'x.csv')]);
     expect(r2.stderr).toMatch(/--time-zone/);
+    const r3 = await cli(['export', 'population', '--db', dbPath, '--zones', 'test', '--by', 'week', '--out', join(dir, 'x.csv')]);
+    expect(r3.stderr).toMatch(/--by must be period or day, got week/);
     expect((await cli(['export', 'population', '--help'])).stdout).toMatch(/Usage: citypulse export population/);
   }, 60_000);
 });

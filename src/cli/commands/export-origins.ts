@@ -1,3 +1,4 @@
+import type { OriginCount } from '../../population/engine/origin-count.ts';
 import { POPULATION_FLAGS, POPULATION_FLAGS_HELP, populationArgs } from '../flags/population-flags.ts';
 import { runPopulationExport } from './run-population-export.ts';
 import { writeRows } from '../../population/export/write-rows.ts';
@@ -29,7 +30,14 @@ export async function exportOrigins(rest: string[], ctx: CommandContext): Promis
   const a = populationArgs(args.values as unknown as Record<string, string | undefined>);
   try {
     ctx.stdout.write(await runPopulationExport(a, async (r, input, conn) => {
-      const rows = r.releasedOrigins.map((o) => ({ ...o, visitors_expanded: Math.round(o.visitors * r.factor(o.zone) * 10) / 10 }));
+      const expand = (o: OriginCount) => ({ ...o, visitors_expanded: Math.round(o.visitors * r.factor(o.zone) * 10) / 10 });
+      if (r.days) {
+        const rows = r.days.flatMap((d) => d.releasedOrigins.map((o) => ({ day: d.day, ...expand(o) })));
+        await writeRows(['day', 'zone', 'origin', 'visitors', 'visitors_expanded'], rows, a.format, a.out, conn, input.geometry);
+        const dropped = r.days.reduce((n, d) => n + d.suppressedOriginZones.length, 0);
+        return `origins  ${rows.length} rows over ${r.days.length} days → ${a.out} (${a.format}); ${dropped} zone-days dropped whole (pool of small origins in [1, ${a.k}))\n`;
+      }
+      const rows = r.releasedOrigins.map(expand);
       await writeRows(['zone', 'origin', 'visitors', 'visitors_expanded'], rows, a.format, a.out, conn, input.geometry);
       return `origins  ${rows.length} rows over ${new Set(rows.map((o) => o.zone)).size} zones → ${a.out} (${a.format}); ${r.suppressedOriginZones.length} zones dropped whole (pool of small origins in [1, ${a.k}))\n`;
     }));

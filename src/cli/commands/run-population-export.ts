@@ -16,8 +16,8 @@ export async function runPopulationExport(
 ): Promise<string> {
   const db = await openDatabase(a.db, { readOnly: true });
   try {
-    const input = await readPopulationInput(db.connection, a.space, a.from, a.to);
-    const result = buildPopulation(input, { config: a.config, k: a.k, homeMcc: a.homeMcc, marketShare: a.marketShare, census: a.census, from: a.from, to: a.to, ...(a.cells ? { footprints: a.cells.footprints() } : {}) });
+    const input = await readPopulationInput(db.connection, a.space, a.from, a.to, { seenByDay: a.by === 'day' });
+    const result = buildPopulation(input, { config: a.config, k: a.k, homeMcc: a.homeMcc, marketShare: a.marketShare, census: a.census, from: a.from, to: a.to, by: a.by, ...(a.cells ? { footprints: a.cells.footprints() } : {}) });
     mkdirSync(dirname(a.out), { recursive: true });
     const line = await emit(result, input, db.connection);
     const hm = result.homeMcc;

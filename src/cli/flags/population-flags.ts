@@ -15,6 +15,7 @@ export const POPULATION_FLAGS = {
   res: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
+  by: { type: 'string', default: 'period' },
   k: { type: 'string', default: String(DEFAULT_K) },
   'time-zone': { type: 'string', default: 'UTC' },
   'home-mcc': { type: 'string' },
@@ -32,6 +33,9 @@ export const POPULATION_FLAGS_HELP = `  --db FILE              DuckDB file writt
   --zones NAME           zone system (as loaded with \`citypulse zones load --name NAME\`)
   --res R                H3 resolution, ≤ 8 (the stay resolution)
   --from T, --to T       period [from, to) (RFC 3339 or epoch ms; default: all stays)
+  --by period|day        period (default): one row per zone; day: one row per local day and zone (column
+                         day first), home and work still from the whole period, each day released on its
+                         own (docs/population.md, "Per day")
   --k K                  release threshold, ≥ 2 (default ${DEFAULT_K}); a zone with any label in [1, k) is dropped whole
   --time-zone TZ         IANA zone in which nights (22–07) and weekday daytime (09–17) are read (default UTC)
   --home-mcc MCC         the network's MCC (default: the MCC of most devices, and the run says so)
@@ -61,6 +65,8 @@ export interface PopulationArgs {
   census: Map<string, number> | null;
   /** The cell table (`--cells`), for footprints; null without it. */
   cells: CellTable | null;
+  /** `--by`: one count over the period, or one per local day. */
+  by: 'period' | 'day';
 }
 
 /** Checks the shared flags, naming the bad one. */
@@ -96,10 +102,12 @@ export function populationArgs(v: Record<string, string | undefined>): Populatio
   } catch (err) {
     throw new UsageError(`--time-zone: ${(err as Error).message}`);
   }
+  const by = v.by ?? 'period';
+  if (by !== 'period' && by !== 'day') throw new UsageError(`--by must be period or day, got ${by}`);
   const homeMcc = v['home-mcc'];
   if (homeMcc !== undefined && !/^\d{3}$/.test(homeMcc)) throw new UsageError(`--home-mcc must be 3 digits, got ${homeMcc}`);
   return {
-    db, out, format, space, k, config, homeMcc, marketShare,
+    db, out, format, space, k, config, homeMcc, marketShare, by,
     from: parseTimeArg(v.from, '--from'), to: parseTimeArg(v.to, '--to'),
     census: v.census === undefined ? null : readCensus(v.census),
     cells: v.cells === undefined ? null : loadCells(v.cells, 9),

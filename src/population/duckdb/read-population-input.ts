@@ -42,6 +42,8 @@ export interface PopulationReadOptions {
    * rows for the main job's day: most of its event report's time).
    */
   seen?: boolean;
+  /** Keep the day of each `device_cells` row ({@link DeviceCell.dayEnd}), for counts per day. Default false. */
+  seenByDay?: boolean;
 }
 
 /**
@@ -64,11 +66,12 @@ export async function readPopulationInput(
   }
   const seen: DeviceCell[] = [];
   if (options.seen !== false && (await hasTable(conn, 'device_cells'))) {
-    const q = `SELECT DISTINCT device, lower(hex(h3)) FROM device_cells
+    const byDay = options.seenByDay === true;
+    const q = `SELECT DISTINCT device, lower(hex(h3))${byDay ? ', epoch_ms(day_end)' : ''} FROM device_cells
                WHERE epoch_ms(day_end) > $from AND epoch_ms(day_end) - 86400000 < $to ORDER BY 1, 2`;
-    for (const [d, h] of (await conn.runAndReadAll(q, { from, to })).getRowsJS()) {
+    for (const [d, h, e] of (await conn.runAndReadAll(q, { from, to })).getRowsJS()) {
       const [lat, lng] = cellToLatLng(String(h));
-      seen.push({ device: String(d), h3: String(h), lat, lng });
+      seen.push(byDay ? { device: String(d), h3: String(h), lat, lng, dayEnd: Number(e) } : { device: String(d), h3: String(h), lat, lng });
     }
   }
   if ('res' in space) {

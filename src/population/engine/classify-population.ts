@@ -37,6 +37,12 @@ export interface ClassifyInput {
   densityRounds?: number;
   /** Area of a zone, m² (null: unknown — the zone gets density 0 once densities are estimated). */
   areaOf?: (zone: string) => number | null;
+  /**
+   * Whether a device is counted at its home (as a resident) or at its work place (as a worker); absent:
+   * always. A day's count (`export population --by day`) counts those with a stay at the place that
+   * day, while home and work come from the whole period. Visitors and origins are unchanged by it.
+   */
+  present?: (h: HomeWork, place: 'home' | 'work') => boolean;
 }
 
 /** The classification's result, per zone and per zone × origin (true counts: release with {@link ksafeBreakdown}). */
@@ -74,19 +80,21 @@ export function classifyPopulation(input: ClassifyInput, cfg: ResolvedPopulation
   const origins = new Map<string, number>();
   // Homes and work places shared over footprints (input.shares): collected first, so that the zone
   // densities of each can be estimated from all of them (footprint-deconvolution.ts) before counting.
-  const shared: { h: HomeWork; hz: string | null; wz: string | null; home: ReadonlyMap<string, number>; work: ReadonlyMap<string, number> | null }[] = [];
+  const shared: { h: HomeWork; hz: string | null; wz: string | null; home: ReadonlyMap<string, number>; work: ReadonlyMap<string, number> | null; atHome: boolean; atWork: boolean }[] = [];
   for (const h of input.homeWork) {
     if (roaming(h.device, input)) continue;
     const hz = homeZone(h, input);
     const wz = workZone(h, input);
-    const sh = hz === null ? null : input.shares?.('home', h) ?? null;
-    const sw = wz === null ? null : input.shares?.('work', h) ?? null;
+    const atHome = hz !== null && (input.present?.(h, 'home') ?? true);
+    const atWork = wz !== null && (input.present?.(h, 'work') ?? true);
     if (!input.shares) {
-      if (hz !== null) get(hz).residents++;
-      if (wz !== null && wz !== hz) get(wz).workers++;
+      if (atHome) get(hz!).residents++;
+      if (atWork && wz !== hz) get(wz!).workers++;
       continue;
     }
-    shared.push({ h, hz, wz, home: sh ?? (hz === null ? new Map() : new Map([[hz, 1]])), work: wz === null ? null : sw ?? new Map([[wz, 1]]) });
+    const sh = hz === null ? null : input.shares('home', h);
+    const sw = wz === null ? null : input.shares('work', h);
+    shared.push({ h, hz, wz, home: sh ?? (hz === null ? new Map() : new Map([[hz, 1]])), work: wz === null ? null : sw ?? new Map([[wz, 1]]), atHome, atWork });
   }
   if (shared.length > 0) {
     const rounds = input.densityRounds ?? 0;
@@ -95,9 +103,9 @@ export function classifyPopulation(input: ClassifyInput, cfg: ResolvedPopulation
     const workDensity = rounds > 0 ? zoneDensities(shared.flatMap((d) => (d.work ? [d.work] : [])), areaOf, rounds) : null;
     for (const d of shared) {
       const home = posterior(d.home, homeDensity);
-      for (const [z, s] of home) get(z).residents += s;
+      if (d.atHome) for (const [z, s] of home) get(z).residents += s;
       // A worker of zone z works there and lives elsewhere: the work share times the chance home is not in z.
-      if (d.work) for (const [z, s] of posterior(d.work, workDensity)) get(z).workers += s * (1 - (home.get(z) ?? 0));
+      if (d.work && d.atWork) for (const [z, s] of posterior(d.work, workDensity)) get(z).workers += s * (1 - (home.get(z) ?? 0));
     }
     for (const p of zones.values()) {
       p.residents = Math.round(p.residents);

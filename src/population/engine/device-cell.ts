@@ -5,4 +5,6 @@ export interface DeviceCell {
   /** Centre of the cell. */
   lat: number;
   lng: number;
+  /** End of the UTC day it was seen on, epoch ms: read only for counts per day (else absent). */
+  dayEnd?: number;
 }

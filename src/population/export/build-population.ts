@@ -35,6 +35,11 @@ export interface PopulationRequest {
   /** The period, epoch ms (default: from the first stay start to the last stay end). */
   from?: number;
   to?: number;
+  /**
+   * `day`: also count each local day of the period ({@link PopulationResult.days}) with home and work
+   * from the whole period. [`period`]
+   */
+  by?: 'period' | 'day';
 }
 
 /** Nights in the period (whole days between its ends). */
@@ -69,6 +74,18 @@ export interface PopulationResult {
   suppressedZones: string[];
   suppressedOriginZones: string[];
   factor: (zone: string) => number;
+  /** With `by: 'day'`: each local day of the period, released on its own (one release per day). */
+  days?: PopulationDay[];
+}
+
+/** One local day of a population count by day (true counts stay operator-side, as for the period). */
+export interface PopulationDay {
+  /** Local date, YYYY-MM-DD in the configured time zone. */
+  day: string;
+  released: PopulationRow[];
+  releasedOrigins: OriginCount[];
+  suppressedZones: string[];
+  suppressedOriginZones: string[];
 }
 
 /**
@@ -98,15 +115,38 @@ export function buildPopulation(input: PopulationInput, req: PopulationRequest):
   const { zones, origins } = classifyPopulation(
     { stays: input.stays, seen: input.seen, homeWork, mcc: input.mcc, homeMcc: homeMcc?.mcc ?? '', zoneOf: input.zoneOf, ...(shares ? { shares, densityRounds: req.densityRounds ?? DENSITY_ROUNDS, areaOf: zoneArea(input) } : {}) }, req.config, clock);
   const factor = expansionFactors(new Map(zones.map((z) => [z.zone, z.residents])), req.census ?? null, req.marketShare ?? 1);
+  const period = release(zones, origins, factor, req.k);
+  let days: PopulationDay[] | undefined;
+  if (req.by === 'day') {
+    days = [];
+    const classifyInput = { homeWork, mcc: input.mcc, homeMcc: homeMcc?.mcc ?? '', zoneOf: input.zoneOf, ...(shares ? { shares, densityRounds: req.densityRounds ?? DENSITY_ROUNDS, areaOf: zoneArea(input) } : {}) };
+    for (const d of localDays(input, req, clock)) {
+      const stays = input.stays.filter((s) => s.end > d.start && s.start < d.end).map((s) => ({ ...s, start: Math.max(s.start, d.start), end: Math.min(s.end, d.end) }));
+      const at = new Set(stays.map((s) => `${s.device}\u0000${s.h3}`));
+      // device_cells rows are UTC days: each goes to the local day holding its noon.
+      const seen = input.seen.filter((c) => c.dayEnd !== undefined && c.dayEnd - 43_200_000 >= d.start && c.dayEnd - 43_200_000 < d.end);
+      const c = classifyPopulation({ ...classifyInput, stays, seen, present: (h, place) => at.has(`${h.device}\u0000${place === 'home' ? h.home : h.work}`) }, req.config, clock);
+      days.push({ day: d.label, ...release(c.zones, c.origins, factor, req.k) });
+    }
+  }
+  return { homeWork, homeMcc, zones, origins, ...period, factor, ...(days ? { days } : {}) };
+}
+
+/**
+ * One release of per-zone counts and origins (the period's, or a day's): labels released together, a
+ * zone with any label in [1, k) dropped whole; origins pooled into `other`, the zone dropped when the
+ * pool is in [1, k); expanded with the period's factors.
+ */
+function release(zones: ZonePopulation[], origins: OriginCount[], factor: (zone: string) => number, k: number): Omit<PopulationDay, 'day'> {
   const byZone = new Map(zones.map((z) => [z.zone, z]));
   const pop = ksafeBreakdown(zones.map((z) => ({
     zone: z.zone,
     counts: { residents: z.residents, workers: z.workers, dayVisitors: z.dayVisitors, overnightVisitors: z.overnightVisitors, roamers: z.roamers },
-  })), req.k);
+  })), k);
   const released = pop.released.map(({ zone }): PopulationRow => {
     const z = byZone.get(zone)!, f = factor(zone);
     return {
-      ...z, transit: z.transit === 0 || z.transit >= req.k ? z.transit : null, factor: Math.round(f * 100) / 100,
+      ...z, transit: z.transit === 0 || z.transit >= k ? z.transit : null, factor: Math.round(f * 100) / 100,
       residentsExpanded: r1(z.residents * f), workersExpanded: r1(z.workers * f), visitorsExpanded: r1(z.visitors * f), servedExpanded: r1(z.served * f),
     };
   });
@@ -116,13 +156,31 @@ export function buildPopulation(input: PopulationInput, req: PopulationRequest):
     if (!m) perZone.set(o.zone, (m = {}));
     m[o.origin] = o.visitors;
   }
-  const org = ksafeBreakdown([...perZone].map(([zone, counts]) => ({ zone, counts })), req.k, { label: 'other' });
+  const org = ksafeBreakdown([...perZone].map(([zone, counts]) => ({ zone, counts })), k, { label: 'other' });
   const releasedOrigins = org.released.flatMap(({ zone, counts }) =>
     Object.entries(counts).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([origin, visitors]) => ({ zone, origin, visitors })));
-  return {
-    homeWork, homeMcc, zones, origins, released, releasedOrigins,
-    suppressedZones: pop.suppressedZones, suppressedOriginZones: org.suppressedZones, factor,
+  return { released, releasedOrigins, suppressedZones: pop.suppressedZones, suppressedOriginZones: org.suppressedZones };
+}
+
+const DAY_MS = 86_400_000;
+
+/** The local days the period touches, each as its UTC bounds and its date. */
+function localDays(input: PopulationInput, req: PopulationRequest, clock: ZonedClock): { start: number; end: number; label: string }[] {
+  let a = req.from ?? Infinity, b = req.to ?? -Infinity;
+  if (req.from === undefined) for (const s of input.stays) a = Math.min(a, s.start);
+  if (req.to === undefined) for (const s of input.stays) b = Math.max(b, s.end);
+  if (!(b > a)) return [];
+  // Local midnight of day D in UTC: D × 24 h minus the offset there (looked up twice, for the offset at that instant).
+  const midnight = (day: number) => {
+    let t = day * DAY_MS;
+    for (let i = 0; i < 2; i++) t = day * DAY_MS - clock.offset(t);
+    return t;
   };
+  const out: { start: number; end: number; label: string }[] = [];
+  for (let d = clock.local(a).day, last = clock.local(b - 1).day; d <= last; d++) {
+    out.push({ start: Math.max(a, midnight(d)), end: Math.min(b, midnight(d + 1)), label: new Date(d * DAY_MS).toISOString().slice(0, 10) });
+  }
+  return out;
 }
 
 /** Area of each zone of the input's space (m², from its geometry), memoised; null without geometry. */
