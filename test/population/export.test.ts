@@ -198,6 +198,16 @@ describe('GET /api/v1/population and /api/v1/origins', () => {
       expect(pop.zones.map((z: { zone: string; residents: number; workers: number; roamers: number }) => [z.zone, z.residents, z.workers, z.roamers])).toEqual([['E', 3, 6, 3], ['W', 6, 0, 0]]);
       expect((await get('/api/v1/origins', 'zones=test')).origins).toEqual([{ zone: 'E', origin: 'FR', visitors: 3 }, { zone: 'W', origin: 'E', visitors: 3 }]);
       expect((await get('/api/v1/population', 'zones=test&k=4')).zones).toEqual([]);
+      // by=day: the same days as `export population --by day`.
+      const days = await get('/api/v1/population', 'zones=test&by=day');
+      expect(days.days.map((d: { day: string; zones: { zone: string; workers: number; visitors: number }[] }) => [d.day, d.zones.map((z) => [z.zone, z.workers, z.visitors])])).toEqual([
+        ['2026-03-02', [['E', 0, 0], ['W', 0, 0]]], ['2026-03-03', [['E', 6, 3], ['W', 0, 3]]], ['2026-03-04', [['E', 6, 3], ['W', 0, 0]]],
+        ['2026-03-05', [['E', 6, 0], ['W', 0, 0]]], ['2026-03-06', [['E', 6, 0], ['W', 0, 0]]],
+      ]);
+      expect((await get('/api/v1/origins', 'zones=test&by=day')).days.map((d: { day: string; origins: unknown[] }) => [d.day, d.origins.length])).toEqual([
+        ['2026-03-02', 0], ['2026-03-03', 2], ['2026-03-04', 1], ['2026-03-05', 0], ['2026-03-06', 0],
+      ]);
+      await expect(get('/api/v1/population', 'zones=test&by=week')).rejects.toThrow(/by must be period or day/);
       await expect(get('/api/v1/population', 'zones=test&k=2')).rejects.toBeInstanceOf(ApiError);
       await expect(get('/api/v1/population', 'zones=nope')).rejects.toThrow(/no such zone system/);
     } finally {

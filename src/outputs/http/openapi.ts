@@ -29,6 +29,7 @@ const errors = (...codes: number[]): Record<string, Schema> =>
 export function openApiDocument(o: OpenApiOptions): Schema {
   const time = (what: string): Schema => ({ type: 'string', description: `${what}: RFC 3339 (2026-03-02T08:00:00Z) or epoch milliseconds` });
   const kParam = param('k', `k-anonymity threshold: counts below it are left out. At least the server's k (${o.k}), which is the default`, { type: 'integer', minimum: o.k, default: o.k });
+  const byParam = param('by', 'period (default): one count over the period; day: one per local day, home and work from the whole period', { type: 'string', enum: ['period', 'day'], default: 'period' });
   const resParam = param('res', 'H3 resolution, 0 up to the base resolution of the stored presence (usually 9); a coarser hexagon sums its children', { type: 'integer', minimum: 0, maximum: 15, default: 8 });
   const paths: Record<string, Schema> = {
     '/healthz': {
@@ -248,10 +249,11 @@ export function openApiDocument(o: OpenApiOptions): Schema {
           param('from', 'start of the period', time('from')),
           param('to', 'end of the period', time('to')),
           param('time_zone', 'IANA time zone of nights and working hours (default UTC)', { type: 'string', default: 'UTC' }),
+          byParam,
           kParam,
         ],
         responses: {
-          '200': { description: 'Zones whose every label is 0 or ≥ k (others dropped whole, counted in suppressed_zones)', content: { 'application/json': { schema: { type: 'object' } } } },
+          '200': { description: 'Zones whose every label is 0 or ≥ k (others dropped whole, counted in suppressed_zones); with by=day, days: [{ day, suppressed_zones, zones }]', content: { 'application/json': { schema: { type: 'object' } } } },
           ...errors(400, 404, 500),
         },
       },
@@ -266,9 +268,10 @@ export function openApiDocument(o: OpenApiOptions): Schema {
           param('from', 'start of the period', time('from')),
           param('to', 'end of the period', time('to')),
           param('time_zone', 'IANA time zone of nights and working hours (default UTC)', { type: 'string', default: 'UTC' }),
+          byParam,
           kParam,
         ],
-        responses: { '200': { description: 'Rows zone, origin, visitors', content: { 'application/json': { schema: { type: 'object' } } } }, ...errors(400, 404, 500) },
+        responses: { '200': { description: 'Rows zone, origin, visitors; with by=day, days: [{ day, suppressed_zones, origins }]', content: { 'application/json': { schema: { type: 'object' } } } }, ...errors(400, 404, 500) },
       },
     },
     '/api/v1/areas/{id}/visitors': {

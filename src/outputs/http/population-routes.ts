@@ -28,8 +28,9 @@ function config(q: QueryString) {
 /**
  * Population routes (docs/population.md), k-safe with the server's k or a stricter one:
  *
- * - `GET /api/v1/population?zones=NAME|res=R[&from&to&k&time_zone]`: residents, workers, visitors,
- *   roamers, served per zone (zones with a label in [1, k) dropped whole);
+ * - `GET /api/v1/population?zones=NAME|res=R[&from&to&k&time_zone&by=period|day]`: residents, workers,
+ *   visitors, roamers, served per zone (zones with a label in [1, k) dropped whole); `by=day`: per
+ *   local day (`days: [{ day, suppressed_zones, zones }]`), each day released on its own;
  * - `GET /api/v1/origins?…`: visitors per zone by origin (small origins pooled into `other`);
  * - `GET /api/v1/event-report?zones=NAME&zone=ID&from&to[&baseline&k&people_per_device]`: the event
  *   report (JSON) of one zone of a loaded system as the watched area;
@@ -44,9 +45,11 @@ export function populationRoutes(ctx: ApiContext): Route[] {
     throw err;
   };
   const population = async (req: { query: URLSearchParams }) => {
-    const q = new QueryString(req.query, ['zones', 'res', 'from', 'to', 'k', 'time_zone']);
+    const q = new QueryString(req.query, ['zones', 'res', 'from', 'to', 'k', 'time_zone', 'by']);
     const sp = space(q), k = q.k(ctx.k), cfg = config(q), from = q.time('from'), to = q.time('to');
-    const r = await ctx.runner.run(async (conn) => buildPopulation(await readPopulationInput(conn, sp, from, to), { config: cfg, k, from, to })).catch(notFound);
+    const by = q.get('by') ?? 'period';
+    if (by !== 'period' && by !== 'day') throw new ApiError('bad_parameter', `by must be period or day, got ${by}`, { parameter: 'by' });
+    const r = await ctx.runner.run(async (conn) => buildPopulation(await readPopulationInput(conn, sp, from, to, { seenByDay: by === 'day' }), { config: cfg, k, from, to, by })).catch(notFound);
     return { r, k };
   };
   const areaVisitors = async (req: { params: Record<string, string>; query: URLSearchParams }) => {
@@ -90,6 +93,7 @@ export function populationRoutes(ctx: ApiContext): Route[] {
       path: '/api/v1/population',
       handler: async (req) => {
         const { r, k } = await population(req);
+        if (r.days) return jsonReply({ k, days: r.days.map((d) => ({ day: d.day, suppressed_zones: d.suppressedZones.length, zones: d.released })) }, ctx.cacheSeconds);
         return jsonReply({ k, suppressed_zones: r.suppressedZones.length, zones: r.released }, ctx.cacheSeconds);
       },
     },
@@ -97,6 +101,7 @@ export function populationRoutes(ctx: ApiContext): Route[] {
       path: '/api/v1/origins',
       handler: async (req) => {
         const { r, k } = await population(req);
+        if (r.days) return jsonReply({ k, days: r.days.map((d) => ({ day: d.day, suppressed_zones: d.suppressedOriginZones.length, origins: d.releasedOrigins })) }, ctx.cacheSeconds);
         return jsonReply({ k, suppressed_zones: r.suppressedOriginZones.length, origins: r.releasedOrigins }, ctx.cacheSeconds);
       },
     },
