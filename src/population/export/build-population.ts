@@ -42,11 +42,17 @@ export interface PopulationRequest {
   by?: 'period' | 'day';
 }
 
-/** Nights in the period (whole days between its ends). */
-function periodNights(input: PopulationInput, req: PopulationRequest): number {
+/** The period's ends, epoch ms: the request's, else the first stay start and the last stay end. */
+function periodBounds(input: PopulationInput, req: PopulationRequest): [number, number] {
   let a = req.from ?? Infinity, b = req.to ?? -Infinity;
   if (req.from === undefined) for (const s of input.stays) a = Math.min(a, s.start);
   if (req.to === undefined) for (const s of input.stays) b = Math.max(b, s.end);
+  return [a, b];
+}
+
+/** Nights in the period (whole days between its ends). */
+function periodNights(input: PopulationInput, req: PopulationRequest): number {
+  const [a, b] = periodBounds(input, req);
   return b > a ? Math.round((b - a) / 86_400_000) : 0;
 }
 
@@ -166,9 +172,7 @@ const DAY_MS = 86_400_000;
 
 /** The local days the period touches, each as its UTC bounds and its date. */
 function localDays(input: PopulationInput, req: PopulationRequest, clock: ZonedClock): { start: number; end: number; label: string }[] {
-  let a = req.from ?? Infinity, b = req.to ?? -Infinity;
-  if (req.from === undefined) for (const s of input.stays) a = Math.min(a, s.start);
-  if (req.to === undefined) for (const s of input.stays) b = Math.max(b, s.end);
+  const [a, b] = periodBounds(input, req);
   if (!(b > a)) return [];
   // Local midnight of day D in UTC: D × 24 h minus the offset there (looked up twice, for the offset at that instant).
   const midnight = (day: number) => {
