@@ -16,7 +16,8 @@ a zone whose pool is in [1, k) is dropped whole (FlowKit ADR 0011).
 Options:
 ${POPULATION_FLAGS_HELP}
 
-Columns: zone, origin, visitors, visitors_expanded (with the zone's expansion factor). GeoJSON: one
+Columns: [day,] zone, origin, visitors, visitors_expanded (with the zone's expansion factor; day with
+--by day, each day released on its own). GeoJSON: one
 feature per row on the zone's polygon.
 
 Example:
