@@ -17,8 +17,7 @@ Options:
 ${POPULATION_FLAGS_HELP}
 
 Columns: [day,] zone, origin, visitors, visitors_expanded (with the zone's expansion factor; day with
---by day, each day released on its own). GeoJSON: one
-feature per row on the zone's polygon.
+--by day, each day released on its own). GeoJSON: one feature per row on the zone's polygon.
 
 Example:
   citypulse export origins --db out/demo/citypulse.duckdb --zones demo --k 5 --out out/demo/origins.csv
