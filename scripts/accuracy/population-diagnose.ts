@@ -32,6 +32,8 @@ const cfg = resolvePopulationConfig();
 const nights = POPULATION_DAYS;
 const hw = new Map(detectHomeWork(input.stays, cfg, undefined, nights).map((h) => [h.device, h]));
 const zones = sim.city.zones;
+/** Index of the simulated zone holding (x, y) in the city frame, or -1. */
+const zoneAt = (x: number, y: number) => { for (let i = 0; i < zones.length; i++) if (zones[i]!.shape.contains(x, y)) return i; return -1; };
 /** Night overlap (22–07 UTC) of a stay, ms. */
 function nightMs(a: number, b: number): number {
   let ms = 0;
@@ -155,7 +157,6 @@ console.log(`  distance: p50 ${adists[adists.length >> 1]?.toFixed(0)} m, p90 ${
 // Residents per zone "soft": each home shared over its footprint's zones (expected counts).
 {
   const f = sim.city.frame, idx = sim.city.index, t0 = sim.config.start;
-  const zoneAt = (x: number, y: number) => { for (let i = 0; i < zones.length; i++) if (zones[i]!.shape.contains(x, y)) return i; return -1; };
   const STEP = 30, REACH = 1500;
   const cache = new Map<string, Map<number, number>>();
   const footprint = (x: number, y: number): Map<number, number> => {
@@ -211,8 +212,7 @@ console.log(`  distance: p50 ${adists[adists.length >> 1]?.toFixed(0)} m, p90 ${
 // the zone holding most of it. Computed at the true home, cell-only homes only (GPS homes keep their
 // point); `TA_STEP` (m) sets the ring width, to see what a coarser report would give.
 {
-  const f2 = sim.city.frame, idx = sim.city.index, t0 = sim.config.start, sites = sim.city.sites;
-  const zoneAt = (x: number, y: number) => { for (let i = 0; i < zones.length; i++) if (zones[i]!.shape.contains(x, y)) return i; return -1; };
+  const idx = sim.city.index, t0 = sim.config.start, sites = sim.city.sites;
   const STEP = 20, REACH = 1500, TA = Number(process.env.TA_STEP ?? 78.12);
   const best = (x: number, y: number, withTa: boolean): number => {
     const S = idx.serve(x, y, t0), N = idx.neighbour(x, y, t0);
@@ -241,6 +241,5 @@ console.log(`  distance: p50 ${adists[adists.length >> 1]?.toFixed(0)} m, p90 ${
     if (best(s.home.x, s.home.y, false) === s.home.zone) right++;
     if (best(s.home.x, s.home.y, true) === s.home.zone) rightTa++;
   }
-  void f2;
   console.log(`bound at the true home (${cellOnly} cell-only of ${n}): footprint's zone ${(right / n).toFixed(3)}; with timing advance (${TA} m rings) ${(rightTa / n).toFixed(3)}`);
 }

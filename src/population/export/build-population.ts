@@ -118,14 +118,14 @@ export function buildPopulation(input: PopulationInput, req: PopulationRequest):
   let last = -Infinity;
   for (const s of input.stays) last = Math.max(last, s.end);
   const shares = req.footprints && placeShares(req.footprints, input.zoneOf, Math.min(req.to ?? Infinity, last) - 1);
-  const { zones, origins } = classifyPopulation(
-    { stays: input.stays, seen: input.seen, homeWork, mcc: input.mcc, homeMcc: homeMcc?.mcc ?? '', zoneOf: input.zoneOf, ...(shares ? { shares, densityRounds: req.densityRounds ?? DENSITY_ROUNDS, areaOf: zoneArea(input) } : {}) }, req.config, clock);
+  // What the period and each day classify with (a day swaps in its own stays and cells).
+  const classifyInput = { homeWork, mcc: input.mcc, homeMcc: homeMcc?.mcc ?? '', zoneOf: input.zoneOf, ...(shares ? { shares, densityRounds: req.densityRounds ?? DENSITY_ROUNDS, areaOf: zoneArea(input) } : {}) };
+  const { zones, origins } = classifyPopulation({ ...classifyInput, stays: input.stays, seen: input.seen }, req.config, clock);
   const factor = expansionFactors(new Map(zones.map((z) => [z.zone, z.residents])), req.census ?? null, req.marketShare ?? 1);
   const period = release(zones, origins, factor, req.k);
   let days: PopulationDay[] | undefined;
   if (req.by === 'day') {
     days = [];
-    const classifyInput = { homeWork, mcc: input.mcc, homeMcc: homeMcc?.mcc ?? '', zoneOf: input.zoneOf, ...(shares ? { shares, densityRounds: req.densityRounds ?? DENSITY_ROUNDS, areaOf: zoneArea(input) } : {}) };
     for (const d of localDays(input, req, clock)) {
       const stays = input.stays.filter((s) => s.end > d.start && s.start < d.end).map((s) => ({ ...s, start: Math.max(s.start, d.start), end: Math.min(s.end, d.end) }));
       const at = new Set(stays.map((s) => `${s.device}\u0000${s.h3}`));
