@@ -5,7 +5,7 @@ import { openDatabase } from '../../src/outputs/duckdb/open.ts';
 import { homeZone, workZone } from '../../src/population/engine/classify-population.ts';
 import { resolvePopulationConfig } from '../../src/population/engine/population-config.ts';
 import { readPopulationInput } from '../../src/population/duckdb/read-population-input.ts';
-import { buildPopulation, type PopulationResult } from '../../src/population/export/build-population.ts';
+import { buildPopulation, type PopulationDay, type PopulationResult } from '../../src/population/export/build-population.ts';
 import { CellTable } from '../../src/locate/cell-table.ts';
 import { populationPlugins } from '../../src/population/plugin/population-plugin.ts';
 import type { SimConfig } from '../../src/sim/sim-config.ts';
@@ -53,11 +53,12 @@ export const populationAccuracy: AccuracyProduct = {
       mkdirSync(truthDir, { recursive: true });
       writeFileSync(join(truthDir, 'homes.csv'), truth.homesCsv());
       writeFileSync(join(truthDir, 'visitors.csv'), truth.visitorsCsv());
+      writeFileSync(join(truthDir, 'days.csv'), truth.daysCsv());
       writeFileSync(join(dir, 'done'), '');
     } else ctx.log(`reusing ${dbPath} and ${truthDir}`);
     const homes = parseCsv(readFileSync(join(truthDir, 'homes.csv'), 'utf8'));
     const db = await openDatabase(dbPath, { readOnly: true });
-    let result, whole: PopulationResult;
+    let result, whole: PopulationResult, days: PopulationDay[] | undefined;
     try {
       const input = await readPopulationInput(db.connection, { zones: ZS });
       // Footprints from the cell table the city was ingested with (CP_FOOTPRINTS=off: every home and work place whole).
@@ -65,6 +66,10 @@ export const populationAccuracy: AccuracyProduct = {
       result = buildPopulation(input, { config: resolvePopulationConfig(), k: 2, from: cfg.start, to: (cfg.start ?? 0) + POPULATION_DAYS * 86_400_000, ...(footprints ? { footprints } : {}) });
       // Residents counted whole (one zone per home), for the check that no roamer is a resident: shared counts are rounded per zone.
       whole = footprints ? buildPopulation(input, { config: resolvePopulationConfig(), k: 2, from: cfg.start, to: (cfg.start ?? 0) + POPULATION_DAYS * 86_400_000 }) : result;
+      // Per day (`--by day`), against truth/days.csv when the run wrote it (runs before session 21 did not); k = 1: every zone-day, none withheld.
+      if (existsSync(join(truthDir, 'days.csv'))) {
+        days = buildPopulation(input, { config: resolvePopulationConfig(), k: 1, from: cfg.start, to: (cfg.start ?? 0) + POPULATION_DAYS * 86_400_000, by: 'day', ...(footprints ? { footprints } : {}) }).days!;
+      }
     } finally {
       db.close();
     }
@@ -135,11 +140,26 @@ export const populationAccuracy: AccuracyProduct = {
         name: `roamer visitors from ${k} (all zones): relative error`, value: relErr(estByOrigin.get(k) ?? 0, trueByOrigin.get(k)!), target: '≤ 0.15',
       })),
       { name: 'roamers counted as residents', value: roamersAsResidents, target: '0' },
+      ...(days ? dayErrors(days, parseCsv(readFileSync(join(truthDir, 'days.csv'), 'utf8'))) : [{ name: 'per day: not measured (truth/days.csv missing: a run kept from before session 21)', value: NaN }]),
     ];
     figures[0]!.name = `simulated days (${cfg.subscribers} residents, ${cfg.visitors} visitors)`;
     return { figures };
   },
 };
+
+/** Residents, workers and visitors per (zone, day) of `--by day` against truth/days.csv, as the period's per-zone figures. */
+function dayErrors(days: PopulationDay[], truth: Record<string, string>[]): AccuracyReport['figures'] {
+  const est = { residents: new Map<string, number>(), workers: new Map<string, number>(), visitors: new Map<string, number>() };
+  const tru = { residents: new Map<string, number>(), workers: new Map<string, number>(), visitors: new Map<string, number>() };
+  for (const d of days) for (const r of d.released) for (const k of ['residents', 'workers', 'visitors'] as const) est[k].set(`${d.day} ${r.zone}`, r[k]);
+  for (const r of truth) for (const k of ['residents', 'workers', 'visitors'] as const) tru[k].set(`${r.day} ${r.zone}`, Number(r[k]));
+  return [
+    { name: 'per day: days', value: days.length },
+    ...zoneErrors('per day: residents per (zone, day)', est.residents, tru.residents, 0.05),
+    ...zoneErrors('per day: workers per (zone, day)', est.workers, tru.workers, 0.10),
+    ...zoneErrors('per day: visitors per (zone, day)', est.visitors, tru.visitors, 0.15),
+  ];
+}
 
 /** Domestic origins grouped: a zone id → `domestic (zone of the system)`; countries and `unknown` as they are. */
 function originClass(o: string): string {
@@ -152,11 +172,12 @@ function relErr(est: number, truth: number): number {
 
 function zoneErrors(label: string, est: Map<string, number>, truth: Map<string, number>, tol: number): AccuracyReport['figures'] {
   const zs = [...truth].filter(([, v]) => v >= MIN_ZONE).map(([z]) => z);
+  const what = label.includes('(zone, day)') ? 'zone-days' : 'zones';
   const errs = zs.map((z) => relErr(est.get(z) ?? 0, truth.get(z)!)).sort((a, b) => a - b);
   const tot = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
   return [
-    { name: `${label}: zones with ≥ ${MIN_ZONE} true`, value: zs.length },
-    { name: `${label}: share of those zones within ${tol * 100} %`, value: errs.filter((e) => e <= tol).length / Math.max(1, errs.length), target: '1' },
+    { name: `${label}: ${what} with ≥ ${MIN_ZONE} true`, value: zs.length },
+    { name: `${label}: share of those ${what} within ${tol * 100} %`, value: errs.filter((e) => e <= tol).length / Math.max(1, errs.length), target: '1' },
     { name: `${label}: median relative error`, value: errs[Math.floor(errs.length / 2)] ?? NaN },
     { name: `${label}: total relative error`, value: relErr(tot(est), tot(truth)), target: `≤ ${tol}` },
   ];

@@ -17,7 +17,9 @@ import { Simulation } from '../../src/sim/simulation.ts';
 import { ACCURACY_PSEUDONYMISER } from './simulated-city.ts';
 import { POPULATION_DAYS } from './population-accuracy.ts';
 
-const v = parseArgs({ options: { work: { type: 'string' }, city: { type: 'string', default: 'demo' }, subscribers: { type: 'string', default: '1500' }, seed: { type: 'string', default: '1' } } }).values;
+const v = parseArgs({ options: { work: { type: 'string' }, city: { type: 'string', default: 'demo' }, subscribers: { type: 'string', default: '1500' }, seed: { type: 'string', default: '1' }, only: { type: 'string', default: 'homes,variants,bounds,ta' } } }).values;
+/** Sections to print (`--only a,b`): homes, variants, bounds, ta, zones (per-zone residents, session 21). */
+const want = (section: string) => v.only!.split(',').includes(section);
 const HERE = dirname(fileURLToPath(import.meta.url));
 const subscribers = Number(v.subscribers);
 const sim = new Simulation({
@@ -55,40 +57,42 @@ function centroid(dev: string, at: [number, number]): [number, number] {
   }
   return w > 0 ? [la / w, ln / w] : at;
 }
-const alt = new Map<string, number>();
-const abump = (k: string) => alt.set(k, (alt.get(k) ?? 0) + 1);
-const adists: number[] = [];
-const f = sim.city.frame;
-const count = new Map<string, number>();
-const bump = (k: string) => count.set(k, (count.get(k) ?? 0) + 1);
-const dists: number[] = [];
-for (const s of sim.subscribers) {
-  if (s.visit) continue;
-  const dev = ACCURACY_PSEUDONYMISER.pseudonym(s.imsi);
-  const h = hw.get(dev);
-  const trueZone = zones[s.home.zone]!.id;
-  const lat = f.lat(s.home.y), lng = f.lon(s.home.x);
-  const tag = s.nightOff ? 'nightOff' : 'on';
-  if (!h || h.homeAt === null) { bump(`no home (${tag}; nights seen ${!h ? 'no stays' : h.nightsSeen < 4 ? '<4' : '≥4'})`); continue; }
-  const z = input.zoneOf(h.home!, h.homeAt[0], h.homeAt[1]);
-  const c = centroid(dev, h.homeAt);
-  const cz = input.zoneOf(h.home!, c[0], c[1]);
-  const cd = distanceM(lat, lng, c[0], c[1]);
-  adists.push(cd);
-  abump(cz === trueZone ? 'right' : cz === null ? 'outside' : cd < 500 ? '<500' : cd < 1000 ? '500-1000' : '>1000');
-  const d = distanceM(lat, lng, h.homeAt[0], h.homeAt[1]);
-  dists.push(d);
-  if (z === trueZone) bump(`right (${tag})`);
-  else bump(`wrong: ${z === null ? 'outside zones' : d < 500 ? 'detected centre < 500 m from true home' : d < 1000 ? '500–1000 m' : d < 2000 ? '1–2 km' : '≥ 2 km'} (${tag})`);
+if (want('homes')) {
+  const alt = new Map<string, number>();
+  const abump = (k: string) => alt.set(k, (alt.get(k) ?? 0) + 1);
+  const adists: number[] = [];
+  const f = sim.city.frame;
+  const count = new Map<string, number>();
+  const bump = (k: string) => count.set(k, (count.get(k) ?? 0) + 1);
+  const dists: number[] = [];
+  for (const s of sim.subscribers) {
+    if (s.visit) continue;
+    const dev = ACCURACY_PSEUDONYMISER.pseudonym(s.imsi);
+    const h = hw.get(dev);
+    const trueZone = zones[s.home.zone]!.id;
+    const lat = f.lat(s.home.y), lng = f.lon(s.home.x);
+    const tag = s.nightOff ? 'nightOff' : 'on';
+    if (!h || h.homeAt === null) { bump(`no home (${tag}; nights seen ${!h ? 'no stays' : h.nightsSeen < 4 ? '<4' : '≥4'})`); continue; }
+    const z = input.zoneOf(h.home!, h.homeAt[0], h.homeAt[1]);
+    const c = centroid(dev, h.homeAt);
+    const cz = input.zoneOf(h.home!, c[0], c[1]);
+    const cd = distanceM(lat, lng, c[0], c[1]);
+    adists.push(cd);
+    abump(cz === trueZone ? 'right' : cz === null ? 'outside' : cd < 500 ? '<500' : cd < 1000 ? '500-1000' : '>1000');
+    const d = distanceM(lat, lng, h.homeAt[0], h.homeAt[1]);
+    dists.push(d);
+    if (z === trueZone) bump(`right (${tag})`);
+    else bump(`wrong: ${z === null ? 'outside zones' : d < 500 ? 'detected centre < 500 m from true home' : d < 1000 ? '500–1000 m' : d < 2000 ? '1–2 km' : '≥ 2 km'} (${tag})`);
+  }
+  dists.sort((a, b) => a - b);
+  for (const [k, n] of [...count].sort()) console.log(`${String(n).padStart(6)}  ${k}`);
+  console.log(`distance detected home centre → true home: p50 ${dists[dists.length >> 1]?.toFixed(0)} m, p90 ${dists[Math.floor(dists.length * 0.9)]?.toFixed(0)} m`);
+  adists.sort((a, b) => a - b);
+  console.log('centroid of night stays within', R, 'm:', [...alt].sort().map(([k, n]) => `${k} ${n}`).join(', '));
+  console.log(`  distance: p50 ${adists[adists.length >> 1]?.toFixed(0)} m, p90 ${adists[Math.floor(adists.length * 0.9)]?.toFixed(0)} m`);
 }
-dists.sort((a, b) => a - b);
-for (const [k, n] of [...count].sort()) console.log(`${String(n).padStart(6)}  ${k}`);
-console.log(`distance detected home centre → true home: p50 ${dists[dists.length >> 1]?.toFixed(0)} m, p90 ${dists[Math.floor(dists.length * 0.9)]?.toFixed(0)} m`);
-adists.sort((a, b) => a - b);
-console.log('centroid of night stays within', R, 'm:', [...alt].sort().map(([k, n]) => `${k} ${n}`).join(', '));
-console.log(`  distance: p50 ${adists[adists.length >> 1]?.toFixed(0)} m, p90 ${adists[Math.floor(adists.length * 0.9)]?.toFixed(0)} m`);
 // Variant: home zone = the zone with the most distinct nights over all the device's places in it.
-{
+if (want('variants')) {
   let right = 0, rightDwell = 0, n = 0;
   for (const s of sim.subscribers) {
     if (s.visit) continue;
@@ -124,7 +128,7 @@ console.log(`  distance: p50 ${adists[adists.length >> 1]?.toFixed(0)} m, p90 ${
   console.log(`zone vote (most night-time dwell per zone, duration-weighted): right ${rightDwell} of ${n} = ${(rightDwell / n).toFixed(3)}`);
 }
 // Variant: residents per zone with each detected home spread uniformly over the res-9 cells within R m of its centre.
-{
+if (want('variants')) {
   const { latLngToCell, gridDisk, cellToLatLng } = await import('h3-js');
   const truthRes = new Map<string, number>(), base = new Map<string, number>();
   for (const s of sim.subscribers) if (!s.visit) truthRes.set(zones[s.home.zone]!.id, (truthRes.get(zones[s.home.zone]!.id) ?? 0) + 1);
@@ -155,7 +159,7 @@ console.log(`  distance: p50 ${adists[adists.length >> 1]?.toFixed(0)} m, p90 ${
 // zone rule can do is the zone holding most of the footprint (× the zone's resident density when a
 // census is loaded, the prior the simulator draws homes from); GPS devices keep their place's zone.
 // Residents per zone "soft": each home shared over its footprint's zones (expected counts).
-{
+if (want('bounds')) {
   const f = sim.city.frame, idx = sim.city.index, t0 = sim.config.start;
   const STEP = 30, REACH = 1500;
   const cache = new Map<string, Map<number, number>>();
@@ -211,7 +215,7 @@ console.log(`  distance: p50 ${adists[adists.length >> 1]?.toFixed(0)} m, p90 ${
 // site is N's and whose distance to S's site falls in the phone's ring; the best zone rule is again
 // the zone holding most of it. Computed at the true home, cell-only homes only (GPS homes keep their
 // point); `TA_STEP` (m) sets the ring width, to see what a coarser report would give.
-{
+if (want('ta')) {
   const idx = sim.city.index, t0 = sim.config.start, sites = sim.city.sites;
   const STEP = 20, REACH = 1500, TA = Number(process.env.TA_STEP ?? 78.12);
   const best = (x: number, y: number, withTa: boolean): number => {
@@ -242,4 +246,94 @@ console.log(`  distance: p50 ${adists[adists.length >> 1]?.toFixed(0)} m, p90 ${
     if (best(s.home.x, s.home.y, true) === s.home.zone) rightTa++;
   }
   console.log(`bound at the true home (${cellOnly} cell-only of ${n}): footprint's zone ${(right / n).toFixed(3)}; with timing advance (${TA} m rings) ${(rightTa / n).toFixed(3)}`);
+}
+// Residents per zone, zone by zone (session 21): where the footprint estimate (what the accuracy
+// command scores) leaves a zone outside 5 %, and which step does it. Columns, for each zone with ≥ 20
+// true residents: true residents; the estimate (`buildPopulation` with the cell table's footprints,
+// as the accuracy command); each detected home counted whole in its zone; the oracle (each detected
+// domestic resident at its true zone: detection misses only); detected homes that are not residents
+// (domestic visitors with a home); the model's footprints with its own density rounds (0, 2, 10, 50)
+// and with the true resident density as the prior; the simulator's exact footprint at the true home
+// shared by area alone and × the true density (a calibrated posterior: unbiased but for noise).
+if (want('zones')) {
+  const { CellTable } = await import('../../src/locate/cell-table.ts');
+  const { buildPopulation } = await import('../../src/population/export/build-population.ts');
+  const { placeShares } = await import('../../src/population/engine/place-shares.ts');
+  const { zoneDensities, posterior } = await import('../../src/population/engine/footprint-deconvolution.ts');
+  const { homeZone } = await import('../../src/population/engine/classify-population.ts');
+  const from = sim.config.start, to = from + POPULATION_DAYS * 86_400_000;
+  const fpOf = CellTable.fromCsv(readFileSync(join(dir, 'city', 'cells.csv'), 'utf8'), 9).footprints();
+  const est = new Map(buildPopulation(input, { config: cfg, k: 2, from, to, footprints: fpOf }).zones.map((z) => [z.zone, z.residents]));
+  let last = -Infinity;
+  for (const s of input.stays) last = Math.max(last, s.end);
+  const shares = placeShares(fpOf, input.zoneOf, Math.min(to, last) - 1);
+  const zoneIdx = new Map(zones.map((z, i) => [z.id, i]));
+  const areaOf = (z: string) => zones[zoneIdx.get(z) ?? -1]?.areaM2 ?? null;
+  const add = (m: Map<string, number>, k: string, w = 1) => m.set(k, (m.get(k) ?? 0) + w);
+  const subOf = new Map(sim.subscribers.map((s) => [ACCURACY_PSEUDONYMISER.pseudonym(s.imsi), s]));
+  const truth = new Map<string, number>(), whole = new Map<string, number>(), oracle = new Map<string, number>(), notRes = new Map<string, number>();
+  for (const s of sim.subscribers) if (!s.visit) add(truth, zones[s.home.zone]!.id);
+  // The detected homes the estimate counts: domestic devices (roamers never), home in a zone.
+  const homeMcc = sim.subscribers.find((x) => !x.visit)!.imsi.slice(0, 3);
+  const homes: { s: (typeof sim.subscribers)[number] | undefined; map: ReadonlyMap<string, number> }[] = [];
+  for (const h of hw.values()) {
+    const s = subOf.get(h.device);
+    if (s?.visit && s.imsi.slice(0, 3) !== homeMcc) continue;
+    const hz = homeZone(h, input);
+    if (hz === null) continue;
+    add(whole, hz);
+    if (s && !s.visit) add(oracle, zones[s.home.zone]!.id);
+    else add(notRes, hz);
+    homes.push({ s, map: shares('home', h) ?? new Map([[hz, 1]]) });
+  }
+  const trueDensity = new Map([...truth].map(([z, c]) => [z, c / areaOf(z)!]));
+  const em = (rounds: number) => {
+    const d = rounds > 0 ? zoneDensities(homes.map((x) => x.map), areaOf, rounds) : null;
+    const out = new Map<string, number>();
+    for (const x of homes) for (const [z, p] of posterior(x.map, d)) add(out, z, p);
+    return out;
+  };
+  const variants: [string, Map<string, number>][] = [['estimate', est], ['whole', whole], ['oracle', oracle]];
+  for (const r of [0, 2, 10, 50]) variants.push([`EM ${r}`, em(r)]);
+  { const out = new Map<string, number>(); for (const x of homes) for (const [z, p] of posterior(x.map, trueDensity)) add(out, z, p); variants.push(['model × true density', out]); }
+  // The simulator's exact footprint (serving sector S, neighbour N) at the true home, on a 30 m grid.
+  const idx = sim.city.index, t0 = sim.config.start, cache = new Map<string, Map<string, number>>();
+  const exact = (x: number, y: number) => {
+    const S = idx.serve(x, y, t0), N = idx.neighbour(x, y, t0), key = `${S}|${N}`;
+    let m = cache.get(key);
+    if (m) return m;
+    cache.set(key, (m = new Map()));
+    let n = 0;
+    for (let dx = -1500; dx <= 1500; dx += 30) for (let dy = -1500; dy <= 1500; dy += 30) {
+      if (idx.serve(x + dx, y + dy, t0) !== S || idx.neighbour(x + dx, y + dy, t0) !== N) continue;
+      const z = zoneAt(x + dx, y + dy);
+      if (z >= 0) { add(m, zones[z]!.id); n++; }
+    }
+    for (const [z, c] of m) m.set(z, c / n);
+    return m;
+  };
+  const exactUniform = new Map<string, number>(), exactPrior = new Map<string, number>();
+  for (const x of homes) {
+    if (!x.s || x.s.visit) continue;
+    const m = x.s.fixes ? new Map([[zones[x.s.home.zone]!.id, 1]]) : exact(x.s.home.x, x.s.home.y);
+    for (const [z, p] of m) add(exactUniform, z, p);
+    for (const [z, p] of posterior(m, trueDensity)) add(exactPrior, z, p);
+  }
+  variants.push(['exact at true home', exactUniform], ['exact × true density', exactPrior]);
+  const zs = [...truth].filter(([, c]) => c >= 20).map(([z]) => z);
+  const err = (m: Map<string, number>, z: string) => ((m.get(z) ?? 0) - truth.get(z)!) / truth.get(z)!;
+  for (const [name, m] of variants) {
+    const e = zs.map((z) => Math.abs(err(m, z))).sort((a, b) => a - b);
+    console.log(`${name.padEnd(22)} median error ${e[e.length >> 1]!.toFixed(3)}, within 5 % ${(e.filter((x) => x <= 0.05).length / e.length).toFixed(3)} of ${e.length} zones, total ${[...m.values()].reduce((a, b) => a + b, 0).toFixed(0)}`);
+  }
+  // Does a zone's error follow its density relative to its neighbours (smoothing) or its area?
+  const neighbours = (z: string) => { const c = zones[zoneIdx.get(z)!]!.center; return zs.filter((o) => { const d = zones[zoneIdx.get(o)!]!.center; return o !== z && distanceM(c.lat, c.lon, d.lat, d.lon) < 2000; }); };
+  const rel = (z: string) => { const n = neighbours(z); return n.length ? trueDensity.get(z)! / (n.reduce((a, o) => a + trueDensity.get(o)!, 0) / n.length) : NaN; };
+  const corr = (a: number[], b: number[]) => { const ma = a.reduce((x, y) => x + y, 0) / a.length, mb = b.reduce((x, y) => x + y, 0) / b.length; let sab = 0, saa = 0, sbb = 0; for (let i = 0; i < a.length; i++) { sab += (a[i]! - ma) * (b[i]! - mb); saa += (a[i]! - ma) ** 2; sbb += (b[i]! - mb) ** 2; } return sab / Math.sqrt(saa * sbb); };
+  const ok = zs.filter((z) => Number.isFinite(rel(z)));
+  for (const [name, m] of variants) console.log(`${name.padEnd(22)} corr(error, log density ÷ neighbours') ${corr(ok.map((z) => err(m, z)), ok.map((z) => Math.log(rel(z)))).toFixed(2)}, corr(error, log area) ${corr(ok.map((z) => err(m, z)), ok.map((z) => Math.log(areaOf(z)!))).toFixed(2)}`);
+  console.log(`zone   true  ${variants.map(([n]) => n.slice(0, 10).padStart(10)).join(' ')}  not-res  km²  dens÷nb`);
+  for (const z of zs.sort((a, b) => err(est, a) - err(est, b))) {
+    console.log(`${z.padEnd(6)} ${String(truth.get(z)).padStart(5)} ${variants.map(([, m]) => `${(err(m, z) * 100).toFixed(1)}%`.padStart(10)).join(' ')}  ${String(notRes.get(z) ?? 0).padStart(7)} ${(areaOf(z)! / 1e6).toFixed(2).padStart(5)} ${rel(z).toFixed(2).padStart(7)}`);
+  }
 }

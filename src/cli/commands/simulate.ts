@@ -41,6 +41,7 @@ Writes:
   DIR/truth/homes.csv        imsi,kind,mcc,country,home_zone,work_zone — each device's true class,
                              home and work zone (population truth; docs/population.md)
   DIR/truth/visitors.csv     zone,origin,visitors — true visitors per zone by origin
+  DIR/truth/days.csv         day,zone,residents,workers,visitors — who was in each zone each UTC day
 ${ROADS_HELP_FILES}
 Options:
   --out DIR           output folder (created; files in it are overwritten)          required
@@ -188,6 +189,7 @@ export const simulateCommand: Command = {
     await writeFile(join(out, 'truth', 'od-zones.csv'), od.csv());
     await writeFile(join(out, 'truth', 'homes.csv'), pop.homesCsv());
     await writeFile(join(out, 'truth', 'visitors.csv'), pop.visitorsCsv());
+    await writeFile(join(out, 'truth', 'days.csv'), pop.daysCsv());
     await roadOut.write(out);
     const ms = performance.now() - began;
     const st = sim.stats;
