@@ -9,6 +9,7 @@ import { buildPopulation, type PopulationDay, type PopulationResult } from '../.
 import { CellTable } from '../../src/locate/cell-table.ts';
 import { populationPlugins } from '../../src/population/plugin/population-plugin.ts';
 import type { SimConfig } from '../../src/sim/sim-config.ts';
+import { Simulation } from '../../src/sim/simulation.ts';
 import { PopulationTruth } from '../../src/sim/truth/population-truth.ts';
 import type { TrueVisit } from '../../src/sim/truth/truth-sink.ts';
 import type { AccuracyContext, AccuracyProduct, AccuracyReport } from './accuracy-product.ts';
@@ -55,7 +56,17 @@ export const populationAccuracy: AccuracyProduct = {
       writeFileSync(join(truthDir, 'visitors.csv'), truth.visitorsCsv());
       writeFileSync(join(truthDir, 'days.csv'), truth.daysCsv());
       writeFileSync(join(dir, 'done'), '');
-    } else ctx.log(`reusing ${dbPath} and ${truthDir}`);
+    } else {
+      ctx.log(`reusing ${dbPath} and ${truthDir}`);
+      if (!existsSync(join(truthDir, 'days.csv'))) {
+        // A run kept from before the per-day truth: the simulator is deterministic, so simulate again for the visits alone.
+        ctx.log('simulate again for truth/days.csv (the kept run has none)');
+        const sim = new Simulation(cfg);
+        const truth = new PopulationTruth(sim.subscribers, sim.city.zones);
+        for (const chunk of sim.chunks({ visit: (v) => truth.visit(v) })) void chunk;
+        writeFileSync(join(truthDir, 'days.csv'), truth.daysCsv());
+      }
+    }
     const homes = parseCsv(readFileSync(join(truthDir, 'homes.csv'), 'utf8'));
     const db = await openDatabase(dbPath, { readOnly: true });
     let result, whole: PopulationResult, days: PopulationDay[] | undefined;

@@ -35,6 +35,12 @@ export interface PopulationConfig {
    * across a zone border (ping-pong) is not passing through. [1000]
    */
   minTransitDistanceM?: number;
+  /**
+   * Counts by day: a resident (worker) is present at home (work) on a day with a stay at the place's
+   * H3 cell or centred within this distance of the place's centre, m — the same place lands in a
+   * neighbouring cell on some days. [500]
+   */
+  presentRadiusM?: number;
 }
 
 /** A {@link PopulationConfig} with every default filled in. */
@@ -56,6 +62,7 @@ export const DEFAULT_POPULATION_CONFIG: ResolvedPopulationConfig = {
   minWorkDays: 3,
   minWorkDistanceM: 500,
   minTransitDistanceM: 1000,
+  presentRadiusM: 500,
 };
 
 /** Fills the defaults and checks every field, naming the bad one. */
@@ -74,7 +81,7 @@ export function resolvePopulationConfig(config: PopulationConfig = {}): Resolved
   if (c.nightStartHour < 12 || c.nightEndHour > 12) throw new RangeError(`PopulationConfig: a night must span midnight (start ≥ 12, end ≤ 12), got ${c.nightStartHour}–${c.nightEndHour}`);
   if (c.dayStartHour >= c.dayEndHour) throw new RangeError(`PopulationConfig: dayStartHour ${c.dayStartHour} must be before dayEndHour ${c.dayEndHour}`);
   if (!(c.minHomeNightShare >= 0 && c.minHomeNightShare <= 1)) throw new RangeError(`PopulationConfig.minHomeNightShare: expected a share in [0, 1], got ${c.minHomeNightShare}`);
-  for (const k of ['minNightOverlapMs', 'minDayOverlapMs', 'minWorkDistanceM', 'minTransitDistanceM'] as const) {
+  for (const k of ['minNightOverlapMs', 'minDayOverlapMs', 'minWorkDistanceM', 'minTransitDistanceM', 'presentRadiusM'] as const) {
     if (!(Number.isFinite(c[k]) && c[k] >= 0)) throw new RangeError(`PopulationConfig.${k}: expected a finite number ≥ 0, got ${c[k]}`);
   }
   for (const k of ['minHomeNights', 'minWorkDays'] as const) {

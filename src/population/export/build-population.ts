@@ -2,6 +2,7 @@ import { classifyPopulation } from '../engine/classify-population.ts';
 import { detectHomeWork } from '../engine/detect-home-work.ts';
 import { expansionFactors } from '../engine/expansion-factors.ts';
 import type { HomeWork } from '../engine/home-work.ts';
+import type { PlaceStay } from '../engine/place-stay.ts';
 import { ksafeBreakdown } from '../engine/ksafe-breakdown.ts';
 import type { OriginCount } from '../engine/origin-count.ts';
 import type { ResolvedPopulationConfig } from '../engine/population-config.ts';
@@ -10,6 +11,7 @@ import type { ZonePopulation } from '../engine/zone-population.ts';
 import { ZonedClock } from '../engine/zoned-clock.ts';
 import { placeShares } from '../engine/place-shares.ts';
 import type { FootprintOf } from '../../locate/footprint-model.ts';
+import { distanceM } from '../../mobility/engine/distance-m.ts';
 import { area } from '@turf/turf';
 import type { Feature, Geometry } from 'geojson';
 import type { PopulationInput } from '../duckdb/read-population-input.ts';
@@ -95,12 +97,15 @@ export interface PopulationDay {
 }
 
 /**
- * Rounds of zone-density estimation when homes and work places are shared over footprints. The
- * accuracy command's per-zone errors barely move between 1, 2, 3, 10 and 30 rounds (demo city and
- * Milan, seeds 1 and 2; docs/population.md, "Footprints"); more rounds approach the maximum-likelihood
- * limit, which can empty a zone whose devices are all ambiguous next to a denser one, so few.
+ * Rounds of zone-density estimation when homes and work places are shared over footprints. At 1,500
+ * residents 1, 2, 3, 10 and 30 rounds give the same per-zone errors (demo city and Milan, seeds 1 and
+ * 2); at 20,000 in Milan 2 rounds still leave the smoothing of area shares (zone error correlates
+ * −0.40 with a zone's density over its neighbours'; −0.10 after 10 rounds) and 10 put 81 % of the
+ * districts within 5 % instead of 80 %, the same as 50 (`population-diagnose.ts --only zones`;
+ * docs/population.md). The maximum-likelihood limit can empty a zone whose few devices are all
+ * ambiguous next to a denser one (the hand test), which 10 rounds did not do in either city.
  */
-export const DENSITY_ROUNDS = 2;
+export const DENSITY_ROUNDS = 10;
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
@@ -128,10 +133,21 @@ export function buildPopulation(input: PopulationInput, req: PopulationRequest):
     days = [];
     for (const d of localDays(input, req, clock)) {
       const stays = input.stays.filter((s) => s.end > d.start && s.start < d.end).map((s) => ({ ...s, start: Math.max(s.start, d.start), end: Math.min(s.end, d.end) }));
+      // Present at home (work) that day: a stay at the place's cell, or centred within presentRadiusM of the place's centre.
       const at = new Set(stays.map((s) => `${s.device}\u0000${s.h3}`));
+      const byDevice = new Map<string, PlaceStay[]>();
+      for (const s of stays) {
+        const l = byDevice.get(s.device);
+        if (l) l.push(s);
+        else byDevice.set(s.device, [s]);
+      }
+      const present = (h: HomeWork, place: 'home' | 'work') => {
+        const [h3, c] = place === 'home' ? [h.home, h.homeAt] : [h.work, h.workAt];
+        return at.has(`${h.device}\u0000${h3}`) || (c !== null && (byDevice.get(h.device) ?? []).some((s) => distanceM(s.lat, s.lng, c[0], c[1]) <= req.config.presentRadiusM));
+      };
       // device_cells rows are UTC days: each goes to the local day holding its noon.
       const seen = input.seen.filter((c) => c.dayEnd !== undefined && c.dayEnd - 43_200_000 >= d.start && c.dayEnd - 43_200_000 < d.end);
-      const c = classifyPopulation({ ...classifyInput, stays, seen, present: (h, place) => at.has(`${h.device}\u0000${place === 'home' ? h.home : h.work}`) }, req.config, clock);
+      const c = classifyPopulation({ ...classifyInput, stays, seen, present }, req.config, clock);
       days.push({ day: d.label, ...release(c.zones, c.origins, factor, req.k) });
     }
   }
