@@ -41,9 +41,10 @@ export const POPULATION_FLAGS_HELP = `  --db FILE              DuckDB file writt
   --home-mcc MCC         the network's MCC (default: the MCC of most devices, and the run says so)
   --market-share S       operator's share of the population in (0, 1] (default 1): expansion 1/S
   --census FILE          CSV zone,population: expansion = population ÷ detected residents per zone
-  --cells FILE           the cell table the database was ingested with (CSV, as for ingest): residents and
-                         workers are then shared among the zones of the area each cell-seen home or work
-                         place stands for (expected counts; docs/population.md, "Footprints")
+  --cells FILE           the cell table the database was ingested with (CSV, as for ingest): residents,
+                         workers and visitors' origins are then shared among the zones of the area each
+                         cell-seen home or work place stands for (expected counts; docs/population.md,
+                         "Footprints")
   --min-nights N         distinct nights needed for a home (default 3)
   --min-work-days N      distinct weekdays needed for a work place (default 3)
   --format F             csv | parquet | geojson (default: from the --out extension, else csv)

@@ -27,7 +27,8 @@ export interface ClassifyInput {
    * Where a device's home or work place may truly be, as a share per zone (summing to 1), or null to
    * count it whole in its place's zone. With it, residents and workers are expected counts: a device
    * adds its share to each zone of its footprint (src/locate/footprint-model.ts), rounded per zone at
-   * the end. Only residents and workers: which zones a device visits, and its origin, stay whole.
+   * the end. The origin of a domestic visitor with a shared home is shared the same way (over the
+   * zones of its home's posterior other than the one visited); which zones a device visits stays whole.
    */
   shares?: (place: 'home' | 'work', h: HomeWork) => ReadonlyMap<string, number> | null;
   /**
@@ -78,6 +79,7 @@ export function classifyPopulation(input: ClassifyInput, cfg: ResolvedPopulation
     return p;
   };
   const origins = new Map<string, number>();
+  const originsF = new Map<string, number>();
   // Homes and work places shared over footprints (input.shares): collected first, so that the zone
   // densities of each can be estimated from all of them (footprint-deconvolution.ts) before counting.
   const shared: { h: HomeWork; hz: string | null; wz: string | null; home: ReadonlyMap<string, number>; work: ReadonlyMap<string, number> | null; atHome: boolean; atWork: boolean }[] = [];
@@ -96,6 +98,8 @@ export function classifyPopulation(input: ClassifyInput, cfg: ResolvedPopulation
     const sw = wz === null ? null : input.shares('work', h);
     shared.push({ h, hz, wz, home: sh ?? (hz === null ? new Map() : new Map([[hz, 1]])), work: wz === null ? null : sw ?? new Map([[wz, 1]]), atHome, atWork });
   }
+  /** Devices whose home is shared over zones: where it may be (posterior), for the origin of their visits. */
+  const homeOf = new Map<string, ReadonlyMap<string, number>>();
   if (shared.length > 0) {
     const rounds = input.densityRounds ?? 0;
     const areaOf = input.areaOf ?? (() => null);
@@ -103,6 +107,7 @@ export function classifyPopulation(input: ClassifyInput, cfg: ResolvedPopulation
     const workDensity = rounds > 0 ? zoneDensities(shared.flatMap((d) => (d.work ? [d.work] : [])), areaOf, rounds) : null;
     for (const d of shared) {
       const home = posterior(d.home, homeDensity);
+      if (home.size > 1) homeOf.set(d.h.device, home);
       if (d.atHome) for (const [z, s] of home) get(z).residents += s;
       // A worker of zone z works there and lives elsewhere: the work share times the chance home is not in z.
       if (d.work && d.atWork) for (const [z, s] of posterior(d.work, workDensity)) get(z).workers += s * (1 - (home.get(z) ?? 0));
@@ -125,9 +130,26 @@ export function classifyPopulation(input: ClassifyInput, cfg: ResolvedPopulation
       else if (overnight) p.overnightVisitors++;
       else p.dayVisitors++;
       if (overnight) p.served++;
+      // A domestic visitor whose home is shared: its origin is where its home may be, by the same
+      // posterior as residents, over the zones other than the one visited (it is a visitor there).
+      const home = homeOf.get(device);
+      if (home) {
+        let rest = 0;
+        for (const [o, p] of home) if (o !== zone) rest += p;
+        if (rest > 0) {
+          for (const [o, p] of home) if (o !== zone) originsF.set(`${zone}\u0000${o}`, (originsF.get(`${zone}\u0000${o}`) ?? 0) + p / rest);
+          continue;
+        }
+      }
       const key = `${zone}\u0000${origin}`;
       origins.set(key, (origins.get(key) ?? 0) + 1);
     }
+  }
+  // Shared origins are expected counts: rounded per zone and origin (a pair rounding to 0 is not listed).
+  for (const [k, v] of originsF) {
+    const r = Math.round((origins.get(k) ?? 0) + v);
+    if (r > 0) origins.set(k, r);
+    else origins.delete(k);
   }
   const transit = new Set<string>();
   const places = new Map<string, PlaceStay[]>();
