@@ -263,7 +263,33 @@ if (want('zones')) {
   const { homeZone } = await import('../../src/population/engine/classify-population.ts');
   const from = sim.config.start, to = from + POPULATION_DAYS * 86_400_000;
   const fpOf = CellTable.fromCsv(readFileSync(join(dir, 'city', 'cells.csv'), 'utf8'), 9).footprints();
-  const est = new Map(buildPopulation(input, { config: cfg, k: 2, from, to, footprints: fpOf }).zones.map((z) => [z.zone, z.residents]));
+  const built = buildPopulation(input, { config: cfg, k: 2, from, to, footprints: fpOf });
+  const est = new Map(built.zones.map((z) => [z.zone, z.residents]));
+  // Workers: the estimate against truth, and two oracles — every true worker (work zone ≠ home zone)
+  // whose work place was detected, at its true work zone (detection misses only); and every detected
+  // work place of a resident at its true work zone when that differs from the true home zone.
+  {
+    const { workZone } = await import('../../src/population/engine/classify-population.ts');
+    const subs = new Map(sim.subscribers.map((s) => [ACCURACY_PSEUDONYMISER.pseudonym(s.imsi), s]));
+    const tw = new Map<string, number>(), detected = new Map<string, number>();
+    let trueWorkers = 0, found = 0, wrongHomeZone = 0;
+    for (const s of sim.subscribers) if (!s.visit && s.work && s.work.zone !== s.home.zone) { tw.set(zones[s.work.zone]!.id, (tw.get(zones[s.work.zone]!.id) ?? 0) + 1); trueWorkers++; }
+    for (const h of hw.values()) {
+      const s = subs.get(h.device);
+      if (!s || s.visit || !s.work || s.work.zone === s.home.zone || workZone(h, input) === null) continue;
+      found++;
+      detected.set(zones[s.work.zone]!.id, (detected.get(zones[s.work.zone]!.id) ?? 0) + 1);
+      if (homeZone(h, input) === zones[s.work.zone]!.id) wrongHomeZone++;
+    }
+    const estW = new Map(built.zones.map((z) => [z.zone, z.workers]));
+    const line = (name: string, m: Map<string, number>) => {
+      const e = [...tw].filter(([, c]) => c >= 20).map(([z, c]) => Math.abs((m.get(z) ?? 0) - c) / c).sort((a, b) => a - b);
+      console.log(`workers: ${name.padEnd(40)} within 10 % ${(e.filter((x) => x <= 0.1).length / e.length).toFixed(3)} of ${e.length} zones, median ${e[e.length >> 1]!.toFixed(3)}, total ${[...m.values()].reduce((a, b) => a + b, 0).toFixed(0)} of ${trueWorkers}`);
+    };
+    line('estimate', estW);
+    line('detected work places at the true zone', detected);
+    console.log(`workers: ${found} of ${trueWorkers} true workers have a detected work place; ${wrongHomeZone} of those have their detected home in their true work zone`);
+  }
   let last = -Infinity;
   for (const s of input.stays) last = Math.max(last, s.end);
   const shares = placeShares(fpOf, input.zoneOf, Math.min(to, last) - 1);
