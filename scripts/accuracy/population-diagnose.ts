@@ -260,36 +260,11 @@ if (want('zones')) {
   const { buildPopulation } = await import('../../src/population/export/build-population.ts');
   const { placeShares } = await import('../../src/population/engine/place-shares.ts');
   const { zoneDensities, posterior } = await import('../../src/population/engine/footprint-deconvolution.ts');
-  const { homeZone } = await import('../../src/population/engine/classify-population.ts');
+  const { homeZone, workZone } = await import('../../src/population/engine/classify-population.ts');
   const from = sim.config.start, to = from + POPULATION_DAYS * 86_400_000;
   const fpOf = CellTable.fromCsv(readFileSync(join(dir, 'city', 'cells.csv'), 'utf8'), 9).footprints();
   const built = buildPopulation(input, { config: cfg, k: 2, from, to, footprints: fpOf });
   const est = new Map(built.zones.map((z) => [z.zone, z.residents]));
-  // Workers: the estimate against truth, and two oracles — every true worker (work zone ≠ home zone)
-  // whose work place was detected, at its true work zone (detection misses only); and every detected
-  // work place of a resident at its true work zone when that differs from the true home zone.
-  {
-    const { workZone } = await import('../../src/population/engine/classify-population.ts');
-    const subs = new Map(sim.subscribers.map((s) => [ACCURACY_PSEUDONYMISER.pseudonym(s.imsi), s]));
-    const tw = new Map<string, number>(), detected = new Map<string, number>();
-    let trueWorkers = 0, found = 0, wrongHomeZone = 0;
-    for (const s of sim.subscribers) if (!s.visit && s.work && s.work.zone !== s.home.zone) { tw.set(zones[s.work.zone]!.id, (tw.get(zones[s.work.zone]!.id) ?? 0) + 1); trueWorkers++; }
-    for (const h of hw.values()) {
-      const s = subs.get(h.device);
-      if (!s || s.visit || !s.work || s.work.zone === s.home.zone || workZone(h, input) === null) continue;
-      found++;
-      detected.set(zones[s.work.zone]!.id, (detected.get(zones[s.work.zone]!.id) ?? 0) + 1);
-      if (homeZone(h, input) === zones[s.work.zone]!.id) wrongHomeZone++;
-    }
-    const estW = new Map(built.zones.map((z) => [z.zone, z.workers]));
-    const line = (name: string, m: Map<string, number>) => {
-      const e = [...tw].filter(([, c]) => c >= 20).map(([z, c]) => Math.abs((m.get(z) ?? 0) - c) / c).sort((a, b) => a - b);
-      console.log(`workers: ${name.padEnd(40)} within 10 % ${(e.filter((x) => x <= 0.1).length / e.length).toFixed(3)} of ${e.length} zones, median ${e[e.length >> 1]!.toFixed(3)}, total ${[...m.values()].reduce((a, b) => a + b, 0).toFixed(0)} of ${trueWorkers}`);
-    };
-    line('estimate', estW);
-    line('detected work places at the true zone', detected);
-    console.log(`workers: ${found} of ${trueWorkers} true workers have a detected work place; ${wrongHomeZone} of those have their detected home in their true work zone`);
-  }
   let last = -Infinity;
   for (const s of input.stays) last = Math.max(last, s.end);
   const shares = placeShares(fpOf, input.zoneOf, Math.min(to, last) - 1);
@@ -319,6 +294,55 @@ if (want('zones')) {
     for (const x of homes) for (const [z, p] of posterior(x.map, d)) add(out, z, p);
     return out;
   };
+  // Workers: the estimate against truth, and two oracles — every true worker (work zone ≠ home zone)
+  // whose work place was detected, at its true work zone (detection misses only); and every detected
+  // work place of a resident at its true work zone when that differs from the true home zone.
+  {
+    const subs = new Map(sim.subscribers.map((s) => [ACCURACY_PSEUDONYMISER.pseudonym(s.imsi), s]));
+    const tw = new Map<string, number>(), detected = new Map<string, number>();
+    let trueWorkers = 0, found = 0, wrongHomeZone = 0;
+    for (const s of sim.subscribers) if (!s.visit && s.work && s.work.zone !== s.home.zone) { tw.set(zones[s.work.zone]!.id, (tw.get(zones[s.work.zone]!.id) ?? 0) + 1); trueWorkers++; }
+    for (const h of hw.values()) {
+      const s = subs.get(h.device);
+      if (!s || s.visit || !s.work || s.work.zone === s.home.zone || workZone(h, input) === null) continue;
+      found++;
+      detected.set(zones[s.work.zone]!.id, (detected.get(zones[s.work.zone]!.id) ?? 0) + 1);
+      if (homeZone(h, input) === zones[s.work.zone]!.id) wrongHomeZone++;
+    }
+    const estW = new Map(built.zones.map((z) => [z.zone, z.workers]));
+    const line = (name: string, m: Map<string, number>) => {
+      const e = [...tw].filter(([, c]) => c >= 20).map(([z, c]) => Math.abs((m.get(z) ?? 0) - c) / c).sort((a, b) => a - b);
+      console.log(`workers: ${name.padEnd(40)} within 10 % ${(e.filter((x) => x <= 0.1).length / e.length).toFixed(3)} of ${e.length} zones, median ${e[e.length >> 1]!.toFixed(3)}, total ${[...m.values()].reduce((a, b) => a + b, 0).toFixed(0)} of ${trueWorkers}`);
+    };
+    line('estimate', estW);
+    line('detected work places at the true zone', detected);
+    // Variants of the worker count over the same detected work places: EM rounds over work densities,
+    // the true work-place density as the prior, the home share ignored, work places whole.
+    const workTrue = new Map<string, number>();
+    for (const s of sim.subscribers) if (!s.visit && s.work) workTrue.set(zones[s.work.zone]!.id, (workTrue.get(zones[s.work.zone]!.id) ?? 0) + 1 / zones[s.work.zone]!.areaM2);
+    const devs: { home: ReadonlyMap<string, number>; work: ReadonlyMap<string, number>; wz: string }[] = [];
+    const hd = zoneDensities(homes.map((x) => x.map), areaOf, 10);
+    for (const h of hw.values()) {
+      const sub = subs.get(h.device);
+      if (sub?.visit && sub.imsi.slice(0, 3) !== homeMcc) continue;
+      const hz = homeZone(h, input), wz = workZone(h, input);
+      if (hz === null || wz === null) continue;
+      devs.push({ home: posterior(shares('home', h) ?? new Map([[hz, 1]]), hd), work: shares('work', h) ?? new Map([[wz, 1]]), wz });
+    }
+    const count = (density: ReadonlyMap<string, number> | null, homeShare: boolean, whole = false) => {
+      const m = new Map<string, number>();
+      for (const d of devs) {
+        const work = whole ? new Map([[d.wz, 1]]) : posterior(d.work, density);
+        for (const [z, p] of work) m.set(z, (m.get(z) ?? 0) + p * (homeShare ? 1 - (d.home.get(z) ?? 0) : 1));
+      }
+      return m;
+    };
+    for (const r of [0, 2, 10, 50]) line(`EM ${r} over work densities`, count(r ? zoneDensities(devs.map((d) => d.work), areaOf, r) : null, true));
+    line('true work-place density', count(workTrue, true));
+    line('EM 10, home share ignored', count(zoneDensities(devs.map((d) => d.work), areaOf, 10), false));
+    line('work places whole', count(null, true, true));
+    console.log(`workers: ${found} of ${trueWorkers} true workers have a detected work place; ${wrongHomeZone} of those have their detected home in their true work zone`);
+  }
   const variants: [string, Map<string, number>][] = [['estimate', est], ['whole', whole], ['oracle', oracle]];
   for (const r of [0, 2, 10, 50]) variants.push([`EM ${r}`, em(r)]);
   { const out = new Map<string, number>(); for (const x of homes) for (const [z, p] of posterior(x.map, trueDensity)) add(out, z, p); variants.push(['model × true density', out]); }
