@@ -28,3 +28,22 @@ describe('sql/roamers_by_mcc.sql', () => {
     expect(fr.rows.map(([, mcc, n]) => [mcc, Number(n)])).toEqual([['222', 2]]);
   });
 });
+
+describe('sql/area_visitors_by_origin.sql', () => {
+  it('hand-computed: partial rows summed, origins below k pooled into other, a window whose pool is in [1, k) left out whole', async () => {
+    const w = (h: number) => `TIMESTAMPTZ '2026-03-02T${String(h).padStart(2, '0')}:00:00Z', TIMESTAMPTZ '2026-03-02T${String(h).padStart(2, '0')}:15:00Z'`;
+    // 10:00: Z1 20 + 10 (two partitions), Z2 5, FR 3 → pool 8 in [1, 20): withheld whole.
+    // 11:00: Z1 25, Z2 12, FR 10 → pool 22: Z1 25, other 22. 12:00: Z1 40. Area B is another area.
+    await db.connection.run(`INSERT INTO area_visitors VALUES
+      (${w(10)}, 'A', 'Z1', 20), (${w(10)}, 'A', 'Z1', 10), (${w(10)}, 'A', 'Z2', 5), (${w(10)}, 'A', 'FR', 3),
+      (${w(11)}, 'A', 'Z1', 25), (${w(11)}, 'A', 'Z2', 12), (${w(11)}, 'A', 'FR', 10),
+      (${w(12)}, 'A', 'Z1', 40), (${w(12)}, 'B', 'Z1', 99)`);
+    const rows = async (params: Record<string, unknown>) => (await runQuery(db.connection, loadQuery('area_visitors_by_origin'), params)).rows
+      .map(([s, , o, v]) => [(s as Date).toISOString().slice(11, 16), o, Number(v)]);
+    expect(await rows({ area: 'A' })).toEqual([['11:00', 'Z1', 25], ['11:00', 'other', 22], ['12:00', 'Z1', 40]]);
+    // k = 5: at 10:00 only FR (3) is below k, a pool in [1, 5): still withheld; at 11:00 every origin is released.
+    expect(await rows({ area: 'A', k: 5 })).toEqual([['11:00', 'Z1', 25], ['11:00', 'Z2', 12], ['11:00', 'FR', 10], ['12:00', 'Z1', 40]]);
+    expect(await rows({ area: 'A', from: '2026-03-02T12:00:00Z' })).toEqual([['12:00', 'Z1', 40]]);
+    await expect(runQuery(db.connection, loadQuery('area_visitors_by_origin'), {})).rejects.toThrow(/missing parameter area/);
+  });
+});

@@ -27,6 +27,7 @@ describe('every sql/ file runs on the fixture', () => {
     zone_timeseries: { zone_system: 'test', zone: 'A' },
     area_timeseries: { cell: 'placeholder' },
     od_matrix: { zone_system: 'test' },
+    area_visitors_by_origin: { area: 'stadium-1' },
   };
   for (const q of listQueries()) {
     it(`${q.name}: header complete, returns the declared columns`, async () => {
