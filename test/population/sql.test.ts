@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MOBILITY_TABLES_SQL } from '../../src/mobility/duckdb/mobility-schema.ts';
 import { openDatabase, type Database } from '../../src/outputs/duckdb/open.ts';
 import { POPULATION_TABLES_SQL } from '../../src/population/duckdb/population-schema.ts';
-import { loadQuery, runQuery } from '../../src/sql/index.ts';
+import { loadQuery, runQuery, type QueryParams } from '../../src/sql/index.ts';
 
 let db: Database;
 beforeAll(async () => {
@@ -38,7 +38,7 @@ describe('sql/area_visitors_by_origin.sql', () => {
       (${w(10)}, 'A', 'Z1', 20), (${w(10)}, 'A', 'Z1', 10), (${w(10)}, 'A', 'Z2', 5), (${w(10)}, 'A', 'FR', 3),
       (${w(11)}, 'A', 'Z1', 25), (${w(11)}, 'A', 'Z2', 12), (${w(11)}, 'A', 'FR', 10),
       (${w(12)}, 'A', 'Z1', 40), (${w(12)}, 'B', 'Z1', 99)`);
-    const rows = async (params: Record<string, unknown>) => (await runQuery(db.connection, loadQuery('area_visitors_by_origin'), params)).rows
+    const rows = async (params: QueryParams) => (await runQuery(db.connection, loadQuery('area_visitors_by_origin'), params)).rows
       .map(([s, , o, v]) => [(s as Date).toISOString().slice(11, 16), o, Number(v)]);
     expect(await rows({ area: 'A' })).toEqual([['11:00', 'Z1', 25], ['11:00', 'other', 22], ['12:00', 'Z1', 40]]);
     // k = 5: at 10:00 only FR (3) is below k, a pool in [1, 5): still withheld; at 11:00 every origin is released.
