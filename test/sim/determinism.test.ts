@@ -71,7 +71,7 @@ describe('citypulse simulate', () => {
     }
     const [a, b] = outs.map(files);
     expect([...a!.keys()].sort()).toEqual(
-      ['/cells.csv', '/events.ndjson', '/truth/bad_lines.csv', '/truth/homes.csv', '/truth/od-zones.csv', '/truth/positions.csv', '/truth/scenarios.json', '/truth/trips.csv', '/truth/visitors.csv', '/zones.geojson'],
+      ['/cells.csv', '/events.ndjson', '/truth/bad_lines.csv', '/truth/days.csv', '/truth/homes.csv', '/truth/od-zones.csv', '/truth/positions.csv', '/truth/scenarios.json', '/truth/trips.csv', '/truth/visitors.csv', '/zones.geojson'],
     );
     for (const [name, bytes] of a!) expect(bytes.equals(b!.get(name)!), name).toBe(true);
     const positions = a!.get('/truth/positions.csv')!.toString().split('\n');
@@ -81,6 +81,7 @@ describe('citypulse simulate', () => {
     expect(a!.get('/truth/bad_lines.csv')!.toString()).toMatch(/^line,reason\n\d+,[a-z_]+\n/);
     expect(a!.get('/truth/trips.csv')!.toString()).toMatch(/^imsi,depart_ts,arrive_ts,from_zone,to_zone,mode\n22201/);
     expect(a!.get('/truth/homes.csv')!.toString()).toMatch(/^imsi,kind,mcc,country,home_zone,work_zone\n22201\d{10},resident,222,,/);
+    expect(a!.get('/truth/days.csv')!.toString()).toMatch(/^day,zone,residents,workers,visitors\n2026-03-02,[^,]+,\d+,\d+,\d+\n/);
   });
 
   it('explains every flag in --help, and rejects bad ones', async () => {
