@@ -79,7 +79,6 @@ export function classifyPopulation(input: ClassifyInput, cfg: ResolvedPopulation
     return p;
   };
   const origins = new Map<string, number>();
-  const originsF = new Map<string, number>();
   // Homes and work places shared over footprints (input.shares): collected first, so that the zone
   // densities of each can be estimated from all of them (footprint-deconvolution.ts) before counting.
   const shared: { h: HomeWork; hz: string | null; wz: string | null; home: ReadonlyMap<string, number>; work: ReadonlyMap<string, number> | null; atHome: boolean; atWork: boolean }[] = [];
@@ -137,7 +136,7 @@ export function classifyPopulation(input: ClassifyInput, cfg: ResolvedPopulation
         let rest = 0;
         for (const [o, p] of home) if (o !== zone) rest += p;
         if (rest > 0) {
-          for (const [o, p] of home) if (o !== zone) originsF.set(`${zone}\u0000${o}`, (originsF.get(`${zone}\u0000${o}`) ?? 0) + p / rest);
+          for (const [o, p] of home) if (o !== zone) origins.set(`${zone}\u0000${o}`, (origins.get(`${zone}\u0000${o}`) ?? 0) + p / rest);
           continue;
         }
       }
@@ -145,11 +144,13 @@ export function classifyPopulation(input: ClassifyInput, cfg: ResolvedPopulation
       origins.set(key, (origins.get(key) ?? 0) + 1);
     }
   }
-  // Shared origins are expected counts: rounded per zone and origin (a pair rounding to 0 is not listed).
-  for (const [k, v] of originsF) {
-    const r = Math.round((origins.get(k) ?? 0) + v);
-    if (r > 0) origins.set(k, r);
-    else origins.delete(k);
+  // Shared origins make expected counts: rounded per zone and origin (a pair rounding to 0 is not listed).
+  if (homeOf.size > 0) {
+    for (const [k, v] of origins) {
+      const r = Math.round(v);
+      if (r > 0) origins.set(k, r);
+      else origins.delete(k);
+    }
   }
   const transit = new Set<string>();
   const places = new Map<string, PlaceStay[]>();

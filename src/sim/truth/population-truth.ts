@@ -20,9 +20,8 @@ import type { TrueVisit } from './truth-sink.ts';
 export class PopulationTruth {
   readonly #subs = new Map<string, Subscriber>();
   readonly #zones: readonly Zone[];
-  readonly #visits = new Map<string, Set<string>>();
-  /** Per IMSI, the `day\u0000zone` pairs of its visits (day: ISO date, UTC). */
-  readonly #days = new Map<string, Set<string>>();
+  /** Per IMSI, the zones of its visits, each with the UTC days (ISO dates) it was visited on. */
+  readonly #visits = new Map<string, Map<string, Set<string>>>();
 
   constructor(subscribers: readonly Subscriber[], zones: readonly Zone[]) {
     for (const s of subscribers) this.#subs.set(s.imsi, s);
@@ -31,22 +30,27 @@ export class PopulationTruth {
 
   /** Records a visit (a {@link TruthSink.visit} callback). */
   visit(v: TrueVisit): void {
-    let z = this.#visits.get(v.imsi);
-    if (!z) this.#visits.set(v.imsi, (z = new Set()));
-    z.add(v.zone);
-    let d = this.#days.get(v.imsi);
-    if (!d) this.#days.set(v.imsi, (d = new Set()));
-    d.add(`${new Date(v.start).toISOString().slice(0, 10)}\u0000${v.zone}`);
+    let zones = this.#visits.get(v.imsi);
+    if (!zones) this.#visits.set(v.imsi, (zones = new Map()));
+    let days = zones.get(v.zone);
+    if (!days) zones.set(v.zone, (days = new Set()));
+    days.add(new Date(v.start).toISOString().slice(0, 10));
+  }
+
+  /** A subscriber's true home and work zone ids (null: a visitor, no work, or outside the zones). */
+  #homeWork(s: Subscriber): { home: string | null; work: string | null } {
+    return {
+      home: s.visit ? null : this.#zones[s.home.zone]?.id ?? null,
+      work: s.visit || !s.work ? null : this.#zones[s.work.zone]?.id ?? null,
+    };
   }
 
   /** `homes.csv`. */
   homesCsv(): string {
     const lines = ['imsi,kind,mcc,country,home_zone,work_zone'];
     for (const s of this.#subs.values()) {
-      const v = s.visit;
-      const home = v ? '' : this.#zones[s.home.zone]?.id ?? '';
-      const work = v || !s.work ? '' : this.#zones[s.work.zone]?.id ?? '';
-      lines.push(`${s.imsi},${v ? v.kind : 'resident'},${s.imsi.slice(0, 3)},${v?.country ?? ''},${home},${work}`);
+      const v = s.visit, { home, work } = this.#homeWork(s);
+      lines.push(`${s.imsi},${v ? v.kind : 'resident'},${s.imsi.slice(0, 3)},${v?.country ?? ''},${home ?? ''},${work ?? ''}`);
     }
     return lines.join('\n') + '\n';
   }
@@ -55,11 +59,9 @@ export class PopulationTruth {
   visitorsCsv(): string {
     const n = new Map<string, number>();
     for (const [imsi, zones] of this.#visits) {
-      const s = this.#subs.get(imsi)!;
-      const home = s.visit ? null : this.#zones[s.home.zone]?.id ?? null;
-      const work = s.visit || !s.work ? null : this.#zones[s.work.zone]?.id ?? null;
+      const s = this.#subs.get(imsi)!, { home, work } = this.#homeWork(s);
       const origin = s.visit ? (s.visit.country ?? 'unknown') : (home ?? 'unknown');
-      for (const z of zones) {
+      for (const z of zones.keys()) {
         if (z === home || z === work) continue;
         const k = `${z},${origin}`;
         n.set(k, (n.get(k) ?? 0) + 1);
@@ -71,19 +73,17 @@ export class PopulationTruth {
   /** `days.csv`, sorted by day then zone. */
   daysCsv(): string {
     const n = new Map<string, [number, number, number]>();
-    for (const [imsi, pairs] of this.#days) {
-      const s = this.#subs.get(imsi)!;
-      const home = s.visit ? null : this.#zones[s.home.zone]?.id ?? null;
-      const work = s.visit || !s.work ? null : this.#zones[s.work.zone]?.id ?? null;
-      for (const p of pairs) {
-        const z = p.slice(p.indexOf('\u0000') + 1);
-        let c = n.get(p);
-        if (!c) n.set(p, (c = [0, 0, 0]));
-        if (z === home) c[0]++;
-        else if (z === work) c[1]++;
-        else c[2]++;
+    for (const [imsi, zones] of this.#visits) {
+      const { home, work } = this.#homeWork(this.#subs.get(imsi)!);
+      for (const [z, days] of zones) {
+        for (const day of days) {
+          const k = `${day},${z}`;
+          let c = n.get(k);
+          if (!c) n.set(k, (c = [0, 0, 0]));
+          c[z === home ? 0 : z === work ? 1 : 2]++;
+        }
       }
     }
-    return ['day,zone,residents,workers,visitors', ...[...n].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([k, c]) => `${k.replace('\u0000', ',')},${c.join(',')}`)].join('\n') + '\n';
+    return ['day,zone,residents,workers,visitors', ...[...n].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([k, c]) => `${k},${c.join(',')}`)].join('\n') + '\n';
   }
 }
