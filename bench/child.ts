@@ -16,6 +16,7 @@ const TASKS: Record<string, () => Promise<Task>> = {
   'duckdb-batch': async () => (await import('./tasks/duckdb-batch.ts')).duckdbBatchTask as Task,
   'postgres-batch': async () => (await import('./tasks/postgres-batch.ts')).postgresBatchTask as Task,
   'pipeline-messages': async () => (await import('./tasks/pipeline-messages.ts')).pipelineMessagesTask as Task,
+  'checkpoint-state': async () => (await import('./tasks/checkpoint-state.ts')).checkpointStateTask as Task,
   'java-peer': async () => (await import('./tasks/java-peer.ts')).javaPeerTask as Task,
 };
 

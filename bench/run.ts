@@ -16,6 +16,7 @@ import { kafkaE2eBatched } from './benchmarks/kafka-e2e-batched.ts';
 import { kafkaE2eJson } from './benchmarks/kafka-e2e-json.ts';
 import { kafkaStreamsPeer } from './benchmarks/kafka-streams-peer.ts';
 import { memoryScaling } from './benchmarks/memory-scaling.ts';
+import { checkpointState } from './benchmarks/checkpoint-state.ts';
 import { soak } from './benchmarks/soak.ts';
 import { pipelineMessages } from './benchmarks/pipeline-messages.ts';
 import { createContext } from './lib/context.ts';
@@ -33,6 +34,7 @@ const BENCHMARKS: Record<BenchmarkName, Benchmark> = {
   kafka_streams_peer: kafkaStreamsPeer,
   alert_latency: alertLatency,
   memory_scaling: memoryScaling,
+  checkpoint_state: checkpointState,
   batch_vs_postgres: batchVsPostgres,
   soak,
 };

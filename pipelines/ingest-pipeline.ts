@@ -9,7 +9,7 @@ import type { DeadLetter, PipelineSink } from '../src/core/pipeline-sink.ts';
 import type { Pseudonymiser } from '../src/privacy/pseudonymiser.ts';
 import type { DeviceConsumer, DeviceConsumerPlugin } from '../src/window/device-window.ts';
 import { ConsumerFanout } from '../src/window/consumer-fanout.ts';
-import { PresenceEngine, type PresenceEngineSnapshot } from '../src/window/presence-engine.ts';
+import { PresenceEngine, type PresenceEngineDelta, type PresenceEngineSnapshot } from '../src/window/presence-engine.ts';
 import type { PresenceRow } from '../src/core/presence-row.ts';
 import { DEFAULT_WINDOW_CONFIG, windowStart, type WindowConfig } from '../src/window/window-config.ts';
 import { Watermarks } from '../src/window/watermarks.ts';
@@ -88,6 +88,19 @@ export interface PipelineStats {
   presenceRows: number;
   /** Latest closed window end (ms), or null. */
   closedUntil: number | null;
+}
+
+/** An incremental snapshot of an {@link IngestPipeline} ({@link IngestPipeline.snapshotDelta}). */
+export interface PipelineDelta {
+  kind: 'delta';
+  engine: PresenceEngineDelta;
+  watermarks: [string, number][];
+  stats: PipelineStats;
+}
+
+/** True when a decoded checkpoint state is a {@link PipelineDelta}, not a full {@link PipelineSnapshot}. */
+export function isPipelineDelta(state: unknown): state is PipelineDelta {
+  return typeof state === 'object' && state !== null && (state as { kind?: unknown }).kind === 'delta';
 }
 
 /** Plain-data state of a pipeline, stored with source offsets for exactly-once restarts. */
@@ -425,6 +438,36 @@ export class IngestPipeline {
     const snap: PipelineSnapshot = { engine: this.#engine.snapshot(), watermarks: this.#watermarks.snapshot(), stats: structuredClone(this.stats) };
     if (this.#consumers.length > 0) snap.consumers = Object.fromEntries(this.#consumers.map((c) => [c.name, c.snapshot()]));
     return snap;
+  }
+
+  /**
+   * Tracks what changes from here (call after a full {@link snapshot}), so that {@link snapshotDelta}
+   * can describe the next state by its changes alone.
+   */
+  trackChanges(): void {
+    if (this.#windows) throw new Error('a pipeline with external windows has no window state to snapshot');
+    this.#engine.trackChanges();
+  }
+
+  /**
+   * An incremental snapshot: what changed since the last {@link snapshot} (followed by
+   * {@link trackChanges}) or delta — the devices with new events and those events
+   * ({@link PresenceEngineDelta}), the watermarks and counters — or null when only a full snapshot can
+   * describe the state: changes were not tracked, or a window's device pass ran since (device
+   * consumers change only there, so a delta never needs their state).
+   */
+  snapshotDelta(): PipelineDelta | null {
+    if (this.#windows) throw new Error('a pipeline with external windows has no window state to snapshot');
+    const engine = this.#engine.snapshotDelta();
+    if (engine === null) return null;
+    return { kind: 'delta', engine, watermarks: this.#watermarks.snapshot(), stats: structuredClone(this.stats) };
+  }
+
+  /** Applies a {@link snapshotDelta} after the {@link restore}d snapshot and the deltas before it, in order. */
+  applyDelta(d: PipelineDelta, now = 0): void {
+    this.#engine.applyDelta(d.engine);
+    this.#watermarks.restore(d.watermarks, now);
+    this.stats = { ...emptyStats(), ...structuredClone(d.stats) };
   }
 
   /** Restores a {@link snapshot}. */

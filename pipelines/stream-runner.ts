@@ -65,7 +65,7 @@ export async function runStream(config: StreamConfig): Promise<StreamProgress> {
   );
   const checkpointer = new Checkpointer({
     store, table, connection: cfg.connection, plugins: cfg.plugins, deviceConsumers: cfg.deviceConsumers, clock: cfg.clock,
-    partitionIdleMs: cfg.partitionIdleMs, publishedUntil: meta.publishedUntil, input: cfg.input, snapshotIntervalMs: cfg.snapshotIntervalMs, snapshotCostFactor: STREAM_DEFAULTS.snapshotCostFactor, log: cfg.log, onFatal, ...(cfg.mirror ? { mirror: cfg.mirror } : {}),
+    partitionIdleMs: cfg.partitionIdleMs, publishedUntil: meta.publishedUntil, input: cfg.input, snapshotIntervalMs: cfg.snapshotIntervalMs, incremental: cfg.incrementalSnapshots, snapshotCostFactor: STREAM_DEFAULTS.snapshotCostFactor, log: cfg.log, onFatal, ...(cfg.mirror ? { mirror: cfg.mirror } : {}),
     effects: checkpointEffects(cfg, producer, changelog, () => supervisor.current),
     onCheckpoint: () => cfg.onCheckpoint?.(progress(table, checkpointer)),
     observer: cfg.observer,

@@ -3,7 +3,7 @@ import type { BenchKafka } from '../lib/kafka.ts';
 import type { BenchResult } from '../lib/result.ts';
 
 /** The benchmarks, in the order they run. */
-export const BENCHMARK_NAMES = ['file_ingest', 'kafka_e2e_json', 'kafka_e2e_batched', 'pipeline_messages', 'kafka_streams_peer', 'alert_latency', 'memory_scaling', 'batch_vs_postgres', 'soak'] as const;
+export const BENCHMARK_NAMES = ['file_ingest', 'kafka_e2e_json', 'kafka_e2e_batched', 'pipeline_messages', 'kafka_streams_peer', 'alert_latency', 'memory_scaling', 'checkpoint_state', 'batch_vs_postgres', 'soak'] as const;
 /** One of {@link BENCHMARK_NAMES}. */
 export type BenchmarkName = (typeof BENCHMARK_NAMES)[number];
 

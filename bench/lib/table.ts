@@ -47,6 +47,11 @@ function detail(r: BenchResult): string {
     case 'memory_scaling':
       if (r.note?.startsWith('skipped')) return r.note;
       return `${(m.activeDevices ?? 0).toLocaleString('en-US')} active devices; ${(m.devicesPeak ?? 0).toLocaleString('en-US')} held at peak`;
+    case 'checkpoint_state': {
+      const s = /after (\d+) s/.exec(r.variant)?.[1];
+      const mib = (b: number | undefined) => (b === undefined ? '—' : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${(b / 1024).toFixed(0)} KiB`);
+      return `${(m.devices ?? 0).toLocaleString('en-US')} devices held; stored ${mib(m[`delta${s}Bytes`])} vs whole ${mib(m[`full${s}Bytes`])} (${(m.bytesRatio ?? NaN).toFixed(0)}× less)`;
+    }
     case 'batch_vs_postgres': {
       const cpu = m.cpuRatio !== undefined && Number.isFinite(m.cpuRatio) ? `; CPU ${fmtSeconds(m.spanCpuSeconds!)} vs ${fmtSeconds(m.peerSpanCpuSeconds!)} = ${m.cpuRatio.toFixed(2)}×` : '';
       const first = m.firstRatio !== undefined && Number.isFinite(m.firstRatio) ? `; first statement of the process/session: ${fmtSeconds(m.firstSeconds!)} vs ${fmtSeconds(m.peerFirstSeconds!)} = ${m.firstRatio.toFixed(2)}×` : '';

@@ -1,6 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Clock } from '../../src/core/clock.ts';
-import { encodeStateSized } from '../../src/core/state-codec.ts';
 import type { DeadLetterMessage } from '../../src/ingest/sources/kafka/dead-letter-message.ts';
 import type { PartitionCheckpoint, StreamStore } from '../../src/outputs/duckdb/stream-store.ts';
 import type { WindowPlugin } from '../../src/outputs/window-plugin.ts';
@@ -13,6 +12,7 @@ import type { PartitionTable } from './partition-table.ts';
 import { isLocal, isRemote, partitionKey, type PartitionState } from './partition-state.ts';
 import type { PartitionWorkers } from './partition-workers.ts';
 import type { StreamObserver } from '../../src/core/stream-observer.ts';
+import { takeSnapshot, type SnapshotMode, type TakenSnapshot } from './take-snapshot.ts';
 
 /** A snapshot that took less than this (ms) to take and encode is cheap: every dirty partition may write one. */
 export const CHEAP_SNAPSHOT_MS = 50;
@@ -64,8 +64,14 @@ export interface CheckpointerConfig {
    * store results and offsets only. Default 0 (whenever the cost bound allows).
    */
   snapshotIntervalMs?: number;
-  /** A snapshot waits at least this many times the last one's cost after it. Default 10. */
+  /** A full snapshot waits at least this many times the last one's cost after it. Default 10. */
   snapshotCostFactor?: number;
+  /**
+   * Incremental checkpoints (default true): between full snapshots, a checkpoint stores what changed in
+   * each partition since its previous snapshot — the devices with new events, and those events
+   * (`IngestPipeline.snapshotDelta`) — instead of the whole state. False: whole snapshots only.
+   */
+  incremental?: boolean;
   /** Called after each checkpoint with how many there were so far. */
   onCheckpoint?: (checkpoints: number) => void;
   /** A scheduled checkpoint failed in a way that waiting will not fix: the run must stop. */
@@ -180,12 +186,13 @@ export class Checkpointer {
     }
     const snap = this.#snapshotsDue(dirty, started, final);
     const workers = this.#c.workers;
+    const track = this.#c.incremental ?? true;
     // With workers: their snapshots, taken after every batch sent before; from each worker's answer
     // until the synchronous step below its reports wait, so offsets, results and snapshot agree.
-    const remote = workers ? await workers.snapshots([...snap].filter(isRemote).map((p) => partitionKey(p.topic, p.partition))) : null;
+    const remote = workers ? await workers.snapshots([...snap].filter(([p]) => isRemote(p)).map(([p, mode]) => ({ key: partitionKey(p.topic, p.partition), mode })), track) : null;
     let taken: (PartitionCheckpoint & ReturnType<PartitionState['buffer']['drain']>)[];
-    let batch: (PartitionCheckpoint & ReturnType<PartitionState['buffer']['drain']> & { state?: Uint8Array })[];
-    let sized: ({ rawBytes: number; encoded: Uint8Array } | null)[];
+    let batch: (PartitionCheckpoint & ReturnType<PartitionState['buffer']['drain']>)[];
+    let sized: (TakenSnapshot | null)[];
     let snapMs: number;
     let assigned: { key: string; nextOffset: string }[];
     try {
@@ -194,11 +201,17 @@ export class Checkpointer {
       for (const p of dirty) p.dlq = [];
       // Offsets, snapshots (serialised and compressed piece by piece, synchronously) and results are
       // taken in one synchronous step: the three describe the same point of each partition's input.
-      const snapStart = performance.now();
-      sized = dirty.map((p) => (!snap.has(p) ? null : isLocal(p) ? encodeStateSized(p.pipeline.snapshot()) : (remote?.get(partitionKey(p.topic, p.partition)) ?? null)));
-      snapMs = snap.size === 0 ? 0 : remote ? [...remote.values()].reduce((n, r) => n + r.ms, 0) + performance.now() - snapStart : performance.now() - snapStart;
+      sized = dirty.map((p) => {
+        const mode = snap.get(p);
+        if (mode === undefined) return null;
+        return isLocal(p) ? takeSnapshot(p.pipeline, mode, track) : (remote?.get(partitionKey(p.topic, p.partition)) ?? null);
+      });
+      snapMs = sized.reduce((n, s) => n + (s?.ms ?? 0), 0);
       taken = dirty.map((p) => ({ topic: p.topic, partition: p.partition, nextOffset: String(p.nextOffset), ...p.buffer.drain() }));
-      batch = taken.map((t, i) => (sized[i] ? { ...t, state: sized[i].encoded } : t));
+      batch = taken.map((t, i) => {
+        const s = sized[i];
+        return !s ? t : s.kind === 'full' ? { ...t, state: s.encoded } : { ...t, delta: s.encoded };
+      });
       // Every assigned partition's position, for the mirror, at the same point; and the partitions are
       // clean from here: input read while the transaction runs makes them dirty again.
       assigned = this.#c.mirror ? [...this.#c.table.assigned].map((key) => ({ key, nextOffset: String(this.#c.table.get(key)?.nextOffset ?? -1n) })) : [];
@@ -213,6 +226,8 @@ export class Checkpointer {
       dirty.forEach((p, i) => {
         p.buffer.putBack(taken[i]!);
         p.dirty = true;
+        // Its changes since the snapshot before were taken and not stored: only a full one follows.
+        if (sized[i]) p.snapshotAt = null;
       });
       throw err;
     }
@@ -220,12 +235,24 @@ export class Checkpointer {
     if (until !== null) this.#published = until;
     const committed = this.#c.clock.now();
     const published = this.#published !== publishedBefore;
-    const snapshots = snap.size > 0 ? { partitions: snap.size, rawBytes: sized.reduce((n, s) => n + (s?.rawBytes ?? 0), 0), encodedBytes: sized.reduce((n, s) => n + (s?.encoded.byteLength ?? 0), 0), serialiseMs: snapMs } : undefined;
+    const written = sized.filter((s) => s !== null);
+    const fulls = written.filter((s) => s.kind === 'full');
+    const snapshots = written.length > 0 ? { partitions: written.length, deltas: written.length - fulls.length, rawBytes: written.reduce((n, s) => n + s.rawBytes, 0), encodedBytes: written.reduce((n, s) => n + s.encoded.byteLength, 0), serialiseMs: snapMs } : undefined;
     this.#c.observer?.checkpointed?.({ durationMs: committed - started, publishedBefore, publishedUntil: this.#published, publishLatencyMs: published ? committed - (this.#requestedAt ?? started) : null, ...(snapshots ? { snapshots } : {}) });
     this.#requestedAt = null;
-    if (snap.size > 0) {
-      for (const p of snap) p.snapshotAt = committed;
-      this.#snapshotCostMs = snapMs / snap.size;
+    dirty.forEach((p, i) => {
+      const s = sized[i];
+      if (!s) return;
+      p.snapshotAt = committed;
+      if (s.kind === 'full') p.chain = { baseBytes: s.encoded.byteLength, deltaBytes: 0, deltas: 0 };
+      else if (p.chain) {
+        p.chain.deltaBytes += s.encoded.byteLength;
+        p.chain.deltas++;
+      }
+    });
+    // Full snapshots are what stops the event loop for long: their cost paces the next ones.
+    if (fulls.length > 0) {
+      this.#snapshotCostMs = fulls.reduce((n, s) => n + s.ms, 0) / fulls.length;
       this.#lastSnapshotAt = committed;
     }
     const mirrored = this.#c.mirror ? await this.#c.mirror.deliver(this.#c.connection, final) : true;
@@ -238,24 +265,39 @@ export class Checkpointer {
   }
 
   /**
-   * Which dirty partitions write a snapshot of their state with this checkpoint. Always: the final
-   * checkpoint, a partition's first checkpoint in this process (`snapshotAt` null), and every
-   * checkpoint of `located` input (its watermark depends on processing time, so a replay would not
-   * rebuild the same state). Others once their last snapshot is older than `snapshotIntervalMs`, and
-   * while snapshots are cheap (the last one took < {@link CHEAP_SNAPSHOT_MS}) that is all. Once they are
-   * not, at most one partition per checkpoint — the one whose snapshot is oldest — and no sooner than
-   * `snapshotCostFactor` × the last snapshot's cost after it: encoding the state of many devices stops
-   * the event loop, so its share of the time stays bounded (about 1 / factor) however many devices
-   * there are. The other checkpoints store results and offsets only; a restart restores the last
-   * snapshot and replays the messages after it (see `processBatch`).
+   * Which dirty partitions write a snapshot with this checkpoint, and of what kind ({@link SnapshotMode}).
+   * A full one always: with the final checkpoint and a partition's first in this process (`snapshotAt`
+   * null). Every checkpoint of `located` input writes one, a delta when it can (its watermark depends
+   * on processing time, so a replay would not rebuild the same state). Others once their last snapshot
+   * is older than `snapshotIntervalMs`:
+   * - a full one (or a delta, when it can describe the state and the deltas since the last full one
+   *   weigh less than it) while full snapshots are cheap (the last took < {@link CHEAP_SNAPSHOT_MS});
+   *   once they are not, for at most one partition per checkpoint — deltas outweighing their snapshot
+   *   first, then the one whose last snapshot is oldest — and no sooner than `snapshotCostFactor` × the
+   *   last full snapshot's cost after it: encoding the state of many devices stops the event loop, so
+   *   its share of the time stays bounded (about 1 / factor) however many devices there are;
+   * - a delta for the others when one can describe their state (no device pass since their last
+   *   snapshot), costing in proportion to the events since; nothing when not.
+   * A checkpoint that writes nothing for a partition stores its results and offsets only; a restart
+   * restores the last snapshot and its deltas and replays the messages after them (see `processBatch`).
+   * With `incremental` off, only full snapshots, paced as above.
    */
-  #snapshotsDue(dirty: PartitionState[], now: number, final: boolean): Set<PartitionState> {
-    const { input, snapshotIntervalMs = 0, snapshotCostFactor = 10 } = this.#c;
-    const due = new Set<PartitionState>();
-    for (const p of dirty) if (final || input === 'located' || p.snapshotAt === null) due.add(p);
-    const older = dirty.filter((p) => !due.has(p) && now - p.snapshotAt! >= snapshotIntervalMs).sort((a, b) => a.snapshotAt! - b.snapshotAt!);
-    if (this.#snapshotCostMs < CHEAP_SNAPSHOT_MS) for (const p of older) due.add(p);
-    else if (older.length > 0 && now - this.#lastSnapshotAt >= this.#snapshotCostMs * snapshotCostFactor) due.add(older[0]!);
+  #snapshotsDue(dirty: PartitionState[], now: number, final: boolean): Map<PartitionState, SnapshotMode> {
+    const { input, snapshotIntervalMs = 0, snapshotCostFactor = 10, incremental = true } = this.#c;
+    const due = new Map<PartitionState, SnapshotMode>();
+    for (const p of dirty) if (final || p.snapshotAt === null) due.set(p, 'full');
+    const heavy = (p: PartitionState) => p.chain !== undefined && p.chain.deltaBytes >= p.chain.baseBytes;
+    const older = dirty
+      .filter((p) => !due.has(p) && (input === 'located' || now - p.snapshotAt! >= snapshotIntervalMs))
+      .sort((a, b) => Number(heavy(b)) - Number(heavy(a)) || a.snapshotAt! - b.snapshotAt!);
+    const whole = (p: PartitionState): SnapshotMode => (!incremental || heavy(p) ? 'full' : 'auto');
+    if (this.#snapshotCostMs < CHEAP_SNAPSHOT_MS) for (const p of older) due.set(p, whole(p));
+    else if (older.length > 0 && now - this.#lastSnapshotAt >= this.#snapshotCostMs * snapshotCostFactor) due.set(older[0]!, whole(older[0]!));
+    for (const p of older) {
+      if (due.has(p)) continue;
+      if (incremental) due.set(p, input === 'located' ? 'auto' : 'delta');
+      else if (input === 'located') due.set(p, 'full');
+    }
     return due;
   }
 

@@ -24,6 +24,12 @@ export interface PartitionState<P extends IngestPipeline | RemotePipeline = Inge
    * so its first checkpoint writes one (see `Checkpointer`).
    */
   snapshotAt: number | null;
+  /**
+   * The stored snapshot this process wrote and the deltas after it (bytes as stored), for incremental
+   * checkpoints: a full snapshot is due again once the deltas outweigh it. Absent before this
+   * process wrote one.
+   */
+  chain?: { baseBytes: number; deltaBytes: number; deltas: number };
   /** Processing time of the last message. */
   lastMessageAt: number;
   /** Something to checkpoint (offset or state moved). */

@@ -4,7 +4,6 @@
 // got. The same steps, in the same order, as processBatch runs on the main thread without workers.
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { encodeStateSized } from '../../src/core/state-codec.ts';
 import { PartitionBuffer } from '../../src/ingest/sources/kafka/partition-buffer.ts';
 import { subscriberPartitioner } from '../../src/ingest/sources/kafka/subscriber-partitioner.ts';
 import { CellTable } from '../../src/locate/cell-table.ts';
@@ -14,6 +13,7 @@ import { IngestPipeline } from '../ingest-pipeline.ts';
 import type { FromWorker, PartitionReport, PartitionWorkersConfig, ToWorker, WorkerBatchMessage } from './partition-workers.ts';
 import { STREAM_DEFAULTS } from './stream-config.ts';
 import { feedRecords } from './feed-records.ts';
+import { takeSnapshot } from './take-snapshot.ts';
 
 const cfg = workerData as Omit<PartitionWorkersConfig, 'count'>;
 // The main thread read the file a moment ago (a failure there is reported naming --cells).
@@ -124,6 +124,7 @@ parentPort!.on('message', (m: ToWorker) => {
         const buffer = new PartitionBuffer();
         const pipeline = new IngestPipeline({ cells, pseudonymiser, sink: buffer, deviceConsumers, now: () => wallNow, devicePassDelayMs: cfg.devicePassDelayMs, ...cfg.window });
         if (m.state) pipeline.restore(m.state, m.now);
+        for (const d of m.deltas) pipeline.applyDelta(d, m.now);
         const h: Held = {
           key: m.key, gen: m.gen, topic: m.topic, partition: m.partition, pipeline, buffer,
           nextOffset: Number(m.nextOffset), replayUntil: Number(m.replayUntil),
@@ -138,12 +139,10 @@ parentPort!.on('message', (m: ToWorker) => {
         batch(m);
         break;
       case 'snapshot': {
-        const states = m.keys.flatMap((k) => {
-          const h = parts.get(k);
-          if (!h) return [];
-          const t0 = performance.now();
-          const { encoded, rawBytes } = encodeStateSized(h.pipeline.snapshot());
-          return [{ key: k, encoded, rawBytes, ms: performance.now() - t0 }];
+        const states = m.requests.flatMap(({ key, mode }) => {
+          const h = parts.get(key);
+          const taken = h ? takeSnapshot(h.pipeline, mode, m.track) : null;
+          return taken ? [{ key, ...taken }] : [];
         });
         post({ op: 'snapshot', states });
         break;

@@ -4,7 +4,8 @@ import type { DeadLetter, LateRecord } from '../../src/core/pipeline-sink.ts';
 import type { PresenceRow } from '../../src/core/presence-row.ts';
 import type { WindowConfig } from '../../src/window/window-config.ts';
 import type { IngestConsumerSpec } from '../ingest-consumers.ts';
-import type { PipelineSnapshot, PipelineStats } from '../ingest-pipeline.ts';
+import type { PipelineDelta, PipelineSnapshot, PipelineStats } from '../ingest-pipeline.ts';
+import type { SnapshotMode, TakenSnapshot } from './take-snapshot.ts';
 
 /**
  * `stream --workers N`: what the worker threads need to rebuild, each on its own, the pipeline a
@@ -52,11 +53,20 @@ export interface WorkerBatchMessage {
   wallNow: number;
 }
 
+/** A checkpoint's request for a partition's snapshot ({@link SnapshotMode}). */
+export interface SnapshotRequest {
+  key: string;
+  mode: SnapshotMode;
+}
+
+/** A partition's snapshot, as a worker answers a {@link SnapshotRequest}. */
+export type KeyedSnapshot = TakenSnapshot & { key: string };
+
 /** Messages to a partition worker. */
 export type ToWorker =
-  | { op: 'restore'; key: string; gen: number; topic: string; partition: number; state: PipelineSnapshot | null; nextOffset: string; replayUntil: string; partitions: number | null; now: number; wallNow: number }
+  | { op: 'restore'; key: string; gen: number; topic: string; partition: number; state: PipelineSnapshot | null; deltas: PipelineDelta[]; nextOffset: string; replayUntil: string; partitions: number | null; now: number; wallNow: number }
   | WorkerBatchMessage
-  | { op: 'snapshot'; keys: string[] }
+  | { op: 'snapshot'; requests: SnapshotRequest[]; track: boolean }
   | { op: 'finish'; key: string; now: number }
   | { op: 'drop'; key: string };
 
@@ -95,7 +105,7 @@ export interface PartitionReport {
 export type FromWorker =
   | PartitionReport
   | { op: 'skipped'; key: string; gen: number }
-  | { op: 'snapshot'; states: { key: string; encoded: Uint8Array; rawBytes: number; ms: number }[] }
+  | { op: 'snapshot'; states: KeyedSnapshot[] }
   | { op: 'error'; message: string };
 
 /**
@@ -155,7 +165,7 @@ interface WorkerSlot {
   partitions: number;
   /** While a checkpoint collects snapshots: reports that arrived after this worker's snapshot, applied once it is written. */
   held: PartitionReport[] | null;
-  pendingSnapshot: { resolve: (states: { key: string; encoded: Uint8Array; rawBytes: number; ms: number }[]) => void; reject: (err: Error) => void } | null;
+  pendingSnapshot: { resolve: (states: KeyedSnapshot[]) => void; reject: (err: Error) => void } | null;
 }
 
 /**
@@ -355,25 +365,27 @@ export class PartitionWorkers {
   }
 
   /**
-   * Snapshots of `keys`, taken by their workers after every batch sent before. From each worker's
-   * answer until {@link release}, its later reports are held back, so what the runner holds of those
-   * partitions — offsets and buffered results — stays at the point of the snapshot.
+   * Snapshots of the partitions requested, taken by their workers after every batch sent before (see
+   * `takeSnapshot`; `track`: incremental checkpoints on). From each worker's answer until
+   * {@link release}, its later reports are held back, so what the runner holds of those partitions —
+   * offsets and buffered results — stays at the point of the snapshot. A partition whose `delta`
+   * request found no delta is absent from the answer.
    */
-  async snapshots(keys: readonly string[]): Promise<Map<string, { encoded: Uint8Array; rawBytes: number; ms: number }>> {
+  async snapshots(requests: readonly SnapshotRequest[], track: boolean): Promise<Map<string, TakenSnapshot>> {
     // Every worker is asked (most with no key): each then holds its later reports back, so no
     // partition moves while the checkpoint sends dead letters and takes what it stores.
-    const byWorker = this.#slots.map(() => [] as string[]);
-    for (const k of keys) {
-      const w = this.#owner.get(k);
-      if (w !== undefined) byWorker[w]!.push(k);
+    const byWorker = this.#slots.map(() => [] as SnapshotRequest[]);
+    for (const r of requests) {
+      const w = this.#owner.get(r.key);
+      if (w !== undefined) byWorker[w]!.push(r);
     }
     const answers = await Promise.all(
       byWorker.map(
         (ks, w) =>
-          new Promise<{ key: string; encoded: Uint8Array; rawBytes: number; ms: number }[]>((resolve, reject) => {
+          new Promise<KeyedSnapshot[]>((resolve, reject) => {
             if (this.#failed) return reject(this.#failed);
             this.#slots[w]!.pendingSnapshot = { resolve, reject };
-            this.#post(w, { op: 'snapshot', keys: ks });
+            this.#post(w, { op: 'snapshot', requests: ks, track });
           }),
       ),
     ).catch((err: unknown) => {

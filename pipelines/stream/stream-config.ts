@@ -53,6 +53,11 @@ export interface StreamConfig extends Partial<WindowConfig> {
    * then as often as keeps their cost to about a tenth of the time (see `Checkpointer`).
    */
   snapshotIntervalMs?: number;
+  /**
+   * Incremental checkpoints: between full snapshots, store only what changed in a partition since its
+   * previous snapshot (the devices with new events, and those events). Default true.
+   */
+  incrementalSnapshots?: boolean;
   /** Dead-letter topic: original bytes, reason and source in headers. Default `citypulse-dead-letters`; null disables. */
   deadLetterTopic?: string | null;
   /** Share window state through a compacted topic so a partition can move between processes. Default true. */
@@ -112,6 +117,7 @@ export const STREAM_DEFAULTS = {
   checkpointIntervalMs: 5_000,
   catchUpCheckpointMs: 1_000,
   snapshotIntervalMs: 0,
+  incrementalSnapshots: true,
   /** A snapshot of a large state waits this many times its cost after the previous one. */
   snapshotCostFactor: 10,
   deadLetterTopic: 'citypulse-dead-letters',
@@ -138,11 +144,12 @@ export const STREAM_DEFAULTS = {
 } as const;
 
 /** {@link StreamConfig} with every default applied: resolved once, read everywhere. */
-export interface ResolvedStreamConfig extends Omit<StreamConfig, 'partitionIdleMs' | 'checkpointIntervalMs' | 'catchUpCheckpointMs' | 'snapshotIntervalMs' | 'deadLetterTopic' | 'handoff' | 'plugins' | 'deviceConsumers' | 'input' | 'clock' | 'now' | 'log'> {
+export interface ResolvedStreamConfig extends Omit<StreamConfig, 'partitionIdleMs' | 'checkpointIntervalMs' | 'catchUpCheckpointMs' | 'snapshotIntervalMs' | 'incrementalSnapshots' | 'deadLetterTopic' | 'handoff' | 'plugins' | 'deviceConsumers' | 'input' | 'clock' | 'now' | 'log'> {
   partitionIdleMs: number;
   checkpointIntervalMs: number;
   catchUpCheckpointMs: number;
   snapshotIntervalMs: number;
+  incrementalSnapshots: boolean;
   deadLetterTopic: string | null;
   handoff: boolean;
   plugins: WindowPlugin[];
@@ -163,6 +170,7 @@ export function resolveStreamConfig(c: StreamConfig): ResolvedStreamConfig {
     checkpointIntervalMs: c.checkpointIntervalMs ?? STREAM_DEFAULTS.checkpointIntervalMs,
     catchUpCheckpointMs: c.catchUpCheckpointMs ?? STREAM_DEFAULTS.catchUpCheckpointMs,
     snapshotIntervalMs: c.snapshotIntervalMs ?? STREAM_DEFAULTS.snapshotIntervalMs,
+    incrementalSnapshots: c.incrementalSnapshots ?? STREAM_DEFAULTS.incrementalSnapshots,
     deadLetterTopic: c.deadLetterTopic === undefined ? STREAM_DEFAULTS.deadLetterTopic : c.deadLetterTopic,
     handoff: c.handoff ?? STREAM_DEFAULTS.handoff,
     plugins: c.plugins ?? [],

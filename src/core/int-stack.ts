@@ -29,6 +29,11 @@ export class IntStack {
     this.#a[this.#n++] = v;
   }
 
+  /** The `i`-th value pushed (0 ≤ i < {@link size}; not checked). */
+  at(i: number): number {
+    return this.#a[i]!;
+  }
+
   /** The last value pushed, removed; -1 when the stack is empty. */
   pop(): number {
     return this.#n === 0 ? -1 : this.#a[--this.#n]!;

@@ -62,8 +62,11 @@ export interface CheckpointInfo {
    * window requests one at once) to the commit (ms). Null otherwise.
    */
   publishLatencyMs: number | null;
-  /** When the checkpoint wrote state snapshots: how many, their serialised and encoded (stored) bytes, and the ms taken to serialise them. */
-  snapshots?: { partitions: number; rawBytes: number; encodedBytes: number; serialiseMs: number };
+  /**
+   * When the checkpoint wrote state snapshots: how many (`deltas` of them incremental), their
+   * serialised and encoded (stored) bytes, and the ms taken to serialise them.
+   */
+  snapshots?: { partitions: number; deltas?: number; rawBytes: number; encodedBytes: number; serialiseMs: number };
 }
 
 /** Receives the runner's status once it starts, and each committed checkpoint. Every member optional. */

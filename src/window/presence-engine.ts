@@ -87,6 +87,12 @@ class DeviceSlots {
 
 const DETACH = 'detach';
 
+/**
+ * Events a change log may hold before it is dropped (then the next snapshot is a full one): past
+ * this and past the events held, a delta would be no smaller than the whole state.
+ */
+const MIN_LOG_EVENTS = 1 << 16;
+
 /** Passes of a window close (see `PresenceEngine.#closeWindow`). */
 const PRESENCE = 1;
 const DEVICES = 2;
@@ -142,6 +148,52 @@ export interface PresenceColumns {
   h3: Int32Array;
   kind: Int32Array;
   at: Int32Array;
+}
+
+/**
+ * What changed in a {@link PresenceEngine} since its previous snapshot (full or delta), for incremental
+ * checkpoints: the devices that received events, and those events in arrival order — nothing of the
+ * devices that did not. Between two device passes a device's state only grows by the events it
+ * receives (a device pass, which trims every device, makes the next snapshot a full one), so a full
+ * snapshot and the deltas after it, applied in order with {@link PresenceEngine.applyDelta}, rebuild
+ * the state exactly, the order of devices and of equal-time events included.
+ */
+export interface PresenceEngineDelta {
+  kind: 'delta';
+  closedUntil: number | null;
+  minTs: number | null;
+  devicePassPending?: number;
+  /** Every distinct cell, kind, finer position and MCC; the `Int32Array`s below index it (-1: none). */
+  strings: string[];
+  /** The devices that changed, in the order of their first new event. */
+  device: string[];
+  /** Each changed device's MCC now (-1: none). */
+  mcc: Int32Array;
+  /** Per new event, in arrival order: its device (index into `device`), time, cell, kind and finer position. */
+  ev: Uint32Array;
+  ts: Float64Array;
+  h3: Int32Array;
+  evKind: Int32Array;
+  at: Int32Array;
+}
+
+/** Codes of strings for the columns of a snapshot or delta: `code(v)` → index into `strings`, -1 for none. */
+function stringCodes(): { strings: string[]; code: (v: string | null | undefined) => number } {
+  const codes = new Map<string, number>();
+  const strings: string[] = [];
+  return {
+    strings,
+    code(v) {
+      if (v === null || v === undefined) return -1;
+      let c = codes.get(v);
+      if (c === undefined) {
+        c = strings.length;
+        codes.set(v, c);
+        strings.push(v);
+      }
+      return c;
+    },
+  };
 }
 
 /** Receives the {@link DeviceWindow}s of each window the engine closes, windows in order. */
@@ -206,6 +258,11 @@ export class PresenceEngine {
   /** Start of the closed window whose device pass is still to run, or null (see `devicePassDelayMs`). */
   #pendingStart: number | null = null;
   #minTs = Infinity;
+  /**
+   * Changes since the last snapshot (see {@link trackChanges}): a device slot and the event's pool
+   * slot per event added, in arrival order; null when changes are not tracked (then no delta).
+   */
+  #log: IntStack | null = null;
 
   constructor(config: PresenceEngineConfig) {
     this.#cfg = checkWindowConfig(config);
@@ -233,6 +290,7 @@ export class PresenceEngine {
    */
   releaseMemory(): void {
     if (this.#devices.size > 0 || this.#pool.size > 0) return;
+    this.#log = null;
     this.#devices.clear();
     this.#slots.clear();
     this.#pool.clear();
@@ -260,6 +318,14 @@ export class PresenceEngine {
     this.#insert(k, slot);
     if (ev.mcc !== undefined) this.#slots.setMcc(k, ev.mcc);
     if (ev.ts < this.#minTs) this.#minTs = ev.ts;
+    const log = this.#log;
+    if (log !== null) {
+      if (log.size >= 2 * MIN_LOG_EVENTS && log.size >= this.#pool.size) this.#log = null;
+      else {
+        log.push(k);
+        log.push(slot);
+      }
+    }
     return true;
   }
 
@@ -371,6 +437,8 @@ export class PresenceEngine {
     const seen = scratch.seen;
     const sink = mutate ? this.#onDevices : null;
     const collect = sink !== null;
+    // A device pass trims every device: what changed is no longer a list of new events.
+    if (mutate) this.#log = null;
     if (collect) sink.open(s, e);
 
     const pool = this.#pool;
@@ -515,18 +583,7 @@ export class PresenceEngine {
     const links = slots.links;
     let nEv = 0;
     for (const d of this.#devices.values()) nEv += links[3 * d + 2]!;
-    const codes = new Map<string, number>();
-    const strings: string[] = [];
-    const code = (v: string | null | undefined): number => {
-      if (v === null || v === undefined) return -1;
-      let c = codes.get(v);
-      if (c === undefined) {
-        c = strings.length;
-        codes.set(v, c);
-        strings.push(v);
-      }
-      return c;
-    };
+    const { strings, code } = stringCodes();
     const held: PresenceColumns = {
       strings,
       device: new Array<string>(nDev),
@@ -565,8 +622,92 @@ export class PresenceEngine {
     return snap;
   }
 
+  /**
+   * Starts tracking changes (after a full {@link snapshot}): the next {@link snapshotDelta} holds what
+   * changed from here. Until a device pass, a restore, or more new events than the engine held.
+   */
+  trackChanges(): void {
+    this.#log = new IntStack(1024);
+  }
+
+  /**
+   * What changed since the last {@link trackChanges} or delta ({@link PresenceEngineDelta}), and
+   * tracking starts again from here; null when changes were not tracked all along (a device pass ran,
+   * or too many events came): then only a full {@link snapshot} describes the state.
+   */
+  snapshotDelta(): PresenceEngineDelta | null {
+    const log = this.#log;
+    if (log === null) return null;
+    const pool = this.#pool;
+    const n = log.size >> 1;
+    const { strings, code } = stringCodes();
+    const index = new Map<number, number>();
+    const device: string[] = [];
+    const slotOf: number[] = [];
+    const ev = new Uint32Array(n);
+    const ts = new Float64Array(n);
+    const h3 = new Int32Array(n);
+    const evKind = new Int32Array(n);
+    const at = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const k = log.at(2 * i);
+      const q = log.at(2 * i + 1);
+      let x = index.get(k);
+      if (x === undefined) {
+        x = device.length;
+        index.set(k, x);
+        device.push(this.#devices.keyAt(k)!);
+        slotOf.push(k);
+      }
+      ev[i] = x;
+      ts[i] = pool.ts(q);
+      h3[i] = code(pool.h3(q));
+      evKind[i] = code(pool.kind(q));
+      at[i] = code(pool.at(q));
+    }
+    const mcc = Int32Array.from(slotOf, (k) => code(this.#slots.mcc(k)));
+    this.#log = new IntStack(Math.max(1024, log.size));
+    const delta: PresenceEngineDelta = {
+      kind: 'delta',
+      closedUntil: Number.isFinite(this.#closedUntil) ? this.#closedUntil : null,
+      minTs: Number.isFinite(this.#minTs) ? this.#minTs : null,
+      strings, device, mcc, ev, ts, h3, evKind, at,
+    };
+    if (this.#pendingStart !== null) delta.devicePassPending = this.#pendingStart;
+    return delta;
+  }
+
+  /**
+   * Applies a {@link snapshotDelta} to the state it was taken after (a {@link restore}d snapshot and
+   * the deltas before it, in order). Changes are not tracked afterwards.
+   */
+  applyDelta(d: PresenceEngineDelta): void {
+    const str = (c: number): string | undefined => (c < 0 ? undefined : d.strings[c]);
+    const slot = new Int32Array(d.device.length);
+    for (let i = 0; i < d.device.length; i++) {
+      let k = this.#devices.get(d.device[i]!);
+      if (k === undefined) {
+        k = this.#slots.alloc();
+        this.#devices.set(d.device[i]!, k);
+      }
+      slot[i] = k;
+    }
+    for (let j = 0; j < d.ev.length; j++) {
+      this.#insert(slot[d.ev[j]!]!, this.#pool.alloc(d.ts[j]!, d.strings[d.h3[j]!]!, d.strings[d.evKind[j]!]!, str(d.at[j]!)));
+    }
+    for (let i = 0; i < d.device.length; i++) {
+      const m = str(d.mcc[i]!);
+      if (m !== undefined) this.#slots.setMcc(slot[i]!, m);
+    }
+    this.#closedUntil = d.closedUntil ?? -Infinity;
+    this.#minTs = d.minTs ?? Infinity;
+    this.#pendingStart = d.devicePassPending ?? null;
+    this.#log = null;
+  }
+
   /** Replaces the state with a {@link snapshot} (of this version, or rows of an earlier one). */
   restore(snap: PresenceEngineSnapshot): void {
+    this.#log = null;
     this.#devices.clear();
     this.#slots.clear();
     this.#pool.clear();

@@ -1,8 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { IngestPipeline } from '../../pipelines/ingest-pipeline.ts';
-import { Checkpointer, type CheckpointEffects, type ChangelogEntry } from '../../pipelines/stream/checkpointer.ts';
+import { Checkpointer, type CheckpointEffects, type CheckpointerConfig, type ChangelogEntry } from '../../pipelines/stream/checkpointer.ts';
 import { PartitionTable } from '../../pipelines/stream/partition-table.ts';
+import type { RemotePipeline } from '../../pipelines/stream/partition-workers.ts';
 import { restorePartition } from '../../pipelines/stream/restore-partition.ts';
 import { resolveStreamConfig } from '../../pipelines/stream/stream-config.ts';
 import type { Clock } from '../../src/core/clock.ts';
@@ -15,6 +16,7 @@ import { StreamStore } from '../../src/outputs/duckdb/stream-store.ts';
 import { Pseudonymiser } from '../../src/privacy/pseudonymiser.ts';
 import type { DeviceConsumerPlugin } from '../../src/window/device-window.ts';
 import type { PresenceRow } from '../../src/core/presence-row.ts';
+import type { WindowPlugin } from '../../src/outputs/window-plugin.ts';
 import { MemorySink } from '../support/memory-sink.ts';
 import { PRESENCE_CHECK_DIFF_SQL, presenceCheckPlugin } from '../support/presence-check-consumer.ts';
 
@@ -52,11 +54,11 @@ async function setup(deviceConsumers: readonly DeviceConsumerPlugin<unknown, Duc
     commitOffsets: async (o) => void effects.offsets.push(o.map(({ partition, offset }) => ({ partition, offset }))),
     publishStates: async (e) => void effects.states.push(e),
   };
-  const open = async (publishedUntil: number | null, onFatal?: (e: Error) => void, log?: (m: string) => void) => {
+  const open = async (publishedUntil: number | null, onFatal?: (e: Error) => void, log?: (m: string) => void, extra: Partial<CheckpointerConfig> = {}) => {
     const table = new PartitionTable((topic, partition) => restorePartition(cfg, store, null, topic, partition));
     table.assign(new Set(['t/0', 't/1']));
     const parts = [await table.ensure('t', 0), await table.ensure('t', 1)];
-    const cp = new Checkpointer({ store, table, connection: db.connection, plugins: [], deviceConsumers, clock, partitionIdleMs: 30_000, publishedUntil, effects: fx, ...(onFatal ? { onFatal } : {}), ...(log ? { log } : {}) });
+    const cp = new Checkpointer({ store, table, connection: db.connection, plugins: [], deviceConsumers, clock, partitionIdleMs: 30_000, publishedUntil, effects: fx, ...(onFatal ? { onFatal } : {}), ...(log ? { log } : {}), ...extra });
     return { table, parts, cp };
   };
   const feed = (parts: Awaited<ReturnType<typeof open>>['parts'], evs: ReturnType<typeof events>, from: number, to: number) => {
@@ -91,6 +93,21 @@ function reference(evs: ReturnType<typeof events>): Map<string, number> {
   return present;
 }
 
+/** End of input: every partition's pipeline finishes, and a final checkpoint stores it all. */
+async function finishAll(run: { parts: { pipeline: IngestPipeline | RemotePipeline; dirty: boolean }[]; cp: Checkpointer }): Promise<void> {
+  for (const p of run.parts) {
+    (p.pipeline as IngestPipeline).finish();
+    p.dirty = true;
+  }
+  await run.cp.checkpoint(true);
+}
+
+/** The stored presence equals one uninterrupted run's ({@link reference}). */
+async function expectReference(q: (sql: string) => Promise<unknown[][]>, evs: ReturnType<typeof events>): Promise<void> {
+  const got = new Map((await q(`SELECT epoch_ms(window_start)::VARCHAR || '/' || printf('%x', h3), present FROM presence WHERE present > 0`)).map(([k, v]) => [String(k), Number(v)]));
+  expect(got).toEqual(new Map([...reference(evs)].filter(([, v]) => v > 0)));
+}
+
 describe('Checkpointer (real DuckDB, no broker)', () => {
   it('commits results, offsets, state and device outputs together; a restore continues to the tables of one uninterrupted run', async () => {
     const { db, effects, open, feed, q } = await setup();
@@ -115,13 +132,8 @@ describe('Checkpointer (real DuckDB, no broker)', () => {
       const b = await open(a.cp.publishedUntil);
       expect(b.parts.map((p) => p.nextOffset)).toEqual([50n, 49n]);
       feed(b.parts, evs, 50, evs.length);
-      for (const p of b.parts) {
-        p.pipeline.finish();
-        p.dirty = true;
-      }
-      await b.cp.checkpoint(true);
-      const got = new Map((await q(`SELECT epoch_ms(window_start)::VARCHAR || '/' || printf('%x', h3), present FROM presence WHERE present > 0`)).map(([k, v]) => [String(k), Number(v)]));
-      expect(got).toEqual(new Map([...reference(evs)].filter(([, v]) => v > 0)));
+      await finishAll(b);
+      await expectReference(q, evs);
       // the device consumer's outputs (and its state, in the snapshot) are exactly-once too
       expect(await q(PRESENCE_CHECK_DIFF_SQL)).toEqual([]);
       expect(await q(`SELECT count(*) FROM stream_checkpoints`)).toEqual([[2n]]);
@@ -158,14 +170,104 @@ describe('Checkpointer (real DuckDB, no broker)', () => {
       // The rows drained by the failed attempts were put back: once the store works, nothing is missing.
       fail = null;
       feed(a.parts, evs, 60, evs.length);
-      for (const p of a.parts) {
-        p.pipeline.finish();
-        p.dirty = true;
-      }
-      await a.cp.checkpoint(true);
+      await finishAll(a);
       expect(await q(PRESENCE_CHECK_DIFF_SQL)).toEqual([]);
-      const got = new Map((await q(`SELECT epoch_ms(window_start)::VARCHAR || '/' || printf('%x', h3), present FROM presence WHERE present > 0`)).map(([k, v]) => [String(k), Number(v)]));
-      expect(got).toEqual(new Map([...reference(evs)].filter(([, v]) => v > 0)));
+      await expectReference(q, evs);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('Checkpointer: incremental snapshots (real DuckDB, no broker)', () => {
+  const counts = async (q: (sql: string) => Promise<unknown[][]>) => Number((await q(`SELECT count(*) FROM stream_state_deltas`))[0]![0]);
+
+  it('between device passes stores deltas, not the whole state; a restore applies them to the same state, and the run ends as one uninterrupted run', async () => {
+    const { db, open, feed, q, effects } = await setup();
+    try {
+      const evs = events();
+      const a = await open(null);
+      // A checkpoint every 3 messages; a window (15 min = 15 messages) closes, and its device pass runs,
+      // about every 15 (latenessMs 0, the watermark follows each event).
+      const seen: number[] = [];
+      let i = 0;
+      for (; i < 57; i += 3) {
+        feed(a.parts, evs, i, i + 3);
+        await a.cp.checkpoint();
+        seen.push(await counts(q));
+      }
+      // Deltas pile up between passes, and a pass makes the next snapshot whole (they are deleted).
+      expect(Math.max(...seen)).toBeGreaterThanOrEqual(4);
+      expect(seen.slice(1).some((n, k) => n < seen[k]!)).toBe(true);
+      // The changelog carries whole snapshots only: a delta checkpoint sends the offset alone.
+      expect(effects.states.flat().some((e) => e.state === undefined)).toBe(true);
+      const held = await counts(q);
+      expect(held).toBeGreaterThan(0);
+      const logs: string[] = [];
+      const b = await open(a.cp.publishedUntil, undefined, (m) => logs.push(m));
+      // Restored from the snapshot and its deltas: exactly the state the first run had at its last checkpoint.
+      for (const k of [0, 1]) expect(b.parts[k]!.pipeline.snapshot()).toEqual(a.parts[k]!.pipeline.snapshot());
+      feed(b.parts, evs, i, evs.length);
+      await finishAll(b);
+      await expectReference(q, evs);
+      expect(await q(PRESENCE_CHECK_DIFF_SQL)).toEqual([]);
+      // The final checkpoint wrote whole snapshots: no delta left.
+      expect(await counts(q)).toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('after a checkpoint that rolled back, the next snapshot is whole (the changes it took were not stored)', async () => {
+    let fail = false;
+    // A window plugin writes inside every checkpoint's transaction: failing there rolls it all back.
+    const flaky: WindowPlugin = {
+      name: 'flaky',
+      onWindowsClosed: () => undefined,
+      async flush() {
+        if (fail) throw new CitypulseError('broker away', { retriable: true });
+      },
+    };
+    const { db, open, feed, q } = await setup();
+    try {
+      const evs = events();
+      const logs: string[] = [];
+      const a = await open(null, undefined, (m) => logs.push(m), { plugins: [flaky] });
+      // Checkpoints every 2 messages until deltas are stored.
+      let i = 0;
+      for (; i < 40 && (i === 0 || (await counts(q)) === 0); i += 2) {
+        feed(a.parts, evs, i, i + 2);
+        await a.cp.checkpoint();
+      }
+      const before = await counts(q);
+      expect(before).toBeGreaterThan(0);
+      fail = true;
+      feed(a.parts, evs, i, i + 2);
+      await a.cp.schedule();
+      expect(logs.join('\n')).toMatch(/checkpoint postponed: broker away/);
+      expect(await counts(q)).toBe(before);
+      fail = false;
+      feed(a.parts, evs, i + 2, i + 3);
+      await a.cp.checkpoint();
+      // Whole snapshots replaced the chain of every partition that lost a delta.
+      expect(await counts(q)).toBe(0);
+      const b = await open(a.cp.publishedUntil);
+      for (const k of [0, 1]) expect(b.parts[k]!.pipeline.snapshot()).toEqual(a.parts[k]!.pipeline.snapshot());
+    } finally {
+      db.close();
+    }
+  });
+
+  it('with incremental off, every snapshot is whole', async () => {
+    const { db, open, feed, q } = await setup();
+    try {
+      const evs = events();
+      const a = await open(null, undefined, undefined, { incremental: false });
+      for (let i = 0; i < 60; i += 3) {
+        feed(a.parts, evs, i, i + 3);
+        await a.cp.checkpoint();
+        expect(await counts(q)).toBe(0);
+      }
     } finally {
       db.close();
     }

@@ -43,10 +43,10 @@ describe('stream store: snapshots in chunks (an in-memory database)', () => {
 
     // A checkpoint without a snapshot keeps the chunks; the next snapshot replaces them (no rows left over).
     await store.commit([part(0, '15')], null, null, noPlugins);
-    expect(await store.load('t', 0)).toEqual({ nextOffset: '15', stateOffset: '10', state: big });
+    expect(await store.load('t', 0)).toEqual({ nextOffset: '15', stateOffset: '10', state: big, deltas: [] });
     await store.commit([part(0, '20', encodeState({ after: true }))], null, null, noPlugins);
     expect(await rows(`SELECT count(*)::INTEGER FROM stream_state_chunks WHERE "partition" = 0`)).toEqual([[1]]);
-    expect(await store.load('t', 0)).toEqual({ nextOffset: '20', stateOffset: '20', state: { after: true } });
+    expect(await store.load('t', 0)).toEqual({ nextOffset: '20', stateOffset: '20', state: { after: true }, deltas: [] });
     expect((await store.load('t', 1))!.state).toEqual({ small: [1, 2] });
   });
 
@@ -57,7 +57,7 @@ describe('stream store: snapshots in chunks (an in-memory database)', () => {
         throw new Error('plugin failed');
       }),
     ).rejects.toThrow('plugin failed');
-    expect(await store.load('t', 0)).toEqual({ nextOffset: '5', stateOffset: '5', state: { v: 1 } });
+    expect(await store.load('t', 0)).toEqual({ nextOffset: '5', stateOffset: '5', state: { v: 1 }, deltas: [] });
   });
 
   it('still reads a snapshot stored whole in `state` by earlier versions', async () => {
@@ -65,7 +65,7 @@ describe('stream store: snapshots in chunks (an in-memory database)', () => {
       `INSERT INTO stream_checkpoints (consumer_group, topic, "partition", next_offset, state, updated_at, state_offset) VALUES ('g', 't', 3, 42, $1, now(), 40)`,
       [blobValue(encodeState({ legacy: ['a'] }))],
     );
-    expect(await store.load('t', 3)).toEqual({ nextOffset: '42', stateOffset: '40', state: { legacy: ['a'] } });
+    expect(await store.load('t', 3)).toEqual({ nextOffset: '42', stateOffset: '40', state: { legacy: ['a'] }, deltas: [] });
   });
 
   it('refuses a snapshot whose chunks were removed, naming the partition', async () => {
@@ -126,7 +126,7 @@ describe('stream store: snapshots in files beside a database file', () => {
     expect(files()).not.toContain(named[0]![1]);
     expect(files()).toContain(named[1]![1]);
     await reopen();
-    expect(await store.load('t', 0)).toEqual({ nextOffset: '20', stateOffset: '20', state: { after: true } });
+    expect(await store.load('t', 0)).toEqual({ nextOffset: '20', stateOffset: '20', state: { after: true }, deltas: [] });
     expect((await store.load('t', 1))!.state).toEqual({ small: [1, 2] });
   });
 
@@ -139,7 +139,7 @@ describe('stream store: snapshots in files beside a database file', () => {
       }),
     ).rejects.toThrow('plugin failed');
     expect(files()).toEqual(before);
-    expect(await store.load('t', 0)).toEqual({ nextOffset: '5', stateOffset: '5', state: { v: 1 } });
+    expect(await store.load('t', 0)).toEqual({ nextOffset: '5', stateOffset: '5', state: { v: 1 }, deltas: [] });
   });
 
   it('removes at start the files a crash left unnamed (either side of a commit), and only those', async () => {
@@ -152,7 +152,7 @@ describe('stream store: snapshots in files beside a database file', () => {
     writeFileSync(join(`${path}.state`, 'README.txt'), 'not a snapshot');
     await reopen();
     expect(files()).toEqual([...kept, 'README.txt'].sort());
-    expect(await store.load('t', 0)).toEqual({ nextOffset: '5', stateOffset: '5', state: { v: 1 } });
+    expect(await store.load('t', 0)).toEqual({ nextOffset: '5', stateOffset: '5', state: { v: 1 }, deltas: [] });
   });
 
   it('refuses a missing or truncated snapshot file, naming it and the partition', async () => {
@@ -172,6 +172,6 @@ describe('stream store: snapshots in files beside a database file', () => {
     expect((await store.load('t', 4))!.state).toEqual({ legacy: 'chunks' });
     await store.commit([part(4, '31', encodeState({ now: 'file' }))], null, null, noPlugins);
     expect(await rows(`SELECT count(*)::INTEGER FROM stream_state_chunks`)).toEqual([[0]]);
-    expect(await store.load('t', 4)).toEqual({ nextOffset: '31', stateOffset: '31', state: { now: 'file' } });
+    expect(await store.load('t', 4)).toEqual({ nextOffset: '31', stateOffset: '31', state: { now: 'file' }, deltas: [] });
   });
 });

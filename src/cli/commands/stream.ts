@@ -47,6 +47,10 @@ ${PIPELINE_FLAGS_HELP}
                            every checkpoint while they are cheap, then about a tenth of the time);
                            between snapshots a checkpoint stores results and offsets, and a restart
                            replays the messages since the last snapshot without storing them again
+  --full-snapshots         write every snapshot whole; by default a checkpoint between two whole
+                           snapshots stores only what changed since the previous one (the devices
+                           with new events, and those events), and a whole one follows a window's
+                           device pass or once the changes outweigh it
   --dead-letter-topic T    where poison messages go, with reason/source headers (default citypulse-dead-letters; "" disables)
   --repartition            for topics whose messages mix subscribers (JSON arrays or Arrow batches of
                            many devices, unkeyed messages): first re-key every record by its
@@ -103,6 +107,7 @@ export const streamCommand: Command = {
         'snapshot-every': { type: 'string', default: '0s' },
         'dead-letter-topic': { type: 'string', default: 'citypulse-dead-letters' },
         'no-handoff': { type: 'boolean' },
+        'full-snapshots': { type: 'boolean' },
         'duckdb-memory': { type: 'string', default: DEFAULT_STREAM_DUCKDB_MEMORY },
         repartition: { type: 'boolean' },
         workers: { type: 'string', default: '0' },
@@ -196,6 +201,7 @@ export const streamCommand: Command = {
         checkpointIntervalMs,
         catchUpCheckpointMs,
         snapshotIntervalMs,
+        incrementalSnapshots: !v['full-snapshots'],
         // With --repartition, poison messages were already sent by the repartition stage.
         deadLetterTopic: repartitioner ? null : dlqTopic,
         handoff: !v['no-handoff'],

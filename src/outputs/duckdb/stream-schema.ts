@@ -26,6 +26,11 @@ export const STATE_CHUNK_BYTES = 256 * 1024;
  *   in order of `seq`. Small rows, replaced by DELETE and append: one BLOB of 20–80 MB rewritten with
  *   every snapshot kept 0.3–0.8 GiB of DuckDB buffers across commits (README "Soak"), chunks of
  *   256 kB keep one snapshot's worth, and files none.
+ * - `stream_state_deltas`: incremental snapshots taken after the partition's snapshot, each at its
+ *   `state_offset` (what changed since the one before: `IngestPipeline.snapshotDelta`); a restart
+ *   restores the snapshot, applies these in `state_offset` order, and replays from the last one's
+ *   offset. Bytes in the file `state_file` of the `.state` directory, or in `bytes` for an in-memory
+ *   database. A checkpoint that writes a full snapshot deletes the partition's deltas.
  */
 export const STREAM_SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS presence_partials (
@@ -52,6 +57,15 @@ CREATE TABLE IF NOT EXISTS stream_state_chunks (
   "partition"    INTEGER NOT NULL,
   seq            INTEGER NOT NULL,
   bytes          BLOB    NOT NULL
+);
+CREATE TABLE IF NOT EXISTS stream_state_deltas (
+  consumer_group VARCHAR NOT NULL,
+  topic          VARCHAR NOT NULL,
+  "partition"    INTEGER NOT NULL,
+  state_offset   BIGINT  NOT NULL,
+  state_file     VARCHAR,
+  state_bytes    BIGINT  NOT NULL,
+  bytes          BLOB
 );
 CREATE TABLE IF NOT EXISTS stream_meta (
   consumer_group  VARCHAR PRIMARY KEY,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, readdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { blobValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { DeadLetter, LateRecord } from '../../core/pipeline-sink.ts';
 import type { PresenceRow } from '../../core/presence-row.ts';
 import { DuckDbSink, appendPresenceColumns, tsValue } from './duckdb-sink.ts';
@@ -22,6 +22,11 @@ export interface PartitionCheckpoint {
    * the changelog reuses it), taken at `nextOffset`; absent when this checkpoint keeps the stored one.
    */
   state?: Uint8Array;
+  /**
+   * Or an incremental snapshot taken at `nextOffset` (encoded the same way): what changed since the
+   * stored snapshot and the deltas after it. Only with a stored snapshot, never with `state`.
+   */
+  delta?: Uint8Array;
   rows: PresenceRow[];
   dead: DeadLetter[];
   lates: LateRecord[];
@@ -35,6 +40,8 @@ export interface StoredCheckpoint {
   stateOffset: string;
   /** The snapshot (decoded), or null. */
   state: unknown;
+  /** The incremental snapshots taken after it (decoded), to apply in order; the last was taken at `stateOffset`. */
+  deltas: unknown[];
 }
 
 /** Ending of snapshot files in a database's `.state` directory (see {@link StreamStore}). */
@@ -95,7 +102,9 @@ export class StreamStore {
   async #removeUnnamed(): Promise<void> {
     const dir = this.#stateDir!;
     const named = new Set(
-      ((await this.#conn.runAndReadAll(`SELECT state_file FROM stream_checkpoints WHERE state_file IS NOT NULL`)).getRowsJS() as [string][]).map((r) => r[0]),
+      ((await this.#conn.runAndReadAll(
+        `SELECT state_file FROM stream_checkpoints WHERE state_file IS NOT NULL UNION ALL SELECT state_file FROM stream_state_deltas WHERE state_file IS NOT NULL`,
+      )).getRowsJS() as [string][]).map((r) => r[0]),
     );
     for (const f of await readdir(dir)) {
       if (f.endsWith(STATE_FILE_SUFFIX) && !named.has(f)) await unlink(join(dir, f)).catch(() => undefined);
@@ -117,15 +126,7 @@ export class StreamStore {
     const [nextOffset, stateOffset, whole, chunks, file, size] = row;
     let bytes = whole;
     if (file !== null) {
-      if (this.#stateDir === null) throw new Error(`the snapshot of ${topic}[${partition}] (group ${this.#group}) is in the file ${file}, and this database has no directory of snapshot files (in memory)`);
-      const where = join(this.#stateDir, file);
-      const read = await readFile(where).catch((err: NodeJS.ErrnoException) => {
-        throw new Error(`the snapshot of ${topic}[${partition}] (group ${this.#group}) cannot be read from ${where} (${err.code ?? err.message}): a database file must be moved or copied together with its .state directory`);
-      });
-      if (size !== null && BigInt(read.byteLength) !== size) {
-        throw new Error(`the snapshot file ${where} of ${topic}[${partition}] (group ${this.#group}) holds ${read.byteLength} bytes, its checkpoint says ${size}: it was changed outside citypulse`);
-      }
-      bytes = read;
+      bytes = await this.#readFile(topic, partition, 'snapshot', file, size);
     } else if (chunks !== null) {
       const c = await this.#conn.runAndReadAll(
         `SELECT bytes FROM stream_state_chunks WHERE consumer_group = $1 AND topic = $2 AND "partition" = $3 ORDER BY seq`,
@@ -137,7 +138,28 @@ export class StreamStore {
       }
       bytes = Buffer.concat(parts);
     }
-    return { nextOffset, stateOffset, state: bytes ? decodeState(bytes) : null };
+    const d = await this.#conn.runAndReadAll(
+      `SELECT state_file, state_bytes, bytes FROM stream_state_deltas WHERE consumer_group = $1 AND topic = $2 AND "partition" = $3 ORDER BY state_offset`,
+      key,
+    );
+    const deltas: unknown[] = [];
+    for (const [f, n, b] of d.getRowsJS() as [string | null, bigint, Uint8Array | null][]) {
+      deltas.push(decodeState(f !== null ? await this.#readFile(topic, partition, 'incremental snapshot', f, n) : b!));
+    }
+    return { nextOffset, stateOffset, state: bytes ? decodeState(bytes) : null, deltas };
+  }
+
+  /** A snapshot file's bytes, checked against the size its checkpoint recorded. */
+  async #readFile(topic: string, partition: number, what: string, file: string, size: bigint | null): Promise<Buffer> {
+    if (this.#stateDir === null) throw new Error(`the ${what} of ${topic}[${partition}] (group ${this.#group}) is in the file ${file}, and this database has no directory of snapshot files (in memory)`);
+    const where = join(this.#stateDir, file);
+    const read = await readFile(where).catch((err: NodeJS.ErrnoException) => {
+      throw new Error(`the ${what} of ${topic}[${partition}] (group ${this.#group}) cannot be read from ${where} (${err.code ?? err.message}): a database file must be moved or copied together with its .state directory`);
+    });
+    if (size !== null && BigInt(read.byteLength) !== size) {
+      throw new Error(`the ${what} file ${where} of ${topic}[${partition}] (group ${this.#group}) holds ${read.byteLength} bytes, its checkpoint says ${size}: it was changed outside citypulse`);
+    }
+    return read;
   }
 
   /** Published frontier (ms) and plugin state of this group, if any. */
@@ -167,17 +189,19 @@ export class StreamStore {
     inTransaction: (published: PresenceRow[]) => Promise<Record<string, unknown> | null>,
   ): Promise<PresenceRow[]> {
     // Snapshot files first, durable before the transaction that names them (see the class comment).
+    for (const p of parts) if (p.state && p.delta) throw new Error(`a checkpoint of ${p.topic}[${p.partition}] carries both a snapshot and a delta`);
     const files = new Map<PartitionCheckpoint, string>();
     let replaced: string[] = [];
-    if (this.#stateDir !== null && parts.some((p) => p.state)) {
+    if (this.#stateDir !== null && parts.some((p) => p.state || p.delta)) {
       const dir = this.#stateDir;
       replaced = await this.#namedFiles(parts.filter((p) => p.state));
       try {
         for (const p of parts) {
-          if (!p.state) continue;
-          const name = `${safe(this.#group)}~${safe(p.topic)}~${p.partition}~${p.nextOffset}~${randomBytes(4).toString('hex')}${STATE_FILE_SUFFIX}`;
+          const bytes = p.state ?? p.delta;
+          if (!bytes) continue;
+          const name = `${safe(this.#group)}~${safe(p.topic)}~${p.partition}~${p.nextOffset}${p.delta ? '~delta' : ''}~${randomBytes(4).toString('hex')}${STATE_FILE_SUFFIX}`;
           files.set(p, name);
-          await writeFile(join(dir, name), p.state, { flush: true });
+          await writeFile(join(dir, name), bytes, { flush: true });
         }
         const d = await open(dir, 'r');
         try {
@@ -201,12 +225,13 @@ export class StreamStore {
     return published;
   }
 
-  /** The snapshot files the checkpoints of these partitions name now. */
+  /** The snapshot files (and files of deltas) the checkpoints of these partitions name now. */
   async #namedFiles(parts: PartitionCheckpoint[]): Promise<string[]> {
     const out: string[] = [];
     for (const p of parts) {
       const r = await this.#conn.runAndReadAll(
-        `SELECT state_file FROM stream_checkpoints WHERE consumer_group = $1 AND topic = $2 AND "partition" = $3 AND state_file IS NOT NULL`,
+        `SELECT state_file FROM stream_checkpoints WHERE consumer_group = $1 AND topic = $2 AND "partition" = $3 AND state_file IS NOT NULL
+         UNION ALL SELECT state_file FROM stream_state_deltas WHERE consumer_group = $1 AND topic = $2 AND "partition" = $3 AND state_file IS NOT NULL`,
         [this.#group, p.topic, p.partition],
       );
       for (const [f] of r.getRowsJS() as [string][]) out.push(f);
@@ -252,6 +277,7 @@ export class StreamStore {
       const snapshots = parts.filter((p) => p.state);
       for (const p of snapshots) {
         await conn.run(`DELETE FROM stream_state_chunks WHERE consumer_group = $1 AND topic = $2 AND "partition" = $3`, [this.#group, p.topic, p.partition]);
+        await conn.run(`DELETE FROM stream_state_deltas WHERE consumer_group = $1 AND topic = $2 AND "partition" = $3`, [this.#group, p.topic, p.partition]);
       }
       const inRows = snapshots.filter((p) => !files.has(p));
       if (inRows.length > 0) {
@@ -269,7 +295,22 @@ export class StreamStore {
         });
       }
       for (const p of parts) {
-        if (p.state) {
+        if (p.delta) {
+          const base = await conn.runAndReadAll(
+            `SELECT count(*) FROM stream_checkpoints WHERE consumer_group = $1 AND topic = $2 AND "partition" = $3 AND (state IS NOT NULL OR state_chunks IS NOT NULL OR state_file IS NOT NULL)`,
+            [this.#group, p.topic, p.partition],
+          );
+          if (Number(base.getRowsJS()[0]![0]) === 0) throw new Error(`an incremental snapshot of ${p.topic}[${p.partition}] (group ${this.#group}) has no stored snapshot to follow`);
+          const file = files.get(p) ?? null;
+          await conn.run(
+            `INSERT INTO stream_state_deltas (consumer_group, topic, "partition", state_offset, state_file, state_bytes, bytes) VALUES ($1, $2, $3, $4::BIGINT, $5, $6, $7)`,
+            [this.#group, p.topic, p.partition, p.nextOffset, file, p.delta.byteLength, file === null ? blobValue(p.delta) : null],
+          );
+          await conn.run(
+            `UPDATE stream_checkpoints SET state_offset = $4::BIGINT, next_offset = $4::BIGINT, updated_at = now() WHERE consumer_group = $1 AND topic = $2 AND "partition" = $3`,
+            [this.#group, p.topic, p.partition, p.nextOffset],
+          );
+        } else if (p.state) {
           const file = files.get(p) ?? null;
           await conn.run(
             `INSERT OR REPLACE INTO stream_checkpoints (consumer_group, topic, "partition", next_offset, state, updated_at, state_offset, state_chunks, state_file, state_bytes)

@@ -136,6 +136,12 @@ export function createStreamMetrics(registry: Registry, alerts?: AlertDeliverySo
     buckets: SECONDS_BUCKETS,
     registers: [registry],
   });
+  const snapshotsWritten = new Counter({
+    name: `${P}state_snapshots_total`,
+    help: 'Partition state snapshots written by checkpoints: whole (kind="full") or incremental (kind="delta": the devices with new events since the previous snapshot, and those events)',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
   if (alerts) {
     const per = (field: 'delivered' | 'failed' | 'dropped') =>
       function (this: Counter<'channel'>) {
@@ -158,6 +164,8 @@ export function createStreamMetrics(registry: Registry, alerts?: AlertDeliverySo
         snapshotBytes.set({ form: 'raw' }, info.snapshots.rawBytes);
         snapshotBytes.set({ form: 'encoded' }, info.snapshots.encodedBytes);
         snapshotSeconds.observe(info.snapshots.serialiseMs / 1000);
+        snapshotsWritten.inc({ kind: 'delta' }, info.snapshots.deltas ?? 0);
+        snapshotsWritten.inc({ kind: 'full' }, info.snapshots.partitions - (info.snapshots.deltas ?? 0));
       }
     },
   };

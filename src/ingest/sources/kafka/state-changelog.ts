@@ -87,7 +87,7 @@ export class StateChangelog {
    * the snapshot and its offset, and the offset up to which its owner stored results (≥ the
    * snapshot's; equal in changelogs of earlier versions).
    */
-  async latest(topic: string, partition: number, timeoutMs = 30_000): Promise<{ nextOffset: string; stateOffset: string; state: unknown } | null> {
+  async latest(topic: string, partition: number, timeoutMs = 30_000): Promise<{ nextOffset: string; stateOffset: string; state: unknown; deltas: unknown[] } | null> {
     const admin = this.#kafka.admin();
     await admin.connect();
     try {
@@ -106,7 +106,8 @@ export class StateChangelog {
     if (!v) return null;
     const out = this.#latest.get(`${topic}/${partition}${OUTPUT_SUFFIX}`)?.nextOffset;
     const nextOffset = out !== undefined && BigInt(out) > BigInt(v.nextOffset) ? out : v.nextOffset;
-    return { nextOffset, stateOffset: v.nextOffset, state: decodeState(v.state) };
+    // Only full snapshots go to the changelog (deltas stay in DuckDB): the next owner replays from it.
+    return { nextOffset, stateOffset: v.nextOffset, state: decodeState(v.state), deltas: [] };
   }
 
   async stop(): Promise<void> {
