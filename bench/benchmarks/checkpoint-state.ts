@@ -20,7 +20,7 @@ export const checkpointState: Benchmark = {
   async run(ctx) {
     const input = await simulatedInput(ctx, { subscribers: ctx.preset.scalingBase * 4, hours: ctx.preset.scalingHours });
     const [runs] = await repeated(ctx, [
-      { label: 'checkpoint_state', once: () => ctx.measure('checkpoint-state', { input: input.events, cells: input.cells, key: ctx.key, intervals: INTERVALS }, 'checkpoint-state') },
+      { label: 'checkpoint_state', once: () => ctx.measure('checkpoint-state', { input: input.events, cells: input.cells, key: ctx.key, hours: ctx.preset.scalingHours, intervals: INTERVALS }, 'checkpoint-state') },
     ]);
     return INTERVALS.map((s): BenchResult => {
       const rows = runs!.map((r) => ({ ...r, seconds: r.extra[`delta${s}Ms`]! / 1000, events: r.extra[`delta${s}Events`]! }));

@@ -27,7 +27,7 @@ export function fmtSeconds(s: number): string {
 
 function peerText(r: BenchResult): string {
   const p = r.peer!;
-  if (r.name === 'batch_vs_postgres') return `${p.name} ${fmtSeconds(p.seconds.median)}`;
+  if (r.name === 'batch_vs_postgres' || r.name === 'checkpoint_state') return `${p.name} ${fmtSeconds(p.seconds.median)}`;
   return `${p.name} ${fmtRate(p.eventsPerSecond)}/s`;
 }
 

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { isDeepStrictEqual } from 'node:util';
 import { IngestPipeline, type PipelineDelta, type PipelineSnapshot } from '../../pipelines/ingest-pipeline.ts';
 import { takeSnapshot } from '../../pipelines/stream/take-snapshot.ts';
@@ -13,6 +14,8 @@ export interface CheckpointStateArgs {
   input: string;
   cells: string;
   key: string;
+  /** Hours the input spans (its cut is two-thirds in). */
+  hours: number;
   /** Seconds of input (event time, which live operation follows at wall-clock pace) each delta covers. */
   intervals: number[];
 }
@@ -30,30 +33,48 @@ const INTO_WINDOW_MIN = 7;
  * a fresh pipeline (snapshot + delta, through the codec) and compared with the live state: `restoredEqual`.
  */
 export async function checkpointStateTask(a: CheckpointStateArgs): Promise<TaskReport> {
-  const lines = readFileSync(a.input, 'utf8').split('\n').filter((l) => l.length > 0);
+  // Streamed: a large size's input (11.7 M lines) is more than one string can hold.
+  const lines = createInterface({ input: createReadStream(a.input, 'utf8'), crlfDelay: Infinity })[Symbol.asyncIterator]();
   const tsOf = (l: string) => Number(/"ts":\s*(\d+)/.exec(l)?.[1] ?? NaN);
   const sink: PipelineSink = { presence: () => {}, deadLetter: () => {}, late: () => {}, flush: async () => {} };
   const cells = CellTable.fromCsv(readFileSync(a.cells, 'utf8'), 9);
   const pseudonymiser = new Pseudonymiser({ key: Buffer.from(a.key, 'hex') });
   const make = () => new IngestPipeline({ cells, pseudonymiser, sink });
   const pipeline = make();
-  const sorted = lines.map(tsOf).filter(Number.isFinite).sort((x, y) => x - y);
-  const cut = Math.floor(sorted[Math.floor((sorted.length * 2) / 3)]! / WINDOW_MS) * WINDOW_MS + INTO_WINDOW_MIN * 60_000;
-  let i = 0;
-  const feedUntil = (t: number): number => {
-    let n = 0;
-    // The simulator writes records in time order (per minute); feed in file order up to `t`.
-    for (; i < lines.length && !(tsOf(lines[i]!) >= t); i++, n++) pipeline.processPayload(lines[i]!, 'bench', String(i));
+  let held: string | null = null;
+  let n = 0;
+  let cut = NaN;
+  /** Feeds lines in file order (the simulator writes them in time order, minute by minute) until one at or after `t` (held for later). */
+  const feedUntil = async (t: number): Promise<number> => {
+    let fed = 0;
+    for (;;) {
+      const line = held ?? (await lines.next()).value;
+      held = null;
+      if (line === undefined) break;
+      if (line.length === 0) continue;
+      const ts = tsOf(line);
+      // The first record fixes the cut: two-thirds into the input, 7 minutes into a window.
+      if (Number.isNaN(cut) && Number.isFinite(ts)) {
+        cut = Math.floor((ts + (a.hours * 3_600_000 * 2) / 3) / WINDOW_MS) * WINDOW_MS + INTO_WINDOW_MIN * 60_000;
+        if (!Number.isFinite(t)) t = cut;
+      }
+      if (ts >= t) {
+        held = line;
+        break;
+      }
+      pipeline.processPayload(line, 'bench', String(n++));
+      fed++;
+    }
     pipeline.advance();
-    return n;
+    return fed;
   };
-  feedUntil(cut);
+  await feedUntil(NaN);
   const extra: Record<string, number> = { devices: pipeline.deviceCount };
   let from = cut;
   let equal = 1;
   for (const s of a.intervals) {
     const full = takeSnapshot(pipeline, 'full', true)!;
-    const events = feedUntil(from + s * 1000);
+    const events = await feedUntil(from + s * 1000);
     from += s * 1000;
     const delta = takeSnapshot(pipeline, 'delta', true);
     if (!delta) throw new Error(`no delta after ${s} s of input: a device pass ran in between (cut ${new Date(cut).toISOString()})`);

@@ -244,11 +244,8 @@ export class Checkpointer {
       const s = sized[i];
       if (!s) return;
       p.snapshotAt = committed;
-      if (s.kind === 'full') p.chain = { baseBytes: s.encoded.byteLength, deltaBytes: 0, deltas: 0 };
-      else if (p.chain) {
-        p.chain.deltaBytes += s.encoded.byteLength;
-        p.chain.deltas++;
-      }
+      if (s.kind === 'full') p.chain = { baseBytes: s.encoded.byteLength, deltaBytes: 0 };
+      else if (p.chain) p.chain.deltaBytes += s.encoded.byteLength;
     });
     // Full snapshots are what stops the event loop for long: their cost paces the next ones.
     if (fulls.length > 0) {

@@ -29,7 +29,7 @@ export interface PartitionState<P extends IngestPipeline | RemotePipeline = Inge
    * checkpoints: a full snapshot is due again once the deltas outweigh it. Absent before this
    * process wrote one.
    */
-  chain?: { baseBytes: number; deltaBytes: number; deltas: number };
+  chain?: { baseBytes: number; deltaBytes: number };
   /** Processing time of the last message. */
   lastMessageAt: number;
   /** Something to checkpoint (offset or state moved). */
